@@ -1,0 +1,484 @@
+"""The county data model: frozen, validated records shared by every solver.
+
+Units, stated once for the whole package (see DESIGN.md):
+distances in metres, times in seconds from midnight of the planning day,
+durations in seconds, masses in kilograms, volumes in cubic metres, energy in
+kWh, emissions in kg CO2e, money in yuan (CNY). Conversion to minutes, HH:MM,
+km or tonnes happens only at the input/output boundary.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from types import MappingProxyType
+
+import numpy as np
+from numpy.typing import NDArray
+
+DAY_S = 24 * 3600
+
+
+class Stream(StrEnum):
+    """A waste stream of the national classification (GB/T 19095-2019)."""
+
+    KITCHEN = "kitchen"  # 厨余垃圾
+    RECYCLABLE = "recyclable"  # 可回收物
+    HAZARDOUS = "hazardous"  # 有害垃圾
+    OTHER = "other"  # 其他垃圾
+    MEDICAL = "medical"  # 医疗废物: regulated separately, collected at least every 48 h
+
+
+STREAM_ZH: Mapping[Stream, str] = MappingProxyType(
+    {
+        Stream.KITCHEN: "厨余垃圾",
+        Stream.RECYCLABLE: "可回收物",
+        Stream.HAZARDOUS: "有害垃圾",
+        Stream.OTHER: "其他垃圾",
+        Stream.MEDICAL: "医疗废物",
+    }
+)
+
+
+class SiteKind(StrEnum):
+    """What a site is: a depot, a charger, or a facility that receives waste."""
+
+    DEPOT = "depot"
+    TRANSFER = "transfer"  # 垃圾转运站
+    INCINERATOR = "incinerator"  # 焚烧厂
+    LANDFILL = "landfill"  # 填埋场
+    RECYCLING = "recycling"  # 再生资源分拣中心
+    COMPOSTING = "composting"  # 厨余垃圾处理厂
+    HAZARDOUS = "hazardous"  # 有害垃圾暂存/处置
+    MEDICAL = "medical"  # 医疗废物处置中心
+    CHARGER = "charger"  # 充电站
+
+
+SITE_KIND_ZH: Mapping[SiteKind, str] = MappingProxyType(
+    {
+        SiteKind.DEPOT: "车场",
+        SiteKind.TRANSFER: "转运站",
+        SiteKind.INCINERATOR: "焚烧厂",
+        SiteKind.LANDFILL: "填埋场",
+        SiteKind.RECYCLING: "分拣中心",
+        SiteKind.COMPOSTING: "厨余处理厂",
+        SiteKind.HAZARDOUS: "有害垃圾处置",
+        SiteKind.MEDICAL: "医废处置中心",
+        SiteKind.CHARGER: "充电站",
+    }
+)
+
+#: Kinds of site that receive waste (a vehicle may unload there).
+FACILITY_KINDS = frozenset(SiteKind) - {SiteKind.DEPOT, SiteKind.CHARGER}
+
+
+class Fuel(StrEnum):
+    """Drive train of a vehicle type."""
+
+    DIESEL = "diesel"
+    CNG = "cng"
+    LNG = "lng"
+    ELECTRIC = "electric"
+    HYBRID = "hybrid"
+
+
+class ModelError(ValueError):
+    """An instance or record breaks the rules of the model."""
+
+
+@dataclass(frozen=True)
+class TimeWindow:
+    """An interval [start, end] in seconds from midnight; end may pass 24:00."""
+
+    start: int
+    end: int
+
+    def __post_init__(self) -> None:
+        if self.start < 0:
+            raise ModelError(f"time window starts before midnight ({self.start} s)")
+        if self.end < self.start:
+            raise ModelError(f"time window ends ({self.end} s) before it starts ({self.start} s)")
+
+    @property
+    def length(self) -> int:
+        """Return the window's length in seconds."""
+        return self.end - self.start
+
+    def contains(self, t: float) -> bool:
+        """Return whether time ``t`` lies inside the window."""
+        return self.start <= t <= self.end
+
+
+def _check_coordinates(what: str, lat: float, lon: float) -> None:
+    if not (math.isfinite(lat) and -90.0 <= lat <= 90.0):
+        raise ModelError(f"{what}: latitude {lat} is outside -90..90")
+    if not (math.isfinite(lon) and -180.0 <= lon <= 180.0):
+        raise ModelError(f"{what}: longitude {lon} is outside -180..180")
+
+
+@dataclass(frozen=True)
+class Stop:
+    """A collection point: a bin site, a waste room, a village point or a clinic.
+
+    ``window`` restricts when service may *start*. ``demand_kg`` is the amount
+    collected at one visit.
+    """
+
+    id: str
+    name: str
+    lat: float
+    lon: float
+    stream: Stream
+    demand_kg: float
+    demand_m3: float = 0.0
+    service_s: int = 0
+    window: TimeWindow | None = None
+    frequency_per_week: int = 7
+    area: str = ""  # e.g. "urban" or "village", or a district name
+    extra: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+
+    def __post_init__(self) -> None:
+        if not self.id:
+            raise ModelError("stop has an empty id")
+        _check_coordinates(f"stop {self.id}", self.lat, self.lon)
+        if not (math.isfinite(self.demand_kg) and self.demand_kg >= 0):
+            raise ModelError(f"stop {self.id}: demand_kg must be >= 0, got {self.demand_kg}")
+        if not (math.isfinite(self.demand_m3) and self.demand_m3 >= 0):
+            raise ModelError(f"stop {self.id}: demand_m3 must be >= 0, got {self.demand_m3}")
+        if self.service_s < 0:
+            raise ModelError(f"stop {self.id}: service time must be >= 0, got {self.service_s}")
+        if not 1 <= self.frequency_per_week <= 14:
+            raise ModelError(
+                f"stop {self.id}: frequency_per_week must be 1..14, got {self.frequency_per_week}"
+            )
+        object.__setattr__(self, "extra", MappingProxyType(dict(self.extra)))
+
+
+@dataclass(frozen=True)
+class BuildOption:
+    """One size class a candidate site may be built at (for siting)."""
+
+    size_class: str
+    capacity_kg_per_day: float
+    capital_cost: float  # yuan, total investment
+    fixed_cost_per_year: float = 0.0  # yuan per year
+
+    def __post_init__(self) -> None:
+        if self.capacity_kg_per_day <= 0:
+            raise ModelError(f"build option {self.size_class}: capacity must be > 0")
+        if self.capital_cost < 0 or self.fixed_cost_per_year < 0:
+            raise ModelError(f"build option {self.size_class}: costs must be >= 0")
+
+
+@dataclass(frozen=True)
+class Site:
+    """A depot, charger or facility (transfer station, plant, landfill …).
+
+    ``hours`` are the opening hours (unloading must start inside them).
+    ``candidate`` sites may be opened or closed by siting; an existing site
+    that is not a candidate is always open.
+    """
+
+    id: str
+    name: str
+    kind: SiteKind
+    lat: float
+    lon: float
+    streams: frozenset[Stream] = frozenset()
+    hours: TimeWindow | None = None
+    unload_s: int = 0
+    capacity_kg_per_day: float | None = None
+    candidate: bool = False
+    build_options: tuple[BuildOption, ...] = ()
+    extra: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+
+    def __post_init__(self) -> None:
+        if not self.id:
+            raise ModelError("site has an empty id")
+        _check_coordinates(f"site {self.id}", self.lat, self.lon)
+        if self.unload_s < 0:
+            raise ModelError(f"site {self.id}: unload time must be >= 0")
+        if self.capacity_kg_per_day is not None and self.capacity_kg_per_day < 0:
+            raise ModelError(f"site {self.id}: capacity must be >= 0")
+        object.__setattr__(self, "streams", frozenset(Stream(s) for s in self.streams))
+        object.__setattr__(self, "build_options", tuple(self.build_options))
+        object.__setattr__(self, "extra", MappingProxyType(dict(self.extra)))
+
+    @property
+    def is_facility(self) -> bool:
+        """Return whether vehicles may unload waste here."""
+        return self.kind in FACILITY_KINDS
+
+
+@dataclass(frozen=True)
+class Break:
+    """A driver break of ``duration_s`` that must start inside ``window``."""
+
+    window: TimeWindow
+    duration_s: int
+
+    def __post_init__(self) -> None:
+        if self.duration_s <= 0:
+            raise ModelError(f"break duration must be > 0, got {self.duration_s}")
+
+
+@dataclass(frozen=True)
+class VehicleType:
+    """A class of vehicle in the fleet, ``count`` of them based at ``depot``.
+
+    ``speed_factor`` scales the instance's travel times for this type
+    (duration = base duration / speed_factor), e.g. 0.8 for a slow truck.
+    ``max_load_kg_per_day`` limits what one vehicle may collect in a day over
+    all its trips (the Kim et al. "route capacity"); ``max_duration_s`` limits
+    the working time from leaving the depot to returning.
+    """
+
+    id: str
+    count: int
+    depot: str
+    streams: frozenset[Stream]
+    capacity_kg: float
+    capacity_m3: float | None = None
+    fuel: Fuel = Fuel.DIESEL
+    range_m: float | None = None
+    shift: TimeWindow = field(default_factory=lambda: TimeWindow(0, DAY_S))
+    break_: Break | None = None
+    max_stops: int | None = None
+    max_load_kg_per_day: float | None = None
+    max_duration_s: int | None = None
+    fixed_cost: float = 0.0  # yuan per used vehicle per day
+    cost_per_km: float = 0.0  # yuan
+    cost_per_h: float = 0.0  # yuan
+    speed_factor: float = 1.0
+    name: str = ""
+    extra: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+
+    def __post_init__(self) -> None:
+        if not self.id:
+            raise ModelError("vehicle type has an empty id")
+        if self.count < 0:
+            raise ModelError(f"vehicle type {self.id}: count must be >= 0")
+        if not self.capacity_kg > 0:
+            raise ModelError(f"vehicle type {self.id}: capacity_kg must be > 0")
+        if self.capacity_m3 is not None and not self.capacity_m3 > 0:
+            raise ModelError(f"vehicle type {self.id}: capacity_m3 must be > 0")
+        if not self.speed_factor > 0:
+            raise ModelError(f"vehicle type {self.id}: speed_factor must be > 0")
+        if self.max_stops is not None and self.max_stops < 1:
+            raise ModelError(f"vehicle type {self.id}: max_stops must be >= 1")
+        if min(self.fixed_cost, self.cost_per_km, self.cost_per_h) < 0:
+            raise ModelError(f"vehicle type {self.id}: costs must be >= 0")
+        object.__setattr__(self, "streams", frozenset(Stream(s) for s in self.streams))
+        object.__setattr__(self, "extra", MappingProxyType(dict(self.extra)))
+
+
+@dataclass(frozen=True, eq=False)
+class TravelMatrix:
+    """Distances (m) and base travel times (s) between locations, by id.
+
+    Rows are origins, columns destinations; asymmetric matrices are allowed.
+    The arrays are read-only.
+    """
+
+    ids: tuple[str, ...]
+    distance_m: NDArray[np.float64]
+    duration_s: NDArray[np.float64]
+
+    def __post_init__(self) -> None:
+        n = len(self.ids)
+        if len(set(self.ids)) != n:
+            raise ModelError("travel matrix has duplicate ids")
+        for name in ("distance_m", "duration_s"):
+            arr = np.array(getattr(self, name), dtype=np.float64)
+            if arr.shape != (n, n):
+                raise ModelError(f"travel matrix {name} has shape {arr.shape}, expected {(n, n)}")
+            if not np.all(np.isfinite(arr)) or np.any(arr < 0):
+                raise ModelError(f"travel matrix {name} has negative or missing entries")
+            arr.setflags(write=False)
+            object.__setattr__(self, name, arr)
+        object.__setattr__(self, "_index", {i: k for k, i in enumerate(self.ids)})
+
+    def index(self, location_id: str) -> int:
+        """Return the row of ``location_id``."""
+        return self._index[location_id]  # type: ignore[attr-defined,no-any-return]
+
+    def distance(self, a: str, b: str) -> float:
+        """Return the distance in metres from ``a`` to ``b``."""
+        return float(self.distance_m[self.index(a), self.index(b)])
+
+    def duration(self, a: str, b: str) -> float:
+        """Return the base travel time in seconds from ``a`` to ``b``."""
+        return float(self.duration_s[self.index(a), self.index(b)])
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, TravelMatrix):
+            return NotImplemented
+        return (
+            self.ids == other.ids
+            and np.array_equal(self.distance_m, other.distance_m)
+            and np.array_equal(self.duration_s, other.duration_s)
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+@dataclass(frozen=True)
+class Instance:
+    """One planning problem: stops, sites, fleet and travel matrix.
+
+    The travel matrix covers every site and stop id. ``meta`` holds free-form
+    provenance (source, coordinate system of the input, licence, …).
+    """
+
+    name: str
+    stops: tuple[Stop, ...]
+    sites: tuple[Site, ...]
+    vehicle_types: tuple[VehicleType, ...]
+    travel: TravelMatrix
+    meta: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "stops", tuple(self.stops))
+        object.__setattr__(self, "sites", tuple(self.sites))
+        object.__setattr__(self, "vehicle_types", tuple(self.vehicle_types))
+        object.__setattr__(self, "meta", MappingProxyType(dict(self.meta)))
+        ids = [s.id for s in self.stops] + [s.id for s in self.sites]
+        seen: set[str] = set()
+        dup = sorted({i for i in ids if i in seen or seen.add(i)})  # type: ignore[func-returns-value]
+        if dup:
+            raise ModelError(f"duplicate location ids: {', '.join(dup[:10])}")
+        missing = sorted(set(ids) - set(self.travel.ids))
+        if missing:
+            raise ModelError(f"travel matrix lacks ids: {', '.join(missing[:10])}")
+        type_ids = [v.id for v in self.vehicle_types]
+        if len(set(type_ids)) != len(type_ids):
+            raise ModelError("duplicate vehicle type ids")
+        object.__setattr__(self, "_stop", {s.id: s for s in self.stops})
+        object.__setattr__(self, "_site", {s.id: s for s in self.sites})
+
+    def stop(self, stop_id: str) -> Stop:
+        """Return the stop with id ``stop_id``."""
+        return self._stop[stop_id]  # type: ignore[attr-defined,no-any-return]
+
+    def site(self, site_id: str) -> Site:
+        """Return the site with id ``site_id``."""
+        return self._site[site_id]  # type: ignore[attr-defined,no-any-return]
+
+    def vehicle_type(self, type_id: str) -> VehicleType:
+        """Return the vehicle type with id ``type_id``."""
+        for v in self.vehicle_types:
+            if v.id == type_id:
+                return v
+        raise KeyError(type_id)
+
+    @property
+    def facilities(self) -> tuple[Site, ...]:
+        """Return the sites where waste may be unloaded."""
+        return tuple(s for s in self.sites if s.is_facility)
+
+    @property
+    def num_vehicles(self) -> int:
+        """Return the number of vehicles over all types."""
+        return sum(v.count for v in self.vehicle_types)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an instance: where, which field, and what."""
+
+    where: str
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.field}: {self.message}"
+
+
+class InstanceError(ModelError):
+    """Raised by ``check(..., strict=True)``; carries every problem found."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+def check(instance: Instance, *, strict: bool = False) -> list[Problem]:
+    """List every problem of ``instance`` at once.
+
+    Parameters
+    ----------
+    instance
+        The instance to check.
+    strict
+        Raise :class:`InstanceError` if any problem is found instead of
+        returning the list.
+    """
+    problems: list[Problem] = []
+    site_ids = {s.id for s in instance.sites}
+    for site in instance.sites:
+        if site.is_facility and not site.streams:
+            problems.append(Problem(f"site {site.id}", "streams", "facility accepts no stream"))
+        if site.candidate and site.is_facility and not site.build_options and (
+            site.capacity_kg_per_day is None
+        ):
+            problems.append(
+                Problem(f"site {site.id}", "build_options", "candidate site has no size option")
+            )
+    for vt in instance.vehicle_types:
+        where = f"vehicle type {vt.id}"
+        if vt.depot not in site_ids:
+            problems.append(Problem(where, "depot", f"unknown site {vt.depot!r}"))
+        elif instance.site(vt.depot).kind is not SiteKind.DEPOT:
+            problems.append(Problem(where, "depot", f"site {vt.depot!r} is not a depot"))
+        if not vt.streams:
+            problems.append(Problem(where, "streams", "vehicle type carries no stream"))
+        for stream in sorted(vt.streams):
+            if not any(stream in f.streams for f in instance.facilities):
+                problems.append(
+                    Problem(where, "streams", f"no facility accepts stream {stream.value!r}")
+                )
+        if vt.break_ is not None and not (
+            vt.shift.start <= vt.break_.window.start
+            and vt.break_.window.end + vt.break_.duration_s <= vt.shift.end
+        ):
+            problems.append(Problem(where, "break", "break window lies outside the shift"))
+    for stop in instance.stops:
+        where = f"stop {stop.id}"
+        carriers = [v for v in instance.vehicle_types if stop.stream in v.streams and v.count > 0]
+        if not carriers:
+            problems.append(
+                Problem(where, "stream", f"no vehicle type carries stream {stop.stream.value!r}")
+            )
+            continue
+        if all(stop.demand_kg > v.capacity_kg for v in carriers):
+            biggest = max(v.capacity_kg for v in carriers)
+            problems.append(
+                Problem(
+                    where,
+                    "demand_kg",
+                    f"{stop.demand_kg:g} kg exceeds every vehicle that carries "
+                    f"{stop.stream.value} (largest {biggest:g} kg)",
+                )
+            )
+        if stop.demand_m3 > 0 and all(
+            v.capacity_m3 is not None and stop.demand_m3 > v.capacity_m3 for v in carriers
+        ):
+            problems.append(
+                Problem(where, "demand_m3", f"{stop.demand_m3:g} m3 exceeds every vehicle volume")
+            )
+        if stop.window is not None and not any(
+            stop.window.start <= v.shift.end and v.shift.start <= stop.window.end
+            for v in carriers
+        ):
+            problems.append(
+                Problem(where, "window", "time window lies outside every shift of its carriers")
+            )
+        if not any(stop.stream in f.streams for f in instance.facilities):
+            problems.append(
+                Problem(where, "stream", f"no facility accepts stream {stop.stream.value!r}")
+            )
+    if strict and problems:
+        raise InstanceError(problems)
+    return problems

@@ -1,0 +1,1 @@
+"""Waste-collection vehicle routing."""
