@@ -112,10 +112,10 @@ class TimeWindow:
 
 
 def _check_coordinates(what: str, lat: float, lon: float) -> None:
-    if not (math.isfinite(lat) and -90.0 <= lat <= 90.0):
-        raise ModelError(f"{what}: latitude {lat} is outside -90..90")
-    if not (math.isfinite(lon) and -180.0 <= lon <= 180.0):
-        raise ModelError(f"{what}: longitude {lon} is outside -180..180")
+    # Ranges depend on the instance's coordinate system (check() tests them
+    # for WGS-84); a record only needs finite numbers.
+    if not (math.isfinite(lat) and math.isfinite(lon)):
+        raise ModelError(f"{what}: coordinates must be finite numbers, got ({lat}, {lon})")
 
 
 @dataclass(frozen=True)
@@ -329,7 +329,10 @@ class Instance:
     """One planning problem: stops, sites, fleet and travel matrix.
 
     The travel matrix covers every site and stop id. ``meta`` holds free-form
-    provenance (source, coordinate system of the input, licence, …).
+    provenance (source, licence, …). ``meta["coord_sys"]`` says what ``lat``
+    and ``lon`` of the records mean: ``"wgs84"`` (the default; degrees) or
+    ``"planar"`` (benchmark sets: ``lat`` is y and ``lon`` is x in the set's
+    own units, for drawing only — travel always comes from the matrix).
     """
 
     name: str
@@ -379,6 +382,11 @@ class Instance:
         return tuple(s for s in self.sites if s.is_facility)
 
     @property
+    def coord_sys(self) -> str:
+        """Return the coordinate system of the records ("wgs84" or "planar")."""
+        return self.meta.get("coord_sys", "wgs84")
+
+    @property
     def num_vehicles(self) -> int:
         """Return the number of vehicles over all types."""
         return sum(v.count for v in self.vehicle_types)
@@ -417,6 +425,13 @@ def check(instance: Instance, *, strict: bool = False) -> list[Problem]:
     """
     problems: list[Problem] = []
     site_ids = {s.id for s in instance.sites}
+    if instance.coord_sys == "wgs84":
+        for rec in (*instance.sites, *instance.stops):
+            kind = "site" if isinstance(rec, Site) else "stop"
+            if not (-90.0 <= rec.lat <= 90.0 and -180.0 <= rec.lon <= 180.0):
+                problems.append(
+                    Problem(f"{kind} {rec.id}", "lat/lon", f"({rec.lat}, {rec.lon}) is not WGS-84")
+                )
     for site in instance.sites:
         if site.is_facility and not site.streams:
             problems.append(Problem(f"site {site.id}", "streams", "facility accepts no stream"))

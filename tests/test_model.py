@@ -37,10 +37,17 @@ def test_time_window_rejects_end_before_start() -> None:
         TimeWindow(3600, 1800)
 
 
-def test_stop_rejects_latitude_out_of_range() -> None:
-    """A stop at latitude 91 is refused with its id in the message."""
-    with pytest.raises(ModelError, match="stop S1: latitude"):
-        Stop("S1", "x", 91.0, 120.0, Stream.OTHER, 10.0)
+def test_stop_rejects_missing_coordinates() -> None:
+    """A stop without a finite latitude is refused with its id in the message."""
+    with pytest.raises(ModelError, match="stop S1: coordinates"):
+        Stop("S1", "x", float("nan"), 120.0, Stream.OTHER, 10.0)
+
+
+def test_check_flags_latitude_out_of_range() -> None:
+    """A WGS-84 instance with a stop at latitude 91 fails the check."""
+    vt = VehicleType("truck", 1, "D", frozenset({Stream.OTHER}), capacity_kg=5000.0)
+    inst = _instance([Stop("S1", "x", 91.0, 120.0, Stream.OTHER, 10.0)], [vt])
+    assert any(p.where == "stop S1" and p.field == "lat/lon" for p in check(inst))
 
 
 def test_check_lists_every_problem_at_once() -> None:
