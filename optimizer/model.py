@@ -123,7 +123,9 @@ class Stop:
     """A collection point: a bin site, a waste room, a village point or a clinic.
 
     ``window`` restricts when service may *start*. ``demand_kg`` is the amount
-    collected at one visit.
+    collected at one visit. ``release_s`` (benchmark sets with release dates)
+    is the earliest time the trip serving the stop may leave the depot or the
+    facility where it last unloaded; 0 means no release date.
     """
 
     id: str
@@ -136,6 +138,7 @@ class Stop:
     service_s: int = 0
     window: TimeWindow | None = None
     frequency_per_week: int = 7
+    release_s: int = 0
     area: str = ""  # e.g. "urban" or "village", or a district name
     extra: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
 
@@ -149,6 +152,8 @@ class Stop:
             raise ModelError(f"stop {self.id}: demand_m3 must be >= 0, got {self.demand_m3}")
         if self.service_s < 0:
             raise ModelError(f"stop {self.id}: service time must be >= 0, got {self.service_s}")
+        if self.release_s < 0:
+            raise ModelError(f"stop {self.id}: release time must be >= 0, got {self.release_s}")
         if not 1 <= self.frequency_per_week <= 14:
             raise ModelError(
                 f"stop {self.id}: frequency_per_week must be 1..14, got {self.frequency_per_week}"
@@ -435,8 +440,11 @@ def check(instance: Instance, *, strict: bool = False) -> list[Problem]:
     for site in instance.sites:
         if site.is_facility and not site.streams:
             problems.append(Problem(f"site {site.id}", "streams", "facility accepts no stream"))
-        if site.candidate and site.is_facility and not site.build_options and (
-            site.capacity_kg_per_day is None
+        if (
+            site.candidate
+            and site.is_facility
+            and not site.build_options
+            and (site.capacity_kg_per_day is None)
         ):
             problems.append(
                 Problem(f"site {site.id}", "build_options", "candidate site has no size option")
@@ -484,8 +492,7 @@ def check(instance: Instance, *, strict: bool = False) -> list[Problem]:
                 Problem(where, "demand_m3", f"{stop.demand_m3:g} m3 exceeds every vehicle volume")
             )
         if stop.window is not None and not any(
-            stop.window.start <= v.shift.end and v.shift.start <= stop.window.end
-            for v in carriers
+            stop.window.start <= v.shift.end and v.shift.start <= stop.window.end for v in carriers
         ):
             problems.append(
                 Problem(where, "window", "time window lies outside every shift of its carriers")

@@ -1,0 +1,1 @@
+"""Click commands of the countyopt CLI, one module per command."""
