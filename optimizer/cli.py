@@ -50,8 +50,8 @@ def reports_input_errors(func: F) -> F:
                 ),
                 err=True,
             )
-            for p in err.problems:
-                click.echo(f"  - {p}", err=True)
+            for problem in err.problems:
+                click.echo(f"  - {problem}", err=True)
             ctx.exit(EXIT_INPUT)
         except InstanceError as err:
             click.echo(

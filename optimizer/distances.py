@@ -58,6 +58,7 @@ def great_circle_matrix(
         Road distance divided by great-circle distance.
     speed_kmh
         Average travel speed used for the base travel times.
+
     """
     if circuity < 1.0:
         raise ValueError(f"circuity must be >= 1, got {circuity}")

@@ -46,6 +46,7 @@ def grid_kg_per_kwh(region: str = "china", year: int = 2023) -> float:
     year
         Planning year; the newest published factor not after it is used
         (or the oldest one if ``year`` precedes them all).
+
     """
     prefix = f"grid_{region}_"
     years = sorted(int(k[len(prefix) :]) for k in factors() if k.startswith(prefix))

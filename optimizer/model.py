@@ -427,12 +427,14 @@ def check(instance: Instance, *, strict: bool = False) -> list[Problem]:
     strict
         Raise :class:`InstanceError` if any problem is found instead of
         returning the list.
+
     """
     problems: list[Problem] = []
     site_ids = {s.id for s in instance.sites}
     if instance.coord_sys == "wgs84":
-        for rec in (*instance.sites, *instance.stops):
-            kind = "site" if isinstance(rec, Site) else "stop"
+        located: list[tuple[str, Site | Stop]] = [("site", s) for s in instance.sites]
+        located += [("stop", s) for s in instance.stops]
+        for kind, rec in located:
             if not (-90.0 <= rec.lat <= 90.0 and -180.0 <= rec.lon <= 180.0):
                 problems.append(
                     Problem(f"{kind} {rec.id}", "lat/lon", f"({rec.lat}, {rec.lon}) is not WGS-84")
