@@ -88,6 +88,23 @@ def main(ctx: click.Context, lang: str) -> None:
 
 # Commands are registered below, one import per feature module.
 # (keep this list sorted; each module defines its click command)
+from optimizer.commands.bench import bench_command  # noqa: E402
+from optimizer.commands.carbon import carbon_command  # noqa: E402
+from optimizer.commands.check import check_command  # noqa: E402
+from optimizer.commands.demo import demo_command  # noqa: E402
+from optimizer.commands.map import map_command  # noqa: E402
+from optimizer.commands.plan import plan_command  # noqa: E402
+from optimizer.commands.route import route_command  # noqa: E402
+from optimizer.commands.site import site_command  # noqa: E402
+
+main.add_command(bench_command)
+main.add_command(carbon_command)
+main.add_command(check_command)
+main.add_command(demo_command)
+main.add_command(map_command)
+main.add_command(plan_command)
+main.add_command(route_command)
+main.add_command(site_command)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -383,8 +383,13 @@ class Instance:
 
     @property
     def facilities(self) -> tuple[Site, ...]:
-        """Return the sites where waste may be unloaded."""
+        """Return the sites that receive waste, built or candidate."""
         return tuple(s for s in self.sites if s.is_facility)
+
+    @property
+    def unloading_sites(self) -> tuple[Site, ...]:
+        """Return the facilities vehicles may unload at today (candidates are not built)."""
+        return tuple(s for s in self.sites if s.is_facility and not s.candidate)
 
     @property
     def coord_sys(self) -> str:

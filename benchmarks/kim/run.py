@@ -1,0 +1,89 @@
+"""Solve the Kim, Kim & Sahoo (2006) instances and check every plan.
+
+Usage: python benchmarks/kim/run.py --time-limit 60 [--only 102_stop ...]
+Writes benchmarks/kim/results.csv and prints a Markdown table. Each
+instance runs alone, one after the other (one core per solve).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import math
+import os
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from optimizer.evaluate import check  # noqa: E402
+from optimizer.io.kim import FEET_PER_MILE, FOOT_M, read_kim  # noqa: E402
+from optimizer.routing.params import RoutingParams  # noqa: E402
+from optimizer.routing.solve import solve  # noqa: E402
+
+DATA = ROOT / ".." / "shared" / "data" / "vrp" / "kim2006_wcvrptw"
+ORDER = ["102", "277", "335", "444", "804", "1051", "1351", "1599", "1932", "2100"]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--time-limit", type=float, default=60.0, help="seconds per instance")
+    parser.add_argument("--only", nargs="*", default=None, help="instance names, e.g. 102_stop")
+    parser.add_argument("--engine", default="ortools", help="ortools, pyvrp or auto")
+    parser.add_argument("--out", default=str(Path(__file__).with_name("results.csv")))
+    args = parser.parse_args()
+    names = args.only or [f"{n}_stop" for n in ORDER]
+    rows = []
+    for name in names:
+        t0 = time.perf_counter()
+        instance = read_kim(DATA / f"{name}.txt")
+        vt = instance.vehicle_types[0]
+        load = sum(s.demand_kg for s in instance.stops)
+        service = sum(s.service_s for s in instance.stops)
+        lunch = vt.break_.duration_s if vt.break_ else 0
+        lb = max(
+            math.ceil(load / (vt.max_load_kg_per_day or math.inf) - 1e-9),
+            math.ceil(service / (vt.shift.length - lunch)),
+        )
+        params = RoutingParams(
+            objective="distance",
+            time_limit_s=args.time_limit,
+            minimize_vehicles=True,
+            engine=args.engine,
+        )
+        result = solve(instance, params=params)
+        violations = check(instance, result)
+        row = {
+            "instance": name,
+            "stops": len(instance.stops),
+            "facilities": len(instance.facilities),
+            "fleet_bound": vt.count,
+            "vehicles": result.num_vehicles,
+            "vehicles_lb": lb,
+            "unserved": len(result.unserved),
+            "miles": round(result.distance_m / FOOT_M / FEET_PER_MILE, 1),
+            "build_s": round(result.build_s, 1),
+            "run_s": round(time.perf_counter() - t0, 1),
+            "status": result.status,
+            "checker_ok": not violations,
+        }
+        for v in violations[:5]:
+            print("  ", v, file=sys.stderr)
+        print(row, flush=True)
+        rows.append(row)
+    tmp = Path(args.out).with_suffix(".tmp")
+    with tmp.open("w", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    os.replace(tmp, args.out)
+    print("| " + " | ".join(rows[0]) + " |")
+    print("|" + "---|" * len(rows[0]))
+    for r in rows:
+        print("| " + " | ".join(str(v) for v in r.values()) + " |")
+
+
+if __name__ == "__main__":
+    main()

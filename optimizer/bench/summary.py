@@ -1,0 +1,234 @@
+"""Summaries of a sweep: per-instance and per-engine tables, and gap over time.
+
+Read from ``results.jsonl`` only (the last record of each task counts), so a
+summary can be rebuilt at any time, also for a sweep still running. Gaps are
+averaged over feasible runs that have a best-known value; the tables count
+feasible, failed and unsupported runs next to them, so a mean gap never hides
+runs that did not finish.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import statistics
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from optimizer.bench.runner import record_id
+from optimizer.io.atomic import atomic_path, write_text_atomic
+
+INSTANCE_COLUMNS = [
+    "instance",
+    "engine",
+    "time_limit_s",
+    "runs",
+    "feasible_runs",
+    "failed_runs",
+    "bks",
+    "best_objective",
+    "mean_gap_pct",
+    "best_gap_pct",
+    "mean_routes",
+    "mean_first_solution_s",
+    "mean_solve_s",
+    "mean_cpu_s",
+    "max_peak_mem_mb",
+    "notes",
+]
+ENGINE_COLUMNS = [
+    "engine",
+    "time_limit_s",
+    "instances",
+    "runs",
+    "feasible_runs",
+    "failed_runs",
+    "unsupported_runs",
+    "instances_with_gap",
+    "mean_gap_pct",
+    "mean_first_solution_s",
+    "mean_solve_s",
+]
+
+
+def latest(records: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Return the last record of each task, in first-seen order."""
+    by_id: dict[str, dict[str, Any]] = {}
+    for r in records:
+        by_id[record_id(r)] = r
+    return list(by_id.values())
+
+
+def _mean(values: Sequence[float | None]) -> float | None:
+    got = [v for v in values if v is not None]
+    return statistics.fmean(got) if got else None
+
+
+def instance_rows(records: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Return one summary row per (instance, engine, time limit)."""
+    groups: dict[tuple[str, str, float], list[dict[str, Any]]] = defaultdict(list)
+    for r in records:
+        groups[(r["key"], r["engine"], float(r["settings"]["time_limit_s"]))].append(r)
+    rows = []
+    for (_, engine, limit), runs in groups.items():
+        feasible = [r for r in runs if r.get("feasible")]
+        gaps = [r["gap_pct"] for r in feasible if r.get("gap_pct") is not None]
+        notes = sorted(
+            {f"{r['status']}: {r.get('error', '')[:60]}" for r in runs if r["status"] != "ok"}
+            | {f"infeasible: {r['violations']} violations" for r in runs if r.get("violations")}
+            | {f"{r['unserved']} unserved" for r in runs if r.get("unserved")}
+        )
+        rows.append(
+            {
+                "instance": runs[0]["instance"],
+                "engine": engine,
+                "time_limit_s": limit,
+                "runs": len(runs),
+                "feasible_runs": len(feasible),
+                "failed_runs": sum(r["status"] in ("failed", "crashed", "timeout") for r in runs),
+                "bks": runs[0].get("bks"),
+                "best_objective": min((r["objective"] for r in feasible), default=None),
+                "mean_gap_pct": _mean(gaps),
+                "best_gap_pct": min(gaps, default=None),
+                "mean_routes": _mean([r.get("routes") for r in feasible]),
+                "mean_first_solution_s": _mean([r.get("first_solution_s") for r in runs]),
+                "mean_solve_s": _mean([r.get("solve_s") for r in runs]),
+                "mean_cpu_s": _mean([r.get("cpu_s") for r in runs]),
+                "max_peak_mem_mb": max((r.get("peak_mem_mb") or 0.0 for r in runs), default=None),
+                "notes": "; ".join(notes),
+            }
+        )
+    return rows
+
+
+def engine_rows(
+    rows: Sequence[dict[str, Any]], records: Sequence[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Return one row per (engine, time limit) over the instance rows."""
+    groups: dict[tuple[str, float], list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        groups[(row["engine"], row["time_limit_s"])].append(row)
+    out = []
+    for (engine, limit), members in groups.items():
+        runs = [
+            r
+            for r in records
+            if r["engine"] == engine and float(r["settings"]["time_limit_s"]) == limit
+        ]
+        gaps = [m["mean_gap_pct"] for m in members if m["mean_gap_pct"] is not None]
+        out.append(
+            {
+                "engine": engine,
+                "time_limit_s": limit,
+                "instances": len(members),
+                "runs": sum(m["runs"] for m in members),
+                "feasible_runs": sum(m["feasible_runs"] for m in members),
+                "failed_runs": sum(m["failed_runs"] for m in members),
+                "unsupported_runs": sum(r["status"] == "unsupported" for r in runs),
+                "instances_with_gap": len(gaps),
+                "mean_gap_pct": _mean(gaps),
+                "mean_first_solution_s": _mean([m["mean_first_solution_s"] for m in members]),
+                "mean_solve_s": _mean([m["mean_solve_s"] for m in members]),
+            }
+        )
+    return out
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        return f"{value:.2f}" if math.isfinite(value) else str(value)
+    return str(value).replace("|", "/")
+
+
+def markdown_table(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
+    """Return ``rows`` as a GitHub Markdown table."""
+    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+    lines += ["| " + " | ".join(_cell(r[c]) for c in columns) + " |" for r in rows]
+    return "\n".join(lines) + "\n"
+
+
+def _csv_text(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=list(columns), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buf.getvalue()
+
+
+def write_summary(out_dir: Path, records: Sequence[dict[str, Any]]) -> list[Path]:
+    """Write ``summary.md``, ``summary.csv``, ``engines.csv`` and ``gap_vs_time.png``."""
+    records = latest(records)
+    rows = instance_rows(records)
+    engines = engine_rows(rows, records)
+    md = (
+        "## Engines\n\n"
+        + markdown_table(engines, ENGINE_COLUMNS)
+        + "\nmean_gap_pct: mean over instances of the mean gap to the best-known value "
+        "of feasible runs (objective recomputed by the independent checker).\n\n"
+        "## Instances\n\n" + markdown_table(rows, INSTANCE_COLUMNS)
+    )
+    paths = [out_dir / "summary.md", out_dir / "summary.csv", out_dir / "engines.csv"]
+    write_text_atomic(paths[0], md)
+    write_text_atomic(paths[1], _csv_text(rows, INSTANCE_COLUMNS))
+    write_text_atomic(paths[2], _csv_text(engines, ENGINE_COLUMNS))
+    paths.append(plot_gap_vs_time(out_dir / "gap_vs_time.png", records))
+    return paths
+
+
+def _gap_at(record: dict[str, Any], t: float) -> float | None:
+    value = None
+    for elapsed, objective in record.get("trace") or []:
+        if elapsed > t:
+            break
+        value = objective
+    if value is None:
+        return None
+    bks = float(record["bks"])
+    return 100.0 * (float(value) - bks) / bks
+
+
+def plot_gap_vs_time(path: Path, records: Sequence[dict[str, Any]]) -> Path:
+    """Plot, per engine, the median gap of the best solution so far against time.
+
+    Only feasible runs with a best-known value count. An engine's curve
+    starts once every one of its runs has a first solution, so the median is
+    always over the same runs (no jumps as runs join). Final gaps are drawn
+    as dots at each run's solve time.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    usable = [r for r in records if r.get("feasible") and r.get("gap_pct") is not None]
+    fig, ax = plt.subplots(figsize=(7, 4.5))
+    horizon = max((float(r["settings"]["time_limit_s"]) for r in usable), default=1.0)
+    grid = [horizon * k / 200 for k in range(1, 201)]
+    top = 5.0
+    for engine in sorted({r["engine"] for r in usable}):
+        runs = [r for r in usable if r["engine"] == engine]
+        curve = []
+        for t in grid:
+            gaps = [g for r in runs if (g := _gap_at(r, t)) is not None]
+            curve.append(statistics.median(gaps) if len(gaps) == len(runs) else math.nan)
+        (line,) = ax.plot(grid, curve, label=f"{engine} (median of {len(runs)} runs)")
+        times = [float(r["solve_s"]) for r in runs]
+        final_gaps = [float(r["gap_pct"]) for r in runs]
+        ax.scatter(times, final_gaps, s=12, color=line.get_color(), alpha=0.6)
+        top = max(top, 1.2 * max(final_gaps))
+    ax.set_ylim(bottom=min([0.0, *(r["gap_pct"] for r in usable)]), top=top)
+    ax.set_xlabel("time (s)")
+    ax.set_ylabel("gap to best-known (%)")
+    ax.set_title("Gap to best-known solution over time")
+    ax.grid(alpha=0.3)
+    if usable:
+        ax.legend()
+    with atomic_path(path) as tmp:
+        fig.savefig(tmp, format="png", dpi=120, bbox_inches="tight")
+    plt.close(fig)
+    return path

@@ -1,0 +1,1 @@
+"""County energy and emissions model: OSeMOSYS in PuLP, scenarios, objectives, reports."""

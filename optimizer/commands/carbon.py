@@ -1,0 +1,156 @@
+"""``countyopt carbon``: plan a county's carbon cuts from a scenario TOML file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from optimizer.carbon.pipeline import run_scenario
+from optimizer.carbon.scenario import KG_PER_KT, YUAN_PER_MYUAN, read_scenario
+from optimizer.carbon.solve import SOLVERS, SolveParams
+from optimizer.cli import EXIT_INFEASIBLE, lang_of, reports_input_errors
+from optimizer.i18n import tr
+
+
+@click.command("carbon")
+@click.argument("scenario", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Folder for tables and charts.",
+)
+@click.option(
+    "--objective",
+    type=click.Choice(["cost", "emissions"]),
+    default="cost",
+    show_default=True,
+    help="Minimise total discounted cost, or CO2 within --budget.",
+)
+@click.option(
+    "--budget",
+    type=click.FloatRange(min=0),
+    default=None,
+    help="Budget: total discounted cost in yuan (with --objective emissions).",
+)
+@click.option(
+    "--cap",
+    type=click.FloatRange(min=0),
+    default=None,
+    help="Cap on CO2 over the horizon, in tonnes (with --objective cost).",
+)
+@click.option(
+    "--tradeoff",
+    "tradeoff_points",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Also compute a cost-emissions curve with N points (N ≥ 2), in parallel processes.",
+)
+@click.option(
+    "--solver",
+    type=click.Choice(list(SOLVERS)),
+    default="highs",
+    show_default=True,
+    help="LP solver (through PuLP).",
+)
+@click.option(
+    "--write-lp", is_flag=True, help="Also write the model as carbon_model.lp into --out."
+)
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(min=0, min_open=True),
+    default=None,
+    help="Solver time limit per solve, in seconds.",
+)
+@click.pass_context
+@reports_input_errors
+def carbon_command(
+    ctx: click.Context,
+    scenario: Path,
+    out_dir: Path,
+    objective: str,
+    budget: float | None,
+    cap: float | None,
+    tradeoff_points: int,
+    solver: str,
+    write_lp: bool,
+    time_limit: float | None,
+) -> None:
+    """Find the cheapest plan under a CO2 cap, or the lowest CO2 within a budget."""
+    lang = lang_of(ctx)
+    compiled = read_scenario(scenario)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    params = SolveParams(
+        solver="cbc" if solver == "cbc" else "highs",
+        time_limit_s=time_limit,
+        write_lp=out_dir / "carbon_model.lp" if write_lp else None,
+    )
+    run = run_scenario(
+        compiled,
+        out_dir,
+        objective="emissions" if objective == "emissions" else "cost",
+        budget_yuan=budget,
+        cap_t=cap,
+        tradeoff_points=tradeoff_points,
+        params=params,
+    )
+    if run.result is None:
+        why = run.diagnosis
+        click.echo(tr(lang, "No feasible plan.", "无可行方案。"), err=True)
+        if why is not None and why.reachable is not None and why.cause == "cap_below_reachable":
+            t = why.reachable * KG_PER_KT / 1000
+            message = tr(
+                lang,
+                f"  The cap ({cap:,.0f} t) is below the lowest CO2 the measures can reach."
+                f"\n  Lowest reachable CO2: {t:,.0f} t",
+                f"  排放上限（{cap:,.0f} 吨）低于现有措施可达到的最低排放。"
+                f"\n  可达到的最低二氧化碳排放：{t:,.0f} 吨",
+            )
+        elif why is not None and why.reachable is not None and why.cause == "budget_below_cheapest":
+            y = why.reachable * YUAN_PER_MYUAN
+            message = tr(
+                lang,
+                f"  The budget is below the cheapest plan: {y:,.0f} yuan",
+                f"  预算低于最低成本方案：{y:,.0f} 元",
+            )
+        else:
+            message = f"  {why.detail}" if why is not None else ""
+        click.echo(message, err=True)
+        ctx.exit(EXIT_INFEASIBLE)
+        return
+    res = run.result
+    o = res.outcome
+    cost = res.total_discounted_cost * YUAN_PER_MYUAN
+    co2 = res.emissions_total("CO2") * KG_PER_KT / 1000
+    synthetic = tr(lang, " (synthetic data)", "（合成数据）") if compiled.synthetic else ""
+    click.echo(f"{compiled.name}{synthetic}")
+    click.echo(tr(lang, f"Solver {o.solver}: {o.status}", f"求解器 {o.solver}：{o.status}"))
+    if not o.optimal:
+        click.echo(tr(lang, "  Warning: not proven optimal.", "  警告：未证明最优。"))
+    click.echo(
+        tr(
+            lang,
+            f"Total discounted cost: {cost / 1e8:,.2f} hundred million yuan",
+            f"折现总成本：{cost / 1e8:,.2f} 亿元",
+        )
+    )
+    click.echo(
+        tr(lang, f"CO2 over the horizon: {co2:,.0f} t", f"规划期二氧化碳排放：{co2:,.0f} 吨")
+    )
+    click.echo(
+        tr(
+            lang,
+            f"Build {o.build_s:.1f} s, solve {o.solve_s:.1f} s",
+            f"建模 {o.build_s:.1f} 秒，求解 {o.solve_s:.1f} 秒",
+        )
+    )
+    click.echo(
+        tr(
+            lang,
+            f"Wrote {len(run.files)} files to {out_dir}",
+            f"已写出 {len(run.files)} 个文件到 {out_dir}",
+        )
+    )

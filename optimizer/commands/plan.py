@@ -1,0 +1,122 @@
+"""``countyopt plan``: site stations, then route each station's stops to it."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import click
+
+from optimizer.cli import EXIT_CHECK, lang_of, reports_input_errors
+from optimizer.commands.site import config_from, run_siting, siting_options
+from optimizer.evaluate import check
+from optimizer.i18n import tr
+from optimizer.io.load import read_instance
+from optimizer.io.route_sheets import write_route_outputs
+from optimizer.routing.params import RoutingParams
+from optimizer.routing.solve import solve
+from optimizer.siting.feed import routing_instances
+from optimizer.siting.params import SitingParams
+
+
+@click.command("plan")
+@click.argument("workbook", type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--out",
+    "out",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Output folder (siting/ and routing/<site>/ inside).",
+)
+@siting_options
+@click.option(
+    "--route-time-limit",
+    type=click.FloatRange(min=0, min_open=True),
+    default=60.0,
+    show_default=True,
+    help="Routing time over all sites (seconds), shared by number of stops.",
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="Routing seed.")
+@click.pass_context
+@reports_input_errors
+def plan_command(
+    ctx: click.Context,
+    workbook: Path,
+    out: Path,
+    budget: float | None,
+    max_haul_km: float | None,
+    max_haul_min: float | None,
+    split: bool,
+    solver: str,
+    gap: float,
+    time_limit: float,
+    config_path: Path | None,
+    route_time_limit: float,
+    seed: int,
+) -> None:
+    """Site transfer stations, then plan the routes so each stop unloads at its station.
+
+    Routing runs once per receiving site on the stops assigned to it; each
+    run may use the whole fleet, so the summary warns when the sites
+    together use more vehicles of a type than the fleet has.
+    """
+    lang = lang_of(ctx)
+    instance = read_instance(workbook)
+    config = config_from(config_path, budget, max_haul_km, max_haul_min)
+    params = SitingParams(solver=solver, relative_gap=gap, time_limit_s=time_limit)
+    siting = run_siting(ctx, instance, out / "siting", config, params, split)
+    parts = routing_instances(instance, siting)
+    total = sum(len(p.stops) for p in parts.values()) or 1
+    used: Counter[str] = Counter()
+    km = co2 = 0.0
+    unserved = 0
+    click.echo(tr(lang, "Routing per site:", "按站点规划收运路线："))
+    for site_id, sub in parts.items():
+        share = max(1.0, route_time_limit * len(sub.stops) / total)
+        result = solve(sub, params=RoutingParams(time_limit_s=share, seed=seed))
+        violations = check(sub, result)
+        if violations:
+            click.echo(
+                tr(lang, "Internal error: routing checker:", "内部错误：路线校验未通过："), err=True
+            )
+            for v in violations[:20]:
+                click.echo(f"  - {v}", err=True)
+            ctx.exit(EXIT_CHECK)
+        write_route_outputs(sub, result, out / "routing" / site_id, lang=lang)
+        used.update(r.vehicle_type for r in result.routes)
+        km += result.distance_m / 1000
+        co2 += result.co2_kg
+        unserved += len(result.unserved)
+        click.echo(
+            tr(
+                lang,
+                f"  {site_id}: {len(sub.stops)} stops, {result.num_vehicles} vehicles, "
+                f"{result.distance_m / 1000:.1f} km, {result.co2_kg:.0f} kg CO2, "
+                f"{len(result.unserved)} unserved",
+                f"  {site_id}：{len(sub.stops)} 个收集点，{result.num_vehicles} 辆车，"
+                f"{result.distance_m / 1000:.1f} km，{result.co2_kg:.0f} kg CO2，"
+                f"未收运 {len(result.unserved)} 个",
+            )
+        )
+    click.echo(
+        tr(
+            lang,
+            f"Routing total: {sum(used.values())} vehicles, {km:.1f} km, {co2:.0f} kg CO2 a day, "
+            f"{unserved} stops unserved",
+            f"路线合计：{sum(used.values())} 辆车，每日 {km:.1f} km，{co2:.0f} kg CO2，"
+            f"未收运 {unserved} 个收集点",
+        )
+    )
+    fleet = {v.id: v.count for v in instance.vehicle_types}
+    for type_id, n in sorted(used.items()):
+        if n > fleet.get(type_id, 0):
+            click.echo(
+                tr(
+                    lang,
+                    f"Warning: the sites together use {n} vehicles of type {type_id}, "
+                    f"the fleet has {fleet.get(type_id, 0)} (trips must be shared over the day)",
+                    f"注意：各站点合计使用 {type_id} 车型 {n} 辆，车队仅有 "
+                    f"{fleet.get(type_id, 0)} 辆（需在一天内分批出车）",
+                ),
+                err=True,
+            )

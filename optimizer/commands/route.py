@@ -1,0 +1,352 @@
+"""``countyopt route``: plan the day's collection routes and write route sheets."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import click
+
+from optimizer.cli import EXIT_CHECK, EXIT_INFEASIBLE, lang_of, reports_input_errors
+from optimizer.evaluate import Violation, check
+from optimizer.i18n import Lang, tr
+from optimizer.io.initial_routes import read_initial_routes
+from optimizer.io.load import read_instance
+from optimizer.io.route_sheets import write_route_outputs
+from optimizer.maps import render_routes
+from optimizer.model import STREAM_ZH, Instance, InstanceError
+from optimizer.model import check as check_instance
+from optimizer.routing.params import Objective, RoutingParams
+from optimizer.routing.result import RoutingResult
+from optimizer.routing.solve import Progress, solve
+from optimizer.routing.summary import Comparison, RoutingSummary, compare, reason_label, summarize
+
+MAX_LISTED = 20  # longer lists of violations or unserved stops are cut to this many
+
+
+class ProgressLine:
+    """Show the search's progress on stderr: elapsed time, best objective, solutions.
+
+    On a terminal one line is redrawn in place (at most four times a second,
+    since a search may find thousands of solutions a second); elsewhere (logs,
+    CI) a line is printed at most every ``every_s`` seconds.
+    """
+
+    def __init__(self, lang: Lang, *, every_s: float = 5.0) -> None:
+        self.lang = lang
+        self.tty = click.get_text_stream("stderr").isatty()
+        self.every_s = 0.25 if self.tty else every_s
+        self.last_shown = -float("inf")
+        self.shown = False
+        self.best = float("inf")
+        self.width = 0
+
+    def __call__(self, progress: Progress) -> None:
+        """Show one progress report."""
+        # Local search reports each solution it accepts, not only improvements.
+        self.best = min(self.best, progress.best_objective)
+        now = time.monotonic()
+        if now - self.last_shown < self.every_s:
+            return
+        self.last_shown = now
+        text = tr(
+            self.lang,
+            f"  {progress.elapsed_s:7.1f} s   best {self.best:,.1f}   "
+            f"({progress.num_solutions} solutions)",
+            f"  {progress.elapsed_s:7.1f} 秒   当前最优 {self.best:,.1f}   "
+            f"（已找到 {progress.num_solutions} 个解）",
+        )
+        if self.tty:
+            # Pad so that a shorter line fully covers the previous one.
+            click.echo("\r" + text.ljust(self.width), nl=False, err=True)
+            self.width = max(self.width, len(text))
+            self.shown = True
+        else:
+            click.echo(text, err=True)
+
+    def close(self) -> None:
+        """End the redrawn line so that later output starts on a fresh line."""
+        if self.shown:
+            click.echo("", err=True)
+            self.shown = False
+
+
+def _change(base: float, plan: float, digits: int = 1) -> str:
+    """Return "+d, +p%" for the change from ``base`` to ``plan`` (negative = saved)."""
+    text = f"{plan - base:+.{digits}f}"
+    if base:
+        text += f", {100.0 * (plan - base) / base:+.1f}%"
+    return text
+
+
+def summary_lines(summary: RoutingSummary, num_stops: int, lang: Lang) -> list[str]:
+    """Return the plan's totals as text lines in ``lang``."""
+    types = ", ".join(f"{t}: {n}" for t, n in summary.vehicles_by_type.items())
+    streams = tr(lang, ", ", "，").join(
+        f"{tr(lang, s.value, STREAM_ZH[s])} {kg / 1000:.2f} t"
+        for s, kg in summary.collected_kg_by_stream.items()
+    )
+    lines = [
+        tr(
+            lang,
+            f"Plan: {summary.num_vehicles} vehicle{'' if summary.num_vehicles == 1 else 's'} "
+            f"({types}), "
+            f"{summary.distance_m / 1000:.1f} km, {summary.duration_s / 3600:.1f} vehicle-hours, "
+            f"{summary.co2_kg:.1f} kg CO2, {summary.energy_kwh:.0f} kWh, "
+            f"cost {summary.cost:,.0f} yuan",
+            f"方案：车辆 {summary.num_vehicles} 辆（{types}），"
+            f"里程 {summary.distance_m / 1000:.1f} km，"
+            f"车辆工时 {summary.duration_s / 3600:.1f} h，碳排放 {summary.co2_kg:.1f} kg CO2，"
+            f"能耗 {summary.energy_kwh:.0f} kWh，成本 {summary.cost:,.0f} 元",
+        ),
+        tr(
+            lang,
+            f"Collected: {summary.collected_kg / 1000:.2f} t ({streams})",
+            f"收运量：{summary.collected_kg / 1000:.2f} t（{streams}）",
+        ),
+        tr(
+            lang,
+            f"Stops served: {summary.num_served} of {num_stops}",
+            f"已收运收集点：{summary.num_served} / {num_stops} 个",
+        ),
+    ]
+    for reason, n in summary.unserved_by_reason.items():
+        label = reason_label(reason, lang)
+        lines.append(tr(lang, f"  unserved ({label}): {n}", f"  未收运（{label}）：{n} 个"))
+    lines.append(
+        tr(
+            lang,
+            f"Time: building matrices and model {summary.build_s:.1f} s, "
+            f"search {summary.search_s:.1f} s (engine {summary.engine}, "
+            f"status {summary.status})",
+            f"耗时：构建矩阵与模型 {summary.build_s:.1f} 秒，搜索 {summary.search_s:.1f} 秒"
+            f"（引擎 {summary.engine}，状态 {summary.status}）",
+        )
+    )
+    return lines
+
+
+def comparison_lines(comparison: Comparison, lang: Lang) -> list[str]:
+    """Return what the plan saves against today's routes as text lines in ``lang``."""
+    base, plan = comparison.baseline, comparison.plan
+    rows = [
+        (tr(lang, "vehicles", "车辆"), base.num_vehicles, plan.num_vehicles, 0),
+        (tr(lang, "km", "里程 km"), base.distance_m / 1000, plan.distance_m / 1000, 1),
+        (
+            tr(lang, "vehicle-hours", "车辆工时 h"),
+            base.duration_s / 3600,
+            plan.duration_s / 3600,
+            1,
+        ),
+        (tr(lang, "kg CO2", "碳排放 kg CO2"), base.co2_kg, plan.co2_kg, 1),
+        (tr(lang, "cost yuan", "成本 元"), base.cost, plan.cost, 0),
+    ]
+    lines = [tr(lang, "Against today's routes:", "与现行路线相比：")]
+    lines += [f"  {name}: {b:.{d}f} → {p:.{d}f} ({_change(b, p, d)})" for name, b, p, d in rows]
+    if comparison.extra_stops_served:
+        lines.append(
+            tr(
+                lang,
+                f"  stops served: {base.num_served} → {plan.num_served}",
+                f"  收运点数：{base.num_served} → {plan.num_served}",
+            )
+        )
+    return lines
+
+
+def _violation_lines(violations: list[Violation] | tuple[Violation, ...]) -> list[str]:
+    lines = [f"  - {v}" for v in violations[:MAX_LISTED]]
+    if len(violations) > MAX_LISTED:
+        lines.append(f"  … (+{len(violations) - MAX_LISTED})")
+    return lines
+
+
+def diagnosis_lines(result: RoutingResult, lang: Lang) -> list[str]:
+    """Return why stops are unserved, one line per stop (cut at ``MAX_LISTED``)."""
+    lines = []
+    for u in result.unserved[:MAX_LISTED]:
+        detail = f" ({u.detail})" if u.detail else ""
+        lines.append(f"  - {u.stop}: {reason_label(u.reason, lang)}{detail}")
+    if len(result.unserved) > MAX_LISTED:
+        lines.append(f"  … (+{len(result.unserved) - MAX_LISTED})")
+    return lines
+
+
+def _structural_check(instance: Instance) -> None:
+    # Problems of single stops become unserved stops with a reason (the
+    # engine's diagnosis); problems of sites or the fleet stop the run.
+    problems = [p for p in check_instance(instance) if not p.where.startswith("stop ")]
+    if problems:
+        raise InstanceError(problems)
+
+
+@click.command("route")
+@click.argument("source", type=click.Path(exists=True, path_type=Path), metavar="WORKBOOK")
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for solution.json, routes.csv, routes.xlsx, routes.geojson and the map.",
+)
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(min=0, min_open=True),
+    default=30.0,
+    show_default=True,
+    help="Search time limit in seconds.",
+)
+@click.option(
+    "--objective",
+    type=click.Choice([o.value for o in Objective]),
+    default=Objective.COST.value,
+    show_default=True,
+    help="What to minimise: distance, working time, cost or CO2.",
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="Random seed of the search.")
+@click.option(
+    "--engine",
+    type=click.Choice(["ortools", "pyvrp", "auto"]),
+    default="auto",
+    show_default=True,
+    help="Routing engine.",
+)
+@click.option("--minimize-vehicles", is_flag=True, help="Use as few vehicles as possible first.")
+@click.option(
+    "--initial",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Today's routes (ROUTES.csv: vehicle, type, seq, stop) to start from and compare with.",
+)
+@click.option(
+    "--solution-limit",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Stop after this many improving solutions (reproducible runs).",
+)
+@click.option("--quiet", is_flag=True, help="Do not show search progress.")
+@click.pass_context
+@reports_input_errors
+def route_command(
+    ctx: click.Context,
+    source: Path,
+    out_dir: Path,
+    time_limit: float,
+    objective: str,
+    seed: int,
+    engine: str,
+    minimize_vehicles: bool,
+    initial: Path | None,
+    solution_limit: int | None,
+    quiet: bool,
+) -> None:
+    """Plan the day's collection routes and write route sheets.
+
+    WORKBOOK is a county workbook (a folder of CSV files or an .xlsx file) or
+    a countyopt instance (.json). The plan is re-checked independently before
+    anything is written; Ctrl-C stops the search and keeps the best plan.
+    """
+    lang = lang_of(ctx)
+    instance = read_instance(source)
+    _structural_check(instance)
+    params = RoutingParams(
+        objective=Objective(objective),
+        time_limit_s=time_limit,
+        solution_limit=solution_limit,
+        seed=seed,
+        minimize_vehicles=minimize_vehicles,
+        engine=engine,
+    )
+    today = None
+    if initial is not None:
+        today = read_initial_routes(initial, instance, objective=objective)
+        base = summarize(instance, today.result)
+        click.echo(
+            tr(
+                lang,
+                f"Today's routes: {base.num_vehicles} vehicles, {base.distance_m / 1000:.1f} km, "
+                f"{len(today.violations)} rule violation(s)",
+                f"现行路线：车辆 {base.num_vehicles} 辆，里程 {base.distance_m / 1000:.1f} km，"
+                f"违反规则 {len(today.violations)} 处",
+            )
+        )
+        for line in _violation_lines(today.violations):
+            click.echo(line)
+    progress = None if quiet else ProgressLine(lang)
+    if progress is not None:
+        click.echo(
+            tr(
+                lang,
+                f"Routing {len(instance.stops)} stops (time limit {time_limit:g} s; Ctrl-C stops "
+                "and keeps the best plan)…",
+                f"正在规划 {len(instance.stops)} 个收集点（时限 {time_limit:g} 秒；按 Ctrl-C "
+                "可提前结束并保留当前最优方案）…",
+            ),
+            err=True,
+        )
+    try:
+        result = solve(
+            instance,
+            params=params,
+            initial=None if today is None else today.result,
+            progress=progress,
+        )
+    except KeyboardInterrupt:
+        if progress is not None:
+            progress.close()
+        click.echo(
+            tr(
+                lang,
+                "Interrupted before any plan was found; nothing was written.",
+                "在找到方案之前被中断，未写出任何文件。",
+            ),
+            err=True,
+        )
+        ctx.exit(130)
+    if progress is not None:
+        progress.close()
+
+    violations = check(instance, result)
+    if violations:
+        click.echo("internal error: checker found violations", err=True)
+        for line in _violation_lines(violations):
+            click.echo(line, err=True)
+        ctx.exit(EXIT_CHECK)
+    if instance.stops and not any(r.stops for r in result.routes):
+        click.echo(
+            tr(
+                lang,
+                "No stop can be served; nothing was written. Diagnosis:",
+                "没有任何收集点可以收运，未写出任何文件。诊断：",
+            ),
+            err=True,
+        )
+        for line in diagnosis_lines(result, lang):
+            click.echo(line, err=True)
+        ctx.exit(EXIT_INFEASIBLE)
+
+    extra = {"route_map.html": lambda path: render_routes(instance, result, path, lang=lang)}
+    written = write_route_outputs(instance, result, out_dir, lang=lang, extra=extra)
+
+    if result.status == "interrupted":
+        click.echo(tr(lang, "Interrupted: best plan kept.", "已中断：保留当前最优方案。"))
+    for line in summary_lines(summarize(instance, result), len(instance.stops), lang):
+        click.echo(line)
+    if result.unserved:
+        click.echo(tr(lang, "Unserved stops:", "未收运的收集点："))
+        for line in diagnosis_lines(result, lang):
+            click.echo(line)
+    if today is not None:
+        for line in comparison_lines(compare(instance, result, today.result), lang):
+            click.echo(line)
+    click.echo(tr(lang, f"Written to {out_dir}:", f"已写入 {out_dir}："))
+    for path in written:
+        click.echo(f"  {path.name}")
+    if instance.coord_sys != "wgs84":
+        click.echo(
+            tr(
+                lang,
+                f"  (no routes.geojson: coordinates are {instance.coord_sys}; "
+                "GeoJSON needs WGS-84)",
+                f"  （未写出 routes.geojson：坐标为 {instance.coord_sys}，GeoJSON 需要 WGS-84）",
+            )
+        )

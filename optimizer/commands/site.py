@@ -1,0 +1,271 @@
+"""``countyopt site``: choose transfer stations and sizes, assign every stop, size treatment."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from optimizer.cli import EXIT_CHECK, EXIT_INFEASIBLE, lang_of, reports_input_errors
+from optimizer.i18n import Lang, tr
+from optimizer.io.load import read_instance
+from optimizer.io.siting_output import write_siting
+from optimizer.model import Instance, SiteKind
+from optimizer.siting.config import SitingConfig, load_config
+from optimizer.siting.county import site_county
+from optimizer.siting.params import SOLVERS, SitingParams
+from optimizer.siting.result import SitingResult, SolveStatus
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+MAX_LISTED = 20  # longer diagnoses are cut to this many lines on screen
+
+_PART_ZH = {
+    "capital_annualised": "年化投资",
+    "fixed_operating": "固定运营",
+    "station_operating": "转运站运营",
+    "collection_transport": "收集运输",
+    "transfer_transport": "转运运输",
+    "treatment": "处理费",
+    "carbon": "碳成本",
+}
+
+
+def siting_options(func: F) -> F:
+    """Add the siting options shared by ``site`` and ``plan``."""
+    options = [
+        click.option(
+            "--budget", type=click.FloatRange(min=0), help="Capital budget for new builds (yuan)."
+        ),
+        click.option(
+            "--max-haul-km",
+            type=click.FloatRange(min=0),
+            help="Longest haul from a stop to its station (km).",
+        ),
+        click.option(
+            "--max-haul-min",
+            type=click.FloatRange(min=0),
+            help="Longest haul time from a stop to its station (minutes).",
+        ),
+        click.option(
+            "--split", is_flag=True, help="Allow a stop's waste to be split over several sites."
+        ),
+        click.option(
+            "--solver",
+            type=click.Choice(SOLVERS),
+            default="scip",
+            show_default=True,
+            help="MIP solver (OR-Tools backend).",
+        ),
+        click.option(
+            "--gap",
+            type=click.FloatRange(0, 1, max_open=True),
+            default=0.0,
+            show_default=True,
+            help="Relative optimality gap at which to stop (0: prove the optimum).",
+        ),
+        click.option(
+            "--time-limit",
+            type=click.FloatRange(min=0, min_open=True),
+            default=60.0,
+            show_default=True,
+            help="Solver time limit (seconds); on a stop the best plan and its gap are reported.",
+        ),
+        click.option(
+            "--config",
+            "config_path",
+            type=click.Path(exists=True, dir_okay=False, path_type=Path),
+            help="TOML overriding the siting defaults (costs, size classes, limits).",
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def config_from(
+    config_path: Path | None,
+    budget: float | None,
+    max_haul_km: float | None,
+    max_haul_min: float | None,
+) -> SitingConfig:
+    """Return the siting config: defaults, then the TOML, then command-line limits."""
+    config = load_config(config_path)
+    if budget is not None:
+        config = replace(config, budget_yuan=budget)
+    if max_haul_km is not None:
+        config = replace(config, max_haul_km=max_haul_km)
+    if max_haul_min is not None:
+        config = replace(config, max_haul_min=max_haul_min)
+    return config
+
+
+def summary_lines(
+    instance: Instance, result: SitingResult, config: SitingConfig, lang: Lang
+) -> list[str]:
+    """Return the siting plan's summary as text lines in ``lang``."""
+    status = {
+        SolveStatus.OPTIMAL: ("proven optimal", "已证明最优"),
+        SolveStatus.FEASIBLE: ("stopped at the time limit", "达到时间上限停止"),
+        SolveStatus.INFEASIBLE: ("infeasible", "无可行方案"),
+        SolveStatus.NO_SOLUTION: ("no plan found in time", "时间内未找到方案"),
+        SolveStatus.ERROR: ("solver error", "求解器出错"),
+    }[result.status]
+    lines = [
+        tr(lang, f"Siting: {status[0]} ({result.solver})", f"选址：{status[1]}（{result.solver}）")
+    ]
+    d = result.decision
+    if d is None or result.objective is None:
+        lines += [f"  - {why}" for why in result.diagnosis[:MAX_LISTED]]
+        if len(result.diagnosis) > MAX_LISTED:
+            more = len(result.diagnosis) - MAX_LISTED
+            lines.append(
+                tr(
+                    lang,
+                    f"  … and {more} more (see siting.json)",
+                    f"  …… 另有 {more} 条（见 siting.json）",
+                )
+            )
+        return lines
+    gap = result.gap or 0.0
+    lines.append(
+        tr(
+            lang,
+            f"Annual cost {result.objective:,.0f} yuan/year (bound {result.bound:,.0f}, "
+            f"gap {gap:.4%}); capital {result.capital:,.0f} yuan",
+            f"年成本 {result.objective:,.0f} 元/年（下界 {result.bound:,.0f}，间隙 {gap:.4%}）；"
+            f"投资 {result.capital:,.0f} 元",
+        )
+    )
+    if config.budget_yuan is not None:
+        lines.append(
+            tr(
+                lang,
+                f"  budget {config.budget_yuan:,.0f} yuan",
+                f"  预算 {config.budget_yuan:,.0f} 元",
+            )
+        )
+    served: dict[str, int] = {}
+    for shares in d.assignment.values():
+        for fid in shares:
+            served[fid] = served.get(fid, 0) + 1
+    for site in instance.sites:
+        if not site.is_facility:
+            continue
+        if site.id not in d.open:
+            if site.candidate or site.kind is SiteKind.TRANSFER:
+                lines.append(tr(lang, f"  {site.id}: closed", f"  {site.id}：不开设"))
+            continue
+        load_t = result.load.get(site.id, 0.0) / 1000
+        size, n = d.open[site.id], served.get(site.id, 0)
+        cap = result.capacity.get(site.id)
+        cap_txt = "" if cap is None else f" / {cap / 1000:,.1f}"
+        lines.append(
+            tr(
+                lang,
+                f"  {site.id} ({site.kind.value}, size {size}): {n} stops, "
+                f"{load_t:,.1f}{cap_txt} t/day",
+                f"  {site.id}（{site.kind.value}，规模 {size}）：{n} 个收集点，"
+                f"{load_t:,.1f}{cap_txt} 吨/日",
+            )
+        )
+        least = config.incinerator_min_t_per_day
+        if site.kind is SiteKind.INCINERATOR and site.candidate and load_t < least:
+            lines.append(
+                tr(
+                    lang,
+                    f"    note: below {least:g} t/day a county incinerator "
+                    "needs special justification (发改环资〔2022〕1746号)",
+                    f"    注意：日处理量低于 {least:g} 吨的县级焚烧设施需专门论证"
+                    "（发改环资〔2022〕1746号）",
+                )
+            )
+    for part, value in sorted(result.costs.items()):
+        lines.append(
+            f"  {tr(lang, part, _PART_ZH.get(part, part))}: {value:,.0f} "
+            + tr(lang, "yuan/year", "元/年")
+        )
+    lines.append(
+        tr(
+            lang,
+            f"Transport CO2: {result.total_co2 / 1000:,.1f} t CO2e/year",
+            f"运输碳排放：{result.total_co2 / 1000:,.1f} 吨 CO2e/年",
+        )
+    )
+    lines.append(
+        tr(
+            lang,
+            f"Time: build {result.build_time_s:.1f} s, solve {result.solve_time_s:.1f} s",
+            f"用时：建模 {result.build_time_s:.1f} 秒，求解 {result.solve_time_s:.1f} 秒",
+        )
+    )
+    return lines
+
+
+def run_siting(
+    ctx: click.Context,
+    instance: Instance,
+    out: Path,
+    config: SitingConfig,
+    params: SitingParams,
+    split: bool,
+) -> SitingResult:
+    """Solve, write and summarise a county's siting; exit on infeasibility or a checker finding."""
+    lang = lang_of(ctx)
+    result = site_county(instance, config, params=params, split=split)
+    files = write_siting(result, out)
+    for line in summary_lines(instance, result, config, lang):
+        click.echo(line)
+    click.echo(
+        tr(lang, f"Wrote {len(files)} files to {out}", f"已写出 {len(files)} 个文件到 {out}")
+    )
+    if result.violations:
+        click.echo(
+            tr(lang, "Internal error: the checker rejects the plan:", "内部错误：校验未通过："),
+            err=True,
+        )
+        for v in result.violations[:20]:
+            click.echo(f"  - {v}", err=True)
+        ctx.exit(EXIT_CHECK)
+    if result.decision is None:
+        ctx.exit(EXIT_INFEASIBLE)
+    return result
+
+
+@click.command("site")
+@click.argument("workbook", type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--out",
+    "out",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Output folder.",
+)
+@siting_options
+@click.pass_context
+@reports_input_errors
+def site_command(
+    ctx: click.Context,
+    workbook: Path,
+    out: Path,
+    budget: float | None,
+    max_haul_km: float | None,
+    max_haul_min: float | None,
+    split: bool,
+    solver: str,
+    gap: float,
+    time_limit: float,
+    config_path: Path | None,
+) -> None:
+    """Choose transfer stations and sizes and assign every stop (exact MIP).
+
+    Writes siting.json, CSV tables and siting.xlsx into OUT. Exit code 3
+    with a diagnosis when no plan meets the haul limit, capacities and budget.
+    """
+    instance = read_instance(workbook)
+    config = config_from(config_path, budget, max_haul_km, max_haul_min)
+    params = SitingParams(solver=solver, relative_gap=gap, time_limit_s=time_limit)
+    run_siting(ctx, instance, out, config, params, split)

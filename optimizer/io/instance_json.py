@@ -1,0 +1,421 @@
+"""The native JSON instance format: every field of the model, read back exactly.
+
+Floats are written as Python's shortest round-trip text, so
+``loads(dumps(instance)) == instance`` holds bit for bit, travel matrix
+included. Units are those of the model (metres, seconds, kg, m3, yuan).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import numpy as np
+
+from optimizer.coords import records_to_wgs84
+from optimizer.io.atomic import write_text_atomic
+from optimizer.io.errors import InputError, InputProblem
+from optimizer.model import (
+    Break,
+    BuildOption,
+    Fuel,
+    Instance,
+    ModelError,
+    Site,
+    SiteKind,
+    Stop,
+    Stream,
+    TimeWindow,
+    TravelMatrix,
+    VehicleType,
+)
+
+FORMAT = "countyopt-instance"
+VERSION = 1
+_MISSING = object()
+_T = TypeVar("_T")
+
+
+def _window(w: TimeWindow | None) -> list[int] | None:
+    return None if w is None else [w.start, w.end]
+
+
+def to_dict(instance: Instance) -> dict[str, Any]:
+    """Return ``instance`` as plain JSON-ready data."""
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "name": instance.name,
+        "meta": dict(instance.meta),
+        "sites": [
+            {
+                "id": s.id,
+                "name": s.name,
+                "kind": s.kind.value,
+                "lat": s.lat,
+                "lon": s.lon,
+                "streams": sorted(x.value for x in s.streams),
+                "hours": _window(s.hours),
+                "unload_s": s.unload_s,
+                "capacity_kg_per_day": s.capacity_kg_per_day,
+                "candidate": s.candidate,
+                "build_options": [
+                    {
+                        "size_class": o.size_class,
+                        "capacity_kg_per_day": o.capacity_kg_per_day,
+                        "capital_cost": o.capital_cost,
+                        "fixed_cost_per_year": o.fixed_cost_per_year,
+                    }
+                    for o in s.build_options
+                ],
+                "extra": dict(s.extra),
+            }
+            for s in instance.sites
+        ],
+        "stops": [
+            {
+                "id": s.id,
+                "name": s.name,
+                "lat": s.lat,
+                "lon": s.lon,
+                "stream": s.stream.value,
+                "demand_kg": s.demand_kg,
+                "demand_m3": s.demand_m3,
+                "service_s": s.service_s,
+                "window": _window(s.window),
+                "frequency_per_week": s.frequency_per_week,
+                "release_s": s.release_s,
+                "area": s.area,
+                "extra": dict(s.extra),
+            }
+            for s in instance.stops
+        ],
+        "vehicle_types": [
+            {
+                "id": v.id,
+                "name": v.name,
+                "count": v.count,
+                "depot": v.depot,
+                "streams": sorted(x.value for x in v.streams),
+                "capacity_kg": v.capacity_kg,
+                "capacity_m3": v.capacity_m3,
+                "fuel": v.fuel.value,
+                "range_m": v.range_m,
+                "shift": _window(v.shift),
+                "break": None
+                if v.break_ is None
+                else {"window": _window(v.break_.window), "duration_s": v.break_.duration_s},
+                "max_stops": v.max_stops,
+                "max_load_kg_per_day": v.max_load_kg_per_day,
+                "max_duration_s": v.max_duration_s,
+                "fixed_cost": v.fixed_cost,
+                "cost_per_km": v.cost_per_km,
+                "cost_per_h": v.cost_per_h,
+                "speed_factor": v.speed_factor,
+                "extra": dict(v.extra),
+            }
+            for v in instance.vehicle_types
+        ],
+        "travel": {
+            "ids": list(instance.travel.ids),
+            "distance_m": instance.travel.distance_m.tolist(),
+            "duration_s": instance.travel.duration_s.tolist(),
+        },
+    }
+
+
+def dumps(instance: Instance) -> str:
+    """Return ``instance`` as JSON text (UTF-8 friendly: Chinese is kept as is)."""
+    return json.dumps(to_dict(instance), ensure_ascii=False, allow_nan=False, indent=1)
+
+
+def write_instance_json(instance: Instance, path: str | Path) -> None:
+    """Write ``instance`` to ``path`` as JSON, atomically."""
+    write_text_atomic(path, dumps(instance) + "\n")
+
+
+class _Reader:
+    """Typed access to JSON objects, collecting problems with their JSON path."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.problems: list[InputProblem] = []
+
+    def report(self, where: str, value: object, expected: str) -> None:
+        shown = "" if value is _MISSING else json.dumps(value, ensure_ascii=False)[:80]
+        self.problems.append(InputProblem(self.file, None, where, shown, expected))
+
+    def get(
+        self,
+        obj: dict[str, Any],
+        where: str,
+        key: str,
+        check: Callable[[Any], bool],
+        expected: str,
+        default: Any = _MISSING,
+    ) -> Any:
+        value = obj.get(key, default)
+        if value is _MISSING:
+            self.report(f"{where}.{key}", _MISSING, f"{expected} (the field is missing)")
+            return None
+        if value is None and default is None:
+            return None
+        if not check(value):
+            self.report(f"{where}.{key}", value, expected)
+            return None
+        return value
+
+    def window(self, obj: dict[str, Any], where: str, key: str, default: Any) -> TimeWindow | None:
+        value = self.get(obj, where, key, _is_pair, "[start_s, end_s] or null", default)
+        if value is None:
+            return None
+        try:
+            return TimeWindow(int(value[0]), int(value[1]))
+        except ModelError as err:
+            self.report(f"{where}.{key}", value, str(err))
+            return None
+
+    def build(self, where: str, make: Callable[..., _T], fields: dict[str, Any]) -> _T | None:
+        try:
+            return make(**fields)
+        except (ModelError, ValueError, TypeError) as err:
+            self.report(where, _MISSING, f"a valid record ({err})")
+            return None
+
+
+def _is_num(v: Any) -> bool:
+    return isinstance(v, int | float) and not isinstance(v, bool)
+
+
+def _is_int(v: Any) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def _is_str(v: Any) -> bool:
+    return isinstance(v, str)
+
+
+def _is_pair(v: Any) -> bool:
+    return isinstance(v, list) and len(v) == 2 and all(_is_int(x) for x in v)
+
+
+def _is_str_map(v: Any) -> bool:
+    return isinstance(v, dict) and all(isinstance(x, str) for x in v.values())
+
+
+def _enum_check(enum: type[Any]) -> Callable[[Any], bool]:
+    values = {m.value for m in enum}
+    return lambda v: isinstance(v, str) and v in values
+
+
+def _streams_check(v: Any) -> bool:
+    return isinstance(v, list) and all(_enum_check(Stream)(x) for x in v)
+
+
+def _site(r: _Reader, obj: dict[str, Any], where: str) -> Site | None:
+    options = []
+    for k, o in enumerate(
+        r.get(obj, where, "build_options", _is_list_of_dicts, "a list", []) or []
+    ):
+        w = f"{where}.build_options[{k}]"
+        options.append(
+            r.build(
+                w,
+                BuildOption,
+                dict(
+                    size_class=r.get(o, w, "size_class", _is_str, "a string"),
+                    capacity_kg_per_day=r.get(o, w, "capacity_kg_per_day", _is_num, "a number"),
+                    capital_cost=r.get(o, w, "capital_cost", _is_num, "a number"),
+                    fixed_cost_per_year=r.get(
+                        o, w, "fixed_cost_per_year", _is_num, "a number", 0.0
+                    ),
+                ),
+            )
+        )
+    fields = dict(
+        id=r.get(obj, where, "id", _is_str, "a string"),
+        name=r.get(obj, where, "name", _is_str, "a string", ""),
+        kind=r.get(
+            obj, where, "kind", _enum_check(SiteKind), "a site kind: " + ", ".join(SiteKind)
+        ),
+        lat=r.get(obj, where, "lat", _is_num, "a number"),
+        lon=r.get(obj, where, "lon", _is_num, "a number"),
+        streams=r.get(obj, where, "streams", _streams_check, "a list of streams", []),
+        hours=r.window(obj, where, "hours", None),
+        unload_s=r.get(obj, where, "unload_s", _is_int, "whole seconds", 0),
+        capacity_kg_per_day=r.get(obj, where, "capacity_kg_per_day", _is_num, "a number", None),
+        candidate=r.get(
+            obj, where, "candidate", lambda v: isinstance(v, bool), "true or false", False
+        ),
+        build_options=tuple(o for o in options if o is not None),
+        extra=r.get(obj, where, "extra", _is_str_map, "an object of strings", {}),
+    )
+    if any(v is None for k, v in fields.items() if k in ("id", "kind", "lat", "lon")):
+        return None
+    fields["kind"] = SiteKind(fields["kind"])
+    fields["streams"] = frozenset(Stream(x) for x in fields["streams"] or [])
+    return r.build(where, Site, fields)
+
+
+def _is_list_of_dicts(v: Any) -> bool:
+    return isinstance(v, list) and all(isinstance(x, dict) for x in v)
+
+
+def _stop(r: _Reader, obj: dict[str, Any], where: str) -> Stop | None:
+    fields = dict(
+        id=r.get(obj, where, "id", _is_str, "a string"),
+        name=r.get(obj, where, "name", _is_str, "a string", ""),
+        lat=r.get(obj, where, "lat", _is_num, "a number"),
+        lon=r.get(obj, where, "lon", _is_num, "a number"),
+        stream=r.get(obj, where, "stream", _enum_check(Stream), "a stream: " + ", ".join(Stream)),
+        demand_kg=r.get(obj, where, "demand_kg", _is_num, "a number"),
+        demand_m3=r.get(obj, where, "demand_m3", _is_num, "a number", 0.0),
+        service_s=r.get(obj, where, "service_s", _is_int, "whole seconds", 0),
+        window=r.window(obj, where, "window", None),
+        frequency_per_week=r.get(obj, where, "frequency_per_week", _is_int, "1..14", 7),
+        release_s=r.get(obj, where, "release_s", _is_int, "whole seconds", 0),
+        area=r.get(obj, where, "area", _is_str, "a string", ""),
+        extra=r.get(obj, where, "extra", _is_str_map, "an object of strings", {}),
+    )
+    if any(v is None for k, v in fields.items() if k != "window"):
+        return None
+    fields["stream"] = Stream(fields["stream"])
+    return r.build(where, Stop, fields)
+
+
+def _vehicle_type(r: _Reader, obj: dict[str, Any], where: str) -> VehicleType | None:
+    brk_obj = r.get(obj, where, "break", lambda v: isinstance(v, dict), "an object or null", None)
+    brk = None
+    if brk_obj is not None:
+        bw = f"{where}.break"
+        window = r.window(brk_obj, bw, "window", _MISSING)
+        duration = r.get(brk_obj, bw, "duration_s", _is_int, "whole seconds")
+        if window is not None and duration is not None:
+            brk = r.build(bw, Break, dict(window=window, duration_s=duration))
+    optional_num = dict.fromkeys(("capacity_m3", "range_m", "max_load_kg_per_day"), _is_num)
+    fields: dict[str, Any] = dict(
+        id=r.get(obj, where, "id", _is_str, "a string"),
+        name=r.get(obj, where, "name", _is_str, "a string", ""),
+        count=r.get(obj, where, "count", _is_int, "a whole number"),
+        depot=r.get(obj, where, "depot", _is_str, "a site id"),
+        streams=r.get(obj, where, "streams", _streams_check, "a list of streams"),
+        capacity_kg=r.get(obj, where, "capacity_kg", _is_num, "a number"),
+        fuel=r.get(obj, where, "fuel", _enum_check(Fuel), "a fuel: " + ", ".join(Fuel), "diesel"),
+        shift=r.window(obj, where, "shift", _MISSING),
+        break_=brk,
+        max_stops=r.get(obj, where, "max_stops", _is_int, "a whole number or null", None),
+        max_duration_s=r.get(obj, where, "max_duration_s", _is_int, "whole seconds", None),
+        speed_factor=r.get(obj, where, "speed_factor", _is_num, "a number", 1.0),
+        extra=r.get(obj, where, "extra", _is_str_map, "an object of strings", {}),
+    )
+    for key, check in optional_num.items():
+        fields[key] = r.get(obj, where, key, check, "a number or null", None)
+    for key in ("fixed_cost", "cost_per_km", "cost_per_h"):
+        fields[key] = r.get(obj, where, key, _is_num, "a number (yuan)", 0.0)
+    required = ("id", "count", "depot", "streams", "capacity_kg", "fuel", "shift", "speed_factor")
+    if any(fields[k] is None for k in required):
+        return None
+    fields["streams"] = frozenset(Stream(x) for x in fields["streams"])
+    fields["fuel"] = Fuel(fields["fuel"])
+    return r.build(where, VehicleType, fields)
+
+
+def _travel(r: _Reader, obj: Any) -> TravelMatrix | None:
+    if not isinstance(obj, dict):
+        r.report("travel", obj, "an object with ids, distance_m and duration_s")
+        return None
+    ids = r.get(
+        obj,
+        "travel",
+        "ids",
+        lambda v: isinstance(v, list) and all(map(_is_str, v)),
+        "a list of ids",
+    )
+    mats = []
+    for key in ("distance_m", "duration_s"):
+        value = r.get(obj, "travel", key, lambda v: isinstance(v, list), "a square list of lists")
+        try:
+            mats.append(np.array(value, dtype=np.float64) if value is not None else None)
+        except (ValueError, TypeError):
+            r.report(f"travel.{key}", _MISSING, "a square list of lists of numbers")
+            mats.append(None)
+    if ids is None or mats[0] is None or mats[1] is None:
+        return None
+    return r.build(
+        "travel", TravelMatrix, dict(ids=tuple(ids), distance_m=mats[0], duration_s=mats[1])
+    )
+
+
+def parse(text: str, *, file: str = "<json>", coord_sys: str | None = None) -> Instance:
+    """Return the instance in JSON ``text``.
+
+    Parameters
+    ----------
+    text
+        A document written by :func:`dumps`.
+    file
+        How messages name the source.
+    coord_sys
+        ``"gcj02"`` converts the coordinates to WGS-84.
+
+    Raises
+    ------
+    InputError
+        Listing every bad field with its JSON path.
+
+    """
+    r = _Reader(file)
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise InputError(
+            [InputProblem(file, err.lineno, "", "", f"valid JSON ({err.msg})")]
+        ) from err
+    if not isinstance(doc, dict) or doc.get("format") != FORMAT:
+        raise InputError(
+            [InputProblem(file, None, "format", "", f"a JSON object with format {FORMAT!r}")]
+        )
+    if doc.get("version") != VERSION:
+        r.report("version", doc.get("version", _MISSING), f"version {VERSION}")
+    lists = {}
+    for key in ("sites", "stops", "vehicle_types"):
+        lists[key] = r.get(doc, "", key, _is_list_of_dicts, "a list of objects") or []
+    sites = [_site(r, o, f"sites[{k}]") for k, o in enumerate(lists["sites"])]
+    stops = [_stop(r, o, f"stops[{k}]") for k, o in enumerate(lists["stops"])]
+    types = [
+        _vehicle_type(r, o, f"vehicle_types[{k}]") for k, o in enumerate(lists["vehicle_types"])
+    ]
+    travel = _travel(r, doc.get("travel"))
+    name = r.get(doc, "", "name", _is_str, "a string")
+    meta = r.get(doc, "", "meta", _is_str_map, "an object of strings", {})
+    if r.problems:
+        raise InputError(r.problems)
+    good_sites = [s for s in sites if s is not None]
+    good_stops = [s for s in stops if s is not None]
+    meta = dict(meta)
+    if coord_sys == "gcj02":
+        good_sites = records_to_wgs84(good_sites)
+        good_stops = records_to_wgs84(good_stops)
+        meta.update(coord_sys="wgs84", coord_sys_input="gcj02")
+    try:
+        return Instance(
+            name=name,
+            stops=tuple(good_stops),
+            sites=tuple(good_sites),
+            vehicle_types=tuple(t for t in types if t is not None),
+            travel=travel,  # type: ignore[arg-type]
+            meta=meta,
+        )
+    except ModelError as err:
+        raise InputError([InputProblem(file, None, "", "", f"a valid instance ({err})")]) from err
+
+
+loads = parse
+
+
+def read_instance_json(path: str | Path, *, coord_sys: str | None = None) -> Instance:
+    """Read an instance written by :func:`write_instance_json`."""
+    src = Path(path)
+    return parse(src.read_text(encoding="utf-8-sig"), file=src.name, coord_sys=coord_sys)

@@ -1,0 +1,332 @@
+"""The routing result file ``solution.json``: write it, read it back exactly.
+
+The file is the routing result contract of DESIGN.md. Every number keeps its
+model unit, named in its key (``distance_m``, ``arrival_s``, ``load_kg``,
+``co2_kg``, ``cost_yuan``); times also appear as "HH:MM" for people (hours may
+pass 24 for night shifts). Readers use the ``*_s`` values; the "HH:MM" strings,
+location names and totals are derived from them and ignored when reading.
+``schema_version`` changes whenever a key changes meaning.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from optimizer.io.atomic import write_text_atomic
+from optimizer.io.errors import InputError, InputProblem
+from optimizer.model import Instance
+from optimizer.routing.result import (
+    Route,
+    RoutingResult,
+    Unserved,
+    UnservedReason,
+    Visit,
+    VisitKind,
+)
+
+SCHEMA = "countyopt.solution"
+SCHEMA_VERSION = 1
+
+
+def format_hhmm(seconds: float) -> str:
+    """Return a time in seconds from midnight as "HH:MM", rounded to the minute.
+
+    Hours continue past 24 ("25:30") so that night shifts stay ordered.
+    """
+    minutes = math.floor(seconds / 60.0 + 0.5)
+    sign = "-" if minutes < 0 else ""
+    hours, mins = divmod(abs(minutes), 60)
+    return f"{sign}{hours:02d}:{mins:02d}"
+
+
+def _location_name(instance: Instance, location: str) -> str:
+    for lookup in (instance.stop, instance.site):
+        try:
+            return lookup(location).name
+        except KeyError:
+            continue
+    return ""
+
+
+def _visit_dict(visit: Visit, instance: Instance) -> dict[str, Any]:
+    return {
+        "kind": visit.kind.value,
+        "location": visit.location,
+        "name": _location_name(instance, visit.location),
+        "arrival_s": visit.arrival_s,
+        "arrival": format_hhmm(visit.arrival_s),
+        "start_s": visit.start_s,
+        "start": format_hhmm(visit.start_s),
+        "departure_s": visit.departure_s,
+        "departure": format_hhmm(visit.departure_s),
+        "load_kg": visit.load_kg,
+        "load_m3": visit.load_m3,
+    }
+
+
+def _route_dict(route: Route, instance: Instance) -> dict[str, Any]:
+    return {
+        "vehicle": route.vehicle,
+        "vehicle_type": route.vehicle_type,
+        "distance_m": route.distance_m,
+        "duration_s": route.duration_s,
+        "energy_kwh": route.energy_kwh,
+        "co2_kg": route.co2_kg,
+        "cost_yuan": route.cost,
+        "num_stops": len(route.stops),
+        "visits": [_visit_dict(v, instance) for v in route.visits],
+    }
+
+
+def _served_kg(result: RoutingResult, instance: Instance) -> float:
+    known = {s.id for s in instance.stops}
+    return sum(instance.stop(s).demand_kg for r in result.routes for s in r.stops if s in known)
+
+
+def _json_value(value: object) -> object:
+    # Settings hold scalars and tuples (immutable, like the result); JSON has
+    # only arrays, which the reader turns back into tuples.
+    if isinstance(value, tuple | list):
+        return [_json_value(v) for v in value]
+    return value
+
+
+def _setting_value(value: object) -> object:
+    if isinstance(value, list):
+        return tuple(_setting_value(v) for v in value)
+    return value
+
+
+def solution_to_dict(result: RoutingResult, instance: Instance) -> dict[str, Any]:
+    """Return the ``solution.json`` document of ``result`` as plain data.
+
+    Parameters
+    ----------
+    result
+        The plan to describe.
+    instance
+        The instance it solves; supplies location names and collected totals.
+
+    """
+    return {
+        "schema": SCHEMA,
+        "schema_version": SCHEMA_VERSION,
+        "instance": result.instance,
+        "status": result.status,
+        "engine": result.engine,
+        "objective": result.objective,
+        "objective_value": result.objective_value,
+        "seed": result.seed,
+        "runtime_s": result.runtime_s,
+        "build_s": result.build_s,
+        "settings": {k: _json_value(v) for k, v in result.settings.items()},
+        "totals": {
+            "vehicles": result.num_vehicles,
+            "distance_m": result.distance_m,
+            "duration_s": sum(r.duration_s for r in result.routes),
+            "energy_kwh": sum(r.energy_kwh for r in result.routes),
+            "co2_kg": result.co2_kg,
+            "cost_yuan": sum(r.cost for r in result.routes),
+            "stops_served": sum(len(r.stops) for r in result.routes),
+            "stops_unserved": len(result.unserved),
+            "collected_kg": _served_kg(result, instance),
+        },
+        "routes": [_route_dict(r, instance) for r in result.routes],
+        "unserved": [
+            {"stop": u.stop, "reason": u.reason.value, "detail": u.detail} for u in result.unserved
+        ],
+    }
+
+
+def dumps(result: RoutingResult, instance: Instance) -> str:
+    """Return ``solution.json`` text for ``result`` (UTF-8, Chinese kept readable)."""
+    doc = solution_to_dict(result, instance)
+    # allow_nan=False: NaN/Infinity are not JSON and other tools reject them.
+    return json.dumps(doc, ensure_ascii=False, indent=1, allow_nan=False) + "\n"
+
+
+def write_solution_json(
+    result: RoutingResult, instance: Instance, path: str | os.PathLike[str]
+) -> Path:
+    """Write ``result`` to ``path`` as ``solution.json``, atomically."""
+    write_text_atomic(path, dumps(result, instance))
+    return Path(path)
+
+
+_MISSING: Any = object()  # marks an absent field, distinct from JSON null
+
+
+class _Reader:
+    """Typed field access that collects a problem for every bad field."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.problems: list[InputProblem] = []
+
+    def bad(self, where: str, value: object, expected: str) -> None:
+        shown = json.dumps(value, ensure_ascii=False)[:80] if value is not _MISSING else ""
+        self.problems.append(InputProblem(self.file, None, where, shown, expected))
+
+    def get(self, obj: Mapping[str, Any], key: str, where: str) -> Any:
+        if key not in obj:
+            self.bad(f"{where}{key}", _MISSING, "the field to be present")
+            return _MISSING
+        return obj[key]
+
+    def number(self, obj: Mapping[str, Any], key: str, where: str) -> float:
+        value = self.get(obj, key, where)
+        if value is _MISSING:
+            return 0.0
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not math.isfinite(value)
+        ):
+            self.bad(f"{where}{key}", value, "a finite number")
+            return 0.0
+        return value
+
+    def integer(self, obj: Mapping[str, Any], key: str, where: str) -> int:
+        value = self.get(obj, key, where)
+        if value is _MISSING:
+            return 0
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.bad(f"{where}{key}", value, "an integer")
+            return 0
+        return value
+
+    def text(self, obj: Mapping[str, Any], key: str, where: str) -> str:
+        value = self.get(obj, key, where)
+        if value is _MISSING:
+            return ""
+        if not isinstance(value, str):
+            self.bad(f"{where}{key}", value, "a string")
+            return ""
+        return value
+
+    def items(self, obj: Mapping[str, Any], key: str, where: str) -> list[dict[str, Any]]:
+        value = self.get(obj, key, where)
+        if value is _MISSING:
+            return []
+        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+            self.bad(f"{where}{key}", value, "a list of objects")
+            return []
+        return value
+
+
+def _parse_visit(r: _Reader, obj: dict[str, Any], where: str) -> Visit | None:
+    kind = r.text(obj, "kind", where)
+    if kind not in VisitKind.__members__.values():
+        r.bad(f"{where}kind", kind, "one of " + ", ".join(k.value for k in VisitKind))
+        return None
+    return Visit(
+        kind=VisitKind(kind),
+        location=r.text(obj, "location", where),
+        arrival_s=r.number(obj, "arrival_s", where),
+        start_s=r.number(obj, "start_s", where),
+        departure_s=r.number(obj, "departure_s", where),
+        load_kg=r.number(obj, "load_kg", where),
+        load_m3=r.number(obj, "load_m3", where),
+    )
+
+
+def _parse_route(r: _Reader, obj: dict[str, Any], where: str) -> Route:
+    visits = [
+        _parse_visit(r, v, f"{where}visits[{k}].")
+        for k, v in enumerate(r.items(obj, "visits", where))
+    ]
+    return Route(
+        vehicle=r.text(obj, "vehicle", where),
+        vehicle_type=r.text(obj, "vehicle_type", where),
+        visits=tuple(v for v in visits if v is not None),
+        distance_m=r.number(obj, "distance_m", where),
+        duration_s=r.number(obj, "duration_s", where),
+        energy_kwh=r.number(obj, "energy_kwh", where),
+        co2_kg=r.number(obj, "co2_kg", where),
+        cost=r.number(obj, "cost_yuan", where),
+    )
+
+
+def _parse_unserved(r: _Reader, obj: dict[str, Any], where: str) -> Unserved | None:
+    reason = r.text(obj, "reason", where)
+    if reason not in UnservedReason.__members__.values():
+        r.bad(f"{where}reason", reason, "one of " + ", ".join(u.value for u in UnservedReason))
+        return None
+    return Unserved(
+        r.text(obj, "stop", where), UnservedReason(reason), r.text(obj, "detail", where)
+    )
+
+
+def parse_solution_json(text: str, *, file: str = "solution.json") -> RoutingResult:
+    """Return the result stored in ``solution.json`` text.
+
+    Raises
+    ------
+    InputError
+        Listing every missing or mistyped field by its path in the document.
+
+    """
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as err:
+        problem = InputProblem(file, err.lineno, "", err.msg, "valid JSON")
+        raise InputError([problem]) from None
+    r = _Reader(file)
+    if not isinstance(doc, dict):
+        r.bad("(document)", doc, "a JSON object")
+        raise InputError(r.problems)
+    if doc.get("schema") != SCHEMA:
+        r.bad("schema", doc.get("schema", _MISSING), f"{SCHEMA!r} (a countyopt solution file)")
+        raise InputError(r.problems)
+    version = r.integer(doc, "schema_version", "")
+    if version != SCHEMA_VERSION:
+        r.bad("schema_version", version, f"{SCHEMA_VERSION} (written by this countyopt version)")
+        raise InputError(r.problems)
+    settings = r.get(doc, "settings", "")
+    if settings is not _MISSING and not isinstance(settings, dict):
+        r.bad("settings", settings, "an object")
+    routes = [
+        _parse_route(r, obj, f"routes[{k}].") for k, obj in enumerate(r.items(doc, "routes", ""))
+    ]
+    unserved = [
+        _parse_unserved(r, obj, f"unserved[{k}].")
+        for k, obj in enumerate(r.items(doc, "unserved", ""))
+    ]
+    result = RoutingResult(
+        instance=r.text(doc, "instance", ""),
+        routes=tuple(routes),
+        unserved=tuple(u for u in unserved if u is not None),
+        objective=r.text(doc, "objective", ""),
+        objective_value=r.number(doc, "objective_value", ""),
+        engine=r.text(doc, "engine", ""),
+        settings=MappingProxyType(
+            {k: _setting_value(v) for k, v in settings.items()}
+            if isinstance(settings, dict)
+            else {}
+        ),
+        seed=r.integer(doc, "seed", ""),
+        runtime_s=r.number(doc, "runtime_s", ""),
+        build_s=r.number(doc, "build_s", ""),
+        status=r.text(doc, "status", ""),
+    )
+    if r.problems:
+        raise InputError(r.problems)
+    return result
+
+
+def read_solution_json(path: str | os.PathLike[str]) -> RoutingResult:
+    """Return the result stored in the ``solution.json`` file at ``path``."""
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError([InputProblem(str(p), None, "", "", "an existing file")]) from None
+    except UnicodeDecodeError:
+        raise InputError([InputProblem(str(p), None, "", "", "UTF-8 encoded JSON")]) from None
+    return parse_solution_json(text, file=str(p))

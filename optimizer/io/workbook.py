@@ -1,0 +1,936 @@
+"""The county workbook: a folder of CSV files or one Excel file (see DESIGN.md).
+
+Tables ``stops``, ``sites`` and ``vehicles`` are required; ``build_options``,
+``settings`` and ``matrix`` are optional. Headers and values may be English
+or Chinese (:mod:`optimizer.io.columns`). CSV files may be UTF-8 (with or
+without BOM) or GB18030/GBK as Excel exports them on Chinese Windows.
+
+Reading lists every bad cell at once in an :class:`InputError`.
+:func:`parse_tables` does the work on tables of text; :func:`read_workbook`
+only gets the text out of files. :func:`write_workbook` writes what
+:func:`read_workbook` reads back to an equal instance, apart from the
+provenance keys in :data:`READER_META_KEYS`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pandas as pd
+
+from optimizer.coords import records_to_wgs84
+from optimizer.distances import DEFAULT_CIRCUITY, DEFAULT_SPEED_KMH, great_circle_matrix
+from optimizer.i18n import Lang
+from optimizer.io.atomic import atomic_path, write_folder_atomic
+from optimizer.io.cells import (
+    Row,
+    Table,
+    decode,
+    format_number,
+    format_time,
+    header_hint,
+    locate_columns,
+    parse_csv,
+    rows_of,
+)
+from optimizer.io.columns import (
+    FUEL_ZH,
+    REQUIRED_TABLES,
+    TABLE_COLUMNS,
+    TABLE_ZH,
+    column,
+    fuel_of,
+    header,
+    kind_of,
+    stream_of,
+    table_of,
+    valid_names,
+)
+from optimizer.io.errors import InputError, InputProblem
+from optimizer.io.matrix_csv import parse_matrix, read_matrix_table
+from optimizer.model import (
+    SITE_KIND_ZH,
+    STREAM_ZH,
+    Break,
+    BuildOption,
+    Fuel,
+    Instance,
+    ModelError,
+    Site,
+    SiteKind,
+    Stop,
+    Stream,
+    TimeWindow,
+    TravelMatrix,
+    VehicleType,
+)
+
+#: Meta keys the reader sets to say how it read the input; never written back.
+READER_META_KEYS = frozenset({"input_format", "input_encoding", "travel_source"})
+#: Settings with a meaning to the reader; any other key goes to ``Instance.meta``.
+COORD_SYSTEMS = ("wgs84", "gcj02", "planar")
+_R = TypeVar("_R")
+
+
+# --- reading files into tables --------------------------------------------
+
+
+def _read_csv_file(path: Path, name: str, problems: list[InputProblem]) -> Table | None:
+    decoded = decode(path.read_bytes(), path.name, problems)
+    if decoded is None:
+        return None
+    try:
+        return parse_csv(decoded[0], name=name, file=path.name, encoding=decoded[1])
+    except InputError as err:
+        problems.extend(err.problems)
+        return None
+
+
+def _read_folder(folder: Path, problems: list[InputProblem]) -> dict[str, Table]:
+    tables: dict[str, Table] = {}
+    for path in sorted(folder.iterdir()):
+        name = table_of(path.stem)
+        if name is None or path.suffix.lower() not in (".csv", ".txt"):
+            continue
+        if name in tables:
+            problems.append(
+                InputProblem(path.name, None, "", "", f"one file for table {name!r}, found two")
+            )
+            continue
+        table = _read_csv_file(path, name, problems)
+        if table is not None:
+            tables[name] = table
+    return tables
+
+
+def _excel_cell(value: Any) -> str:
+    # Cells typed by Excel come back as Python objects; turn them into the
+    # text a user would have typed so that one parser handles both formats.
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, dt.datetime):
+        # A time past 24:00 is stored as a date-time after Excel's epoch.
+        return format_time(round((value - dt.datetime(1899, 12, 30)).total_seconds()))
+    if isinstance(value, dt.time):
+        return format_time(value.hour * 3600 + value.minute * 60 + value.second)
+    if isinstance(value, dt.timedelta):
+        return format_time(round(value.total_seconds()))
+    return str(value)
+
+
+def _read_xlsx(path: Path, problems: list[InputProblem]) -> dict[str, Table]:
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (InvalidFileException, KeyError, OSError, ValueError) as err:
+        problems.append(InputProblem(path.name, None, "", "", f"an Excel .xlsx file ({err})"))
+        return {}
+    tables: dict[str, Table] = {}
+    try:
+        for sheet in book.worksheets:
+            name = table_of(sheet.title)
+            if name is None:
+                continue
+            file = f"{path.name}[{sheet.title}]"
+            values = [[_excel_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+            while values and all(not c.strip() for c in values[-1]):
+                values.pop()
+            if not values:
+                problems.append(InputProblem(file, None, "", "", header_hint(name)))
+                continue
+            width = max(len(r) for r in values)
+            values = [r + [""] * (width - len(r)) for r in values]
+            head = tuple(values[0])
+            while head and not head[-1].strip():
+                head = head[:-1]
+            rows = tuple(tuple(r[: len(head)]) for r in values[1:])
+            tables[name] = Table(name, file, head, rows, 2, "xlsx")
+    finally:
+        book.close()
+    return tables
+
+
+def read_tables(path: str | Path) -> dict[str, Table]:
+    """Return the tables of a workbook folder or .xlsx file, as text.
+
+    Raises
+    ------
+    InputError
+        If a required table is missing, a file is empty or cannot be decoded.
+
+    """
+    src = Path(path)
+    problems: list[InputProblem] = []
+    if src.is_dir():
+        tables = _read_folder(src, problems)
+        where = "folder"
+    elif src.suffix.lower() in (".xlsx", ".xlsm"):
+        if not src.exists():
+            raise InputError([InputProblem(src.name, None, "", "", "an existing file")])
+        tables = _read_xlsx(src, problems)
+        where = "sheet"
+    else:
+        raise InputError(
+            [
+                InputProblem(
+                    str(src), None, "", "", "a workbook folder of CSV files or an .xlsx file"
+                )
+            ]
+        )
+    reported = {p.file for p in problems}
+    for name in REQUIRED_TABLES:
+        if name not in tables and not any(name in f or TABLE_ZH[name] in f for f in reported):
+            problems.append(
+                InputProblem(
+                    src.name,
+                    None,
+                    "",
+                    "",
+                    f"a {where} named {name!r} (or {TABLE_ZH[name]!r})"
+                    + (f" ({name}.csv)" if where == "folder" else ""),
+                )
+            )
+    if problems:
+        raise InputError(problems)
+    return tables
+
+
+def read_workbook(path: str | Path, *, coord_sys: str | None = None) -> Instance:
+    """Read a county workbook (folder of CSV files or .xlsx) into an instance.
+
+    Parameters
+    ----------
+    path
+        The folder or Excel file.
+    coord_sys
+        ``"wgs84"`` or ``"gcj02"`` (converted to WGS-84 on read); overrides
+        the workbook's ``coord_sys`` setting.
+
+    Raises
+    ------
+    InputError
+        Listing every problem found, each with file, row, column and value.
+
+    """
+    src = Path(path)
+    tables = read_tables(src)
+    settings = _settings_values(tables.get("settings"))
+    matrix_file = settings.get("matrix", "").strip()
+    if matrix_file and "matrix" not in tables:
+        base = src if src.is_dir() else src.parent
+        tables["matrix"] = read_matrix_table(base / matrix_file)
+    encodings = {t.encoding for t in tables.values()}
+    if len(encodings) == 1:
+        encoding = encodings.pop()
+    else:
+        encoding = "; ".join(f"{t.file}: {t.encoding}" for t in tables.values())
+    meta = {
+        "input_format": "xlsx" if src.is_file() else "csv",
+    }
+    if encoding != "xlsx":
+        meta["input_encoding"] = encoding
+    name = src.stem if src.is_file() else src.name
+    return parse_tables(tables, name=name, coord_sys=coord_sys, meta=meta)
+
+
+# --- tables to records ------------------------------------------------------
+
+
+def _settings_values(table: Table | None) -> dict[str, str]:
+    if table is None:
+        return {}
+    return {
+        r[0].strip(): r[1].strip() if len(r) > 1 else "" for r in table.rows if r and r[0].strip()
+    }
+
+
+def _stream(row: Row, name: str, text: str) -> Stream | None:
+    stream = stream_of(text)
+    if stream is None:
+        row.report(name, text, "one of " + valid_names(list(Stream), STREAM_ZH))
+    return stream
+
+
+def _streams(row: Row, name: str) -> frozenset[Stream]:
+    found = [_stream(row, name, item) for item in row.items(name)]
+    return frozenset(s for s in found if s is not None)
+
+
+def _window(row: Row, start_col: str, end_col: str) -> TimeWindow | None:
+    start, end = row.time(start_col), row.time(end_col)
+    if start is None and end is None:
+        return None
+    if start is None or end is None:
+        if row.text(start_col) and row.text(end_col):
+            return None  # a bad time, already reported
+        missing = end_col if start is not None else start_col
+        row.report(missing, "", f"both {start_col} and {end_col}, or neither")
+        return None
+    if end < start:
+        row.report(
+            end_col,
+            row.text(end_col),
+            f"a time at or after {start_col} {format_time(start)} "
+            "(a window past midnight ends at e.g. 26:00)",
+        )
+        return None
+    return TimeWindow(start, end)
+
+
+def _build(row: Row, make: Callable[..., _R], fields: dict[str, Any]) -> _R | None:
+    # Records validate themselves; a rule the cell checks missed still
+    # reaches the user with the row it came from.
+    if not row.ok or row.cols.missing:
+        return None
+    try:
+        return make(**fields)
+    except ModelError as err:
+        row.report("id", row.text("id"), f"a valid record ({err})")
+        return None
+
+
+@dataclass
+class _Ids:
+    """Location ids seen so far, with where each was first used."""
+
+    first: dict[str, str]
+
+    def claim(self, row: Row, col: str, value: str) -> bool:
+        where = f"{row.cols.table.file} row {row.row_no}"
+        if value in self.first:
+            row.report(col, value, f"a unique id (already used in {self.first[value]})")
+            return False
+        self.first[value] = where
+        return True
+
+
+def _coords(row: Row, coord_sys: str) -> tuple[float | None, float | None]:
+    if coord_sys == "planar":
+        return row.number("lat", required=True), row.number("lon", required=True)
+    lat = row.number("lat", required=True, low=-90, high=90, unit="degrees latitude")
+    lon = row.number("lon", required=True, low=-180, high=180, unit="degrees longitude")
+    return lat, lon
+
+
+def _parse_stops(
+    table: Table, ids: _Ids, coord_sys: str, problems: list[InputProblem]
+) -> list[Stop]:
+    cols = locate_columns(table, problems)
+    stops: list[Stop] = []
+    for row in rows_of(cols, problems):
+        stop_id = row.required("id")
+        if stop_id is not None:
+            ids.claim(row, "id", stop_id)
+        lat, lon = _coords(row, coord_sys)
+        stream_text = row.required("stream")
+        stream = _stream(row, "stream", stream_text) if stream_text else None
+        demand = row.number("demand_kg", required=True, low=0, unit="kg")
+        demand_m3 = row.number("demand_m3", low=0, unit="m3")
+        service = row.seconds("service_min", per=60)
+        window = _window(row, "tw_start", "tw_end")
+        freq = row.integer("frequency_per_week", low=1, high=14)
+        release = row.time("release")
+        stop = _build(
+            row,
+            Stop,
+            dict(
+                id=stop_id or "",
+                name=row.text("name"),
+                lat=lat,
+                lon=lon,
+                stream=stream,
+                demand_kg=demand,
+                demand_m3=demand_m3 or 0.0,
+                service_s=service or 0,
+                window=window,
+                frequency_per_week=7 if freq is None else freq,
+                release_s=release or 0,
+                area=row.text("area"),
+                extra=row.extra(),
+            ),
+        )
+        if stop is not None:
+            stops.append(stop)
+    if not stops and not any(p.file == table.file for p in problems):
+        problems.append(
+            InputProblem(table.file, 2, "", "", "at least one stop (the table has no rows)")
+        )
+    return stops
+
+
+def _parse_sites(
+    table: Table, ids: _Ids, coord_sys: str, problems: list[InputProblem]
+) -> list[Site]:
+    cols = locate_columns(table, problems)
+    sites: list[Site] = []
+    for row in rows_of(cols, problems):
+        site_id = row.required("id")
+        if site_id is not None:
+            ids.claim(row, "id", site_id)
+        kind_text = row.required("kind")
+        kind = kind_of(kind_text) if kind_text else None
+        if kind_text and kind is None:
+            row.report("kind", kind_text, "one of " + valid_names(list(SiteKind), SITE_KIND_ZH))
+        lat, lon = _coords(row, coord_sys)
+        streams = _streams(row, "streams")
+        hours = _window(row, "open", "close")
+        unload = row.seconds("unload_min", per=60)
+        capacity = row.number("capacity_t_per_day", low=0, scale=3, unit="t/day")
+        candidate = row.flag("candidate")
+        site = _build(
+            row,
+            Site,
+            dict(
+                id=site_id or "",
+                name=row.text("name"),
+                kind=kind,
+                lat=lat,
+                lon=lon,
+                streams=streams,
+                hours=hours,
+                unload_s=unload or 0,
+                capacity_kg_per_day=capacity,
+                candidate=candidate,
+                extra=row.extra(),
+            ),
+        )
+        if site is not None:
+            sites.append(site)
+    if not sites and not any(p.file == table.file for p in problems):
+        problems.append(
+            InputProblem(table.file, 2, "", "", "at least one site: a depot and the facilities")
+        )
+    return sites
+
+
+def _parse_build_options(
+    table: Table, site_ids: set[str], problems: list[InputProblem]
+) -> dict[str, list[BuildOption]]:
+    cols = locate_columns(table, problems)
+    options: dict[str, list[BuildOption]] = {}
+    for row in rows_of(cols, problems):
+        site = row.required("site")
+        if site is not None and site not in site_ids:
+            row.report("site", site, "the id of a site in the sites table")
+        size = row.required("size_class")
+        capacity = row.number(
+            "capacity_t_per_day", required=True, low=0, low_open=True, scale=3, unit="t/day"
+        )
+        capital = row.number("capital_cost_yuan", required=True, low=0, unit="yuan")
+        fixed = row.number("fixed_cost_yuan_per_year", low=0, unit="yuan/year")
+        option = _build(
+            row,
+            BuildOption,
+            dict(
+                size_class=size or "",
+                capacity_kg_per_day=capacity,
+                capital_cost=capital,
+                fixed_cost_per_year=fixed or 0.0,
+            ),
+        )
+        if option is not None and site is not None:
+            options.setdefault(site, []).append(option)
+    return options
+
+
+def _parse_vehicles(
+    table: Table, sites: Mapping[str, SiteKind], problems: list[InputProblem]
+) -> list[VehicleType]:
+    cols = locate_columns(table, problems)
+    types: list[VehicleType] = []
+    seen: dict[str, int] = {}
+    for row in rows_of(cols, problems):
+        type_id = row.required("type")
+        if type_id is not None:
+            if type_id in seen:
+                row.report(
+                    "type", type_id, f"a unique vehicle type (already in row {seen[type_id]})"
+                )
+            seen.setdefault(type_id, row.row_no)
+        count = row.integer("count", required=True, low=0)
+        depot = row.required("depot")
+        if depot is not None:
+            if depot not in sites:
+                row.report("depot", depot, "the id of a site of kind depot in the sites table")
+            elif sites[depot] is not SiteKind.DEPOT:
+                row.report(
+                    "depot", depot, f"a site of kind depot (this one is {sites[depot].value})"
+                )
+        streams = _streams(row, "streams") if row.required("streams") else frozenset()
+        capacity = row.number("capacity_kg", required=True, low=0, low_open=True, unit="kg")
+        capacity_m3 = row.number("capacity_m3", low=0, low_open=True, unit="m3")
+        fuel_text = row.required("fuel")
+        fuel = fuel_of(fuel_text) if fuel_text else None
+        if fuel_text and fuel is None:
+            row.report("fuel", fuel_text, "one of " + valid_names(list(Fuel), FUEL_ZH))
+        range_m = row.number("range_km", low=0, low_open=True, scale=3, unit="km")
+        shift = _window(row, "shift_start", "shift_end")
+        if shift is None and row.ok:
+            row.report("shift_start", row.text("shift_start"), "a shift start and end, HH:MM")
+        brk = _break(row)
+        max_stops = row.integer("max_stops", low=1)
+        max_load = row.number("max_load_kg_per_day", low=0, low_open=True, unit="kg")
+        max_duration = row.seconds("max_shift_h", per=3600, low=0)
+        speed = row.number("speed_factor", low=0, low_open=True)
+        costs = [
+            row.number(c, low=0, unit="yuan") for c in ("fixed_cost", "cost_per_km", "cost_per_h")
+        ]
+        vt = _build(
+            row,
+            VehicleType,
+            dict(
+                id=type_id or "",
+                count=count,
+                depot=depot or "",
+                streams=streams,
+                capacity_kg=capacity,
+                capacity_m3=capacity_m3,
+                fuel=fuel,
+                range_m=range_m,
+                shift=shift,
+                break_=brk,
+                max_stops=max_stops,
+                max_load_kg_per_day=max_load,
+                max_duration_s=max_duration,
+                fixed_cost=costs[0] or 0.0,
+                cost_per_km=costs[1] or 0.0,
+                cost_per_h=costs[2] or 0.0,
+                speed_factor=1.0 if speed is None else speed,
+                name=row.text("name"),
+                extra=row.extra(),
+            ),
+        )
+        if vt is not None:
+            types.append(vt)
+    if not types and not any(p.file == table.file for p in problems):
+        problems.append(InputProblem(table.file, 2, "", "", "at least one vehicle type"))
+    return types
+
+
+def _break(row: Row) -> Break | None:
+    given = [row.text(c) for c in ("break_start", "break_end", "break_min")]
+    if not any(given):
+        return None
+    window = _window(row, "break_start", "break_end")
+    minutes = row.seconds("break_min", per=60, required=True, low=0)
+    if minutes is not None and minutes <= 0:
+        row.report("break_min", row.text("break_min"), "a break length > 0 minutes")
+        return None
+    if window is None or minutes is None:
+        return None
+    return Break(window, minutes)
+
+
+def _parse_settings(
+    table: Table | None, coord_sys: str | None, problems: list[InputProblem]
+) -> tuple[dict[str, str], str, float, float]:
+    meta: dict[str, str] = {}
+    circuity, speed = DEFAULT_CIRCUITY, DEFAULT_SPEED_KMH
+    if table is None:
+        return meta, coord_sys or "wgs84", circuity, speed
+    cols = locate_columns(table, problems)
+    chosen = coord_sys
+    for row in rows_of(cols, problems):
+        key = row.text("key")
+        value = row.text("value")
+        if key == "coord_sys":
+            if value.lower() not in COORD_SYSTEMS:
+                row.report("value", value, "coord_sys wgs84, gcj02 or planar")
+            elif chosen is None:
+                chosen = value.lower()
+            continue
+        if key == "circuity":
+            circuity = row.number("value", low=1.0) or circuity
+        elif key == "speed_kmh":
+            speed = row.number("value", low=0, low_open=True, unit="km/h") or speed
+        if key not in ("matrix",):
+            meta[key] = value
+    return meta, chosen or "wgs84", circuity, speed
+
+
+def parse_tables(
+    tables: Mapping[str, Table],
+    *,
+    name: str,
+    coord_sys: str | None = None,
+    meta: Mapping[str, str] | None = None,
+) -> Instance:
+    """Build an instance from workbook tables of text.
+
+    Parameters
+    ----------
+    tables
+        Tables by canonical name (``stops``, ``sites``, ``vehicles`` and the
+        optional ``build_options``, ``settings``, ``matrix``).
+    name
+        Instance name unless the settings give one.
+    coord_sys
+        Overrides the ``coord_sys`` setting (``wgs84`` or ``gcj02``).
+    meta
+        Provenance to add to the instance's meta.
+
+    Raises
+    ------
+    InputError
+        Listing every problem found.
+
+    """
+    problems: list[InputProblem] = []
+    if coord_sys is not None and coord_sys not in COORD_SYSTEMS:
+        problems.append(InputProblem("--coord-sys", None, "", coord_sys, "wgs84, gcj02 or planar"))
+        coord_sys = None
+    settings, coord, circuity, speed = _parse_settings(tables.get("settings"), coord_sys, problems)
+    ids = _Ids({})
+    sites = _parse_sites(tables["sites"], ids, coord, problems) if "sites" in tables else []
+    stops = _parse_stops(tables["stops"], ids, coord, problems) if "stops" in tables else []
+    site_kinds = {s.id: s.kind for s in sites}
+    if "build_options" in tables:
+        known = (
+            {s.id for s in sites} | {r[0] for r in tables["sites"].rows if r}
+            if "sites" in tables
+            else set()
+        )
+        options = _parse_build_options(tables["build_options"], known, problems)
+        sites = [_with_options(s, options[s.id]) if s.id in options else s for s in sites]
+    types = (
+        _parse_vehicles(tables["vehicles"], site_kinds, problems) if "vehicles" in tables else []
+    )
+    out_meta = dict(settings)
+    out_meta.pop("name", None)
+    if coord == "gcj02":
+        sites, stops = records_to_wgs84(sites), records_to_wgs84(stops)
+        out_meta["coord_sys"] = "wgs84"
+        out_meta["coord_sys_input"] = "gcj02"
+    elif coord == "planar" or "coord_sys" in settings:
+        out_meta["coord_sys"] = coord
+    travel: TravelMatrix | None = None
+    located = [(s.id, s.lat, s.lon) for s in sites] + [(s.id, s.lat, s.lon) for s in stops]
+    if "matrix" in tables:
+        travel = parse_matrix(tables["matrix"], [p[0] for p in located], problems)
+        out_meta["travel_source"] = "matrix"
+    elif coord == "planar":
+        problems.append(
+            InputProblem(
+                tables["stops"].file if "stops" in tables else name,
+                None,
+                "",
+                "",
+                "a matrix table: planar coordinates do not give road distances",
+            )
+        )
+    else:
+        out_meta["travel_source"] = "great_circle"
+    if problems:
+        raise InputError(problems)
+    if travel is None:
+        travel = great_circle_matrix(located, circuity=circuity, speed_kmh=speed)
+    out_meta.update(meta or {})
+    return Instance(
+        name=settings.get("name") or name,
+        stops=tuple(stops),
+        sites=tuple(sites),
+        vehicle_types=tuple(types),
+        travel=travel,
+        meta=out_meta,
+    )
+
+
+def _with_options(site: Site, options: list[BuildOption]) -> Site:
+    return replace(site, build_options=tuple(options))
+
+
+# --- writing ----------------------------------------------------------------
+
+
+def _opt(value: float | None, *, scale: int = 0) -> str:
+    return "" if value is None else format_number(value, scale=scale)
+
+
+def _minutes(seconds: int | None, per: int = 60) -> str:
+    if seconds is None:
+        return ""
+    return format_number(seconds / per) if seconds % per else str(seconds // per)
+
+
+def _window_cells(window: TimeWindow | None) -> list[str]:
+    return ["", ""] if window is None else [format_time(window.start), format_time(window.end)]
+
+
+def _extras(records: Sequence[Stop | Site | VehicleType]) -> list[str]:
+    keys: list[str] = []
+    for rec in records:
+        keys += [k for k in rec.extra if k not in keys]
+    return keys
+
+
+def _streams_text(streams: Iterable[Stream]) -> str:
+    return ";".join(s.value for s in sorted(streams, key=list(Stream).index))
+
+
+def _table_rows(instance: Instance) -> dict[str, tuple[list[str], list[list[str]]]]:
+    """Return canonical headers and text rows of every table to write."""
+    out: dict[str, tuple[list[str], list[list[str]]]] = {}
+    stop_extra = _extras(instance.stops)
+    out["stops"] = (
+        [c.name for c in TABLE_COLUMNS["stops"]] + stop_extra,
+        [
+            [
+                s.id,
+                s.name,
+                repr(float(s.lat)),
+                repr(float(s.lon)),
+                s.stream.value,
+                format_number(s.demand_kg),
+                format_number(s.demand_m3),
+                _minutes(s.service_s),
+                *_window_cells(s.window),
+                str(s.frequency_per_week),
+                format_time(s.release_s) if s.release_s else "",
+                s.area,
+            ]
+            + [s.extra.get(k, "") for k in stop_extra]
+            for s in instance.stops
+        ],
+    )
+    site_extra = _extras(instance.sites)
+    out["sites"] = (
+        [c.name for c in TABLE_COLUMNS["sites"]] + site_extra,
+        [
+            [
+                s.id,
+                s.name,
+                s.kind.value,
+                repr(float(s.lat)),
+                repr(float(s.lon)),
+                _streams_text(s.streams),
+                *_window_cells(s.hours),
+                _minutes(s.unload_s),
+                _opt(s.capacity_kg_per_day, scale=-3),
+                "yes" if s.candidate else "no",
+            ]
+            + [s.extra.get(k, "") for k in site_extra]
+            for s in instance.sites
+        ],
+    )
+    vt_extra = _extras(instance.vehicle_types)
+    out["vehicles"] = (
+        [c.name for c in TABLE_COLUMNS["vehicles"]] + vt_extra,
+        [
+            [
+                v.id,
+                v.name,
+                str(v.count),
+                v.depot,
+                _streams_text(v.streams),
+                format_number(v.capacity_kg),
+                _opt(v.capacity_m3),
+                v.fuel.value,
+                _opt(v.range_m, scale=-3),
+                format_time(v.shift.start),
+                format_time(v.shift.end),
+                *_window_cells(None if v.break_ is None else v.break_.window),
+                "" if v.break_ is None else _minutes(v.break_.duration_s),
+                "" if v.max_stops is None else str(v.max_stops),
+                _opt(v.max_load_kg_per_day),
+                _minutes(v.max_duration_s, 3600),
+                format_number(v.speed_factor),
+                format_number(v.fixed_cost),
+                format_number(v.cost_per_km),
+                format_number(v.cost_per_h),
+            ]
+            + [v.extra.get(k, "") for k in vt_extra]
+            for v in instance.vehicle_types
+        ],
+    )
+    options = [
+        [
+            s.id,
+            o.size_class,
+            format_number(o.capacity_kg_per_day, scale=-3),
+            format_number(o.capital_cost),
+            format_number(o.fixed_cost_per_year),
+        ]
+        for s in instance.sites
+        for o in s.build_options
+    ]
+    if options:
+        out["build_options"] = ([c.name for c in TABLE_COLUMNS["build_options"]], options)
+    settings = [["name", instance.name]] + [
+        [k, v] for k, v in instance.meta.items() if k not in READER_META_KEYS
+    ]
+    out["settings"] = (["key", "value"], settings)
+    if _needs_matrix(instance):
+        t = instance.travel
+        out["matrix"] = (
+            [c.name for c in TABLE_COLUMNS["matrix"]],
+            [
+                [a, b, repr(float(t.distance_m[i, j])), repr(float(t.duration_s[i, j]))]
+                for i, a in enumerate(t.ids)
+                for j, b in enumerate(t.ids)
+            ],
+        )
+    return out
+
+
+def _needs_matrix(instance: Instance) -> bool:
+    """Return whether the reader could not recompute the instance's travel matrix."""
+    if instance.coord_sys != "wgs84":
+        return True
+    try:
+        circuity = float(instance.meta.get("circuity", DEFAULT_CIRCUITY))
+        speed = float(instance.meta.get("speed_kmh", DEFAULT_SPEED_KMH))
+        where = {s.id: (s.lat, s.lon) for s in instance.sites}
+        where.update({s.id: (s.lat, s.lon) for s in instance.stops})
+        points = [(i, *where[i]) for i in instance.travel.ids]
+        return great_circle_matrix(points, circuity=circuity, speed_kmh=speed) != instance.travel
+    except (KeyError, ValueError):
+        return True
+
+
+def _zh_streams(text: str) -> str:
+    return "、".join(STREAM_ZH[Stream(v)] for v in text.split(";") if v)
+
+
+#: Cells shown in Chinese when writing with lang="zh": (table, column) -> translation.
+_ZH_CELLS: Mapping[tuple[str, str], Callable[[str], str]] = {
+    ("stops", "stream"): lambda v: STREAM_ZH[Stream(v)],
+    ("sites", "kind"): lambda v: SITE_KIND_ZH[SiteKind(v)],
+    ("sites", "streams"): _zh_streams,
+    ("sites", "candidate"): lambda v: "是" if v == "yes" else "否",
+    ("vehicles", "streams"): _zh_streams,
+    ("vehicles", "fuel"): lambda v: FUEL_ZH[Fuel(v)],
+}
+
+
+def _translate(
+    table: str, headers: list[str], rows: list[list[str]], lang: Lang
+) -> tuple[list[str], list[list[str]]]:
+    if lang != "zh":
+        return headers, rows
+    known = {c.name for c in TABLE_COLUMNS[table]}
+    heads = [header(table, h, lang) if h in known else h for h in headers]
+    zh = [(k, _ZH_CELLS[table, h]) for k, h in enumerate(headers) if (table, h) in _ZH_CELLS]
+    out = []
+    for row in rows:
+        cells = list(row)
+        for k, translate in zh:
+            if cells[k]:
+                cells[k] = translate(cells[k])
+        out.append(cells)
+    return heads, out
+
+
+def workbook_tables(
+    instance: Instance, *, lang: Lang = "en"
+) -> dict[str, tuple[list[str], list[list[str]]]]:
+    """Return the workbook tables of ``instance``: headers and text rows, by table name."""
+    return {
+        name: _translate(name, heads, rows, lang)
+        for name, (heads, rows) in _table_rows(instance).items()
+    }
+
+
+def typed_cell(table: str, head: str, text: str) -> Any:
+    """Return a cell as a number if its column is numeric, None if empty, else the text."""
+    # Numbers go to Excel and GeoJSON as numbers so that users can compute with them.
+    if not text:
+        return None
+    try:
+        col = column(table, head)
+    except KeyError:
+        return text
+    if not col.numeric:
+        return text
+    number = float(text)
+    if number.is_integer() and "." not in text and abs(number) < 2**53:
+        return int(number)
+    # A number cell must give back the very decimal written (tonnes from kg may need
+    # more digits than a float keeps), and Excel keeps only 15 significant digits:
+    # anything else stays text so that it reads back exactly.
+    exact = (
+        Decimal(repr(number)) == Decimal(text)
+        and float(f"{number:.15g}") == number
+        and (number == 0 or 1e-300 < abs(number) < 1e300)
+    )
+    return number if exact else text
+
+
+def write_workbook(instance: Instance, path: str | Path, *, lang: Lang = "en") -> None:
+    """Write ``instance`` as a county workbook that :func:`read_workbook` reads back.
+
+    Parameters
+    ----------
+    instance
+        The instance to write.
+    path
+        A folder (one UTF-8 CSV file per table, with BOM so Excel shows
+        Chinese correctly) or an ``.xlsx`` file (one sheet per table).
+        Written atomically; other files in the folder are kept.
+    lang
+        ``"zh"`` writes Chinese headers, stream names and sheet names.
+
+    """
+    target = Path(path)
+    tables = _table_rows(instance)
+    if target.suffix.lower() == ".xlsx":
+        _write_xlsx(tables, target, lang)
+        return
+    writers: dict[str, Callable[[Path], None]] = {}
+    for name, (heads, rows) in tables.items():
+        shown = _translate(name, heads, rows, lang)
+        writers[f"{name}.csv"] = _csv_writer(*shown)
+    write_folder_atomic(target, writers)
+    for name in TABLE_COLUMNS:
+        stale = target / f"{name}.csv"
+        if name not in tables and stale.exists():
+            stale.unlink()
+
+
+def _csv_writer(heads: list[str], rows: list[list[str]]) -> Callable[[Path], None]:
+    def write(path: Path) -> None:
+        frame = pd.DataFrame(rows, columns=range(len(heads)), dtype=object)
+        frame.columns = pd.Index(heads)
+        frame.to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n")
+
+    return write
+
+
+def _write_xlsx(
+    tables: Mapping[str, tuple[list[str], list[list[str]]]], target: Path, lang: Lang
+) -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for name, (heads, rows) in tables.items():
+        shown_heads, shown_rows = _translate(name, heads, rows, lang)
+        sheet = book.create_sheet(TABLE_ZH[name] if lang == "zh" else name)
+        sheet.append(shown_heads)
+        for shown in shown_rows:
+            sheet.append([typed_cell(name, h, c) for h, c in zip(heads, shown, strict=True)])
+    with atomic_path(target) as tmp:
+        book.save(tmp)
+
+
+__all__ = [
+    "READER_META_KEYS",
+    "Table",
+    "decode",
+    "parse_csv",
+    "parse_tables",
+    "read_tables",
+    "read_workbook",
+    "workbook_tables",
+    "write_workbook",
+]

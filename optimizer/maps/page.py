@@ -1,0 +1,282 @@
+"""What every countyopt map shares: the map, its layers, legend and atomic write."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import folium
+from branca.element import Element, Figure, MacroElement
+from folium.map import Layer
+from folium.template import Template
+
+from optimizer.i18n import Lang
+from optimizer.io.atomic import write_text_atomic
+from optimizer.maps.basemaps import Projection, add_basemap, projection, resolve_basemap
+from optimizer.maps.labels import esc
+from optimizer.maps.offline import RawElement, use_leaflet
+from optimizer.model import Instance
+
+Feature = dict[str, Any]
+
+_CSS = """<style>
+.co-popup table { border-collapse: collapse; font-size: 12px; }
+.co-popup th { text-align: left; padding: 1px 8px 1px 0; font-weight: normal; color: #555; }
+.co-popup td { padding: 1px 0; }
+.co-legend { background: rgba(255,255,255,0.92); padding: 6px 9px; border-radius: 4px;
+  box-shadow: 0 1px 4px rgba(0,0,0,0.35); font: 12px/1.45 sans-serif; max-height: 60vh;
+  overflow-y: auto; }
+.co-legend summary { cursor: pointer; margin-bottom: 3px; font-size: 13px; }
+.co-legend .co-sw { display: inline-block; width: 18px; margin-right: 5px; vertical-align: middle; }
+.co-icon { background: none; border: none; }
+.co-label { font-size: 11px; padding: 1px 4px; }
+@media print { .leaflet-control-zoom { display: none; } }
+</style>"""
+
+# Functions shared by every layer. Popup, tooltip and icon HTML is built and
+# escaped in Python (optimizer.maps.labels); here it is only attached.
+_LAYER_JS = """<script>
+function countyoptLayer(key, icons) {
+    return L.geoJson(countyoptData.layers[key], {
+        style: function (feature) { return feature.properties.style; },
+        pointToLayer: function (feature, latlng) {
+            var p = feature.properties;
+            if (!icons) { return L.circleMarker(latlng, p.style); }
+            var size = p.icon_size || 24;
+            return L.marker(latlng, {icon: L.divIcon({
+                html: p.icon, className: "co-icon",
+                iconSize: [size, size], iconAnchor: [size / 2, size / 2]})});
+        },
+        onEachFeature: function (feature, layer) {
+            var p = feature.properties;
+            if (p.popup) { layer.bindPopup(p.popup, {maxWidth: 360}); }
+            if (p.label) {
+                layer.bindTooltip(p.label, {permanent: true, direction: "right",
+                                            offset: [10, 0], className: "co-label"});
+            } else if (p.tip) {
+                layer.bindTooltip(p.tip);
+            }
+        }
+    });
+}
+</script>"""
+
+
+@dataclass(frozen=True)
+class Canvas:
+    """A map being drawn: the folium map, the overlay projection and the language."""
+
+    map: folium.Map
+    project: Projection
+    lang: Lang
+    planar: bool
+    layers: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def point(self, lat: float, lon: float) -> list[float]:
+        """Return a GeoJSON position ``[x, y]`` on the base map for a WGS-84 point."""
+        plat, plon = self.project(lat, lon)
+        return [round(plon, 7), round(plat, 7)]
+
+
+def new_canvas(
+    instance: Instance,
+    *,
+    lang: Lang,
+    basemap: str | None,
+    offline: bool,
+    tianditu_key: str | None,
+    title: str,
+) -> Canvas:
+    """Start a map of ``instance`` with its base map and Leaflet assets.
+
+    ``basemap`` is resolved by :func:`optimizer.maps.basemaps.resolve_basemap`.
+    """
+    planar = instance.coord_sys == "planar"
+    basemap = resolve_basemap(basemap, planar=planar, offline=offline, tianditu_key=tianditu_key)
+    m = folium.Map(
+        tiles=None,
+        crs="Simple" if planar else "EPSG3857",
+        control_scale=not planar,
+        prefer_canvas=True,  # one canvas draws thousands of stops far faster than SVG nodes
+    )
+    # Without a tile layer Leaflet has no zoom limits; planar coordinates may
+    # need negative zoom levels to fit.
+    m.options["max_zoom"] = 19
+    if planar:
+        m.options["min_zoom"] = -20
+        m.options["zoom_snap"] = 0
+    use_leaflet(m, offline=offline)
+    figure = m.get_root()
+    if isinstance(figure, Figure):
+        # branca writes the title into <title> unescaped.
+        figure.title = esc(title)
+        figure.header.add_child(RawElement(_CSS), name="countyopt_css")
+        figure.header.add_child(RawElement(_LAYER_JS), name="countyopt_layers")
+        figure.header.add_child(
+            RawElement('<meta name="generator" content="countyopt" />'), name="generator"
+        )
+    add_basemap(m, basemap, tianditu_key=tianditu_key)
+    return Canvas(m, projection(basemap), lang, planar)
+
+
+class FeatureLayer(Layer):
+    """A toggleable layer drawing ``countyoptData.layers[key]`` with the shared functions.
+
+    The features themselves live in one data script written verbatim (see
+    :func:`finish`): folium re-parses every rendered layer script as a Jinja
+    template, so data inside it would be slow to render and any ``{{ }}`` in
+    an input name would be evaluated as template code.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = countyoptLayer({{ this.key|tojson }}, {{ this.icons|tojson }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, key: str, name: str, *, icons: bool, show: bool) -> None:
+        super().__init__(name=name, overlay=True, control=True, show=show)
+        self._name = "FeatureLayer"
+        self.key = key
+        self.icons = icons
+
+
+def add_layer(
+    canvas: Canvas,
+    name: str,
+    features: Sequence[Feature],
+    *,
+    icons: bool = False,
+    show: bool = True,
+) -> FeatureLayer:
+    """Add a toggleable layer of GeoJSON features styled by their ``style`` property.
+
+    Points become circle markers, or markers drawn from their ``icon`` HTML
+    when ``icons`` is set. ``name`` is shown as HTML and must be escaped.
+    """
+    key = f"layer{len(canvas.layers)}"
+    canvas.layers[key] = {"type": "FeatureCollection", "features": list(features)}
+    layer = FeatureLayer(key, name, icons=icons, show=show)
+    layer.add_to(canvas.map)
+    return layer
+
+
+def script_json(data: object) -> str:
+    """Return JSON that is safe verbatim inside an HTML ``<script>`` element."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    # As jinja's htmlsafe_json_dumps: no "</script", "<!--" or entity can form.
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+class Legend(MacroElement):
+    """A box in a corner of the map showing ``countyoptData.legend``."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.control({position: {{ this.position|tojson }}});
+        {{ this.get_name() }}.onAdd = function () {
+            var div = L.DomUtil.create("div", "co-legend");
+            div.innerHTML = countyoptData.legend;
+            L.DomEvent.disableClickPropagation(div);
+            L.DomEvent.disableScrollPropagation(div);
+            return div;
+        };
+        {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, position: str = "bottomleft") -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "Legend"
+        self.position = position
+
+
+def swatch(color: object, *, dash: bool = False, circle: bool = False, fill: object = None) -> str:
+    """Return a small inline SVG legend key: a line (solid or dashed) or a dot.
+
+    A dot is filled with ``color`` and outlined in dark grey, or, given
+    ``fill``, filled with that and outlined in ``color``.
+    """
+    if circle:
+        stroke, width = ("#222", 1) if fill is None else (color, 2.5)
+        inside = color if fill is None else fill
+        shape = (
+            f'<circle cx="9" cy="6" r="4.5" fill="{inside}" stroke="{stroke}" '
+            f'stroke-width="{width}"/>'
+        )
+    else:
+        dash_attr = ' stroke-dasharray="4 3"' if dash else ""
+        shape = f'<line x1="0" y1="6" x2="18" y2="6" stroke="{color}" stroke-width="3"{dash_attr}/>'
+    return f'<svg class="co-sw" width="18" height="12">{shape}</svg>'
+
+
+def _bounds(features: Iterable[Feature]) -> list[list[float]] | None:
+    xs: list[float] = []
+    ys: list[float] = []
+    for f in features:
+        geom = f["geometry"]
+        coords = geom["coordinates"]
+        if geom["type"] == "Point":
+            coords = [coords]
+        elif geom["type"] == "MultiLineString":
+            coords = [p for line in coords for p in line]
+        for x, y in coords:
+            xs.append(x)
+            ys.append(y)
+    if not xs:
+        return None
+    return [[min(ys), min(xs)], [max(ys), max(xs)]]
+
+
+def _number_elements(root: Element) -> None:
+    # folium names elements with random UUIDs; numbering them instead makes
+    # the same plan give the same file, so outputs can be diffed and cached.
+    counter = 0
+    stack = [root]
+    while stack:
+        element = stack.pop()
+        counter += 1
+        element._id = f"{counter:08x}"
+        stack.extend(reversed(list(element._children.values())))
+
+
+def finish(
+    canvas: Canvas, features: Sequence[Feature], *, title: str, legend: str, path: Path
+) -> Path:
+    """Fit the view to ``features``, add legend and layer control, and write ``path``.
+
+    ``title`` is plain text (escaped here); ``legend`` is HTML built and
+    escaped by the caller. The legend folds away under its title.
+    """
+    m = canvas.map
+    bounds = _bounds(features)
+    if bounds is not None:
+        m.fit_bounds(bounds, padding=(40, 40))
+    Legend().add_to(m)
+    folium.LayerControl(collapsed=False, position="topright").add_to(m)
+    _number_elements(m)
+    data = {
+        "layers": canvas.layers,
+        "legend": f"<details open><summary><b>{esc(title)}</b></summary>{legend}</details>",
+    }
+    figure = m.get_root()
+    if isinstance(figure, Figure):
+        figure.header.add_child(
+            RawElement(f"<script>var countyoptData = {script_json(data)};</script>"),
+            name="countyopt_data",
+        )
+    html = figure.render()
+    write_text_atomic(path, html)
+    return path
+
+
+def feature(geometry: dict[str, Any], style: dict[str, Any], **props: Any) -> Feature:
+    """Return a GeoJSON feature carrying its Leaflet style and popup properties."""
+    return {"type": "Feature", "geometry": geometry, "properties": {"style": style, **props}}

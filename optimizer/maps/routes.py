@@ -1,0 +1,371 @@
+"""The route map: one toggleable layer per vehicle, drawn from (instance, result) only."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+from optimizer.i18n import Lang, tr
+from optimizer.maps.labels import esc, hhmm, kg, km, reason_label, stream_label
+from optimizer.maps.labels import table as popup_table
+from optimizer.maps.page import Canvas, Feature, add_layer, feature, finish, new_canvas, swatch
+from optimizer.maps.sites import add_sites, site_letter
+from optimizer.maps.style import UNSERVED_STYLE, site_icon, vehicle_color
+from optimizer.model import Instance, Site, SiteKind, Stop
+from optimizer.routing.result import Route, RoutingResult, Visit, VisitKind
+
+_LEG_STYLE = {"weight": 3, "opacity": 0.85}
+_DASH = {VisitKind.UNLOAD: "8 6", VisitKind.DEPOT: "2 6"}
+
+
+def unknown_locations(instance: Instance, result: RoutingResult) -> list[str]:
+    """Return the ids a result visits or leaves unserved that ``instance`` does not have."""
+    known = {s.id for s in instance.stops} | {s.id for s in instance.sites}
+    ids = [v.location for r in result.routes for v in r.visits] + [u.stop for u in result.unserved]
+    return sorted({i for i in ids if i not in known})
+
+
+def _place(instance: Instance, location: str) -> Stop | Site:
+    try:
+        return instance.stop(location)
+    except KeyError:
+        return instance.site(location)
+
+
+class _Arrows:
+    """Chevrons at the middle of each leg, sized to the area the map covers.
+
+    Drawn as short polylines so they scale with the map and cost nothing to
+    draw on the canvas; screen-sized markers would clutter the county view.
+    """
+
+    def __init__(self, canvas: Canvas, instance: Instance) -> None:
+        places: list[Stop | Site] = [*instance.stops, *instance.sites]
+        pts = [canvas.point(p.lat, p.lon) for p in places]
+        lat0 = sum(p[1] for p in pts) / len(pts) if pts else 0.0
+        self.kx = 1.0 if canvas.planar else math.cos(math.radians(lat0))
+        xs = [p[0] * self.kx for p in pts] or [0.0]
+        ys = [p[1] for p in pts] or [0.0]
+        self.max_size = math.hypot(max(xs) - min(xs), max(ys) - min(ys)) / 70 or 1e-4
+
+    def chevron(self, a: list[float], b: list[float]) -> list[list[float]] | None:
+        """Return the chevron of leg ``a``→``b`` (GeoJSON positions), or None for a null leg."""
+        dx, dy = (b[0] - a[0]) * self.kx, b[1] - a[1]
+        length = math.hypot(dx, dy)
+        if length == 0:
+            return None
+        size = min(0.3 * length, self.max_size)
+        ux, uy = dx / length, dy / length
+        mx, my = (a[0] + b[0]) / 2 * self.kx, (a[1] + b[1]) / 2
+        tip = (mx + ux * size / 2, my + uy * size / 2)
+        wings = []
+        for angle in (math.radians(150), math.radians(-150)):
+            wx = ux * math.cos(angle) - uy * math.sin(angle)
+            wy = ux * math.sin(angle) + uy * math.cos(angle)
+            wings.append((tip[0] + wx * size, tip[1] + wy * size))
+        return [[x / self.kx, y] for x, y in (wings[0], tip, wings[1])]
+
+
+def _stop_popup(lang: Lang, stop: Stop, visit: Visit, seq: int, vehicle_label: str) -> str:
+    rows = [
+        (tr(lang, "Stop id", "编号"), stop.id),
+        (tr(lang, "Vehicle", "车辆"), f"{vehicle_label} · #{seq}"),
+        (tr(lang, "Stream", "垃圾类别"), stream_label(lang, stop.stream)),
+        (tr(lang, "Demand", "收运量"), kg(stop.demand_kg)),
+        (tr(lang, "Planned arrival", "计划到达"), hhmm(visit.arrival_s)),
+    ]
+    if visit.start_s > visit.arrival_s + 30:
+        rows.append((tr(lang, "Service starts", "开始作业"), hhmm(visit.start_s)))
+    if stop.window is not None:
+        window = f"{hhmm(stop.window.start)}–{hhmm(stop.window.end)}"
+        rows.append((tr(lang, "Time window", "时间窗"), window))
+    rows.append((tr(lang, "Load on board after", "作业后车载量"), kg(visit.load_kg)))
+    return popup_table(stop.name or stop.id, rows)
+
+
+def route_features(
+    canvas: Canvas,
+    instance: Instance,
+    route: Route,
+    color: str,
+    arrows: _Arrows,
+    *,
+    vehicle_label: str,
+) -> list[Feature]:
+    """Return the legs, direction chevrons, stops and breaks of one route."""
+    lang = canvas.lang
+    legs: list[Feature] = []
+    points: list[Feature] = []
+    chevrons: list[list[list[float]]] = []
+    seq = 0
+    prev: Visit | None = None
+    for visit in route.visits:
+        place = _place(instance, visit.location)
+        here = canvas.point(place.lat, place.lon)
+        if prev is not None and prev.location != visit.location:
+            there = _place(instance, prev.location)
+            start = canvas.point(there.lat, there.lon)
+            style = {**_LEG_STYLE, "color": color, "dashArray": _DASH.get(visit.kind)}
+            kind_label = {
+                VisitKind.UNLOAD: tr(lang, "Trip to unload", "卸料行程"),
+                VisitKind.DEPOT: tr(lang, "Return to depot", "返回车场"),
+            }.get(visit.kind, tr(lang, "Collection leg", "收运行程"))
+            rows = [
+                (tr(lang, "From", "起点"), there.name or there.id),
+                (tr(lang, "To", "终点"), place.name or place.id),
+                (tr(lang, "Departs", "出发"), hhmm(prev.departure_s)),
+                (tr(lang, "Arrives", "到达"), hhmm(visit.arrival_s)),
+                (
+                    tr(lang, "Distance", "距离"),
+                    km(instance.travel.distance(prev.location, visit.location)),
+                ),
+                (tr(lang, "Load on board", "车载量"), kg(prev.load_kg)),
+            ]
+            legs.append(
+                feature(
+                    {"type": "LineString", "coordinates": [start, here]},
+                    style,
+                    popup=popup_table(f"{vehicle_label}: {kind_label}", rows),
+                )
+            )
+            chevron = arrows.chevron(start, here)
+            if chevron is not None:
+                chevrons.append(chevron)
+        if visit.kind is VisitKind.STOP:
+            seq += 1
+            stop = instance.stop(visit.location)
+            points.append(
+                feature(
+                    {"type": "Point", "coordinates": here},
+                    {
+                        "radius": 5,
+                        "color": "#222",
+                        "weight": 1,
+                        "fillColor": color,
+                        "fillOpacity": 0.9,
+                        "fill": True,
+                    },
+                    popup=_stop_popup(lang, stop, visit, seq, vehicle_label),
+                    tip=esc(f"{seq}. {stop.name or stop.id}"),
+                )
+            )
+        elif visit.kind is VisitKind.BREAK:
+            rows = [
+                (tr(lang, "Vehicle", "车辆"), vehicle_label),
+                (tr(lang, "Starts", "开始"), hhmm(visit.start_s)),
+                (tr(lang, "Ends", "结束"), hhmm(visit.departure_s)),
+            ]
+            points.append(
+                feature(
+                    {"type": "Point", "coordinates": here},
+                    {
+                        # A ring around the place, so it shows around a facility's icon too.
+                        "radius": 14,
+                        "color": color,
+                        "weight": 3,
+                        "dashArray": "3 3",
+                        "fillColor": "#ffffff",
+                        "fillOpacity": 0.7,
+                        "fill": True,
+                    },
+                    popup=popup_table(tr(lang, "Driver break", "司机休息"), rows),
+                    tip=esc(tr(lang, "Break", "休息") + f" {hhmm(visit.start_s)}"),
+                )
+            )
+        prev = visit
+    arrow_feature = feature(
+        {"type": "MultiLineString", "coordinates": chevrons},
+        {"color": color, "weight": 3, "opacity": 0.95},
+    )
+    # Points last: Leaflet's canvas draws in insertion order, so stops stay on top.
+    return [*legs, *([arrow_feature] if chevrons else []), *points]
+
+
+def vehicle_label(route: Route) -> str:
+    """Return how a vehicle is named on the map (its id in the result)."""
+    return route.vehicle
+
+
+def add_unserved(
+    canvas: Canvas, instance: Instance, result: RoutingResult, *, label: str = ""
+) -> list[Feature]:
+    """Add the unserved stops, flagged with their reason, as one layer."""
+    lang = canvas.lang
+    feats = []
+    for u in result.unserved:
+        stop = instance.stop(u.stop)
+        rows = [
+            (tr(lang, "Stop id", "编号"), stop.id),
+            (tr(lang, "Stream", "垃圾类别"), stream_label(lang, stop.stream)),
+            (tr(lang, "Demand", "收运量"), kg(stop.demand_kg)),
+            (tr(lang, "Reason", "原因"), reason_label(lang, u.reason)),
+        ]
+        if u.detail:
+            rows.append((tr(lang, "Detail", "说明"), u.detail))
+        feats.append(
+            feature(
+                {"type": "Point", "coordinates": canvas.point(stop.lat, stop.lon)},
+                UNSERVED_STYLE,
+                popup=popup_table(
+                    tr(lang, "Unserved: ", "未收运：") + (stop.name or stop.id), rows
+                ),
+                tip=esc(tr(lang, "Unserved: ", "未收运：") + (stop.name or stop.id)),
+            )
+        )
+    if feats:
+        name = tr(lang, f"Unserved stops ({len(feats)})", f"未收运点（{len(feats)}）")
+        add_layer(canvas, esc(f"{label}{name}"), feats)
+    return feats
+
+
+def add_routes(
+    canvas: Canvas,
+    instance: Instance,
+    result: RoutingResult,
+    *,
+    first_color: int = 0,
+    label: str = "",
+    show: bool = True,
+) -> tuple[list[Feature], list[tuple[str, str]]]:
+    """Add one layer per vehicle; return the features and (colour, legend text) pairs."""
+    lang = canvas.lang
+    arrows = _Arrows(canvas, instance)
+    everything: list[Feature] = []
+    keys: list[tuple[str, str]] = []
+    for i, route in enumerate(result.routes):
+        color = vehicle_color(first_color + i)
+        name = vehicle_label(route)
+        feats = route_features(canvas, instance, route, color, arrows, vehicle_label=name)
+        visits = route.visits
+        span = f"{hhmm(visits[0].departure_s)}–{hhmm(visits[-1].arrival_s)}" if visits else ""
+        text = tr(
+            lang,
+            f"{label}{name}: {len(route.stops)} stops, {km(route.distance_m)}, {span}",
+            f"{label}{name}：{len(route.stops)} 个点，{km(route.distance_m)}，{span}",
+        )
+        add_layer(
+            canvas, f'<span style="color:{color}">&#9632;</span> {esc(text)}', feats, show=show
+        )
+        everything.extend(feats)
+        keys.append((color, text))
+    return everything, keys
+
+
+def symbols_html(lang: Lang) -> str:
+    """Return the legend rows that explain the symbols of route maps."""
+    rows = [
+        (
+            swatch("#444"),
+            tr(lang, "collection leg, chevron = direction", "收运行程，箭头为行驶方向"),
+        ),
+        (
+            swatch("#444", dash=True),
+            tr(lang, "trip to unload / return to depot", "卸料行程 / 返回车场"),
+        ),
+        (
+            swatch("#888", circle=True),
+            tr(lang, "stop (click for details)", "收集点（点击查看详情）"),
+        ),
+        (
+            site_icon(SiteKind.DEPOT, letter=esc(site_letter(lang, SiteKind.DEPOT)), size=16),
+            tr(lang, "depot", "车场"),
+        ),
+        (site_icon(SiteKind.TRANSFER, letter="", size=16), tr(lang, "facility", "设施")),
+        (
+            swatch(UNSERVED_STYLE["color"], circle=True, fill=UNSERVED_STYLE["fillColor"]),
+            tr(lang, "unserved stop", "未收运点"),
+        ),
+        (
+            '<svg class="co-sw" width="18" height="12"><circle cx="9" cy="6" r="4.5" fill="#fff" '
+            'stroke="#444" stroke-width="2" stroke-dasharray="2 2"/></svg>',
+            tr(lang, "driver break", "司机休息"),
+        ),
+    ]
+    return "".join(f"<div>{key} {esc(text)}</div>" for key, text in rows)
+
+
+def plan_summary(lang: Lang, result: RoutingResult, *, label: str = "") -> str:
+    """Return one line of totals of a plan: vehicles, stops, unserved, distance, CO2."""
+    served = sum(len(r.stops) for r in result.routes)
+    return label + tr(
+        lang,
+        f"{result.num_vehicles} vehicles, {served} stops served, {len(result.unserved)} unserved, "
+        f"{km(result.distance_m)}, {result.co2_kg:,.0f} kg CO2e",
+        f"{result.num_vehicles} 辆车，收运 {served} 个点，未收运 {len(result.unserved)} 个，"
+        f"{km(result.distance_m)}，{result.co2_kg:,.0f} kg CO2e",
+    )
+
+
+def render_routes(
+    instance: Instance,
+    result: RoutingResult,
+    path: str | Path,
+    *,
+    lang: Lang = "en",
+    basemap: str | None = None,
+    offline: bool = False,
+    tianditu_key: str | None = None,
+) -> Path:
+    """Write the route map of ``result`` on ``instance`` to an HTML file.
+
+    Parameters
+    ----------
+    instance
+        The instance the result was solved on.
+    result
+        The routing plan.
+    path
+        The HTML file to write (atomically).
+    lang
+        Language of legend, layer names and popups.
+    basemap
+        ``osm``, ``amap``, ``tianditu`` or ``none``; None picks ``osm`` online
+        and ``none`` offline or for planar coordinates.
+    offline
+        Inline Leaflet so that the page makes no request to any server.
+    tianditu_key
+        Developer key for the Tianditu base map.
+
+    Returns
+    -------
+    Path
+        The written file.
+
+    """
+    missing = unknown_locations(instance, result)
+    if missing:
+        raise ValueError(
+            f"the plan visits ids that instance {instance.name!r} lacks: {', '.join(missing[:10])}"
+        )
+    title = tr(lang, f"Routes — {instance.name}", f"收运路线 — {instance.name}")
+    canvas = new_canvas(
+        instance,
+        lang=lang,
+        basemap=basemap,
+        offline=offline,
+        tianditu_key=tianditu_key,
+        title=title,
+    )
+    unloads: dict[str, list[str]] = {}
+    for route in result.routes:
+        before = 0.0
+        for v in route.visits:
+            if v.kind is VisitKind.UNLOAD:
+                unloads.setdefault(v.location, []).append(
+                    f"{route.vehicle} {hhmm(v.arrival_s)} ({kg(before - v.load_kg)})"
+                )
+            before = v.load_kg
+    # Canvas layers draw in the order they are added: unserved stops first so
+    # that routes stay on top of them.
+    features = add_unserved(canvas, instance, result)
+    routed, keys = add_routes(canvas, instance, result)
+    features += routed
+    features += add_sites(canvas, instance, unloads)
+    summary = plan_summary(lang, result)
+    legend = (
+        f"<div>{esc(summary)}</div><hr>"
+        + "".join(f"<div>{swatch(c)} {esc(t)}</div>" for c, t in keys)
+        + "<hr>"
+        + symbols_html(lang)
+    )
+    return finish(canvas, features, title=title, legend=legend, path=Path(path))

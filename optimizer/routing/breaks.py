@@ -1,0 +1,33 @@
+"""Put a driver break into a planned visit sequence, for engines without breaks."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from optimizer.evaluate import check_route, simulate_route
+from optimizer.model import Instance, VehicleType
+from optimizer.routing.result import Route, VisitKind
+
+
+def place_break(
+    instance: Instance,
+    name: str,
+    vehicle_type: VehicleType,
+    sequence: Sequence[tuple[VisitKind, str]],
+    departure_s: float,
+) -> Route:
+    """Simulate a route with its break on the first arc the checker accepts.
+
+    Returns the route without a break if it needs none, and the route
+    without a break (which the checker then reports) if no arc works.
+    """
+    seq = [x for x in sequence if x[0] is not VisitKind.BREAK]
+    plain = simulate_route(instance, name, vehicle_type, seq, departure_s)
+    if vehicle_type.break_ is None or not check_route(instance, plain):
+        return plain
+    for arc in range(len(seq) - 1):
+        trial = [*seq[: arc + 1], (VisitKind.BREAK, seq[arc][1]), *seq[arc + 1 :]]
+        route = simulate_route(instance, name, vehicle_type, trial, departure_s)
+        if not check_route(instance, route):
+            return route
+    return plain

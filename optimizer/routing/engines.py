@@ -1,0 +1,234 @@
+"""Pick a routing engine for each independent component, and run it.
+
+- ``ortools``: OR-Tools for everything.
+- ``pyvrp``: PyVRP where it expresses the component exactly; where it
+  cannot (a break in a window, a per-day stop or load limit), PyVRP plans
+  the component without those rules and its routes start an OR-Tools search
+  that enforces them ("pyvrp+ortools").
+- ``auto`` (the default): today's routes given → OR-Tools (it starts from
+  them); otherwise as ``pyvrp``, since PyVRP's search ends closer to the
+  best known solutions on the standard sets (see ``benchmarks/``).
+
+A component whose PyVRP plan is empty, or breaks a rule PyVRP does not see
+(the final unload picked for a route may be closed at that hour), is
+re-solved with OR-Tools, so a weakness of one engine never costs a stop.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from types import MappingProxyType
+
+from optimizer.evaluate import Rule, check, objective_value
+from optimizer.model import Instance, VehicleType
+from optimizer.routing.breaks import place_break
+from optimizer.routing.engine_run import EngineRun
+from optimizer.routing.params import RoutingParams
+from optimizer.routing.result import Route, RoutingResult, VisitKind
+
+PYVRP_SHARE = 0.8  # of a component's time for PyVRP's relaxed plan in "pyvrp+ortools"
+
+
+@dataclass(frozen=True)
+class Choice:
+    """The engine chosen for a component and why."""
+
+    engine: str  # "ortools", "pyvrp" or "pyvrp+ortools"
+    reason: str
+
+
+def choose(
+    instance: Instance,
+    types: Sequence[VehicleType],
+    params: RoutingParams,
+    initial: RoutingResult | None,
+) -> Choice:
+    """Return the engine for a component of ``types`` under ``params``."""
+    from optimizer.routing import pyvrp_engine
+
+    if params.engine == "ortools":
+        return Choice("ortools", "requested")
+    if params.engine == "auto" and initial is not None:
+        return Choice("ortools", "starts from today's routes")
+    missing = pyvrp_engine.unsupported(instance, types)
+    if not missing:
+        return Choice(
+            "pyvrp", "PyVRP expresses every rule" if params.engine == "auto" else "requested"
+        )
+    relaxable = [r for r in missing if "no facility" not in r]
+    if len(relaxable) < len(missing):
+        return Choice("ortools", "PyVRP cannot express: " + "; ".join(missing))
+    return Choice(
+        "pyvrp+ortools",
+        "PyVRP plans without (" + "; ".join(missing) + "), OR-Tools enforces them",
+    )
+
+
+def _violations(instance: Instance, routes: Sequence[Route]) -> list[str]:
+    """Return the rules a component's plan breaks (stops of other components aside)."""
+    plan = RoutingResult(
+        instance=instance.name,
+        routes=tuple(routes),
+        unserved=(),
+        objective="distance",
+        objective_value=0.0,
+        engine="pyvrp",
+    )
+    return [str(v) for v in check(instance, plan) if v.rule is not Rule.NOT_SERVED]
+
+
+def run(
+    choice: Choice,
+    instance: Instance,
+    stop_ids: Sequence[str],
+    types: Sequence[VehicleType],
+    *,
+    params: RoutingParams,
+    time_limit_s: float,
+    initial: RoutingResult | None,
+    on_solution: Callable[[float, int], None] | None,
+    interrupted: Callable[[], bool] | None,
+) -> EngineRun:
+    """Run the chosen engine on one component."""
+    from optimizer.routing import ortools_engine, pyvrp_engine
+
+    if choice.engine == "ortools":
+        return ortools_engine.solve_component(
+            instance,
+            stop_ids,
+            types,
+            params=params,
+            time_limit_s=time_limit_s,
+            initial=initial,
+            on_solution=on_solution,
+            interrupted=interrupted,
+        )
+    if choice.engine == "pyvrp":
+        first = pyvrp_engine.solve_component(
+            instance,
+            stop_ids,
+            types,
+            params=params,
+            time_limit_s=time_limit_s,
+            on_solution=on_solution,
+            interrupted=interrupted,
+        )
+        broken = _violations(instance, first.routes)
+        if (first.routes and not broken) or first.status == "interrupted":
+            return first
+        why = f"PyVRP's plan breaks {broken[0]}" if broken else "PyVRP found no plan"
+        return run(
+            Choice("ortools", why),
+            instance,
+            stop_ids,
+            types,
+            params=params,
+            time_limit_s=time_limit_s,
+            initial=initial,
+            on_solution=on_solution,
+            interrupted=interrupted,
+        )
+    # pyvrp+ortools: PyVRP plans without the per-day limits (most of the time),
+    # the plan is cut into pieces that keep them; OR-Tools repairs what is left.
+    relaxed = [dataclasses.replace(vt, max_stops=None, max_load_kg_per_day=None) for vt in types]
+    start = pyvrp_engine.solve_component(
+        instance,
+        stop_ids,
+        relaxed,
+        params=params,
+        time_limit_s=time_limit_s * PYVRP_SHARE,
+        on_solution=on_solution,
+        interrupted=interrupted,
+    )
+    pieces = tuple(
+        r for r in split_for_limits(instance, start.routes, types) if not _violations(instance, [r])
+    )
+    covered = {s for r in pieces for s in r.stops}
+    kept = dataclasses.replace(
+        start,
+        routes=pieces,
+        dropped=tuple(s for s in stop_ids if s not in covered),
+        objective_value=objective_value(pieces, str(params.objective)),
+    )
+    if not kept.dropped or start.status == "interrupted":
+        return kept
+    seed = RoutingResult(
+        instance=instance.name,
+        routes=pieces,
+        unserved=(),
+        objective=str(params.objective),
+        objective_value=kept.objective_value,
+        engine="pyvrp",
+        settings=MappingProxyType({}),
+    )
+    final = ortools_engine.solve_component(
+        instance,
+        stop_ids,
+        types,
+        params=params,
+        time_limit_s=max(time_limit_s - start.runtime_s, 0.01),
+        initial=seed if pieces else initial,
+        on_solution=on_solution,
+        interrupted=interrupted,
+    )
+    # OR-Tools may need longer than its share to build a big model; keep the
+    # plan that serves more stops, then the cheaper one.
+    best = min((final, kept), key=lambda r: (len(r.dropped), r.objective_value))
+    return dataclasses.replace(
+        best,
+        build_s=final.build_s + start.build_s,
+        runtime_s=final.runtime_s + start.runtime_s,
+        num_solutions=final.num_solutions + start.num_solutions,
+    )
+
+
+def split_for_limits(
+    instance: Instance, routes: Sequence[Route], types: Sequence[VehicleType]
+) -> tuple[Route, ...]:
+    """Cut routes planned without per-day limits into routes that keep them.
+
+    Trips (stops up to and including their unloads) are packed in order onto
+    vehicles of the route's type while the day's stops and load stay within
+    ``max_stops`` and ``max_load_kg_per_day``; trips beyond the fleet are
+    left out (the search that follows inserts their stops elsewhere).
+    """
+    by_id = {vt.id: vt for vt in types}
+    pieces: dict[str, list[list[tuple[VisitKind, str]]]] = {}
+    departure: dict[tuple[str, int], float] = {}
+    for route in routes:
+        vt = by_id[route.vehicle_type]
+        max_stops = vt.max_stops or 10**9
+        max_load = vt.max_load_kg_per_day or float("inf")
+        trips: list[list[tuple[VisitKind, str]]] = [[]]
+        for v in route.visits[1:-1]:
+            if v.kind is VisitKind.BREAK:
+                continue  # placed again once the pieces are known
+            if v.kind is VisitKind.STOP and trips[-1] and trips[-1][-1][0] is VisitKind.UNLOAD:
+                trips.append([])
+            trips[-1].append((v.kind, v.location))
+        first_piece = len(pieces.get(vt.id, []))
+        departure[(vt.id, first_piece)] = route.visits[0].departure_s
+        current: list[tuple[VisitKind, str]] = []
+        stops, load = 0, 0.0
+        own = pieces.setdefault(vt.id, [])
+        for trip in trips:
+            t_stops = [loc for kind, loc in trip if kind is VisitKind.STOP]
+            t_load = sum(instance.stop(s).demand_kg for s in t_stops)
+            if current and (stops + len(t_stops) > max_stops or load + t_load > max_load):
+                own.append(current)
+                current, stops, load = [], 0, 0.0
+            current += trip
+            stops += len(t_stops)
+            load += t_load
+        if current:
+            own.append(current)
+    out: list[Route] = []
+    for type_id, seqs in pieces.items():
+        vt = by_id[type_id]
+        for k, body in enumerate(seqs[: vt.count]):
+            seq = [(VisitKind.DEPOT, vt.depot), *body, (VisitKind.DEPOT, vt.depot)]
+            leave = departure.get((type_id, k), float(vt.shift.start))
+            out.append(place_break(instance, f"{vt.id}#{k + 1}", vt, seq, leave))
+    return tuple(out)

@@ -1,0 +1,638 @@
+"""OR-Tools routing adapter: the only module that sees OR-Tools or its indices.
+
+Model (one call solves one independent component of the fleet):
+
+- Nodes: one per depot used, one per stop, and optional *reload* copies of
+  every facility that accepts a stream of the component, enough copies for
+  every trip the fleet may need (multi-trip; OR-Tools has no native reload).
+- Load: one dimension per stream (a compartment, see
+  :func:`optimizer.evaluate.compartments`), plus one per stream for volume
+  when volumes matter. A reload copy of a facility that accepts the stream
+  has transit ``-BIG`` and slack in ``[0, BIG]``, so the load after it may
+  drop to any value down to zero; stops have zero slack; the end cumul is
+  fixed to zero, which forces an unload before going home.
+- Daily load (not reset by unloading) and stop count: further dimensions.
+- Time: transit = service (or unload) time at the origin + travel time of
+  the vehicle's speed class; slack = waiting; cumul = start of service;
+  windows on stops, hours on reload copies, shift on start/end, span bound
+  ``max_duration_s``; the break as a fixed-duration interval with node visit
+  transits (mandatory: optional breaks on unused vehicles make OR-Tools fail,
+  or-tools issue #1243; a mandatory break may lie before the start or after
+  the end of a route, which the checker accepts).
+- Objective: arc costs and span costs by objective; ``minimize_vehicles``
+  adds a fixed cost above any route cost; each stop is a disjunction with a
+  penalty above any vehicle (dropping one is a last resort).
+
+Integer scaling happens here and only here (OR-Tools works on int64):
+distances are rounded to metres, travel times rounded *up* to whole seconds
+(so every plan OR-Tools accepts stays feasible in exact arithmetic), loads
+in grams and litres (demands rounded up, capacities down), costs in
+1/36000 yuan (so cost per hour x 10 is the per-second span coefficient),
+CO2 in grams. Decoded objectives therefore match :mod:`optimizer.evaluate`
+within 0.5 m per arc (distance), 1 s per arc (time), 1e-4 yuan per arc
+(cost). The CO2 objective prices each arc at half load (OR-Tools arc costs
+cannot depend on the load), so its decoded value is an estimate.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+from ortools.constraint_solver import pywrapcp, routing_enums_pb2
+
+from optimizer.evaluate import (
+    check_route,
+    compartments,
+    objective_value,
+    rates_of,
+    simulate_route,
+)
+from optimizer.model import Instance, Site, Stream, VehicleType
+from optimizer.routing.engine_run import EngineRun
+from optimizer.routing.params import Objective, RoutingParams
+from optimizer.routing.result import Route, RoutingResult, VisitKind
+
+KG_SCALE = 10  # grams per kg
+M3_SCALE = 1000  # litres per m3
+COST_SCALE = 36000  # objective units per yuan
+CO2_SCALE = 1000  # grams per kg
+UNBOUNDED = 10**12  # capacity of a dimension that does not bind a vehicle
+
+
+@dataclass(frozen=True)
+class _Node:
+    kind: VisitKind
+    location: str
+    service_s: int
+
+
+def _ceil_kg(x: float) -> int:
+    return math.ceil(x * KG_SCALE - 1e-6)
+
+
+def _ceil_m3(x: float) -> int:
+    return math.ceil(x * M3_SCALE - 1e-6)
+
+
+class _Model:
+    """The OR-Tools model of one component, built step by step."""
+
+    def __init__(
+        self, instance: Instance, stop_ids: Sequence[str], types: Sequence[VehicleType]
+    ) -> None:
+        self.instance = instance
+        self.fleet = [(f"{vt.id}#{k}", vt) for vt in types for k in range(1, vt.count + 1)]
+        self.stops = [instance.stop(s) for s in stop_ids]
+        self.stop_ids = set(stop_ids)
+        self.streams = sorted({s.stream for s in self.stops})
+        self.depots = sorted({vt.depot for _, vt in self.fleet})
+        nodes = [_Node(VisitKind.DEPOT, d, 0) for d in self.depots]
+        nodes += [_Node(VisitKind.STOP, s.id, s.service_s) for s in self.stops]
+        self.first_reload = len(nodes)
+        horizon = max((vt.shift.end for _, vt in self.fleet), default=0)
+        for fac in instance.unloading_sites:
+            if fac.hours is not None and fac.hours.start > horizon:
+                continue  # opens after every shift has ended
+            if fac.streams & set(self.streams):
+                k = self._copies(fac)
+                nodes += [_Node(VisitKind.UNLOAD, fac.id, fac.unload_s) for _ in range(k)]
+        self.nodes = nodes
+        rows = np.array([instance.travel.index(nd.location) for nd in nodes])
+        self.dist = np.rint(instance.travel.distance_m[np.ix_(rows, rows)])
+        self.base_t = instance.travel.duration_s[np.ix_(rows, rows)]
+        starts = [self.depots.index(vt.depot) for _, vt in self.fleet]
+        self.manager = pywrapcp.RoutingIndexManager(len(nodes), len(self.fleet), starts, starts)
+        self.routing = pywrapcp.RoutingModel(self.manager)
+        self.penalty = 0
+        self.vehicle_term = 0
+        self.breaks: dict[int, object] = {}
+        self.load_dims: list[tuple[Any, int]] = []
+        self.prices_time = False
+        self.trip_dim: Any = None
+
+    def _copies(self, facility: Site) -> int:
+        users = [vt for _, vt in self.fleet if vt.streams & facility.streams]
+        accepted = facility.streams & set(self.streams)
+        if not users:
+            return 0
+        demand = sum(s.demand_kg for s in self.stops if s.stream in accepted)
+        smallest = min(
+            kg for vt in users for s, (kg, _) in compartments(vt).items() if s in accepted
+        )
+        return min(len(self.stops), math.ceil(demand / smallest)) + len(users)
+
+    def index(self, node: int) -> int:
+        return int(self.manager.NodeToIndex(node))
+
+    def node_range(self, kind: VisitKind) -> range:
+        lo = len(self.depots) if kind is VisitKind.STOP else self.first_reload
+        hi = self.first_reload if kind is VisitKind.STOP else len(self.nodes)
+        return range(lo, hi)
+
+    # -- dimensions --------------------------------------------------------
+    def add_time(self) -> None:
+        routing = self.routing
+        service = np.array([nd.service_s for nd in self.nodes], dtype=np.float64)
+        callbacks: dict[float, int] = {}
+        for _, vt in self.fleet:
+            if vt.speed_factor not in callbacks:
+                travel = np.ceil(self.base_t / vt.speed_factor - 1e-9) + service[:, None]
+                callbacks[vt.speed_factor] = routing.RegisterTransitMatrix(_int_matrix(travel))
+        self.time_cb = [callbacks[vt.speed_factor] for _, vt in self.fleet]
+        horizon = max(vt.shift.end for _, vt in self.fleet)
+        routing.AddDimensionWithVehicleTransits(self.time_cb, horizon, horizon, False, "time")
+        dim = routing.GetDimensionOrDie("time")
+        self.time_dim = dim
+        for node in self.node_range(VisitKind.STOP):
+            window = self.instance.stop(self.nodes[node].location).window
+            if window is not None:
+                dim.CumulVar(self.index(node)).SetRange(window.start, min(window.end, horizon))
+        for node in self.node_range(VisitKind.UNLOAD):
+            hours = self.instance.site(self.nodes[node].location).hours
+            if hours is not None:
+                dim.CumulVar(self.index(node)).SetRange(hours.start, min(hours.end, horizon))
+        visit_transits = [0] * routing.Size()
+        for i in range(routing.Size()):
+            if not routing.IsStart(i):
+                visit_transits[i] = self.nodes[self.manager.IndexToNode(i)].service_s
+        solver = routing.solver()
+        for v, (name, vt) in enumerate(self.fleet):
+            start, end = routing.Start(v), routing.End(v)
+            dim.CumulVar(start).SetRange(vt.shift.start, vt.shift.end)
+            dim.CumulVar(end).SetRange(vt.shift.start, vt.shift.end)
+            if vt.max_duration_s is not None:
+                dim.SetSpanUpperBoundForVehicle(vt.max_duration_s, v)
+            # No finalizer on start/end cumuls: with a break, assigning them by
+            # value costs thousands of failed branches per neighbour, and the
+            # search stalls; waiting is trimmed after the search instead.
+            if vt.break_ is not None:
+                w = vt.break_.window
+                interval = solver.FixedDurationIntervalVar(
+                    w.start, w.end, vt.break_.duration_s, False, f"break {name}"
+                )
+                self.breaks[v] = interval
+                dim.SetBreakIntervalsOfVehicle([interval], v, visit_transits)
+
+    def add_release(self) -> None:
+        """Make every trip leave after the release dates of the stops it serves.
+
+        A "trip start" dimension carries the departure time of the current
+        trip: it may only rise at the depot and at reload copies, never
+        above the time the vehicle leaves them, and must reach each stop's
+        release date by the stop.
+        """
+        if not any(s.release_s > 0 for s in self.stops):
+            return
+        routing, solver, time_dim = self.routing, self.routing.solver(), self.time_dim
+        horizon = max(vt.shift.end for _, vt in self.fleet)
+        cb = routing.RegisterUnaryTransitVector([0] * len(self.nodes))
+        routing.AddDimension(cb, horizon, horizon, False, "trip_start")
+        trip = routing.GetDimensionOrDie("trip_start")
+        for node in self.node_range(VisitKind.STOP):
+            idx = self.index(node)
+            trip.SlackVar(idx).SetValue(0)
+            release = self.instance.stop(self.nodes[node].location).release_s
+            if release > 0:
+                trip.CumulVar(idx).SetMin(min(release, horizon))
+        for node in self.node_range(VisitKind.UNLOAD):
+            idx = self.index(node)
+            leave = time_dim.CumulVar(idx) + self.nodes[node].service_s
+            solver.Add(trip.CumulVar(idx) + trip.SlackVar(idx) <= leave)
+        for v in range(len(self.fleet)):
+            # Zero slack at the start keeps the first trip exact under bounds
+            # propagation (the reload copies above are propagated weakly; the
+            # checker has the last word on later trips).
+            start = routing.Start(v)
+            trip.SlackVar(start).SetValue(0)
+            solver.Add(trip.CumulVar(start) <= time_dim.CumulVar(start))
+        self.trip_dim = trip
+
+    def add_loads(self) -> None:
+        routing = self.routing
+        comps = [compartments(vt) for _, vt in self.fleet]
+        big_kg = max(_ceil_kg(c[0]) for cs in comps for c in cs.values())
+        use_m3 = any(s.demand_m3 > 0 for s in self.stops) and any(
+            c[1] is not None for cs in comps for c in cs.values()
+        )
+        for stream in self.streams:
+            for unit in ("kg", "m3") if use_m3 else ("kg",):
+                self._add_load(stream, unit, comps, big_kg)
+        if any(vt.max_load_kg_per_day is not None for _, vt in self.fleet):
+            day = [0] * len(self.nodes)
+            for node in self.node_range(VisitKind.STOP):
+                day[node] = _ceil_kg(self.instance.stop(self.nodes[node].location).demand_kg)
+            cb = routing.RegisterUnaryTransitVector(day)
+            caps = [
+                UNBOUNDED
+                if vt.max_load_kg_per_day is None
+                else math.floor(vt.max_load_kg_per_day * KG_SCALE + 1e-6)
+                for _, vt in self.fleet
+            ]
+            routing.AddDimensionWithVehicleCapacity(cb, 0, caps, True, "daily_load")
+        if any(vt.max_stops is not None for _, vt in self.fleet):
+            ones = [0] * len(self.nodes)
+            for node in self.node_range(VisitKind.STOP):
+                ones[node] = 1
+            cb = routing.RegisterUnaryTransitVector(ones)
+            caps = [UNBOUNDED if vt.max_stops is None else vt.max_stops for _, vt in self.fleet]
+            routing.AddDimensionWithVehicleCapacity(cb, 0, caps, True, "stops")
+
+    def _add_load(
+        self,
+        stream: Stream,
+        unit: str,
+        comps: list[dict[Stream, tuple[float, float | None]]],
+        big_kg: int,
+    ) -> None:
+        routing = self.routing
+        caps: list[int] = []
+        for cs in comps:
+            kg, m3 = cs.get(stream, (0.0, 0.0))
+            if unit == "kg":
+                caps.append(math.floor(kg * KG_SCALE + 1e-6))
+            else:
+                caps.append(UNBOUNDED if m3 is None else math.floor(m3 * M3_SCALE + 1e-6))
+        big = max(big_kg if unit == "kg" else 0, max(caps))
+        transit = [0] * len(self.nodes)
+        for node in self.node_range(VisitKind.STOP):
+            stop = self.instance.stop(self.nodes[node].location)
+            if stop.stream is stream:
+                transit[node] = (
+                    _ceil_kg(stop.demand_kg) if unit == "kg" else _ceil_m3(stop.demand_m3)
+                )
+        for node in self.node_range(VisitKind.UNLOAD):
+            if stream in self.instance.site(self.nodes[node].location).streams:
+                transit[node] = -big
+        cb = routing.RegisterUnaryTransitVector(transit)
+        name = f"load_{unit}[{stream.value}]"
+        routing.AddDimensionWithVehicleCapacity(cb, big, caps, True, name)
+        dim = routing.GetDimensionOrDie(name)
+        for node in self.node_range(VisitKind.STOP):
+            dim.SlackVar(self.index(node)).SetValue(0)
+        for v in range(len(self.fleet)):
+            dim.SlackVar(routing.Start(v)).SetValue(0)
+        smallest = min((t for t in transit if t > 0), default=1)
+        self.load_dims.append((dim, smallest))
+
+    def restrict_vehicles(self) -> None:
+        routing = self.routing
+        for node in range(len(self.depots), len(self.nodes)):
+            nd = self.nodes[node]
+            if nd.kind is VisitKind.STOP:
+                stream = self.instance.stop(nd.location).stream
+                ok = [v for v, (_, vt) in enumerate(self.fleet) if stream in vt.streams]
+            else:
+                accepted = self.instance.site(nd.location).streams
+                ok = [v for v, (_, vt) in enumerate(self.fleet) if vt.streams & accepted]
+            if len(ok) < len(self.fleet):
+                routing.SetAllowedVehiclesForIndex(ok, self.index(node))
+        # A second unload right after one that emptied the same streams is
+        # useless; forbidding it stops the search chaining free reload copies.
+        reloads = self.node_range(VisitKind.UNLOAD)
+        accepts = {i: self.instance.site(self.nodes[i].location).streams for i in reloads}
+        for i in reloads:
+            useless = [self.index(j) for j in reloads if j != i and accepts[j] <= accepts[i]]
+            routing.NextVar(self.index(i)).RemoveValues(useless)
+
+    # -- objective ---------------------------------------------------------
+    def add_objective(self, params: RoutingParams) -> None:
+        routing = self.routing
+        objective = Objective(params.objective)
+        self.prices_time = objective in (Objective.TIME, Objective.COST)
+        max_arc = 1
+        by_key: dict[tuple[float, float], int] = {}
+        for v, (_, vt) in enumerate(self.fleet):
+            if objective is Objective.DISTANCE:
+                key, arc = (0.0, 0.0), self.dist
+            elif objective is Objective.COST:
+                key = (vt.cost_per_km, 0.0)
+                arc = np.rint(self.dist * vt.cost_per_km * COST_SCALE / 1000.0)
+            elif objective is Objective.CO2:
+                rates = rates_of(self.instance, vt)
+                per_km = (rates.empty_per_km + rates.full_per_km) / 2 * rates.co2_kg_per_unit
+                key = (per_km, 1.0)
+                arc = np.rint(self.dist / 1000.0 * per_km * CO2_SCALE)
+            else:
+                key, arc = (0.0, 0.0), np.zeros_like(self.dist)
+            if key not in by_key:
+                by_key[key] = routing.RegisterTransitMatrix(_int_matrix(arc))
+            max_arc = max(max_arc, int(arc.max()) if arc.size else 1)
+            routing.SetArcCostEvaluatorOfVehicle(by_key[key], v)
+            if objective is Objective.TIME:
+                self.time_dim.SetSpanCostCoefficientForVehicle(1, v)
+            elif objective is Objective.COST:
+                coef = round(vt.cost_per_h * COST_SCALE / 3600.0)
+                self.time_dim.SetSpanCostCoefficientForVehicle(coef, v)
+        if objective is Objective.TIME:
+            max_arc = max(max_arc, max(vt.shift.length for _, vt in self.fleet))
+        elif objective is Objective.COST:
+            max_arc += max(round(vt.cost_per_h * 10) * vt.shift.length for _, vt in self.fleet)
+        # A vehicle's or a stop's term must outweigh any route: bound a route
+        # by every arc at its most expensive.
+        route_bound = max_arc * len(self.nodes)
+        fixed = [
+            round(vt.fixed_cost * COST_SCALE) if objective is Objective.COST else 0
+            for _, vt in self.fleet
+        ]
+        self.vehicle_term = route_bound + max(fixed) + 1 if params.minimize_vehicles else 0
+        for v in range(len(self.fleet)):
+            if fixed[v] or self.vehicle_term:
+                routing.SetFixedCostOfVehicle(fixed[v] + self.vehicle_term, v)
+        if params.unserved_penalty is not None:
+            self.penalty = round(params.unserved_penalty * _scale(objective))
+        else:
+            self.penalty = 2 * (route_bound + max(fixed) + self.vehicle_term) + 1
+        for node in self.node_range(VisitKind.STOP):
+            routing.AddDisjunction([self.index(node)], self.penalty)
+        # Going home loaded is a soft constraint dearer than any route: a hard
+        # end load of zero leaves first-solution heuristics with no feasible
+        # way to close a route (or-tools #4515), so they serve nothing.
+        for dim, smallest in self.load_dims:
+            coef = route_bound // smallest + 1
+            for v in range(len(self.fleet)):
+                dim.SetCumulVarSoftUpperBound(routing.End(v), 0, coef)
+        for node in self.node_range(VisitKind.UNLOAD):
+            routing.AddDisjunction([self.index(node)], 0)
+
+    # -- solution ----------------------------------------------------------
+    def initial_assignment(self, initial: RoutingResult | None) -> object | None:
+        """Return ``initial`` as an OR-Tools assignment, keeping only feasible routes."""
+        if initial is None:
+            return None
+        by_name = {r.vehicle: r for r in initial.routes}
+        stop_node = {self.nodes[i].location: i for i in self.node_range(VisitKind.STOP)}
+        free: dict[str, list[int]] = {}
+        for i in self.node_range(VisitKind.UNLOAD):
+            free.setdefault(self.nodes[i].location, []).append(i)
+        routes: list[list[int]] = [[] for _ in self.fleet]
+        for v, (name, _) in enumerate(self.fleet):
+            route = by_name.get(name)
+            if route is None:
+                continue
+            for visit in route.visits:
+                if visit.kind is VisitKind.STOP and visit.location in stop_node:
+                    routes[v].append(self.index(stop_node.pop(visit.location)))
+                elif visit.kind is VisitKind.UNLOAD and free.get(visit.location):
+                    routes[v].append(self.index(free[visit.location].pop()))
+        assignment: object | None = self.routing.ReadAssignmentFromRoutes(routes, True)
+        if assignment is not None:
+            return assignment
+        # Keep the routes that are feasible on their own, one by one.
+        kept: list[list[int]] = [[] for _ in self.fleet]
+        for v, nodes in enumerate(routes):
+            kept[v] = nodes
+            if nodes and self.routing.ReadAssignmentFromRoutes(kept, True) is None:
+                kept[v] = []
+        assignment = self.routing.ReadAssignmentFromRoutes(kept, True)
+        return assignment
+
+    def routes_of(self, solution: object) -> tuple[list[Route], list[str], list[str], bool]:
+        """Return routes, stops the solver dropped, stops trimmed, and whether visits were cut.
+
+        Trimmed stops are those a route would take home unloaded (see
+        :meth:`_useful`); cut visits change the objective from the solver's.
+        """
+        routing, dim = self.routing, self.time_dim
+        sol: pywrapcp.Assignment = solution
+        break_start: dict[str, int] = {}
+        intervals = sol.IntervalVarContainer()
+        for k in range(intervals.Size()):
+            el = intervals.Element(k)
+            if el.PerformedValue():
+                break_start[el.Var().Name()] = el.StartValue()
+        routes: list[Route] = []
+        trimmed: list[str] = []
+        cut = False
+        for v, (name, vt) in enumerate(self.fleet):
+            idx = routing.Start(v)
+            if routing.IsEnd(sol.Value(routing.NextVar(idx))):
+                continue
+            seq: list[tuple[VisitKind, str]] = [(VisitKind.DEPOT, vt.depot)]
+            leave = [sol.Min(dim.CumulVar(idx))]
+            if self.trip_dim is not None:
+                leave[0] = max(leave[0], sol.Min(self.trip_dim.CumulVar(idx)))
+            arrive: list[int] = []
+            while not routing.IsEnd(idx):
+                idx = sol.Value(routing.NextVar(idx))
+                nd = self.nodes[self.manager.IndexToNode(idx)]
+                seq.append((nd.kind, nd.location))
+                arrive.append(sol.Min(dim.CumulVar(idx)))
+                leave.append(arrive[-1] + nd.service_s)
+            keep = self._useful(seq, vt)
+            cut = cut or not all(keep)
+            trimmed += [
+                loc for p, (kind, loc) in enumerate(seq) if not keep[p] and loc in self.stop_ids
+            ]
+            seq = [x for p, x in enumerate(seq) if keep[p]]
+            leave = [x for p, x in enumerate(leave) if keep[p]]
+            arrive = [x for p, x in enumerate(arrive) if keep[p + 1]]
+            if not any(kind is VisitKind.STOP for kind, _ in seq):
+                continue
+            brk = break_start.get(f"break {name}")
+            if brk is not None and vt.break_ is not None:
+                seq = _insert_break(seq, leave, arrive, brk, vt.break_.duration_s)
+            route = simulate_route(self.instance, name, vt, seq, float(leave[0]))
+            if not self.prices_time:
+                route = _leave_later(self.instance, route, vt, seq)
+            routes.append(route)
+        dropped = [
+            self.nodes[i].location
+            for i in self.node_range(VisitKind.STOP)
+            if sol.Value(routing.NextVar(self.index(i))) == self.index(i)
+        ]
+        return routes, dropped, trimmed, cut
+
+    def _useful(self, seq: list[tuple[VisitKind, str]], vt: VehicleType) -> list[bool]:
+        """Mark the visits to keep: no stop left unloaded at the end, no empty unload.
+
+        A stop that no later unload empties (the search ended with the soft
+        end-load bound broken) is dropped; an unload with nothing for that
+        facility on board (OR-Tools may chain reload copies) is skipped.
+        """
+        keep = [True] * len(seq)
+        pending: set[Stream] = set()
+        for p in range(len(seq) - 2, 0, -1):
+            kind, loc = seq[p]
+            if kind is VisitKind.UNLOAD:
+                pending |= self.instance.site(loc).streams & vt.streams
+            elif kind is VisitKind.STOP and self.instance.stop(loc).stream not in pending:
+                keep[p] = False
+        on_board: set[Stream] = set()
+        for p, (kind, loc) in enumerate(seq):
+            if not keep[p]:
+                continue
+            if kind is VisitKind.STOP:
+                on_board.add(self.instance.stop(loc).stream)
+            elif kind is VisitKind.UNLOAD:
+                accepted = self.instance.site(loc).streams
+                if not on_board & accepted:
+                    keep[p] = False
+                on_board -= accepted
+        return keep
+
+
+def _leave_later(
+    instance: Instance, route: Route, vt: VehicleType, seq: list[tuple[VisitKind, str]]
+) -> Route:
+    """Return the route leaving the depot as late as it can without ending later.
+
+    When time has no price, OR-Tools leaves at the earliest and waits at the
+    first window; the crew's day is shorter leaving later by that wait.
+    """
+    end = route.visits[-1].arrival_s
+    depart = route.visits[0].departure_s
+
+    def attempt(delay: float) -> Route | None:
+        trial = simulate_route(instance, route.vehicle, vt, seq, math.floor(depart + delay))
+        if trial.visits[-1].arrival_s <= end + 1e-6 and not check_route(instance, trial):
+            return trial
+        return None
+
+    wait = sum(v.start_s - v.arrival_s for v in route.visits)
+    if wait < 1.0:
+        return route
+    whole = attempt(wait)
+    if whole is not None:
+        return whole
+    lo, hi, best = 0.0, wait, route
+    while hi - lo >= 60.0:
+        mid = (lo + hi) / 2
+        trial = attempt(mid)
+        if trial is None:
+            hi = mid
+        else:
+            lo, best = mid, trial
+    return best
+
+
+def _insert_break(
+    seq: list[tuple[VisitKind, str]], leave: list[int], arrive: list[int], start: int, duration: int
+) -> list[tuple[VisitKind, str]]:
+    """Put the break on the arc where OR-Tools scheduled it (none if off the route)."""
+    if start + duration <= leave[0] or start >= arrive[-1]:
+        return seq
+    arc = max(p for p in range(len(seq) - 1) if leave[p] <= start)
+    return [*seq[: arc + 1], (VisitKind.BREAK, seq[arc][1]), *seq[arc + 1 :]]
+
+
+def _int_matrix(values: NDArray[np.float64]) -> list[list[int]]:
+    out: list[list[int]] = values.astype(np.int64).tolist()
+    return out
+
+
+def _scale(objective: Objective | str) -> float:
+    return {
+        Objective.DISTANCE: 1.0,
+        Objective.TIME: 1.0,
+        Objective.COST: float(COST_SCALE),
+        Objective.CO2: float(CO2_SCALE),
+    }[Objective(objective)]
+
+
+def solve_component(
+    instance: Instance,
+    stop_ids: Sequence[str],
+    types: Sequence[VehicleType],
+    *,
+    params: RoutingParams,
+    time_limit_s: float,
+    initial: RoutingResult | None = None,
+    on_solution: Callable[[float, int], None] | None = None,
+    interrupted: Callable[[], bool] | None = None,
+) -> EngineRun:
+    """Solve the stops ``stop_ids`` with the vehicles of ``types``.
+
+    Parameters
+    ----------
+    instance
+        The whole instance (travel matrix, sites).
+    stop_ids
+        Stops of this component; each must be servable by some type.
+    types
+        Vehicle types of this component.
+    params
+        Objective, limits and options of the run.
+    time_limit_s
+        Time budget of this component.
+    initial
+        Routes to start from; routes that are not feasible are dropped.
+    on_solution
+        Called with (objective so far, penalties included, in the
+        objective's unit; number of solutions) at every solution found.
+    interrupted
+        Polled during the search; True stops it and keeps the best solution.
+
+    """
+    t0 = time.perf_counter()
+    model = _Model(instance, stop_ids, types)
+    model.add_time()
+    model.add_release()
+    model.add_loads()
+    model.restrict_vehicles()
+    model.add_objective(params)
+    routing = model.routing
+
+    search = pywrapcp.DefaultRoutingSearchParameters()
+    search.first_solution_strategy = routing_enums_pb2.FirstSolutionStrategy.PATH_CHEAPEST_ARC
+    search.local_search_metaheuristic = (
+        routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH
+    )
+    search.time_limit.FromMilliseconds(max(1, int(time_limit_s * 1000)))
+    if params.solution_limit is not None:
+        search.solution_limit = params.solution_limit
+    scale = _scale(params.objective)
+    count = [0]
+    best = [math.inf]
+
+    def at_solution() -> None:
+        # Guided local search may accept a worse solution; report the best.
+        count[0] += 1
+        best[0] = min(best[0], routing.CostVar().Value() / scale)
+        if on_solution is not None:
+            on_solution(best[0], count[0])
+
+    routing.AddAtSolutionCallback(at_solution)
+    stopped = [False]
+    if interrupted is not None:
+
+        def limit() -> bool:
+            stopped[0] = stopped[0] or interrupted()
+            return stopped[0]
+
+        routing.AddSearchMonitor(routing.solver().CustomLimit(limit))
+    start = model.initial_assignment(initial)
+    build_s = time.perf_counter() - t0
+
+    t1 = time.perf_counter()
+    if start is not None:
+        solution = routing.SolveFromAssignmentWithParameters(start, search)
+    else:
+        solution = routing.SolveWithParameters(search)
+    runtime = time.perf_counter() - t1
+    if solution is None:
+        status = "interrupted" if stopped[0] else "no_solution"
+        return EngineRun((), tuple(stop_ids), 0.0, status, count[0], build_s, runtime)
+    routes, dropped, trimmed, cut = model.routes_of(solution)
+    raw = solution.ObjectiveValue() - len(dropped) * model.penalty
+    raw -= len(routes) * model.vehicle_term
+    value = raw / scale
+    if cut:
+        # The plan differs from the solver's: report the objective of the plan.
+        value = objective_value(routes, str(params.objective))
+    if stopped[0]:
+        status = "interrupted"
+    elif params.solution_limit is not None and count[0] >= params.solution_limit:
+        status = "solution_limit"
+    elif runtime >= 0.98 * time_limit_s:
+        status = "time_limit"
+    else:
+        status = "local_optimum"
+    return EngineRun(
+        tuple(routes), tuple(dropped + trimmed), value, status, count[0], build_s, runtime
+    )

@@ -1,0 +1,200 @@
+"""Solve a routing instance: diagnose, decompose, dispatch to an engine, assemble.
+
+Streams carried by disjoint sets of vehicle types are independent problems
+(kitchen trucks never help compactors); each such component is solved on its
+own with a share of the time limit proportional to its number of stops.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from types import FrameType, MappingProxyType
+
+from optimizer.evaluate import objective_value
+from optimizer.model import Instance, Stream, VehicleType
+from optimizer.routing.diagnose import explain_unrouted, unservable_stops
+from optimizer.routing.params import RoutingParams
+from optimizer.routing.result import Route, RoutingResult, Unserved
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Search progress: elapsed seconds, best objective so far, solutions found.
+
+    ``best_objective`` is in the objective's unit and includes penalties for
+    stops not (yet) routed, summed over the components solved so far.
+    """
+
+    elapsed_s: float
+    best_objective: float
+    num_solutions: int
+
+
+@dataclass(frozen=True)
+class Component:
+    """Stops and vehicle types that share nothing with the rest of the fleet."""
+
+    stops: tuple[str, ...]
+    types: tuple[VehicleType, ...]
+
+
+def components(instance: Instance, stop_ids: list[str]) -> list[Component]:
+    """Split stops and vehicle types into independent components by stream."""
+    types = [vt for vt in instance.vehicle_types if vt.count > 0]
+    parent: dict[Stream, Stream] = {}
+
+    def root(s: Stream) -> Stream:
+        while parent.setdefault(s, s) != s:
+            s = parent[s]
+        return s
+
+    for vt in types:
+        first, *rest = sorted(vt.streams)
+        for s in rest:
+            parent[root(s)] = root(first)
+    groups: dict[Stream, list[str]] = {}
+    for sid in stop_ids:
+        groups.setdefault(root(instance.stop(sid).stream), []).append(sid)
+    return [
+        Component(tuple(ids), tuple(vt for vt in types if root(min(vt.streams)) == key))
+        for key, ids in sorted(groups.items())
+    ]
+
+
+@contextmanager
+def _sigint_flag() -> Iterator[Callable[[], bool]]:
+    """Turn Ctrl-C into a flag the search polls, so the best solution survives."""
+    hit = [False]
+    if threading.current_thread() is not threading.main_thread():
+        yield lambda: hit[0]
+        return
+
+    def handler(signum: int, frame: FrameType | None) -> None:
+        hit[0] = True
+
+    previous = signal.signal(signal.SIGINT, handler)
+    try:
+        yield lambda: hit[0]
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def solve(
+    instance: Instance,
+    *,
+    params: RoutingParams,
+    initial: RoutingResult | None = None,
+    progress: Callable[[Progress], None] | None = None,
+) -> RoutingResult:
+    """Plan the day's routes of ``instance``.
+
+    Parameters
+    ----------
+    instance
+        A checked instance.
+    params
+        Objective, engine and limits; see :mod:`optimizer.routing.engines`
+        for how ``engine="auto"`` chooses per component.
+    initial
+        Today's routes to start from (kept where feasible).
+    progress
+        Called at every solution the search finds.
+
+    Returns
+    -------
+    RoutingResult
+        Routes in domain ids, every stop served or reported unserved with a
+        reason, status "interrupted" if Ctrl-C stopped the search.
+
+    """
+    from optimizer.routing import engines
+
+    t0 = time.perf_counter()
+    unserved: list[Unserved] = unservable_stops(instance)
+    skip = {u.stop for u in unserved}
+    parts = components(instance, [s.id for s in instance.stops if s.id not in skip])
+    total = sum(len(c.stops) for c in parts) or 1
+    routes: list[Route] = []
+    statuses: list[str] = []
+    build_s = 0.0
+    done_objective = 0.0
+    num_solutions = 0
+    choices: list[str] = []
+    with _sigint_flag() as interrupted:
+        for part in parts:
+            share = params.time_limit_s * len(part.stops) / total
+
+            def report(
+                best: float, n: int, base: float = done_objective, seen: int = num_solutions
+            ) -> None:
+                if progress is not None:
+                    elapsed = time.perf_counter() - t0
+                    progress(Progress(elapsed, base + best, seen + n))
+
+            choice = engines.choose(instance, part.types, params, initial)
+            choices.append(
+                f"{'+'.join(sorted({s for vt in part.types for s in vt.streams}))}: "
+                f"{choice.engine} ({choice.reason})"
+            )
+            run = engines.run(
+                choice,
+                instance,
+                part.stops,
+                part.types,
+                params=params,
+                time_limit_s=share,
+                initial=initial,
+                on_solution=report,
+                interrupted=interrupted,
+            )
+            routes += run.routes
+            unserved += explain_unrouted(instance, run.dropped, part.stops, part.types)
+            statuses.append(run.status)
+            build_s += run.build_s
+            done_objective += run.objective_value
+            num_solutions += run.num_solutions
+            if run.status == "interrupted":
+                # Components not yet solved are reported unserved, not silently lost.
+                rest = parts[parts.index(part) + 1 :]
+                for other in rest:
+                    unserved += explain_unrouted(instance, other.stops, (), other.types)
+                break
+    status = _overall(statuses)
+    solver_objective = done_objective
+    runtime = time.perf_counter() - t0
+    return RoutingResult(
+        instance=instance.name,
+        routes=tuple(routes),
+        unserved=tuple(sorted(unserved, key=lambda u: u.stop)),
+        objective=str(params.objective),
+        objective_value=solver_objective,
+        engine=params.engine,
+        settings=MappingProxyType(
+            {
+                "time_limit_s": params.time_limit_s,
+                "solution_limit": params.solution_limit,
+                "minimize_vehicles": params.minimize_vehicles,
+                "unserved_penalty": params.unserved_penalty,
+                "components": len(parts),
+                "engine_choice": tuple(choices),
+                "num_solutions": num_solutions,
+                "checked_objective": objective_value(routes, str(params.objective)),
+            }
+        ),
+        seed=params.seed,
+        runtime_s=runtime,
+        build_s=build_s,
+        status=status,
+    )
+
+
+def _overall(statuses: list[str]) -> str:
+    for worst in ("interrupted", "no_solution", "time_limit", "solution_limit"):
+        if worst in statuses:
+            return worst
+    return "local_optimum" if statuses else "empty"

@@ -1,0 +1,202 @@
+"""Tests of the route sheets: CSV, Excel, GeoJSON and the all-or-nothing output folder."""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+
+from optimizer.io import route_sheets
+from optimizer.io.route_sheets import (
+    routes_geojson,
+    sheet_names,
+    write_route_outputs,
+    write_routes_csv,
+    write_routes_geojson,
+    write_routes_xlsx,
+)
+from optimizer.io.solution import read_solution_json
+from optimizer.model import Instance
+from optimizer.routing.result import RoutingResult
+
+_UNIT = ("(km)", "(HH:MM)", "(HH:MM-HH:MM)", "(kg)", "(deg)", "(度)")
+_UNITLESS = {
+    "vehicle",
+    "vehicle type",
+    "seq",
+    "activity",
+    "location id",
+    "location name",
+    "stream",
+    "车辆",
+    "车型",
+    "序号",
+    "作业",
+    "地点编号",
+    "地点名称",
+    "垃圾类别",
+    "stop id",
+    "stop name",
+    "reason",
+    "detail",
+    "收集点编号",
+    "收集点名称",
+    "原因",
+    "说明",
+}
+
+
+def _has_unit(header: str) -> bool:
+    return header in _UNITLESS or header.endswith(_UNIT)
+
+
+def test_csv_has_vehicle_column_and_units(
+    tmp_path: Path, tiny_county: Instance, tiny_plan: RoutingResult
+) -> None:
+    """The CSV lists every visit in order with a vehicle column, times as HH:MM and km legs."""
+    path = write_routes_csv(tiny_county, tiny_plan, tmp_path / "routes.csv")
+    assert path.read_bytes().startswith(b"\xef\xbb\xbf")
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) == len(tiny_plan.routes[0].visits)
+    assert {r["vehicle"] for r in rows} == {"C2t#1"}
+    assert [r["location id"] for r in rows] == ["D", "S1", "S2", "S2", "T", "D"]
+    assert rows[1]["arrival (HH:MM)"] == "05:01"
+    assert float(rows[2]["load on board after (kg)"]) == 700.0
+    assert float(rows[4]["unloaded (kg)"]) == 700.0
+    legs = [float(r["leg (km)"]) for r in rows]
+    assert math.isclose(float(rows[-1]["cumulative (km)"]), sum(legs), abs_tol=0.01)
+    expected_leg = tiny_county.travel.distance("D", "S1") / 1000
+    assert math.isclose(legs[1], expected_leg, abs_tol=0.001)
+    assert all(_has_unit(h) for h in rows[0])
+
+
+def test_csv_in_chinese(tmp_path: Path, tiny_county: Instance, tiny_plan: RoutingResult) -> None:
+    """With lang zh the headers, activities and streams are Chinese and names stay intact."""
+    path = write_routes_csv(tiny_county, tiny_plan, tmp_path / "routes.csv", lang="zh")
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert "到达 (HH:MM)" in rows[0] and "车辆" in rows[0]
+    assert rows[1]["作业"] == "收集" and rows[1]["垃圾类别"] == "其他垃圾"
+    assert rows[1]["地点名称"] == "幸福小区"
+    assert rows[4]["作业"] == "卸料"
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_excel_one_sheet_per_vehicle(
+    tmp_path: Path, tiny_county: Instance, tiny_plan: RoutingResult, lang: Any
+) -> None:
+    """The workbook has a summary sheet, one sheet per vehicle and an unserved sheet."""
+    path = write_routes_xlsx(tiny_county, tiny_plan, tmp_path / "routes.xlsx", lang=lang)
+    book = openpyxl.load_workbook(path, read_only=True)
+    summary, unserved = ("summary", "unserved") if lang == "en" else ("汇总", "未收运")
+    assert book.sheetnames == [summary, "C2t#1", unserved]
+    vehicle = [row for row in book["C2t#1"].iter_rows(values_only=True)]
+    assert len(vehicle) == 1 + len(tiny_plan.routes[0].visits)
+    header = vehicle[0]
+    if lang == "zh":
+        assert "到达 (HH:MM)" in header and "离开时车载量 (kg)" in header
+    else:
+        assert "arrival (HH:MM)" in header
+    totals = [row for row in book[summary].iter_rows(values_only=True)]
+    co2_header = "CO2 (kg CO2)" if lang == "en" else "碳排放 (kg CO2)"
+    co2 = totals[0].index(co2_header)
+    assert totals[1][co2] == pytest.approx(3.1)
+    assert len([row for row in book[unserved].iter_rows(values_only=True)]) == 3
+    book.close()
+
+
+def test_sheet_names_are_valid_and_distinct() -> None:
+    """Vehicle names with forbidden characters, great length or case clashes get valid names."""
+    names = sheet_names(["a/b", "A/B", "x" * 40, "x" * 40, "[q]"])
+    assert len(set(n.casefold() for n in names)) == 5
+    assert all(len(n) <= 31 and not set(n) & set("[]:*?/\\") for n in names)
+
+
+def _assert_valid_geojson(doc: dict[str, Any]) -> None:
+    assert doc["type"] == "FeatureCollection"
+    for feat in doc["features"]:
+        assert feat["type"] == "Feature" and isinstance(feat["properties"], dict)
+        geom = feat["geometry"]
+        positions = [geom["coordinates"]] if geom["type"] == "Point" else geom["coordinates"]
+        assert geom["type"] in ("Point", "LineString")
+        if geom["type"] == "LineString":
+            assert len(positions) >= 2
+        for lon, lat in positions:
+            assert -180 <= lon <= 180 and -90 <= lat <= 90
+
+
+def test_geojson_is_valid_and_complete(
+    tmp_path: Path, tiny_county: Instance, tiny_plan: RoutingResult
+) -> None:
+    """GeoJSON has one LineString per route in lon/lat order, a Point per visit and unserved."""
+    path = write_routes_geojson(tiny_county, tiny_plan, tmp_path / "routes.geojson")
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    _assert_valid_geojson(doc)
+    lines = [f for f in doc["features"] if f["geometry"]["type"] == "LineString"]
+    assert len(lines) == 1
+    depot = tiny_county.site("D")
+    assert lines[0]["geometry"]["coordinates"][0] == [depot.lon, depot.lat]
+    points = [f["properties"] for f in doc["features"] if f["geometry"]["type"] == "Point"]
+    assert [p["location"] for p in points if p["kind"] == "unserved"] == ["S3", "S4"]
+    stop_s2 = next(p for p in points if p["location"] == "S2" and p["kind"] == "stop")
+    assert stop_s2["load_kg"] == 700.0 and stop_s2["name"] == "<b>market</b>"
+
+
+def test_geojson_refuses_planar_instance(tiny_county: Instance, tiny_plan: RoutingResult) -> None:
+    """A benchmark instance in planar coordinates cannot be written as GeoJSON."""
+    planar = Instance(
+        tiny_county.name,
+        tiny_county.stops,
+        tiny_county.sites,
+        tiny_county.vehicle_types,
+        tiny_county.travel,
+        {"coord_sys": "planar"},
+    )
+    with pytest.raises(ValueError, match="WGS-84"):
+        routes_geojson(planar, tiny_plan)
+
+
+def test_outputs_all_written(
+    tmp_path: Path, tiny_county: Instance, tiny_plan: RoutingResult
+) -> None:
+    """The output folder receives the solution, CSV, Excel and GeoJSON, and nothing else."""
+    out = tmp_path / "out"
+    written = write_route_outputs(tiny_county, tiny_plan, out, lang="zh")
+    names = {"solution.json", "routes.csv", "routes.xlsx", "routes.geojson"}
+    assert {p.name for p in written} == names
+    assert {p.name for p in out.iterdir()} == names
+    assert read_solution_json(out / "solution.json") == tiny_plan
+    assert {p.name for p in tmp_path.iterdir()} == {"out"}
+
+
+@pytest.mark.parametrize("existing", [False, True])
+def test_failure_mid_write_leaves_nothing(
+    tmp_path: Path,
+    tiny_county: Instance,
+    tiny_plan: RoutingResult,
+    monkeypatch: pytest.MonkeyPatch,
+    existing: bool,
+) -> None:
+    """If one file fails after others were written, the folder gets none of them."""
+    out = tmp_path / "out"
+    if existing:
+        out.mkdir()
+        (out / "notes.txt").write_text("keep me", encoding="utf-8")
+
+    def fail(*args: object, **kwargs: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(route_sheets, "write_routes_geojson", fail)
+    with pytest.raises(OSError, match="disk full"):
+        write_route_outputs(tiny_county, tiny_plan, out)
+    if existing:
+        assert [p.name for p in out.iterdir()] == ["notes.txt"]
+    else:
+        assert not out.exists()
+    assert {p.name for p in tmp_path.iterdir()} == ({"out"} if existing else set())

@@ -1,0 +1,120 @@
+"""The county workbook reader: good input reads, every defect is reported with its place."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from optimizer.io.errors import InputError
+from optimizer.io.load import read_instance
+from optimizer.io.workbook import write_workbook
+from optimizer.model import Stream, check
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "workbook"
+
+# folder -> (file, row, column) that the report must name
+DEFECTS = {
+    "stops_missing_lat_column": ("stops.csv", 1, "lat"),
+    "stops_demand_not_numeric": ("stops.csv", 3, "demand_kg"),
+    "duplicate_stop_ids": ("stops.csv", 4, "id"),
+    "unknown_depot": ("vehicles.csv", 2, "depot"),
+    "tw_end_before_start": ("stops.csv", 4, "tw_end"),
+    "empty_stops_file": ("stops.csv", None, ""),
+    "unknown_stream": ("stops.csv", 4, "stream"),
+    "lat_out_of_range": ("stops.csv", 3, "lat"),
+    "missing_vehicles_table": ("missing_vehicles_table", None, ""),
+    "unknown_fuel": ("vehicles.csv", 2, "fuel"),
+}
+
+
+def test_good_workbook_reads_and_passes_check() -> None:
+    """The good workbook gives three stops, two sites and one truck type with no problem."""
+    inst = read_instance(DATA / "good")
+    assert [s.id for s in inst.stops] == ["S1", "S2", "S3"]
+    assert inst.stop("S3").stream is Stream.OTHER  # 其他垃圾
+    assert inst.stop("S1").window is not None and inst.stop("S1").window.start == 6 * 3600
+    assert inst.site("T").capacity_kg_per_day == 150_000.0
+    assert inst.vehicle_types[0].break_ is not None
+    assert inst.vehicle_types[0].break_.duration_s == 1800
+    assert check(inst) == []
+
+
+@pytest.mark.parametrize("folder", sorted(DEFECTS))
+def test_defect_is_reported_with_file_row_and_column(folder: str) -> None:
+    """Each malformed workbook raises one InputError naming the file, row and column at fault."""
+    with pytest.raises(InputError) as err:
+        read_instance(DATA / folder)
+    file, row, column = DEFECTS[folder]
+    places = [(p.file, p.row, p.column) for p in err.value.problems]
+    assert (file, row, column) in places, places
+    assert all(p.expected for p in err.value.problems)
+
+
+def test_unknown_stream_lists_valid_values_in_both_languages() -> None:
+    """An unknown stream's message names the bad value and the valid ones in English and Chinese."""
+    with pytest.raises(InputError) as err:
+        read_instance(DATA / "unknown_stream")
+    text = str(err.value)
+    assert "建筑垃圾" in text and "kitchen (厨余垃圾)" in text and "medical (医疗废物)" in text
+
+
+def test_every_problem_is_listed_at_once(tmp_path: Path) -> None:
+    """Two bad cells in different files are both reported in one error."""
+    for src in (DATA / "stops_demand_not_numeric").iterdir():
+        (tmp_path / src.name).write_bytes(src.read_bytes())
+    text = (tmp_path / "vehicles.csv").read_text(encoding="utf-8").replace(",D,", ",NOPE,")
+    (tmp_path / "vehicles.csv").write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        read_instance(tmp_path)
+    columns = {(p.file, p.column) for p in err.value.problems}
+    assert {("stops.csv", "demand_kg"), ("vehicles.csv", "depot")} <= columns
+
+
+def test_gbk_csv_is_decoded_and_reported_in_meta() -> None:
+    """A GBK export from Excel reads with its Chinese names intact and says so in meta."""
+    inst = read_instance(DATA / "stops_gbk_encoded")
+    assert inst.stop("S1").name == "东门小区"
+    assert "gb18030" in inst.meta["input_encoding"]
+
+
+def test_chinese_headers_and_values_are_understood() -> None:
+    """Chinese headers (编号, 纬度, 产生量（kg）) and stream names read like English ones."""
+    inst = read_instance(DATA / "chinese_headers")
+    assert inst.stop("S2").demand_kg == 300.0
+    assert inst.stop("S1").stream is Stream.KITCHEN
+    assert inst.stop("S1").service_s == 180
+
+
+def test_xlsx_missing_sheet_is_named(tmp_path: Path) -> None:
+    """An Excel workbook without a vehicles sheet is refused with the sheet's names."""
+    good = read_instance(DATA / "good")
+    path = tmp_path / "county.xlsx"
+    write_workbook(good, path)
+    book = openpyxl.load_workbook(path)
+    del book["vehicles"]
+    book.save(path)
+    with pytest.raises(InputError) as err:
+        read_instance(path)
+    assert any("vehicles" in p.expected and "车辆" in p.expected for p in err.value.problems)
+
+
+def test_gcj02_setting_moves_points_to_wgs84() -> None:
+    """Reading with coord_sys gcj02 shifts points by the GCJ offset (a few hundred metres)."""
+    wgs = read_instance(DATA / "good")
+    gcj = read_instance(DATA / "good", coord_sys="gcj02")
+    assert gcj.meta["coord_sys_input"] == "gcj02"
+    d_lon = wgs.stop("S1").lon - gcj.stop("S1").lon
+    assert 0.001 < d_lon < 0.01  # GCJ-02 lies east of WGS-84 in central China
+
+
+def test_write_keeps_other_files_and_removes_stale_tables(tmp_path: Path) -> None:
+    """Rewriting a workbook folder keeps a README but drops a matrix table no longer needed."""
+    inst = read_instance(DATA / "good")
+    (tmp_path / "README.md").write_text("provenance", encoding="utf-8")
+    (tmp_path / "matrix.csv").write_text("from,to,distance_m,duration_s\n", encoding="utf-8")
+    write_workbook(inst, tmp_path)
+    assert (tmp_path / "README.md").exists()
+    assert not (tmp_path / "matrix.csv").exists()
+    assert read_instance(tmp_path).stops == inst.stops

@@ -1,0 +1,159 @@
+"""A small hand-made county plan for the map tests (WGS-84, near 30.0 N 120.0 E)."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from optimizer.distances import great_circle_matrix
+from optimizer.model import (
+    Break,
+    Instance,
+    Site,
+    SiteKind,
+    Stop,
+    Stream,
+    TimeWindow,
+    VehicleType,
+)
+from optimizer.routing.result import (
+    Route,
+    RoutingResult,
+    Unserved,
+    UnservedReason,
+    Visit,
+    VisitKind,
+)
+
+XSS_NAME = "<script>alert(1)</script>"
+IMG_XSS_NAME = "Hospital canteen <img src=x onerror=\"document.title='pwned'\">"
+ZH_NAME = "城关镇菜市场"
+
+
+def small_instance() -> Instance:
+    """Return a county with a depot, a transfer station, an incinerator and six stops."""
+    stops = (
+        Stop("S1", XSS_NAME, 30.010, 120.010, Stream.OTHER, 800.0, service_s=300),
+        Stop(
+            "S2",
+            ZH_NAME,
+            30.015,
+            120.020,
+            Stream.OTHER,
+            600.0,
+            service_s=300,
+            window=TimeWindow(6 * 3600, 9 * 3600),
+        ),
+        Stop("S3", "School <b>&</b> 'yard'", 30.020, 120.012, Stream.OTHER, 500.0),
+        Stop("S4", IMG_XSS_NAME, 30.005, 120.030, Stream.KITCHEN, 400.0),
+        Stop("S5", "Village Dongcun", 30.030, 120.040, Stream.KITCHEN, 700.0),
+        Stop("S6", "Far hamlet", 30.060, 120.080, Stream.OTHER, 9000.0),
+    )
+    sites = (
+        Site("D1", "Sanitation depot 环卫车场", SiteKind.DEPOT, 30.000, 120.000),
+        Site(
+            "T1",
+            "Transfer <i>station</i>",
+            SiteKind.TRANSFER,
+            30.025,
+            120.025,
+            streams=frozenset({Stream.OTHER, Stream.KITCHEN}),
+            hours=TimeWindow(5 * 3600, 20 * 3600),
+        ),
+        Site(
+            "I1",
+            "Incinerator",
+            SiteKind.INCINERATOR,
+            30.040,
+            120.000,
+            streams=frozenset({Stream.OTHER}),
+        ),
+    )
+    fleet = (
+        VehicleType(
+            "C8",
+            2,
+            "D1",
+            frozenset({Stream.OTHER, Stream.KITCHEN}),
+            8000.0,
+            shift=TimeWindow(5 * 3600, 17 * 3600),
+            break_=Break(TimeWindow(11 * 3600, 12 * 3600), 1800),
+        ),
+    )
+    points = [(s.id, s.lat, s.lon) for s in (*stops, *sites)]
+    return Instance("Test county <测试县>", stops, sites, fleet, great_circle_matrix(points))
+
+
+def _visit(kind: VisitKind, loc: str, t: float, load: float, stay: float = 300) -> Visit:
+    return Visit(kind, loc, t, t, t + stay, load)
+
+
+def small_result() -> RoutingResult:
+    """Return a two-vehicle plan with an unloading trip, a break and an unserved stop."""
+    h = 3600.0
+    r1 = Route(
+        "C8#1",
+        "C8",
+        (
+            _visit(VisitKind.DEPOT, "D1", 6 * h, 0, 0),
+            _visit(VisitKind.STOP, "S1", 6.2 * h, 800),
+            _visit(VisitKind.STOP, "S2", 6.5 * h, 1400),
+            _visit(VisitKind.STOP, "S3", 6.8 * h, 1900),
+            _visit(VisitKind.UNLOAD, "T1", 7.2 * h, 0, 900),
+            _visit(VisitKind.BREAK, "T1", 11 * h, 0, 1800),
+            _visit(VisitKind.DEPOT, "D1", 12 * h, 0, 0),
+        ),
+        distance_m=12_000.0,
+        duration_s=6 * h,
+        energy_kwh=0.0,
+        co2_kg=9.5,
+        cost=120.0,
+    )
+    r2 = Route(
+        "C8#2",
+        "C8",
+        (
+            _visit(VisitKind.DEPOT, "D1", 6 * h, 0, 0),
+            _visit(VisitKind.STOP, "S4", 6.3 * h, 400),
+            _visit(VisitKind.STOP, "S5", 6.6 * h, 1100),
+            _visit(VisitKind.UNLOAD, "T1", 7.0 * h, 0, 900),
+            _visit(VisitKind.DEPOT, "D1", 7.5 * h, 0, 0),
+        ),
+        distance_m=11_000.0,
+        duration_s=1.5 * h,
+        energy_kwh=0.0,
+        co2_kg=8.0,
+        cost=100.0,
+    )
+    return RoutingResult(
+        instance="Test county",
+        routes=(r1, r2),
+        unserved=(Unserved("S6", UnservedReason.DEMAND_TOO_LARGE, "9000 kg > 8000 kg <cap>"),),
+        objective="distance",
+        objective_value=23_000.0,
+        engine="hand",
+    )
+
+
+def page_layers(html: str) -> dict[str, dict[str, Any]]:
+    """Return the GeoJSON data of every overlay of a rendered map, by layer-control name."""
+    match = re.search(r"var countyoptData = (\{.*\});</script>", html)
+    assert match, "the map has no data script"
+    data = json.loads(match.group(1))["layers"]
+    keys = {
+        m.group(1): json.loads(m.group(2))
+        for m in re.finditer(r'var (feature_layer_\w+) = countyoptLayer\(("\w+")', html)
+    }
+    names = {
+        m.group(2): json.loads(m.group(1))
+        for m in re.finditer(
+            r'^\s*("(?:[^"\\]|\\.)*")\s*:\s*(feature_layer_\w+),\s*$', html, re.MULTILINE
+        )
+    }
+    return {names[var]: data[key] for var, key in keys.items()}
+
+
+def points(layer: dict[str, Any]) -> list[dict[str, Any]]:
+    """Return the point features of a layer."""
+    return [f for f in layer["features"] if f["geometry"]["type"] == "Point"]
