@@ -119,7 +119,7 @@ def demo_step(ctx: DemoLike) -> tuple[str, tuple[Path, ...]]:
         raise RuntimeError(f"the demo carbon scenario has no feasible plan: {detail}")
     res = run.result
     cost = res.total_discounted_cost * YUAN_PER_MYUAN / 1e8
-    co2 = res.emissions_total(CO2) * KG_PER_KT / 1e6
+    co2 = res.emissions_total(CO2) * KG_PER_KT / 1e9  # Mt
     status = res.outcome.status
     return (
         tr(

@@ -8,7 +8,8 @@ from pathlib import Path
 import click
 
 from optimizer.cli import EXIT_CHECK, lang_of, reports_input_errors
-from optimizer.commands.site import config_from, run_siting, siting_options
+from optimizer.commands.site import run_siting
+from optimizer.commands.siting_options import config_from, siting_options
 from optimizer.evaluate import check
 from optimizer.i18n import tr
 from optimizer.io.load import read_instance

@@ -258,7 +258,8 @@ def finish(
     m = canvas.map
     bounds = _bounds(features)
     if bounds is not None:
-        m.fit_bounds(bounds, padding=(40, 40))
+        # Extra room at the bottom keeps most of the plan clear of the legend.
+        m.fit_bounds(bounds, padding_top_left=(40, 40), padding_bottom_right=(40, 180))
     Legend().add_to(m)
     folium.LayerControl(collapsed=False, position="topright").add_to(m)
     _number_elements(m)

@@ -43,12 +43,15 @@ def site_feature(
     muted: bool = False,
     size: int = 22,
     label: str = "",
+    color: str = "",
 ) -> Feature:
-    """Return a site's icon feature with a popup of ``rows`` and an optional fixed label."""
+    """Return a site's icon feature with a popup of ``rows`` and an optional fixed label.
+
+    ``color`` overrides the colour of the site's kind.
+    """
+    letter = esc(site_letter(canvas.lang, site.kind))
     props = {
-        "icon": site_icon(
-            site.kind, letter=esc(site_letter(canvas.lang, site.kind)), muted=muted, size=size
-        ),
+        "icon": site_icon(site.kind, letter=letter, muted=muted, size=size, color=color),
         "icon_size": size,
         "popup": popup_table(site.name or site.id, rows),
         "tip": esc(site.name or site.id),

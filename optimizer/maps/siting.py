@@ -136,9 +136,13 @@ def _add_haul(canvas: Canvas, decision: Decision, places: dict[str, Stop | Site]
 
 
 def _add_stations(
-    canvas: Canvas, instance: Instance, result: SitingResult, opened: dict[str, str]
+    canvas: Canvas,
+    instance: Instance,
+    result: SitingResult,
+    opened: dict[str, str],
+    colors: dict[str, str],
 ) -> list[Feature]:
-    """Add opened stations (size class shown), closed candidates and other sites."""
+    """Add opened stations (size class shown, in their lines' colour), candidates, other sites."""
     lang = canvas.lang
     open_feats: list[Feature] = []
     closed_feats: list[Feature] = []
@@ -158,7 +162,9 @@ def _add_stations(
             # A fixed label only where siting chose a build size; existing
             # sites would crowd the map with the same word.
             label = size_class if site.candidate else ""
-            open_feats.append(site_feature(canvas, site, rows, size=size, label=label))
+            open_feats.append(
+                site_feature(canvas, site, rows, size=size, label=label, color=colors[site.id])
+            )
         elif site.candidate:
             for option in site.build_options:
                 capital = f"{option.capital_cost:,.0f}" + tr(lang, " yuan", " 元")
@@ -247,7 +253,7 @@ def render_siting(
     if decision is not None:
         features += _add_service_areas(canvas, decision, places, colors)
         features += _add_haul(canvas, decision, places)
-    features += _add_stations(canvas, instance, result, opened)
+    features += _add_stations(canvas, instance, result, opened, colors)
 
     en, zh = _STATUS.get(result.status.value, (result.status.value, result.status.value))
     lines_html = [tr(lang, f"Status: {en}", f"状态：{zh}")]

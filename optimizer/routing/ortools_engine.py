@@ -62,6 +62,7 @@ KG_SCALE = 10  # grams per kg
 M3_SCALE = 1000  # litres per m3
 COST_SCALE = 36000  # objective units per yuan
 CO2_SCALE = 1000  # grams per kg
+FIRST_SOLUTION = "PATH_CHEAPEST_ARC"
 UNBOUNDED = 10**12  # capacity of a dimension that does not bind a vehicle
 
 
@@ -579,7 +580,9 @@ def solve_component(
     routing = model.routing
 
     search = pywrapcp.DefaultRoutingSearchParameters()
-    search.first_solution_strategy = routing_enums_pb2.FirstSolutionStrategy.PATH_CHEAPEST_ARC
+    search.first_solution_strategy = getattr(
+        routing_enums_pb2.FirstSolutionStrategy, FIRST_SOLUTION
+    )
     search.local_search_metaheuristic = (
         routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH
     )

@@ -44,6 +44,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 import pyvrp
@@ -144,7 +145,7 @@ class _Stop:
         if self.interrupted is not None and self.interrupted():
             self.was_interrupted = True
             return True
-        return bool(self.limit(best_cost))
+        return bool(self.limit(int(best_cost) if math.isfinite(best_cost) else INT_MAX))
 
 
 def solve_component(
@@ -405,7 +406,8 @@ class _Builder:
         # in the order the locations were added: real ones, then virtual ends.
         n, size = len(real_ids), len(real_ids) + len(types)
         n_home = len(home_ids)
-        distances, durations = [], []
+        distances: list[Any] = []
+        durations: list[Any] = []
         for sp in speeds:
             d_mat = np.full((size, size), FORBIDDEN, dtype=np.int64)
             t_mat = np.full((size, size), FORBIDDEN, dtype=np.int64)

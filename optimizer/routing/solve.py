@@ -127,7 +127,11 @@ def solve(
     choices: list[str] = []
     with _sigint_flag() as interrupted:
         for part in parts:
-            share = params.time_limit_s * len(part.stops) / total
+            # Each component gets a floor (small ones still need a real search),
+            # the rest of the time in proportion to its stops.
+            floor = min(1.0, params.time_limit_s / (2 * len(parts)))
+            spare = params.time_limit_s - floor * len(parts)
+            share = floor + spare * len(part.stops) / total
 
             def report(
                 best: float, n: int, base: float = done_objective, seen: int = num_solutions

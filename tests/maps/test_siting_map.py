@@ -104,6 +104,11 @@ def test_every_assignment_has_a_line_to_its_station(county, tmp_path):
     s4 = next(f for f in dots if "S4" in f["properties"]["popup"])
     assert s4["properties"]["style"]["fillColor"] != c1_color  # S4 is mostly served by T1
     assert "70%" in s4["properties"]["popup"]
+    layers = page_layers(page)
+    c1_icon = next(
+        f for f in layers["Opened stations (2)"]["features"] if "C1" in f["properties"]["popup"]
+    )
+    assert c1_color in c1_icon["properties"]["icon"]  # the station is drawn in its lines' colour
 
 
 def test_haul_to_treatment_with_daily_amount(county, tmp_path):

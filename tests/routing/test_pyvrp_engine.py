@@ -1,0 +1,165 @@
+"""Tests of the PyVRP engine and of how the engine is chosen per component."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from optimizer import evaluate
+from optimizer.distances import great_circle_matrix
+from optimizer.model import (
+    Break,
+    Instance,
+    Site,
+    SiteKind,
+    Stop,
+    Stream,
+    TimeWindow,
+    VehicleType,
+)
+from optimizer.routing import engines
+from optimizer.routing.params import RoutingParams
+from optimizer.routing.result import VisitKind
+from optimizer.routing.solve import solve
+
+H = 3600
+
+
+def _county(*, break_: Break | None = None, max_stops: int | None = None) -> Instance:
+    sites = [
+        Site("D", "depot", SiteKind.DEPOT, 34.82, 114.82),
+        Site(
+            "T",
+            "transfer",
+            SiteKind.TRANSFER,
+            34.86,
+            114.78,
+            streams=frozenset({Stream.OTHER}),
+            hours=TimeWindow(4 * H, 20 * H),
+            unload_s=600,
+        ),
+        # A closer candidate site: not built, so no truck may unload there.
+        Site(
+            "C",
+            "candidate",
+            SiteKind.TRANSFER,
+            34.821,
+            114.821,
+            streams=frozenset({Stream.OTHER}),
+            candidate=True,
+            capacity_kg_per_day=100_000.0,
+        ),
+    ]
+    stops = [
+        Stop(
+            f"S{i}",
+            f"point {i}",
+            34.80 + 0.004 * (i % 5),
+            114.80 + 0.005 * (i // 5),
+            Stream.OTHER,
+            400.0,
+            service_s=120,
+            window=TimeWindow(6 * H, 8 * H) if i == 3 else None,
+        )
+        for i in range(15)
+    ]
+    truck = VehicleType(
+        "CT",
+        3,
+        "D",
+        frozenset({Stream.OTHER}),
+        capacity_kg=2000.0,
+        shift=TimeWindow(5 * H, 14 * H),
+        break_=break_,
+        max_stops=max_stops,
+        cost_per_km=3.0,
+        cost_per_h=50.0,
+        fixed_cost=100.0,
+    )
+    points = [(s.id, s.lat, s.lon) for s in sites] + [(s.id, s.lat, s.lon) for s in stops]
+    return Instance("toy", tuple(stops), tuple(sites), (truck,), great_circle_matrix(points))
+
+
+def _params(**kw: object) -> RoutingParams:
+    base = {"engine": "pyvrp", "time_limit_s": 30.0, "solution_limit": 40, "seed": 3}
+    base.update(kw)
+    return RoutingParams(**base)  # type: ignore[arg-type]
+
+
+def test_trucks_unload_before_going_home_and_reload_when_full() -> None:
+    """6 t of waste on 2 t trucks needs several trips, each ending at the built station."""
+    instance = _county()
+    result = solve(instance, params=_params())
+    assert evaluate.check(instance, result) == []
+    assert not result.unserved
+    unloads = [v for r in result.routes for v in r.visits if v.kind is VisitKind.UNLOAD]
+    assert len(unloads) >= 3  # 15 × 400 kg = 6 t on 2 t trucks
+    assert {v.location for v in unloads} == {"T"}  # never the unbuilt candidate
+    for route in result.routes:
+        assert route.visits[-2].kind is VisitKind.UNLOAD
+        assert route.visits[-1].load_kg == 0.0
+
+
+def test_break_is_taken_inside_its_window() -> None:
+    """Every route that spans the break window takes a 45-minute break starting in it."""
+    brk = Break(TimeWindow(6 * H, 7 * H), 45 * 60)
+    instance = _county(break_=brk)
+    result = solve(instance, params=_params())
+    assert evaluate.check(instance, result) == []
+    for route in result.routes:
+        breaks = [v for v in route.visits if v.kind is VisitKind.BREAK]
+        if route.visits[0].departure_s < 6 * H and route.visits[-1].arrival_s > 7 * H:
+            assert len(breaks) == 1
+            assert 6 * H <= breaks[0].start_s <= 7 * H
+            assert breaks[0].departure_s - breaks[0].start_s == 45 * 60
+
+
+def test_stop_limit_is_kept_by_the_pyvrp_then_ortools_method() -> None:
+    """With at most 5 stops per truck and day, no route serves more than 5 stops."""
+    instance = _county(max_stops=5)
+    result = solve(instance, params=_params())
+    assert evaluate.check(instance, result) == []
+    assert not result.unserved
+    assert max(len(r.stops) for r in result.routes) <= 5
+    assert "pyvrp+ortools" in str(result.settings["engine_choice"])
+
+
+def test_same_seed_and_work_limit_give_the_same_plan() -> None:
+    """Two runs with the same seed and solution limit return identical routes."""
+    instance = _county()
+    a = solve(instance, params=_params())
+    b = solve(instance, params=_params())
+    assert [r.visits for r in a.routes] == [r.visits for r in b.routes]
+
+
+@pytest.mark.parametrize(
+    ("engine", "limits", "initial", "expected"),
+    [
+        ("auto", False, False, "pyvrp"),
+        ("auto", True, False, "pyvrp+ortools"),
+        ("auto", False, True, "ortools"),
+        ("ortools", False, False, "ortools"),
+        ("pyvrp", True, False, "pyvrp+ortools"),
+    ],
+)
+def test_engine_choice_follows_the_features(
+    engine: str, limits: bool, initial: bool, expected: str
+) -> None:
+    """Auto mode uses PyVRP unless a per-day limit or today's routes call for OR-Tools."""
+    instance = _county(max_stops=5 if limits else None)
+    start = solve(instance, params=_params(engine="ortools")) if initial else None
+    choice = engines.choose(instance, instance.vehicle_types, _params(engine=engine), start)
+    assert choice.engine == expected
+    assert choice.reason
+
+
+def test_type_whose_streams_no_facility_takes_together_uses_ortools() -> None:
+    """A two-compartment truck with no facility for both streams is left to OR-Tools."""
+    instance = _county()
+    truck = dataclasses.replace(
+        instance.vehicle_types[0], streams=frozenset({Stream.OTHER, Stream.KITCHEN})
+    )
+    choice = engines.choose(instance, [truck], _params(engine="auto"), None)
+    assert choice.engine == "ortools"
+    assert "no facility" in choice.reason
