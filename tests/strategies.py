@@ -2,13 +2,15 @@
 
 ``instances()`` draws stops of every stream (some with time windows,
 service and release times), sites of every kind (with hours, capacities and
-build options), vehicle types with breaks and limits, and a great-circle
-travel matrix over sites then stops. Values are arbitrary floats where the
+build options), vehicle types with breaks and limits, and a travel matrix
+over sites then stops: great-circle, or half the time an asymmetric
+"user-supplied" one. Values are arbitrary floats where the
 model allows it, so readers and writers must round-trip them exactly.
 """
 
 from __future__ import annotations
 
+import numpy as np
 from hypothesis import strategies as st
 
 from optimizer.distances import great_circle_matrix
@@ -23,6 +25,7 @@ from optimizer.model import (
     Stop,
     Stream,
     TimeWindow,
+    TravelMatrix,
     VehicleType,
 )
 
@@ -160,11 +163,19 @@ def instances(draw: st.DrawFn, *, max_stops: int = 6) -> Instance:
     if speed is not None:
         meta["speed_kmh"] = repr(speed)
         kwargs["speed_kmh"] = speed
+    travel = great_circle_matrix(points, **kwargs)
+    if draw(st.booleans()):
+        # A user-supplied road matrix: asymmetric, unrelated to the coordinates.
+        n = len(points)
+        cells = st.floats(0.0, 1e6, allow_nan=False)
+        dist = np.array(draw(st.lists(cells, min_size=n * n, max_size=n * n))).reshape(n, n)
+        np.fill_diagonal(dist, 0.0)
+        travel = TravelMatrix(travel.ids, dist, dist / draw(st.sampled_from([3.0, 7.5])))
     return Instance(
         name=draw(_TEXT),
         stops=tuple(stop_list),
         sites=tuple(site_list),
         vehicle_types=tuple(types),
-        travel=great_circle_matrix(points, **kwargs),
+        travel=travel,
         meta=meta,
     )

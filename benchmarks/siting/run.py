@@ -119,6 +119,37 @@ def solve_pulp(problem: FacilityProblem, time_limit: float) -> tuple[str, float 
     return status, value, elapsed
 
 
+def write_tables(rows: list[dict[str, str]], solvers: list[str], out: Path) -> None:
+    """Write ``results.csv`` and the README table ``results.md`` into ``out``."""
+    with open(out / "results.csv", "w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    lines = [
+        "| set | instance | size | optimum | "
+        + " | ".join(f"{s} status | {s} s" for s in solvers)
+        + " |",
+        "|---|---|---|---|" + "---|---|" * len(solvers),
+    ]
+    keyed = {(r["instance"], r["solver"]): r for r in rows}
+    seen: list[tuple[str, str, str, str]] = []
+    for r in rows:
+        key = (r["set"], r["instance"], r["size"], r["published_optimum"])
+        if key not in seen:
+            seen.append(key)
+    for set_name, inst, size, opt in seen:
+        cells = []
+        for s in solvers:
+            r = keyed.get((inst, s))
+            if r is None:
+                cells += ["not run", ""]
+                continue
+            mark = r["status"] + ("" if r["matches"] == "yes" else " (≠ optimum)")
+            cells += [mark, r["seconds"]]
+        lines.append(f"| {set_name} | {inst} | {size} | {opt} | " + " | ".join(cells) + " |")
+    (out / "results.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
 def main() -> None:
     """Run the benchmark and write the results table."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -155,32 +186,7 @@ def main() -> None:
                 }
             )
             print(",".join(rows[-1].values()), flush=True)
-    out = Path(args.out)
-    with open(out / "results.csv", "w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
-    solvers = args.solvers.split(",")
-    lines = [
-        "| set | instance | size | optimum | "
-        + " | ".join(f"{s} status | {s} s" for s in solvers)
-        + " |",
-        "|---|---|---|---|" + "---|---|" * len(solvers),
-    ]
-    keyed = {(r["instance"], r["solver"]): r for r in rows}
-    seen: list[tuple[str, str, str, str]] = []
-    for r in rows:
-        key = (r["set"], r["instance"], r["size"], r["published_optimum"])
-        if key not in seen:
-            seen.append(key)
-    for set_name, inst, size, opt in seen:
-        cells = []
-        for s in solvers:
-            r = keyed[inst, s]
-            mark = r["status"] + ("" if r["matches"] == "yes" else " (≠ optimum)")
-            cells += [mark, r["seconds"]]
-        lines.append(f"| {set_name} | {inst} | {size} | {opt} | " + " | ".join(cells) + " |")
-    (out / "results.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    write_tables(rows, args.solvers.split(","), Path(args.out))
 
 
 if __name__ == "__main__":

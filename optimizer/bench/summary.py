@@ -221,12 +221,16 @@ def plot_gap_vs_time(path: Path, records: Sequence[dict[str, Any]]) -> Path:
         final_gaps = [float(r["gap_pct"]) for r in runs]
         ax.scatter(times, final_gaps, s=12, color=line.get_color(), alpha=0.6)
         top = max(top, 1.2 * max(final_gaps))
+    for engine in sorted({r["engine"] for r in records} - {r["engine"] for r in usable}):
+        # An engine without a feasible run still gets a line in the legend, never silence.
+        runs = sum(r["engine"] == engine for r in records)
+        ax.plot([], [], linestyle="none", label=f"{engine}: no feasible run of {runs}")
     ax.set_ylim(bottom=min([0.0, *(r["gap_pct"] for r in usable)]), top=top)
     ax.set_xlabel("time (s)")
     ax.set_ylabel("gap to best-known (%)")
     ax.set_title("Gap to best-known solution over time")
     ax.grid(alpha=0.3)
-    if usable:
+    if records:
         ax.legend()
     with atomic_path(path) as tmp:
         fig.savefig(tmp, format="png", dpi=120, bbox_inches="tight")

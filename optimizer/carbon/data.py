@@ -155,7 +155,7 @@ class EnergyData:
 
 
 def _coerce(set_name: str, item: object) -> Key:
-    if set_name in INT_SETS or set_name == "YEAR":
+    if set_name in INT_SETS:
         return int(str(item).strip())
     return str(item)
 
@@ -195,11 +195,9 @@ def make_data(
                 members.append(_coerce(name, item))
             except ValueError:
                 problems.append(InputProblem(source, None, name, str(item), "an integer"))
-        clean_sets[name] = (
-            tuple(sorted(set(members), key=_sort_key))
-            if name in INT_SETS
-            else (tuple(dict.fromkeys(members)))
-        )
+        # Integer sets are ordered numerically (OSeMOSYS steps y-1, ls+1); others keep file order.
+        unique = tuple(dict.fromkeys(members))
+        clean_sets[name] = tuple(sorted(unique, key=_sort_key)) if name in INT_SETS else unique
     clean_sets["_REGION"] = clean_sets["REGION"]
     for name in sets:
         if name not in clean_sets:

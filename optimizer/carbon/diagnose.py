@@ -8,6 +8,7 @@ data problem making even the unconstrained model infeasible.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from optimizer.carbon.data import EnergyData
@@ -19,9 +20,10 @@ from optimizer.carbon.solve import SolveParams
 class Diagnosis:
     """Why no plan exists: a cause, and the value that would be reachable (model units)."""
 
-    cause: str  # "cap_below_reachable" | "budget_below_cheapest" | "base_model_infeasible"
+    cause: str  # cap_below_reachable | pathway_below_reachable | budget_below_cheapest | ...
     reachable: float | None
     detail: str
+    year: int | None = None  # the pathway year that cannot be met
 
 
 def diagnose(
@@ -29,10 +31,16 @@ def diagnose(
     *,
     emission: str = "CO2",
     cap: float | None = None,
+    pathway: Mapping[int, float] | None = None,
     budget: float | None = None,
     params: SolveParams | None = None,
 ) -> Diagnosis:
-    """Return why minimising under ``cap`` or ``budget`` is infeasible."""
+    """Return why minimising under ``cap``, ``pathway`` or ``budget`` is infeasible.
+
+    A pathway year is checked alone (the lowest emission of that year the
+    measures can reach, whatever the other years do): a year failing that
+    test is a cause; passing it is necessary, not sufficient.
+    """
     base = minimise_cost(data, emission=emission, params=params)
     if not base.outcome.has_solution:
         return Diagnosis(
@@ -56,6 +64,21 @@ def diagnose(
                     "cap_below_reachable",
                     reach,
                     f"the cap is below the lowest {emission} the available measures can reach",
+                )
+    for year, limit in sorted((pathway or {}).items()):
+        lowest = minimise_emissions(
+            data, emission=emission, budget=budget, years=(int(year),), params=params
+        )
+        if lowest.outcome.has_solution:
+            reach = sum(
+                v for (_, e, y), v in lowest.annual_emissions.items() if (e, y) == (emission, year)
+            )
+            if reach > limit * (1 + 1e-9):
+                return Diagnosis(
+                    "pathway_below_reachable",
+                    reach,
+                    f"the {year} pathway limit is below the lowest {emission} reachable that year",
+                    year=int(year),
                 )
     return Diagnosis(
         "unknown", None, "no single cause found; write the LP (--write-lp) to inspect it"

@@ -99,12 +99,55 @@ def _nonzero(data: EnergyData, name: str) -> Iterable[tuple[Index, float]]:
 # --------------------------------------------------------------------------- variables
 
 
+def active_modes(
+    d: EnergyData,
+) -> tuple[dict[tuple[Key, Key], set[Key]], dict[tuple[Key, Key], bool]]:
+    """Return the modes each technology uses, and which technologies must keep every mode.
+
+    A mode with no input, output, emission or storage ratio produces
+    nothing and only adds its (non-negative) variable cost, so an optimum
+    never uses it unless a lower activity limit could be met through it or
+    its cost is negative; those technologies keep all modes. UTOPIA's
+    ``VariableCost default 0.00001`` applies to such empty modes.
+    """
+    used: dict[tuple[Key, Key], set[Key]] = defaultdict(set)
+    for name in ("InputActivityRatio", "OutputActivityRatio"):
+        for (r, t, _, m, _), _v in _nonzero(d, name):
+            used[r, t].add(m)
+    for (r, t, _, m, _), _v in _nonzero(d, "EmissionActivityRatio"):
+        used[r, t].add(m)
+    for name in ("TechnologyToStorage", "TechnologyFromStorage"):
+        for (r, t, _, m), _v in _nonzero(d, name):
+            used[r, t].add(m)
+    needs_all: dict[tuple[Key, Key], bool] = defaultdict(bool)
+    for (r, t, _, _), cost in d.given("VariableCost").items():
+        if cost < 0:
+            needs_all[r, t] = True
+    for name in (
+        "TotalTechnologyAnnualActivityLowerLimit",
+        "TotalTechnologyModelPeriodActivityLowerLimit",
+    ):
+        for key, limit in d.given(name).items():
+            if limit > 0:
+                needs_all[key[0], key[1]] = True
+    if d.defaults["VariableCost"] < 0:
+        for r in d.sets["REGION"]:
+            for t in d.sets["TECHNOLOGY"]:
+                needs_all[r, t] = True
+    for r in d.sets["REGION"]:
+        for t in d.sets["TECHNOLOGY"]:
+            if not used.get((r, t)):
+                needs_all[r, t] = True
+    return used, needs_all
+
+
 def define_variables(model: EnergyModel) -> None:
     """Create activity, capacity, storage and trade variables."""
     d = model.data
     regions, years = d.sets["REGION"], d.years
     techs, modes, slices = d.sets["TECHNOLOGY"], d.sets["MODE_OF_OPERATION"], d.sets["TIMESLICE"]
     var = model.prob.add_variable
+    used, needs_all = active_modes(d)
     for r in regions:
         for t in techs:
             for y in years:
@@ -119,6 +162,8 @@ def define_variables(model: EnergyModel) -> None:
                         _name("NumberOfNewTechnologyUnits", r, t, y), lowBound=0, cat="Integer"
                     )
                 for m in modes:
+                    if m not in used.get((r, t), ()) and not needs_all.get((r, t), False):
+                        continue  # see active_modes: never useful at an optimum
                     for ts in slices:
                         model.activity[r, ts, t, m, y] = var(
                             _name("RateOfActivity", r, ts, t, m, y), lowBound=0
@@ -254,7 +299,8 @@ def define_capacity_adequacy(model: EnergyModel) -> None:
                     for ts in slices:
                         if d.value("CapacityFactor", r, t, ts, y) * avail * cta <= 0:
                             for m in modes:
-                                act[r, ts, t, m, y].upBound = 0
+                                if (k := (r, ts, t, m, y)) in act:
+                                    act[k].upBound = 0
                     continue
                 cap_terms, residual = model.capacity_terms(r, t, y)
                 # Capacity that cannot grow makes CAa4 a bound on a single activity.
@@ -262,9 +308,10 @@ def define_capacity_adequacy(model: EnergyModel) -> None:
                 for ts in slices:
                     cf = d.value("CapacityFactor", r, t, ts, y)
                     if fixed:
-                        act[r, ts, t, modes[0], y].upBound = max(0.0, cf * cta * residual)
+                        if (k := (r, ts, t, modes[0], y)) in act:
+                            act[k].upBound = max(0.0, cf * cta * residual)
                         continue
-                    terms: Terms = {act[r, ts, t, m, y]: 1.0 for m in modes}
+                    terms: Terms = {act[k]: 1.0 for m in modes if (k := (r, ts, t, m, y)) in act}
                     _accumulate(terms, cap_terms, -cf * cta)
                     name = _name("CAa4_Constraint_Capacity", r, ts, t, y)
                     _add(model, name, terms, LE, cf * cta * residual)
@@ -274,7 +321,8 @@ def define_capacity_adequacy(model: EnergyModel) -> None:
                     for ts in slices:
                         split = d.value("YearSplit", ts, y)
                         for m in modes:
-                            annual[act[r, ts, t, m, y]] = split
+                            if (k := (r, ts, t, m, y)) in act:
+                                annual[act[k]] = split
                         annual_cap += d.value("CapacityFactor", r, t, ts, y) * split
                     _accumulate(annual, cap_terms, -annual_cap * avail * cta)
                     _add(
@@ -611,10 +659,12 @@ def define_capacity_and_investment_limits(model: EnergyModel) -> None:
 def annual_activity_terms(model: EnergyModel, r: Key, t: Key, y: int) -> Terms:
     """Return TotalTechnologyAnnualActivity[r,t,y] as activity terms."""
     d = model.data
+    act = model.activity
     return {
-        model.activity[r, ts, t, m, y]: d.value("YearSplit", ts, y)
+        act[k]: d.value("YearSplit", ts, y)
         for ts in d.sets["TIMESLICE"]
         for m in d.sets["MODE_OF_OPERATION"]
+        if (k := (r, ts, t, m, y)) in act
     }
 
 
@@ -814,7 +864,7 @@ def define_operating_costs(model: EnergyModel, cost: Terms) -> float:
                         for e in d.sets["EMISSION"]
                     )
                     coef = (var_cost + penalty) / mid
-                    if coef == 0:
+                    if coef == 0 or (r, d.sets["TIMESLICE"][0], t, m, y) not in model.activity:
                         continue
                     for ts in d.sets["TIMESLICE"]:
                         v = model.activity[r, ts, t, m, y]

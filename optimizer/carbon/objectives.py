@@ -76,16 +76,17 @@ def minimise_emissions(
     *,
     emission: str = "CO2",
     budget: float | None = None,
+    years: tuple[int, ...] | None = None,
     params: SolveParams | None = None,
 ) -> CarbonResult:
-    """Minimise the emission over the horizon within a cost budget, then the cost of that plan.
+    """Minimise the emission over the horizon (or ``years``) within a budget, then the cost.
 
     The second solve keeps the emission at its minimum (relative tolerance
     1e-6) and finds the cheapest way there, so the plan reported does not
     spend the whole budget when less reaches the same emission.
     """
     model = build(data)
-    emitted = emissions_expression(model, emission)
+    emitted = emissions_expression(model, emission, years)
     if budget is not None:
         _cap(model, "budget_total_discounted_cost", model.cost, budget)
     model.prob.setObjective(emitted)

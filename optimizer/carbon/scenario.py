@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -82,6 +82,7 @@ class CountyScenario:
     data: EnergyData
     techs: dict[str, Tech]
     source: str
+    co2_pathway_t: dict[int, float] = field(default_factory=dict)  # yearly caps, tonnes
 
 
 @cache
@@ -238,8 +239,37 @@ def scenario_from_dict(tree: dict[str, Any], *, source: str = "<scenario>") -> C
         )
     if rd.problems:
         raise InputError(rd.problems)
+    pathway = _pathway(tree, rd, s)
+    if rd.problems:
+        raise InputError(rd.problems)
     data = _compile(s, enabled, source)
-    return CountyScenario(s["name"], s["synthetic"], data, dict(TECHS), source)
+    return CountyScenario(s["name"], s["synthetic"], data, dict(TECHS), source, pathway)
+
+
+def _pathway(tree: dict[str, Any], rd: _Reader, s: dict[str, Any]) -> dict[int, float]:
+    """Read ``[policy] co2_pathway_t = { "2030" = 1.2e6, ... }``: yearly CO2 caps in tonnes."""
+    raw = tree.get("policy", {}).get("co2_pathway_t", {})
+    if not isinstance(raw, dict):
+        rd.problems.append(
+            InputProblem(rd.source, None, "policy.co2_pathway_t", repr(raw), "a table year = t")
+        )
+        return {}
+    pathway: dict[int, float] = {}
+    for key, value in raw.items():
+        where = f"policy.co2_pathway_t.{key}"
+        try:
+            year = int(key)
+        except ValueError:
+            rd.problems.append(InputProblem(rd.source, None, where, key, "a year"))
+            continue
+        if not s["first"] <= year <= s["last"]:
+            expected = f"a year from {s['first']} to {s['last']}"
+            rd.problems.append(InputProblem(rd.source, None, where, key, expected))
+        elif isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+            rd.problems.append(InputProblem(rd.source, None, where, repr(value), "tonnes ≥ 0"))
+        else:
+            pathway[year] = float(value)
+    return pathway
 
 
 def _compile(s: dict[str, Any], enabled: dict[str, bool], source: str) -> EnergyData:

@@ -18,7 +18,7 @@ from optimizer.bench.summary import (
     write_summary,
 )
 from optimizer.bench.task import BUILTIN_ENGINES, make_task
-from optimizer.cli import lang_of, reports_input_errors
+from optimizer.commands.common import lang_of, reports_input_errors
 from optimizer.i18n import Lang, tr
 from optimizer.io.errors import InputError, InputProblem
 
@@ -65,7 +65,6 @@ def _line(record: dict[str, Any], done: int, total: int, lang: Lang) -> str:
     return head + f"{record['objective']:.6g}, {gap_text}{verdict}, {record['solve_s']:.1f} s"
 
 
-@click.command("bench")
 @click.argument("items", nargs=-1, required=True, metavar="SET_OR_FILES...")
 @click.option(
     "--engine",
@@ -133,7 +132,7 @@ def _line(record: dict[str, Any], done: int, total: int, lang: Lang) -> str:
 )
 @click.pass_context
 @reports_input_errors
-def bench_command(
+def _bench(
     ctx: click.Context,
     items: tuple[str, ...],
     engines: tuple[str, ...],
@@ -200,3 +199,8 @@ def bench_command(
     click.echo("")
     click.echo(markdown_table(engine_rows(instance_rows(records), records), ENGINE_COLUMNS))
     click.echo(tr(lang, "Written: ", "已写出：") + ", ".join(str(p) for p in paths))
+
+
+# Annotated so that type checkers need not infer it through the decorators
+# (mypy cannot, inside the cli <-> commands import cycle).
+bench_command: click.Command = click.command("bench")(_bench)

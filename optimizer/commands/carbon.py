@@ -9,7 +9,7 @@ import click
 from optimizer.carbon.pipeline import run_scenario
 from optimizer.carbon.scenario import KG_PER_KT, YUAN_PER_MYUAN, read_scenario
 from optimizer.carbon.solve import SOLVERS, SolveParams
-from optimizer.cli import EXIT_INFEASIBLE, lang_of, reports_input_errors
+from optimizer.commands.common import EXIT_INFEASIBLE, lang_of, reports_input_errors
 from optimizer.i18n import tr
 
 
@@ -81,6 +81,12 @@ def carbon_command(
 ) -> None:
     """Find the cheapest plan under a CO2 cap, or the lowest CO2 within a budget."""
     lang = lang_of(ctx)
+    if tradeoff_points == 1:
+        raise click.BadParameter("a curve needs at least 2 points", param_hint="--tradeoff")
+    if budget is not None and objective != "emissions":
+        raise click.UsageError("--budget applies to --objective emissions")
+    if cap is not None and objective != "cost":
+        raise click.UsageError("--cap applies to --objective cost")
     compiled = read_scenario(scenario)
     out_dir.mkdir(parents=True, exist_ok=True)
     params = SolveParams(
@@ -108,6 +114,17 @@ def carbon_command(
                 f"\n  Lowest reachable CO2: {t:,.0f} t",
                 f"  排放上限（{cap:,.0f} 吨）低于现有措施可达到的最低排放。"
                 f"\n  可达到的最低二氧化碳排放：{t:,.0f} 吨",
+            )
+        elif (
+            why is not None and why.reachable is not None and why.cause == "pathway_below_reachable"
+        ):
+            t = why.reachable * KG_PER_KT / 1000
+            message = tr(
+                lang,
+                f"  The CO2 pathway cannot be met in {why.year}."
+                f"\n  Lowest reachable CO2 in {why.year}: {t:,.0f} t",
+                f"  {why.year} 年的排放路径无法实现。"
+                f"\n  {why.year} 年可达到的最低二氧化碳排放：{t:,.0f} 吨",
             )
         elif why is not None and why.reachable is not None and why.cause == "budget_below_cheapest":
             y = why.reachable * YUAN_PER_MYUAN

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 import numpy as np
 
-from optimizer.cli import EXIT_INPUT, lang_of, reports_input_errors
+from optimizer.commands.common import EXIT_INPUT, lang_of, reports_input_errors
 from optimizer.coords import in_china
 from optimizer.i18n import Lang, tr
 from optimizer.io.columns import FUEL_ZH

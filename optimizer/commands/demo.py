@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from optimizer.cli import lang_of
+from optimizer.commands.common import lang_of
 from optimizer.demo import StepStatus, run_demo
 from optimizer.i18n import tr
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from optimizer.cli import lang_of, reports_input_errors
+from optimizer.commands.common import lang_of, reports_input_errors
 from optimizer.i18n import tr
 from optimizer.io.errors import InputError, InputProblem
 from optimizer.io.load import read_instance

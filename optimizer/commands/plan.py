@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from optimizer.cli import EXIT_CHECK, lang_of, reports_input_errors
+from optimizer.commands.common import EXIT_CHECK, lang_of, reports_input_errors
 from optimizer.commands.site import run_siting
 from optimizer.commands.siting_options import config_from, siting_options
 from optimizer.evaluate import check

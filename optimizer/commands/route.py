@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from optimizer.cli import EXIT_CHECK, EXIT_INFEASIBLE, lang_of, reports_input_errors
+from optimizer.commands.common import EXIT_CHECK, EXIT_INFEASIBLE, lang_of, reports_input_errors
 from optimizer.evaluate import Violation, check
 from optimizer.i18n import Lang, tr
 from optimizer.io.initial_routes import read_initial_routes

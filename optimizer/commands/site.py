@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from optimizer.cli import EXIT_CHECK, EXIT_INFEASIBLE, lang_of, reports_input_errors
+from optimizer.commands.common import EXIT_CHECK, EXIT_INFEASIBLE, lang_of, reports_input_errors
 from optimizer.commands.siting_options import config_from, siting_options
 from optimizer.i18n import Lang, tr
 from optimizer.io.load import read_instance

@@ -61,13 +61,25 @@ def decode(data: bytes, file: str, problems: list[InputProblem]) -> tuple[str, s
     GB18030 is a superset of GBK and GB2312, the encodings Excel uses for
     "CSV" on Chinese Windows.
     """
-    for encoding in _ENCODINGS:
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        return text, "utf-8" if encoding == "utf-8-sig" else encoding
-    problems.append(InputProblem(file, None, "", "", "text encoded as UTF-8 or GB18030/GBK"))
+    # NUL bytes never occur in CSV text: they mean UTF-16 ("Unicode text" in
+    # Excel) or a binary file renamed, which GB18030 would decode into garbage.
+    if b"\x00" not in data:
+        for encoding in _ENCODINGS:
+            try:
+                text = data.decode(encoding)
+            except UnicodeDecodeError:
+                continue
+            return text, "utf-8" if encoding == "utf-8-sig" else encoding
+    problems.append(
+        InputProblem(
+            file,
+            None,
+            "",
+            "",
+            'a CSV text file in UTF-8 or GB18030/GBK (in Excel: Save As "CSV UTF-8"); '
+            "this file is binary or UTF-16",
+        )
+    )
     return None
 
 

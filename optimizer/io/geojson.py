@@ -3,11 +3,12 @@
 Each stop and site is a Point feature whose properties are the columns of
 the workbook's ``stops`` or ``sites`` table (English or Chinese names), plus
 ``"table": "stops" | "sites"``. Features without ``table`` are sites when
-they have a ``kind``, else stops, so that points drawn in any GIS tool can be
-read (without a fleet the instance has no vehicle types, which
-``optimizer.model.check`` reports). The fleet and settings travel as foreign members ``countyopt:vehicles``,
-``countyopt:build_options``, ``countyopt:settings`` and ``countyopt:matrix``
-(lists of row objects), so a file we write reads back to an equal instance.
+they have a ``kind``, else stops, so that points drawn in any GIS tool can
+be read (without a fleet the instance has no vehicle types, which
+``optimizer.model.check`` reports). The fleet and settings travel as foreign
+members ``countyopt:vehicles``, ``countyopt:build_options``,
+``countyopt:settings`` and ``countyopt:matrix`` (lists of row objects), so a
+file we write reads back to an equal instance.
 """
 
 from __future__ import annotations

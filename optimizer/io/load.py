@@ -50,7 +50,8 @@ def read_instance(path: str | Path, *, coord_sys: str | None = None) -> Instance
                 None,
                 "",
                 suffix,
-                "a workbook folder, .xlsx, .json (countyopt instance) or .geojson",
+                "a workbook folder, .xlsx, .json (countyopt instance) or .geojson"
+                + ("; save the old .xls format as .xlsx in Excel" if suffix == ".xls" else ""),
             )
         ]
     )

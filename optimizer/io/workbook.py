@@ -118,8 +118,11 @@ def _excel_cell(value: Any) -> str:
     if isinstance(value, float):
         return repr(value)
     if isinstance(value, dt.datetime):
-        # A time past 24:00 is stored as a date-time after Excel's epoch.
-        return format_time(round((value - dt.datetime(1899, 12, 30)).total_seconds()))
+        # A time past 24:00 in a cell formatted h:mm comes back as a date-time
+        # a day or more after Excel's epoch: its serial number is the time in days.
+        from openpyxl.utils.datetime import to_excel
+
+        return format_time(round(float(to_excel(value)) * 86400))
     if isinstance(value, dt.time):
         return format_time(value.hour * 3600 + value.minute * 60 + value.second)
     if isinstance(value, dt.timedelta):
@@ -191,16 +194,12 @@ def read_tables(path: str | Path) -> dict[str, Table]:
     reported = {p.file for p in problems}
     for name in REQUIRED_TABLES:
         if name not in tables and not any(name in f or TABLE_ZH[name] in f for f in reported):
-            problems.append(
-                InputProblem(
-                    src.name,
-                    None,
-                    "",
-                    "",
-                    f"a {where} named {name!r} (or {TABLE_ZH[name]!r})"
-                    + (f" ({name}.csv)" if where == "folder" else ""),
-                )
+            wanted = (
+                f"a file {name}.csv (or {TABLE_ZH[name]}.csv) in the folder"
+                if where == "folder"
+                else f"a sheet named {name!r} (or {TABLE_ZH[name]!r})"
             )
+            problems.append(InputProblem(src.name, None, "", "", wanted))
     if problems:
         raise InputError(problems)
     return tables
@@ -445,7 +444,10 @@ def _parse_build_options(
 
 
 def _parse_vehicles(
-    table: Table, sites: Mapping[str, SiteKind], problems: list[InputProblem]
+    table: Table,
+    site_ids: set[str],
+    kinds: Mapping[str, SiteKind],
+    problems: list[InputProblem],
 ) -> list[VehicleType]:
     cols = locate_columns(table, problems)
     types: list[VehicleType] = []
@@ -461,11 +463,11 @@ def _parse_vehicles(
         count = row.integer("count", required=True, low=0)
         depot = row.required("depot")
         if depot is not None:
-            if depot not in sites:
+            if depot not in site_ids:
                 row.report("depot", depot, "the id of a site of kind depot in the sites table")
-            elif sites[depot] is not SiteKind.DEPOT:
+            elif depot in kinds and kinds[depot] is not SiteKind.DEPOT:
                 row.report(
-                    "depot", depot, f"a site of kind depot (this one is {sites[depot].value})"
+                    "depot", depot, f"a site of kind depot (this one is {kinds[depot].value})"
                 )
         streams = _streams(row, "streams") if row.required("streams") else frozenset()
         capacity = row.number("capacity_kg", required=True, low=0, low_open=True, unit="kg")
@@ -593,18 +595,17 @@ def parse_tables(
     settings, coord, circuity, speed = _parse_settings(tables.get("settings"), coord_sys, problems)
     ids = _Ids({})
     sites = _parse_sites(tables["sites"], ids, coord, problems) if "sites" in tables else []
+    # Ids of site rows with other problems still count as known, so that a bad
+    # cell in a site is not reported again as an unknown depot or site.
+    site_ids = set(ids.first)
     stops = _parse_stops(tables["stops"], ids, coord, problems) if "stops" in tables else []
-    site_kinds = {s.id: s.kind for s in sites}
     if "build_options" in tables:
-        known = (
-            {s.id for s in sites} | {r[0] for r in tables["sites"].rows if r}
-            if "sites" in tables
-            else set()
-        )
-        options = _parse_build_options(tables["build_options"], known, problems)
+        options = _parse_build_options(tables["build_options"], site_ids, problems)
         sites = [_with_options(s, options[s.id]) if s.id in options else s for s in sites]
     types = (
-        _parse_vehicles(tables["vehicles"], site_kinds, problems) if "vehicles" in tables else []
+        _parse_vehicles(tables["vehicles"], site_ids, {s.id: s.kind for s in sites}, problems)
+        if "vehicles" in tables
+        else []
     )
     out_meta = dict(settings)
     out_meta.pop("name", None)
@@ -891,10 +892,15 @@ def write_workbook(instance: Instance, path: str | Path, *, lang: Lang = "en") -
         shown = _translate(name, heads, rows, lang)
         writers[f"{name}.csv"] = _csv_writer(*shown)
     write_folder_atomic(target, writers)
-    for name in TABLE_COLUMNS:
-        stale = target / f"{name}.csv"
-        if name not in tables and stale.exists():
-            stale.unlink()
+    # Table files left from an earlier workbook (a matrix no longer needed, or
+    # 收集点.csv beside the new stops.csv) would be read with the new ones.
+    for old in target.iterdir():
+        if (
+            old.suffix.lower() in (".csv", ".txt")
+            and old.name not in writers
+            and table_of(old.stem) is not None
+        ):
+            old.unlink()
 
 
 def _csv_writer(heads: list[str], rows: list[list[str]]) -> Callable[[Path], None]:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from optimizer.i18n import Lang, tr
 from optimizer.maps.labels import esc
-from optimizer.maps.page import finish, new_canvas, swatch
+from optimizer.maps.page import finish, key_list, new_canvas, swatch
 from optimizer.maps.routes import (
     add_routes,
     add_unserved,
@@ -87,14 +87,17 @@ def render_compare(
         f"{labels[1]} − {labels[0]}：{delta_km:+,.1f} km，{delta_co2:+,.0f} kg CO2e，"
         f"车辆 {b.num_vehicles - a.num_vehicles:+d}",
     )
+    keys = [*keys_a, *keys_b]
     legend = (
         "".join(
             f"<div>{esc(plan_summary(lang, plan, label=label + ': '))}</div>"
             for label, plan in zip(labels, (a, b), strict=True)
         )
         + f"<div><b>{esc(delta)}</b></div><hr>"
-        f"<div><b>{esc(delta)}</b></div><hr>"
-        + "".join(f"<div>{swatch(c)} {esc(t)}</div>" for c, t in (*keys_a, *keys_b))
+        + key_list(
+            tr(lang, f"Vehicles ({len(keys)})", f"车辆（{len(keys)}）"),
+            [f"<div>{swatch(c)} {esc(t)}</div>" for c, t in keys],
+        )
         + "<hr>"
         + symbols_html(lang)
     )

@@ -169,8 +169,10 @@ def add_layer(
 def script_json(data: object) -> str:
     """Return JSON that is safe verbatim inside an HTML ``<script>`` element."""
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    # As jinja's htmlsafe_json_dumps: no "</script", "<!--" or entity can form.
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    # Inside <script> only "</" (which may close it) and "<!--" (which changes
+    # how the parser looks for the end) matter; escaping just those keeps the
+    # popup markup compact. Both escapes are plain JSON.
+    return text.replace("</", "<\\/").replace("<!--", "\\u003c!--")
 
 
 class Legend(MacroElement):
@@ -196,6 +198,18 @@ class Legend(MacroElement):
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "Legend"
         self.position = position
+
+
+FOLD_OVER = 12  # legend lists and layer controls longer than this start folded
+
+
+def key_list(summary: str, rows: Sequence[str]) -> str:
+    """Return legend rows (HTML) under a plain-text summary that folds them away.
+
+    Long lists start folded so that the legend does not cover the map.
+    """
+    is_open = " open" if len(rows) <= FOLD_OVER else ""
+    return f"<details{is_open}><summary>{esc(summary)}</summary>{''.join(rows)}</details>"
 
 
 def swatch(color: object, *, dash: bool = False, circle: bool = False, fill: object = None) -> str:
@@ -261,7 +275,9 @@ def finish(
         # Extra room at the bottom keeps most of the plan clear of the legend.
         m.fit_bounds(bounds, padding_top_left=(40, 40), padding_bottom_right=(40, 180))
     Legend().add_to(m)
-    folium.LayerControl(collapsed=False, position="topright").add_to(m)
+    # Past a dozen layers an open control would hide the map: it then opens on hover.
+    many = len(canvas.layers) > FOLD_OVER
+    folium.LayerControl(collapsed=many, position="topright").add_to(m)
     _number_elements(m)
     data = {
         "layers": canvas.layers,

@@ -8,7 +8,16 @@ from pathlib import Path
 from optimizer.i18n import Lang, tr
 from optimizer.maps.labels import esc, hhmm, kg, km, reason_label, stream_label
 from optimizer.maps.labels import table as popup_table
-from optimizer.maps.page import Canvas, Feature, add_layer, feature, finish, new_canvas, swatch
+from optimizer.maps.page import (
+    Canvas,
+    Feature,
+    add_layer,
+    feature,
+    finish,
+    key_list,
+    new_canvas,
+    swatch,
+)
 from optimizer.maps.sites import add_sites, site_letter
 from optimizer.maps.style import UNSERVED_STYLE, site_icon, vehicle_color
 from optimizer.model import Instance, Site, SiteKind, Stop
@@ -364,7 +373,10 @@ def render_routes(
     summary = plan_summary(lang, result)
     legend = (
         f"<div>{esc(summary)}</div><hr>"
-        + "".join(f"<div>{swatch(c)} {esc(t)}</div>" for c, t in keys)
+        + key_list(
+            tr(lang, f"Vehicles ({len(keys)})", f"车辆（{len(keys)}）"),
+            [f"<div>{swatch(c)} {esc(t)}</div>" for c, t in keys],
+        )
         + "<hr>"
         + symbols_html(lang)
     )

@@ -7,7 +7,16 @@ from pathlib import Path
 from optimizer.i18n import Lang, tr
 from optimizer.maps.labels import esc, kg, stream_label
 from optimizer.maps.labels import table as popup_table
-from optimizer.maps.page import Canvas, Feature, add_layer, feature, finish, new_canvas, swatch
+from optimizer.maps.page import (
+    Canvas,
+    Feature,
+    add_layer,
+    feature,
+    finish,
+    key_list,
+    new_canvas,
+    swatch,
+)
 from optimizer.maps.sites import site_feature, site_rows
 from optimizer.maps.style import vehicle_color
 from optimizer.model import Instance, Site, Stop, Stream
@@ -273,7 +282,10 @@ def render_siting(
         )
     lines_html += list(result.diagnosis)
     legend = "".join(f"<div>{esc(t)}</div>" for t in lines_html) + "<hr>"
-    for fid in sorted(opened):
-        key = swatch(colors[fid], circle=True)
-        legend += f"<div>{key} {esc(places[fid].name or fid)} · {esc(opened[fid])}</div>"
+    rows = [
+        f"<div>{swatch(colors[fid], circle=True)} {esc(places[fid].name or fid)} · "
+        f"{esc(opened[fid])}</div>"
+        for fid in sorted(opened)
+    ]
+    legend += key_list(tr(lang, f"Opened ({len(rows)})", f"选中站点（{len(rows)}）"), rows)
     return finish(canvas, features, title=title, legend=legend, path=Path(path))

@@ -55,6 +55,7 @@ from optimizer.evaluate import (
 )
 from optimizer.model import Instance, Site, Stream, VehicleType
 from optimizer.routing.engine_run import EngineRun
+from optimizer.routing.greedy import greedy_routes
 from optimizer.routing.params import Objective, RoutingParams
 from optimizer.routing.result import Route, RoutingResult, VisitKind
 
@@ -63,6 +64,11 @@ M3_SCALE = 1000  # litres per m3
 COST_SCALE = 36000  # objective units per yuan
 CO2_SCALE = 1000  # grams per kg
 FIRST_SOLUTION = "PATH_CHEAPEST_ARC"
+# Above this many stops OR-Tools' first-solution heuristics are too slow with
+# breaks and reload copies (Kim set, 60 s: a plan up to 1347 stops, none from
+# 1596 on), so the search starts from optimizer.routing.greedy; below it the
+# greedy start is worse than OR-Tools' own (277_stop: stops left unserved).
+GREEDY_ABOVE = 1400
 UNBOUNDED = 10**12  # capacity of a dimension that does not bind a vehicle
 
 
@@ -97,11 +103,12 @@ class _Model:
         nodes += [_Node(VisitKind.STOP, s.id, s.service_s) for s in self.stops]
         self.first_reload = len(nodes)
         horizon = max((vt.shift.end for _, vt in self.fleet), default=0)
+        rivals = sum(1 for f in instance.unloading_sites if f.streams & set(self.streams))
         for fac in instance.unloading_sites:
             if fac.hours is not None and fac.hours.start > horizon:
                 continue  # opens after every shift has ended
             if fac.streams & set(self.streams):
-                k = self._copies(fac)
+                k = self._copies(fac, rivals)
                 nodes += [_Node(VisitKind.UNLOAD, fac.id, fac.unload_s) for _ in range(k)]
         self.nodes = nodes
         rows = np.array([instance.travel.index(nd.location) for nd in nodes])
@@ -113,20 +120,31 @@ class _Model:
         self.penalty = 0
         self.vehicle_term = 0
         self.breaks: dict[int, object] = {}
-        self.load_dims: list[tuple[Any, int]] = []
+        self.load_dims: list[tuple[Any, int, int]] = []
         self.prices_time = False
         self.trip_dim: Any = None
 
-    def _copies(self, facility: Site) -> int:
+    def _copies(self, facility: Site, rivals: int) -> int:
+        """Return how many reload copies of ``facility`` the fleet may need.
+
+        A vehicle may need one trip per compartment-load of its day (its
+        daily limit, or all the demand) plus one. With ``rivals`` facilities
+        taking the same streams each gets twice its fair share of the
+        fleet's trips: a heuristic bound (every trip at every facility would
+        multiply the model), never more copies than stops.
+        """
         users = [vt for _, vt in self.fleet if vt.streams & facility.streams]
         accepted = facility.streams & set(self.streams)
         if not users:
             return 0
         demand = sum(s.demand_kg for s in self.stops if s.stream in accepted)
-        smallest = min(
-            kg for vt in users for s, (kg, _) in compartments(vt).items() if s in accepted
-        )
-        return min(len(self.stops), math.ceil(demand / smallest)) + len(users)
+        trips = 0
+        for vt in users:
+            cap = min(kg for s, (kg, _) in compartments(vt).items() if s in accepted)
+            day = min(demand, vt.max_load_kg_per_day or demand)
+            trips += math.ceil(day / cap) + 1
+        share = math.ceil(2 * trips / max(1, rivals))
+        return min(len(self.stops), trips, max(share, len(users)))
 
     def index(self, node: int) -> int:
         return int(self.manager.NodeToIndex(node))
@@ -278,8 +296,8 @@ class _Model:
             dim.SlackVar(self.index(node)).SetValue(0)
         for v in range(len(self.fleet)):
             dim.SlackVar(routing.Start(v)).SetValue(0)
-        smallest = min((t for t in transit if t > 0), default=1)
-        self.load_dims.append((dim, smallest))
+        positive = [t for t in transit if t > 0]
+        self.load_dims.append((dim, min(positive, default=1), max(positive, default=0)))
 
     def restrict_vehicles(self) -> None:
         routing = self.routing
@@ -345,19 +363,23 @@ class _Model:
         for v in range(len(self.fleet)):
             if fixed[v] or self.vehicle_term:
                 routing.SetFixedCostOfVehicle(fixed[v] + self.vehicle_term, v)
-        if params.unserved_penalty is not None:
-            self.penalty = round(params.unserved_penalty * _scale(objective))
-        else:
-            self.penalty = 2 * (route_bound + max(fixed) + self.vehicle_term) + 1
-        for node in self.node_range(VisitKind.STOP):
-            routing.AddDisjunction([self.index(node)], self.penalty)
         # Going home loaded is a soft constraint dearer than any route: a hard
         # end load of zero leaves first-solution heuristics with no feasible
         # way to close a route (or-tools #4515), so they serve nothing.
-        for dim, smallest in self.load_dims:
+        loaded_home = 0
+        for dim, smallest, biggest in self.load_dims:
             coef = route_bound // smallest + 1
+            loaded_home += coef * biggest
             for v in range(len(self.fleet)):
                 dim.SetCumulVarSoftUpperBound(routing.End(v), 0, coef)
+        if params.unserved_penalty is not None:
+            self.penalty = round(params.unserved_penalty * _scale(objective))
+        else:
+            # Dearer than serving the stop alone on a new vehicle that has not
+            # unloaded yet, so that single insertions open routes.
+            self.penalty = 2 * (route_bound + max(fixed) + self.vehicle_term + loaded_home) + 1
+        for node in self.node_range(VisitKind.STOP):
+            routing.AddDisjunction([self.index(node)], self.penalty)
         for node in self.node_range(VisitKind.UNLOAD):
             routing.AddDisjunction([self.index(node)], 0)
 
@@ -381,16 +403,16 @@ class _Model:
                     routes[v].append(self.index(stop_node.pop(visit.location)))
                 elif visit.kind is VisitKind.UNLOAD and free.get(visit.location):
                     routes[v].append(self.index(free[visit.location].pop()))
-        assignment: object | None = self.routing.ReadAssignmentFromRoutes(routes, True)
+        assignment: object | None = self.routing.ReadAssignmentFromRoutes(routes, False)
         if assignment is not None:
             return assignment
         # Keep the routes that are feasible on their own, one by one.
         kept: list[list[int]] = [[] for _ in self.fleet]
         for v, nodes in enumerate(routes):
             kept[v] = nodes
-            if nodes and self.routing.ReadAssignmentFromRoutes(kept, True) is None:
+            if nodes and self.routing.ReadAssignmentFromRoutes(kept, False) is None:
                 kept[v] = []
-        assignment = self.routing.ReadAssignmentFromRoutes(kept, True)
+        assignment = self.routing.ReadAssignmentFromRoutes(kept, False)
         return assignment
 
     def routes_of(self, solution: object) -> tuple[list[Route], list[str], list[str], bool]:
@@ -435,10 +457,16 @@ class _Model:
             arrive = [x for p, x in enumerate(arrive) if keep[p + 1]]
             if not any(kind is VisitKind.STOP for kind, _ in seq):
                 continue
+            plain = seq
             brk = break_start.get(f"break {name}")
             if brk is not None and vt.break_ is not None:
                 seq = _insert_break(seq, leave, arrive, brk, vt.break_.duration_s)
             route = simulate_route(self.instance, name, vt, seq, float(leave[0]))
+            if check_route(self.instance, route):
+                # Cumuls of a descent from a start plan may be left as loose
+                # ranges: schedule the visit order ourselves.
+                route, seq = _reschedule(self.instance, name, vt, plain, route, seq)
+                cut = True
             if not self.prices_time:
                 route = _leave_later(self.instance, route, vt, seq)
             routes.append(route)
@@ -510,6 +538,43 @@ def _leave_later(
         else:
             lo, best = mid, trial
     return best
+
+
+def _greedy_start(instance: Instance, model: _Model, params: RoutingParams) -> RoutingResult:
+    """Return a nearest-neighbour plan of the component as a starting solution."""
+    fleet = dict(model.fleet)
+    plans = greedy_routes(instance, [s.id for s in model.stops], model.fleet)
+    routes = tuple(
+        simulate_route(instance, name, fleet[name], seq, float(fleet[name].shift.start))
+        for name, seq in plans.items()
+    )
+    return RoutingResult(instance.name, routes, (), str(params.objective), 0.0, "greedy")
+
+
+def _reschedule(
+    instance: Instance,
+    name: str,
+    vt: VehicleType,
+    plain: list[tuple[VisitKind, str]],
+    route: Route,
+    seq: list[tuple[VisitKind, str]],
+) -> tuple[Route, list[tuple[VisitKind, str]]]:
+    """Return the earliest schedule of ``plain`` with the break on the first arc that works.
+
+    Falls back to ``route`` (which the checker will then report) if none does.
+    """
+    depart = float(vt.shift.start)
+    options: list[list[tuple[VisitKind, str]]] = [plain]
+    if vt.break_ is not None:
+        options = [
+            [*plain[: arc + 1], (VisitKind.BREAK, plain[arc][1]), *plain[arc + 1 :]]
+            for arc in range(len(plain) - 1)
+        ] + [plain]
+    for option in options:
+        trial = simulate_route(instance, name, vt, option, depart)
+        if not check_route(instance, trial):
+            return trial, option
+    return route, seq
 
 
 def _insert_break(
@@ -609,12 +674,24 @@ def solve_component(
             return stopped[0]
 
         routing.AddSearchMonitor(routing.solver().CustomLimit(limit))
+    if initial is None and len(stop_ids) > GREEDY_ABOVE:
+        initial = _greedy_start(instance, model, params)
     start = model.initial_assignment(initial)
     build_s = time.perf_counter() - t0
 
     t1 = time.perf_counter()
     if start is not None:
         solution = routing.SolveFromAssignmentWithParameters(start, search)
+        if solution is None and not stopped[0]:
+            # On large models with breaks, restoring the start for guided
+            # local search fails (seen on the 1600+-stop Kim instances) while
+            # plain descent from it works: descend for the time left.
+            descent = pywrapcp.DefaultRoutingSearchParameters()
+            left = time_limit_s - (time.perf_counter() - t1)
+            descent.time_limit.FromMilliseconds(max(1, int(left * 1000)))
+            if params.solution_limit is not None:
+                descent.solution_limit = params.solution_limit
+            solution = routing.FastSolveFromAssignmentWithParameters(start, descent, False)
     else:
         solution = routing.SolveWithParameters(search)
     runtime = time.perf_counter() - t1

@@ -86,6 +86,7 @@ def evaluate(problem: FacilityProblem, decision: Decision) -> Evaluation:
         bad.append(f"capital {capital:.2f} exceeds the budget {problem.budget:.2f}")
 
     inflow: dict[tuple[str, str], float] = defaultdict(float)  # (forwarder, stream)
+    forwarded = problem.forwarded
     for j, cid in enumerate(problem.customers):
         shares = decision.assignment.get(cid)
         if not shares:
@@ -111,7 +112,7 @@ def evaluate(problem: FacilityProblem, decision: Decision) -> Evaluation:
                 co2[part] += share * float(mat[i, j])
             amount = share * float(problem.demand[j])
             load[fid] += amount
-            if fid in problem.forwarders:
+            if fid in problem.forwarders and (fid, problem.customer_stream[j]) in forwarded:
                 inflow[(fid, problem.customer_stream[j])] += amount
 
     outflow: dict[tuple[str, str], float] = defaultdict(float)

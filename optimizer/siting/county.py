@@ -16,7 +16,9 @@ Maps a county :class:`~optimizer.model.Instance` onto a
   defaults: CJJ/T 47-2016 classes for stations, incinerator classes from
   300 t/day after 发改环资〔2022〕1746号); existing sites stay open unless the
   workbook column ``siting`` says ``free`` or ``closed``; a neighbouring
-  county's plant is an existing site with its ``gate_fee_yuan_per_t``.
+  county's plant is an existing site with its ``gate_fee_yuan_per_t``; a
+  stream a station takes but no plant in the instance accepts ends at the
+  station (its onward haul lies outside the model).
 
 Costs are yuan/year (capital annualised with the capital recovery factor),
 emissions kg CO2e/year; the budget limits the capital of new builds (yuan).
@@ -214,7 +216,6 @@ def build_county_problem(
 
     # Onward arcs: each stream a station takes goes to plants that accept it.
     arcs: list[ForwardArc] = []
-    forwards: set[tuple[str, Stream]] = set()
     transfer_co2 = config.transfer_diesel_litre_per_t_km * diesel_kg_co2_per_litre()
     for a in sites:
         if a.kind is not SiteKind.TRANSFER:
@@ -235,14 +236,12 @@ def build_county_problem(
                 arcs.append(
                     ForwardArc(a.id, b.id, stream.value, costs, {"transfer_transport": co2})
                 )
-                forwards.add((a.id, stream))
 
     ok = np.zeros((len(sites), len(stops)), dtype=bool)
     for i, site in enumerate(sites):
-        takes = np.array([s.stream in site.streams for s in stops], dtype=bool)
-        if site.kind is SiteKind.TRANSFER:
-            takes &= np.array([(site.id, s.stream) in forwards for s in stops], dtype=bool)
-        ok[i] = takes
+        # A station with no plant for a stream in the instance ends that
+        # stream's haul there: the onward trip lies outside the model.
+        ok[i] = np.array([s.stream in site.streams for s in stops], dtype=bool)
     accept = ok.copy()
     # The haul limit is about where stations go: streams no station takes
     # (medical, hazardous, often kitchen) go to their dedicated plant anyway.
@@ -253,6 +252,14 @@ def build_county_problem(
     if config.max_haul_min is not None:
         ok &= (minutes <= config.max_haul_min + 1e-9) | ~limited
     status = tuple(_site_status(s, file) for s in sites)
+    options = tuple(_options(s, config) for s in sites)
+    missing = [
+        InputProblem(file, None, "build_options", "", f"size options for candidate site {s.id}")
+        for s, opts, st in zip(sites, options, status, strict=True)
+        if not opts and st is not Status.CLOSED
+    ]
+    if missing:
+        raise InputError(missing)
     for i, st in enumerate(status):
         if st is Status.CLOSED:
             ok[i] = False
@@ -273,7 +280,7 @@ def build_county_problem(
         facilities=tuple(s.id for s in sites),
         customers=tuple(s.id for s in stops),
         demand=np.array([daily_kg(s) for s in stops]),
-        options=tuple(_options(s, config) for s in sites),
+        options=options,
         status=status,
         assign_parts=parts,
         single_source=not split,
@@ -300,10 +307,7 @@ def _explain_uncovered(
         if ok[:, j].any():
             continue
         if not accept[:, j].any():
-            found.append(
-                f"stop {stop.id}: no site accepts stream {stop.stream.value!r} "
-                "(or no station can pass it on to a plant that does)"
-            )
+            found.append(f"stop {stop.id}: no site accepts stream {stop.stream.value!r}")
             continue
         near = int(np.argmin(np.where(accept[:, j], km[:, j], np.inf)))
         limit = []

@@ -42,7 +42,7 @@ _SHARE_EPS = 1e-9
 
 @dataclass
 class MipModel:
-    """A built model: the solver and its variables keyed by domain ids."""
+    """A built model: the solver and its variables, keyed by row positions of the problem."""
 
     solver: Any
     open: dict[tuple[int, int], Any] = field(default_factory=dict)  # (facility, option)
@@ -204,6 +204,8 @@ def _define_forwarding(
                 float(problem.demand[j]) * model.assign[i, j]
             )
         for stream in sorted(received):
+            if (fid, stream) not in problem.forwarded:
+                continue
             s.Add(s.Sum(out[fid, stream]) == s.Sum(received[stream]), f"forward[{fid},{stream}]")
 
 
@@ -341,6 +343,10 @@ def solve(problem: FacilityProblem, *, params: SitingParams | None = None) -> Si
     code = model.solver.Solve(mp)
     t2 = time.perf_counter()
     status = _STATUS.get(code, SolveStatus.ERROR)
+    if status is SolveStatus.ERROR and t2 - t1 >= 0.9 * params.time_limit_s:
+        # HiGHS reports an unknown status, not NOT_SOLVED, when the time
+        # limit stops it before it has any plan.
+        status = SolveStatus.NO_SOLUTION
     version = model.solver.SolverVersion()
     settings["solver_version"] = version
     if status not in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):

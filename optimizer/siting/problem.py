@@ -123,7 +123,9 @@ class FacilityProblem:
     customer_stream
         Stream of each customer (needed only with forwarding facilities).
     forwarders
-        Facilities that pass everything they receive on over ``arcs``.
+        Facilities that pass on what they receive of each stream they have
+        ``arcs`` for (a stream without arcs ends there, e.g. it leaves the
+        modelled area).
     arcs
         Where forwarders may send each stream.
     co2_parts
@@ -213,6 +215,11 @@ class FacilityProblem:
     def facility_index(self, facility_id: str) -> int:
         """Return the row of ``facility_id``."""
         return self._index[facility_id]  # type: ignore[attr-defined,no-any-return]
+
+    @property
+    def forwarded(self) -> frozenset[tuple[str, str]]:
+        """Return the (forwarder, stream) pairs passed on; other inflow ends there."""
+        return frozenset((a.source, a.stream) for a in self.arcs)
 
     @property
     def capacitated(self) -> bool:

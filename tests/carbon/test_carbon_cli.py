@@ -6,7 +6,8 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from optimizer.cli import EXIT_INFEASIBLE, EXIT_INPUT, main
+from optimizer.cli import main
+from optimizer.commands.common import EXIT_INFEASIBLE, EXIT_INPUT
 
 
 def test_carbon_command_writes_tables_and_charts(tiny_county_path: Path, tmp_path: Path) -> None:
@@ -50,3 +51,26 @@ def test_bad_scenario_exits_with_input_error(tmp_path: Path) -> None:
     res = CliRunner().invoke(main, ["carbon", str(bad), "--out", str(tmp_path / "o")])
     assert res.exit_code == EXIT_INPUT
     assert "county.name" in res.output
+
+
+def test_options_that_would_be_ignored_are_refused(tiny_county_path: Path, tmp_path: Path) -> None:
+    """A budget with least cost, a cap with least CO2, or a one-point curve is refused."""
+    base = ["carbon", str(tiny_county_path), "--out", str(tmp_path / "o")]
+    for extra in (
+        ["--budget", "1e9"],
+        ["--objective", "emissions", "--cap", "5"],
+        ["--tradeoff", "1"],
+    ):
+        res = CliRunner().invoke(main, base + extra)
+        assert res.exit_code == 2, extra
+        assert not (tmp_path / "o" / "carbon_summary.csv").exists()
+
+
+def test_unreachable_pathway_year_is_diagnosed(tiny_county_path: Path, tmp_path: Path) -> None:
+    """A pathway year below what the measures can reach exits with code 3 naming that year."""
+    scenario = tmp_path / "pathway.toml"
+    text = tiny_county_path.read_text(encoding="utf-8")
+    scenario.write_text(text + '\n[policy]\nco2_pathway_t = { "2026" = 1.0 }\n', encoding="utf-8")
+    res = CliRunner().invoke(main, ["carbon", str(scenario), "--out", str(tmp_path / "o")])
+    assert res.exit_code == EXIT_INFEASIBLE
+    assert "Lowest reachable CO2 in 2026" in res.output

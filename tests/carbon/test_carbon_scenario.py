@@ -86,6 +86,13 @@ def test_demo_scenario_compiles_and_says_it_is_synthetic() -> None:
         (('grid_region = "central"', 'grid_region = "mars"'), "county.grid_region"),
         (("[measures.battery]", "[measures.teleporter]"), "measures.teleporter"),
         (("bus_km = 1.0e6", "bus_km = -5.0"), "demand.bus_km"),
+        (
+            (
+                "[measures.battery]",
+                '[policy]\nco2_pathway_t = { "1999" = 5.0 }\n[measures.battery]',
+            ),
+            "policy.co2_pathway_t.1999",
+        ),
     ],
 )
 def test_bad_scenario_values_are_reported_by_key(

@@ -60,3 +60,9 @@ def test_points_outside_china_only_warn(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["check", str(folder)])
     assert result.exit_code == 0, result.output
     assert "outside China: S3" in result.output
+
+
+def test_check_command_converts_gcj02() -> None:
+    """`--coord-sys gcj02` on the command line reads the points as GCJ-02 and passes."""
+    result = CliRunner().invoke(main, ["check", str(DATA / "good"), "--coord-sys", "gcj02"])
+    assert result.exit_code == 0, result.output

@@ -14,8 +14,9 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from optimizer.cli import EXIT_CHECK, EXIT_INFEASIBLE, EXIT_INPUT, main
+from optimizer.cli import main
 from optimizer.commands import route as route_module
+from optimizer.commands.common import EXIT_CHECK, EXIT_INFEASIBLE, EXIT_INPUT
 from optimizer.evaluate import check
 from optimizer.io.initial_routes import read_initial_routes
 from optimizer.io.instance_json import write_instance_json

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from optimizer.cli import EXIT_INFEASIBLE, EXIT_INPUT, main
+from optimizer.cli import main
+from optimizer.commands.common import EXIT_INFEASIBLE, EXIT_INPUT
 from optimizer.io.workbook import write_workbook
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "siting"))

@@ -110,11 +110,73 @@ def test_gcj02_setting_moves_points_to_wgs84() -> None:
 
 
 def test_write_keeps_other_files_and_removes_stale_tables(tmp_path: Path) -> None:
-    """Rewriting a workbook folder keeps a README but drops a matrix table no longer needed."""
+    """Rewriting a workbook folder keeps a README but drops old table files it would misread."""
     inst = read_instance(DATA / "good")
     (tmp_path / "README.md").write_text("provenance", encoding="utf-8")
     (tmp_path / "matrix.csv").write_text("from,to,distance_m,duration_s\n", encoding="utf-8")
+    (tmp_path / "收集点.csv").write_text("编号\n", encoding="utf-8")
     write_workbook(inst, tmp_path)
     assert (tmp_path / "README.md").exists()
     assert not (tmp_path / "matrix.csv").exists()
+    assert not (tmp_path / "收集点.csv").exists()
     assert read_instance(tmp_path).stops == inst.stops
+
+
+def test_excel_typed_cells_are_read(tmp_path: Path) -> None:
+    """Excel time cells (also past midnight) and number cells read like the text a user typed."""
+    import datetime as dt
+
+    book = openpyxl.Workbook()
+    stops = book.active
+    stops.title = "收集点"
+    stops.append(["编号", "纬度", "经度", "垃圾类别", "产生量_kg", "最早时间", "最晚时间"])
+    stops.append(["S1", 34.8, 114.3, "厨余垃圾", 120, dt.time(21, 30), dt.time(23, 0)])
+    sites = book.create_sheet("设施")
+    sites.append(["编号", "类型", "纬度", "经度", "接收类别"])
+    sites.append(["D", "车场", 34.79, 114.29, None])
+    sites.append(["T", "转运站", 34.82, 114.33, "厨余垃圾"])
+    fleet = book.create_sheet("车辆")
+    fleet.append(["车型", "数量", "车场", "收运类别", "载重_kg", "燃料", "上班时间", "下班时间"])
+    fleet.append(["K5", 2, "D", "厨余垃圾", 5000, "柴油", dt.time(20, 0), 26 / 24])
+    fleet.append(["K8", 1, "D", "厨余垃圾", 8000, "柴油", dt.time(20, 0), dt.timedelta(hours=26)])
+    fleet["H2"].number_format = "h:mm"  # 26:00 typed into an h:mm cell: serial 1.0833
+    path = tmp_path / "county.xlsx"
+    book.save(path)
+    inst = read_instance(path)
+    window = inst.stop("S1").window
+    assert window is not None and (window.start, window.end) == (21 * 3600 + 1800, 23 * 3600)
+    assert [v.shift.end for v in inst.vehicle_types] == [26 * 3600, 26 * 3600]
+    assert inst.vehicle_types[0].count == 2
+    assert check(inst) == []
+
+
+def test_matrix_named_in_settings_is_read(tmp_path: Path) -> None:
+    """A settings row `matrix` naming a CSV file next to the workbook supplies the travel matrix."""
+    import shutil
+
+    folder = tmp_path / "wb"
+    shutil.copytree(DATA / "good", folder)
+    ids = ["D", "T", "S1", "S2", "S3"]
+    rows = [f"{a},{b},{1000 + i},{100 + j}" for i, a in enumerate(ids) for j, b in enumerate(ids)]
+    (folder / "roads.csv").write_text(
+        "from,to,distance_m,duration_s\n" + "\n".join(rows) + "\n", encoding="utf-8"
+    )
+    (folder / "settings.csv").write_text("key,value\nmatrix,roads.csv\n", encoding="utf-8")
+    inst = read_instance(folder)
+    assert inst.travel.distance("T", "S1") == 1001.0
+    assert inst.travel.duration("T", "S1") == 102.0
+    assert inst.meta["travel_source"] == "matrix"
+
+
+def test_utf16_csv_is_refused_with_advice(tmp_path: Path) -> None:
+    """A UTF-16 export is refused, naming the file and how to save it as CSV UTF-8."""
+    import shutil
+
+    folder = tmp_path / "wb"
+    shutil.copytree(DATA / "good", folder)
+    text = (folder / "sites.csv").read_text(encoding="utf-8")
+    (folder / "sites.csv").write_bytes(text.encode("utf-16"))
+    with pytest.raises(InputError) as err:
+        read_instance(folder)
+    assert [(p.file, p.row) for p in err.value.problems] == [("sites.csv", None)]
+    assert "CSV UTF-8" in err.value.problems[0].expected

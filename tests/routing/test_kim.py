@@ -100,8 +100,8 @@ def test_smallest_instance_plan_passes_checker() -> None:
     params = RoutingParams(
         objective="distance",
         engine="ortools",
-        time_limit_s=20,
-        solution_limit=30,
+        time_limit_s=10,
+        solution_limit=10,
         minimize_vehicles=True,
     )
     result = solve(inst, params=params)

@@ -7,7 +7,9 @@ from dataclasses import replace
 import pytest
 from tiny_county import tiny_county
 
+from optimizer.distances import great_circle_matrix
 from optimizer.io.errors import InputError
+from optimizer.model import Site, SiteKind, Stream
 from optimizer.siting.check import evaluate
 from optimizer.siting.config import load_config
 from optimizer.siting.county import build_county_problem, daily_kg, site_county
@@ -130,3 +132,37 @@ def test_bad_toml_is_an_input_error(tmp_path) -> None:  # type: ignore[no-untype
     path.write_text("[finance\n", encoding="utf-8")
     with pytest.raises(InputError, match=r"bad\.toml"):
         load_config(path)
+
+
+def test_station_without_a_plant_ends_the_haul_there() -> None:
+    """Without any plant for a stream, stations still receive it and nothing flows onward."""
+    county = tiny_county()
+    county = replace(county, sites=tuple(s for s in county.sites if s.id != "P1"))
+    result = site_county(county, load_config())
+    assert result.status is SolveStatus.OPTIMAL and result.decision is not None
+    assert result.decision.flows == ()
+    assert result.decision.main_facility("W0") == "C1"
+    assert result.violations == ()
+
+
+def test_small_county_uses_the_neighbours_plant_over_a_300_t_incinerator() -> None:
+    """With 80 t/day of residual waste, paying a neighbour's gate fee beats building 300 t/day."""
+    county = tiny_county()
+    neighbour = replace(county.site("P1"), extra={"gate_fee_yuan_per_t": "150"})
+    own = Site(
+        "I2", "own plant", SiteKind.INCINERATOR, 30.01, 120.1,
+        streams=frozenset({Stream.OTHER}), candidate=True,
+    )  # fmt: skip
+    sites = (*(neighbour if s.id == "P1" else s for s in county.sites), own)
+    pts = [(s.id, s.lat, s.lon) for s in (*county.stops, *sites)]
+    county = replace(county, sites=sites, travel=great_circle_matrix(pts))
+    built = build_county_problem(county, load_config())
+    sizes = built.problem.options[built.problem.facility_index("I2")]
+    assert min(o.capacity or 0 for o in sizes) >= 300_000  # kg/day: no class below 300 t/day
+    result = site_county(county, load_config())
+    assert result.decision is not None and "I2" not in result.decision.open
+    assert result.load["P1"] == pytest.approx(80_000)
+    kitchen_t_per_year = (1.0 + 0.5 * 2 / 7) * 365  # KW0 and KW1 at the composting plant
+    composting = load_config().treatment_yuan_per_t["composting"]
+    expected = 80 * 365 * 150 + kitchen_t_per_year * composting
+    assert result.costs["treatment"] == pytest.approx(expected, rel=1e-9)

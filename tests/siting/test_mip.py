@@ -134,3 +134,18 @@ def test_pmedian_cover_formulation_matches_the_pair_formulation() -> None:
     assert not mip.uses_cover(pair_problem)
     pair = mip.solve(pair_problem)
     assert cover.objective == pytest.approx(pair.objective, rel=1e-9)
+
+
+@pytest.mark.parametrize("solver", ["scip", "highs"])
+def test_time_limit_stop_reports_plan_bound_and_gap(solver: str) -> None:
+    """A solve stopped by its time limit returns promptly with a consistent bound and gap."""
+    problem = _problem(40, 120, 4, single=True, capacitated=True)
+    params = SitingParams(solver=solver, time_limit_s=0.05)
+    result = mip.solve(problem, params=params)
+    assert result.solve_time_s < 10
+    assert result.status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE, SolveStatus.NO_SOLUTION)
+    if result.status is SolveStatus.FEASIBLE:
+        assert result.bound is not None and result.objective is not None
+        assert result.bound <= result.objective + 1e-6
+        assert result.gap is not None and result.gap >= 0
+        assert result.violations == ()
