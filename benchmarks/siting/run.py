@@ -24,7 +24,6 @@ import time
 from pathlib import Path
 
 import numpy as np
-import pulp
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
@@ -35,6 +34,11 @@ from optimizer.siting.check import evaluate  # noqa: E402
 from optimizer.siting.mip import solve, uses_cover  # noqa: E402
 from optimizer.siting.params import SitingParams  # noqa: E402
 from optimizer.siting.problem import FacilityProblem  # noqa: E402
+
+# isort: split
+# PuLP only after OR-Tools: OR-Tools' HiGHS backend crashes the process if
+# PuLP was imported first (see optimizer.siting.mip.create_solver).
+import pulp  # noqa: E402
 
 DATA = ROOT / ".." / "shared" / "data" / "siting"
 

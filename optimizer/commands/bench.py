@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from optimizer.bench.runner import RESULTS, pending, read_records, record_id, run_tasks
+from optimizer.bench.runner import RESULTS, pending, read_records, run_tasks
 from optimizer.bench.sets import load_instance, resolve
 from optimizer.bench.summary import (
     ENGINE_COLUMNS,
@@ -65,6 +65,7 @@ def _line(record: dict[str, Any], done: int, total: int, lang: Lang) -> str:
     return head + f"{record['objective']:.6g}, {gap_text}{verdict}, {record['solve_s']:.1f} s"
 
 
+@click.command("bench")
 @click.argument("items", nargs=-1, required=True, metavar="SET_OR_FILES...")
 @click.option(
     "--engine",
@@ -132,7 +133,7 @@ def _line(record: dict[str, Any], done: int, total: int, lang: Lang) -> str:
 )
 @click.pass_context
 @reports_input_errors
-def _bench(
+def bench_command(
     ctx: click.Context,
     items: tuple[str, ...],
     engines: tuple[str, ...],
@@ -193,14 +194,9 @@ def _bench(
         click.echo(_line(record, done[0], len(todo), lang))
 
     run_tasks(todo, out_dir, jobs=jobs, scheduler=scheduler, on_record=show)
-    wanted = {t.id for t in tasks}
-    records = [r for r in latest(read_records(out_dir / RESULTS)) if record_id(r) in wanted]
+    # The summary covers every run recorded in the folder, earlier sweeps included.
+    records = latest(read_records(out_dir / RESULTS))
     paths = write_summary(out_dir, records)
     click.echo("")
     click.echo(markdown_table(engine_rows(instance_rows(records), records), ENGINE_COLUMNS))
     click.echo(tr(lang, "Written: ", "已写出：") + ", ".join(str(p) for p in paths))
-
-
-# Annotated so that type checkers need not infer it through the decorators
-# (mypy cannot, inside the cli <-> commands import cycle).
-bench_command: click.Command = click.command("bench")(_bench)

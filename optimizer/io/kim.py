@@ -22,7 +22,7 @@ Mapping onto the model:
   service time; stops keep their ids and windows (whole-day windows become
   no window).
 - The set has no fleet size: ``count`` is a safe upper bound,
-  ``max(2 × LB + 1, LB + 5)`` with LB = max(ceil(total load / route capacity),
+  ``max(3 × LB + 2, LB + 5)`` with LB = max(ceil(total load / route capacity),
   ceil(total service / (shift − lunch))), capped at the number of stops;
   solve with ``minimize_vehicles``.
 """
@@ -213,7 +213,7 @@ def parse_kim(text: str, name: str, *, file: str = "<text>") -> Instance:
     )
     truck = VehicleType(
         "truck",
-        min(len(stops), max(2 * lower + 1, lower + 5)) if stops else 1,
+        min(len(stops), max(3 * lower + 2, lower + 5)) if stops else 1,
         depot_id,
         frozenset({Stream.OTHER}),
         capacity_kg=capacity,

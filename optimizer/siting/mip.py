@@ -10,6 +10,7 @@ ids only.
 from __future__ import annotations
 
 import math
+import sys
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
@@ -55,6 +56,18 @@ class MipModel:
 
 def create_solver(params: SitingParams) -> Any:
     """Return a fresh OR-Tools solver for ``params.solver`` with its limits set."""
+    loaded = list(sys.modules)
+    if (
+        params.solver == "highs"
+        and "pulp" in loaded
+        and loaded.index("pulp") < loaded.index(pywraplp.__name__)
+    ):
+        # Seen with ortools 9.15 and pulp 3.3.2: OR-Tools' HiGHS segfaults in
+        # a process that imported PuLP before OR-Tools. Fail with a reason.
+        raise RuntimeError(
+            "OR-Tools' HiGHS backend crashes in a process that imported PuLP before "
+            "OR-Tools; import optimizer.siting first or use the scip solver"
+        )
     solver = pywraplp.Solver.CreateSolver(_BACKEND[params.solver])
     if solver is None:  # pragma: no cover - depends on the ortools wheel
         raise RuntimeError(f"OR-Tools offers no {params.solver} backend here")

@@ -149,3 +149,23 @@ def test_time_limit_stop_reports_plan_bound_and_gap(solver: str) -> None:
         assert result.bound <= result.objective + 1e-6
         assert result.gap is not None and result.gap >= 0
         assert result.violations == ()
+
+
+def test_highs_after_pulp_fails_with_a_reason_not_a_crash() -> None:
+    """After PuLP was imported first, asking for HiGHS raises an error instead of crashing."""
+    import subprocess
+    import sys
+
+    code = (
+        "import pulp\n"
+        "import numpy as np\n"
+        "from optimizer.siting import mip\n"
+        "from optimizer.siting.params import SitingParams\n"
+        "from optimizer.siting.problem import FacilityProblem, Option, Status\n"
+        "p = FacilityProblem('x', ('F',), ('C',), np.ones(1), ((Option('s', None),),),\n"
+        "    (Status.FREE,), {'a': np.ones((1, 1))})\n"
+        "mip.solve(p, params=SitingParams(solver='highs'))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1
+    assert "imported PuLP before OR-Tools" in done.stderr
