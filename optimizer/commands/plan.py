@@ -9,7 +9,7 @@ import click
 
 from optimizer.commands.common import EXIT_CHECK, lang_of, reports_input_errors
 from optimizer.commands.site import run_siting
-from optimizer.commands.siting_options import config_from, siting_options
+from optimizer.commands.siting_options import SitingOptions, siting_options
 from optimizer.evaluate import check
 from optimizer.i18n import tr
 from optimizer.io.load import read_instance
@@ -17,7 +17,6 @@ from optimizer.io.route_sheets import write_route_outputs
 from optimizer.routing.params import RoutingParams
 from optimizer.routing.solve import solve
 from optimizer.siting.feed import routing_instances
-from optimizer.siting.params import SitingParams
 
 
 @click.command("plan")
@@ -44,14 +43,7 @@ def plan_command(
     ctx: click.Context,
     workbook: Path,
     out: Path,
-    budget: float | None,
-    max_haul_km: float | None,
-    max_haul_min: float | None,
-    split: bool,
-    solver: str,
-    gap: float,
-    time_limit: float,
-    config_path: Path | None,
+    siting: SitingOptions,
     route_time_limit: float,
     seed: int,
 ) -> None:
@@ -63,10 +55,8 @@ def plan_command(
     """
     lang = lang_of(ctx)
     instance = read_instance(workbook)
-    config = config_from(config_path, budget, max_haul_km, max_haul_min)
-    params = SitingParams(solver=solver, relative_gap=gap, time_limit_s=time_limit)
-    siting = run_siting(ctx, instance, out / "siting", config, params, split)
-    parts = routing_instances(instance, siting)
+    sited = run_siting(ctx, instance, out / "siting", siting)
+    parts = routing_instances(instance, sited)
     total = sum(len(p.stops) for p in parts.values()) or 1
     used: Counter[str] = Counter()
     km = co2 = 0.0

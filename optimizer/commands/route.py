@@ -123,6 +123,8 @@ def summary_lines(summary: RoutingSummary, num_stops: int, lang: Lang) -> list[s
             f"（引擎 {summary.engine}，状态 {summary.status}）",
         )
     )
+    for en, zh in zip(summary.engine_choice, summary.engine_choice_zh, strict=False):
+        lines.append(tr(lang, f"  engine for {en}", f"  引擎选择 {zh}"))
     return lines
 
 

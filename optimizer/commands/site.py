@@ -7,14 +7,13 @@ from pathlib import Path
 import click
 
 from optimizer.commands.common import EXIT_CHECK, EXIT_INFEASIBLE, lang_of, reports_input_errors
-from optimizer.commands.siting_options import config_from, siting_options
+from optimizer.commands.siting_options import SitingOptions, siting_options
 from optimizer.i18n import Lang, tr
 from optimizer.io.load import read_instance
 from optimizer.io.siting_output import write_siting
 from optimizer.model import Instance, SiteKind
 from optimizer.siting.config import SitingConfig
 from optimizer.siting.county import site_county
-from optimizer.siting.params import SitingParams
 from optimizer.siting.result import SitingResult, SolveStatus
 
 MAX_LISTED = 20  # longer diagnoses are cut to this many lines on screen
@@ -136,13 +135,12 @@ def run_siting(
     ctx: click.Context,
     instance: Instance,
     out: Path,
-    config: SitingConfig,
-    params: SitingParams,
-    split: bool,
+    siting: SitingOptions,
 ) -> SitingResult:
     """Solve, write and summarise a county's siting; exit on infeasibility or a checker finding."""
     lang = lang_of(ctx)
-    result = site_county(instance, config, params=params, split=split)
+    config = siting.config()
+    result = site_county(instance, config, params=siting.params(), split=siting.split)
     files = write_siting(result, out)
     for line in summary_lines(instance, result, config, lang):
         click.echo(line)
@@ -178,14 +176,7 @@ def site_command(
     ctx: click.Context,
     workbook: Path,
     out: Path,
-    budget: float | None,
-    max_haul_km: float | None,
-    max_haul_min: float | None,
-    split: bool,
-    solver: str,
-    gap: float,
-    time_limit: float,
-    config_path: Path | None,
+    siting: SitingOptions,
 ) -> None:
     """Choose transfer stations and sizes and assign every stop (exact MIP).
 
@@ -193,6 +184,4 @@ def site_command(
     with a diagnosis when no plan meets the haul limit, capacities and budget.
     """
     instance = read_instance(workbook)
-    config = config_from(config_path, budget, max_haul_km, max_haul_min)
-    params = SitingParams(solver=solver, relative_gap=gap, time_limit_s=time_limit)
-    run_siting(ctx, instance, out, config, params, split)
+    run_siting(ctx, instance, out, siting)

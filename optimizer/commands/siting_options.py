@@ -2,21 +2,61 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
 from optimizer.siting.config import SitingConfig, load_config
-from optimizer.siting.params import SOLVERS
+from optimizer.siting.params import SOLVERS, SitingParams
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+@dataclass(frozen=True)
+class SitingOptions:
+    """The siting options as given on the command line, turned into settings on demand.
+
+    The command body builds the settings (not the option parser) so that a
+    bad ``--config`` file is reported like any other input error.
+    """
+
+    budget: float | None
+    max_haul_km: float | None
+    max_haul_min: float | None
+    split: bool
+    solver: str
+    gap: float
+    time_limit: float
+    config_path: Path | None
+
+    def config(self) -> SitingConfig:
+        """Return the siting config: defaults, then the TOML, then command-line limits."""
+        config = load_config(self.config_path)
+        if self.budget is not None:
+            config = replace(config, budget_yuan=self.budget)
+        if self.max_haul_km is not None:
+            config = replace(config, max_haul_km=self.max_haul_km)
+        if self.max_haul_min is not None:
+            config = replace(config, max_haul_min=self.max_haul_min)
+        return config
+
+    def params(self) -> SitingParams:
+        """Return the solver settings."""
+        return SitingParams(solver=self.solver, relative_gap=self.gap, time_limit_s=self.time_limit)
+
+
 def siting_options(func: F) -> F:
-    """Add the siting options shared by ``site`` and ``plan``."""
+    """Add the siting options of ``site`` and ``plan``, passed on as ``siting: SitingOptions``."""
+
+    @functools.wraps(func)
+    def with_siting(*args: Any, **kwargs: Any) -> Any:
+        fields = {name: kwargs.pop(name) for name in SitingOptions.__dataclass_fields__}
+        return func(*args, siting=SitingOptions(**fields), **kwargs)
+
     options = [
         click.option(
             "--budget", type=click.FloatRange(min=0), help="Capital budget for new builds (yuan)."
@@ -62,23 +102,7 @@ def siting_options(func: F) -> F:
             help="TOML overriding the siting defaults (costs, size classes, limits).",
         ),
     ]
+    command: Any = with_siting
     for option in reversed(options):
-        func = option(func)
-    return func
-
-
-def config_from(
-    config_path: Path | None,
-    budget: float | None,
-    max_haul_km: float | None,
-    max_haul_min: float | None,
-) -> SitingConfig:
-    """Return the siting config: defaults, then the TOML, then command-line limits."""
-    config = load_config(config_path)
-    if budget is not None:
-        config = replace(config, budget_yuan=budget)
-    if max_haul_km is not None:
-        config = replace(config, max_haul_km=max_haul_km)
-    if max_haul_min is not None:
-        config = replace(config, max_haul_min=max_haul_min)
-    return config
+        command = option(command)
+    return command  # type: ignore[no-any-return]

@@ -20,9 +20,9 @@ import pandas as pd
 
 from optimizer.io.columns import TABLE_COLUMNS, column_of
 from optimizer.io.errors import InputError, InputProblem
+from optimizer.timefmt import parse_clock
 
 _ENCODINGS = ("utf-8-sig", "gb18030")
-_TIME = re.compile(r"^(\d{1,3}):([0-5]\d)(?::([0-5]\d))?$")
 _LIST_SEPARATORS = re.compile(r"[;,；，、|]")
 _TRUE = frozenset({"yes", "y", "true", "1", "是", "对", "x", "✓"})
 _FALSE = frozenset({"no", "n", "false", "0", "否", "不是", ""})
@@ -311,17 +311,15 @@ class Row:
 
         Hours past 24 stand for the next day (night shifts: "26:30").
         """
-        text = self.text(name).replace("：", ":")
+        text = self.text(name)
         if not text:
             if required and name not in self.cols.missing:
                 self.report(name, "", "a time HH:MM (the cell is empty)")
             return None
-        match = _TIME.match(text)
-        if match is None:
+        seconds = parse_clock(text)
+        if seconds is None:
             self.report(name, text, "a time HH:MM, e.g. 07:30 (after midnight: 25:30)")
-            return None
-        h, m, s = match.group(1), match.group(2), match.group(3) or "0"
-        return int(h) * 3600 + int(m) * 60 + int(s)
+        return seconds
 
     def flag(self, name: str) -> bool:
         """Return a yes/no cell (yes, no, true, false, 1, 0, 是, 否) as a bool."""
@@ -363,8 +361,19 @@ def format_number(value: float, *, scale: int = 0) -> str:
     return text or "0"
 
 
-def format_time(seconds: int) -> str:
-    """Return seconds from midnight as "HH:MM", or "HH:MM:SS" when seconds are not whole minutes."""
-    h, rest = divmod(int(seconds), 3600)
-    m, s = divmod(rest, 60)
-    return f"{h:02d}:{m:02d}" if s == 0 else f"{h:02d}:{m:02d}:{s:02d}"
+def cell_text(value: object) -> str:
+    """Return a typed value (an Excel cell, a JSON property) as the text a user would type.
+
+    Readers of typed formats convert with this so that :class:`Row` parses
+    every format alike: None is empty, booleans are yes/no, floats keep every
+    digit (``repr``) and lists are joined with ";".
+    """
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, list | tuple):
+        return ";".join(cell_text(v) for v in value)
+    return str(value)

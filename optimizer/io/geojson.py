@@ -20,7 +20,7 @@ from typing import Any
 
 from optimizer.i18n import Lang
 from optimizer.io.atomic import write_text_atomic
-from optimizer.io.cells import Table
+from optimizer.io.cells import Table, cell_text
 from optimizer.io.columns import column_of, table_of
 from optimizer.io.errors import InputError, InputProblem
 from optimizer.io.workbook import parse_tables, typed_cell, workbook_tables
@@ -75,23 +75,11 @@ def write_geojson(instance: Instance, path: str | Path, *, lang: Lang = "en") ->
     write_text_atomic(path, dumps(instance, lang=lang) + "\n")
 
 
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, float):
-        return repr(value)
-    if isinstance(value, list):
-        return ";".join(_text(v) for v in value)
-    return str(value)
-
-
 def _table(name: str, file: str, records: list[tuple[int, dict[str, Any]]]) -> Table:
     heads: list[str] = []
     for _, rec in records:
         heads += [h for h in rec if h not in heads]
-    rows = tuple(tuple(_text(rec.get(h)) for h in heads) for _, rec in records)
+    rows = tuple(tuple(cell_text(rec.get(h)) for h in heads) for _, rec in records)
     return Table(name, file, tuple(heads), rows, numbers=tuple(n for n, _ in records))
 
 

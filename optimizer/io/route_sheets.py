@@ -20,10 +20,11 @@ import pandas as pd
 
 from optimizer.i18n import Lang, tr
 from optimizer.io.atomic import atomic_path, write_folder_atomic, write_text_atomic
-from optimizer.io.solution import format_hhmm, write_solution_json
+from optimizer.io.solution import write_solution_json
 from optimizer.model import STREAM_ZH, Instance, Stop
 from optimizer.routing.result import Route, RoutingResult, VisitKind
 from optimizer.routing.summary import reason_label
+from optimizer.timefmt import format_clock
 
 #: Column key -> (English, Chinese) header of the visit table.
 VISIT_COLUMNS: Mapping[str, tuple[str, str]] = {
@@ -142,7 +143,7 @@ def _route_rows(instance: Instance, route: Route, lang: Lang) -> list[dict[str, 
         coords = _coords(instance, visit.location)
         window = ""
         if stop is not None and stop.window is not None:
-            window = f"{format_hhmm(stop.window.start)}-{format_hhmm(stop.window.end)}"
+            window = f"{format_clock(stop.window.start)}-{format_clock(stop.window.end)}"
         rows.append(
             {
                 "vehicle": route.vehicle,
@@ -156,9 +157,9 @@ def _route_rows(instance: Instance, route: Route, lang: Lang) -> list[dict[str, 
                 "lat": None if coords is None else round(coords[0], 6),
                 "lon": None if coords is None else round(coords[1], 6),
                 "window": window,
-                "arrival": format_hhmm(visit.arrival_s),
-                "start": format_hhmm(visit.start_s),
-                "departure": format_hhmm(visit.departure_s),
+                "arrival": format_clock(visit.arrival_s),
+                "start": format_clock(visit.start_s),
+                "departure": format_clock(visit.departure_s),
                 "collected_kg": None if stop is None else stop.demand_kg,
                 "unloaded_kg": (
                     load_before - visit.load_kg if visit.kind is VisitKind.UNLOAD else None
@@ -198,8 +199,8 @@ def route_table(instance: Instance, result: RoutingResult, *, lang: Lang = "en")
                     if s is not None
                 ),
                 "unloads": sum(v.kind is VisitKind.UNLOAD for v in route.visits),
-                "start": format_hhmm(route.visits[0].departure_s) if route.visits else "",
-                "end": format_hhmm(route.visits[-1].arrival_s) if route.visits else "",
+                "start": format_clock(route.visits[0].departure_s) if route.visits else "",
+                "end": format_clock(route.visits[-1].arrival_s) if route.visits else "",
                 "distance_km": round(route.distance_m / 1000.0, 3),
                 "duration_h": round(route.duration_s / 3600.0, 3),
                 "energy_kwh": round(route.energy_kwh, 3),
@@ -365,9 +366,9 @@ def routes_geojson(instance: Instance, result: RoutingResult) -> dict[str, Any]:
                         "seq": seq,
                         "location": visit.location,
                         "name": _name(instance, visit.location),
-                        "arrival": format_hhmm(visit.arrival_s),
-                        "start": format_hhmm(visit.start_s),
-                        "departure": format_hhmm(visit.departure_s),
+                        "arrival": format_clock(visit.arrival_s),
+                        "start": format_clock(visit.start_s),
+                        "departure": format_clock(visit.departure_s),
                         "arrival_s": visit.arrival_s,
                         "departure_s": visit.departure_s,
                         "load_kg": visit.load_kg,

@@ -29,20 +29,10 @@ from optimizer.routing.result import (
     Visit,
     VisitKind,
 )
+from optimizer.timefmt import format_clock
 
 SCHEMA = "countyopt.solution"
 SCHEMA_VERSION = 1
-
-
-def format_hhmm(seconds: float) -> str:
-    """Return a time in seconds from midnight as "HH:MM", rounded to the minute.
-
-    Hours continue past 24 ("25:30") so that night shifts stay ordered.
-    """
-    minutes = math.floor(seconds / 60.0 + 0.5)
-    sign = "-" if minutes < 0 else ""
-    hours, mins = divmod(abs(minutes), 60)
-    return f"{sign}{hours:02d}:{mins:02d}"
 
 
 def _location_name(instance: Instance, location: str) -> str:
@@ -60,11 +50,11 @@ def _visit_dict(visit: Visit, instance: Instance) -> dict[str, Any]:
         "location": visit.location,
         "name": _location_name(instance, visit.location),
         "arrival_s": visit.arrival_s,
-        "arrival": format_hhmm(visit.arrival_s),
+        "arrival": format_clock(visit.arrival_s),
         "start_s": visit.start_s,
-        "start": format_hhmm(visit.start_s),
+        "start": format_clock(visit.start_s),
         "departure_s": visit.departure_s,
-        "departure": format_hhmm(visit.departure_s),
+        "departure": format_clock(visit.departure_s),
         "load_kg": visit.load_kg,
         "load_m3": visit.load_m3,
     }

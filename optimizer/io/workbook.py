@@ -30,9 +30,9 @@ from optimizer.io.atomic import atomic_path, write_folder_atomic
 from optimizer.io.cells import (
     Row,
     Table,
+    cell_text,
     decode,
     format_number,
-    format_time,
     header_hint,
     locate_columns,
     parse_csv,
@@ -69,6 +69,7 @@ from optimizer.model import (
     TravelMatrix,
     VehicleType,
 )
+from optimizer.timefmt import format_clock
 
 #: Meta keys the reader sets to say how it read the input; never written back.
 READER_META_KEYS = frozenset({"input_format", "input_encoding", "travel_source"})
@@ -111,23 +112,17 @@ def _read_folder(folder: Path, problems: list[InputProblem]) -> dict[str, Table]
 def _excel_cell(value: Any) -> str:
     # Cells typed by Excel come back as Python objects; turn them into the
     # text a user would have typed so that one parser handles both formats.
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, float):
-        return repr(value)
     if isinstance(value, dt.datetime):
         # A time past 24:00 in a cell formatted h:mm comes back as a date-time
         # a day or more after Excel's epoch: its serial number is the time in days.
         from openpyxl.utils.datetime import to_excel
 
-        return format_time(round(float(to_excel(value)) * 86400))
+        return format_clock(round(float(to_excel(value)) * 86400), exact=True)
     if isinstance(value, dt.time):
-        return format_time(value.hour * 3600 + value.minute * 60 + value.second)
+        return format_clock(value.hour * 3600 + value.minute * 60 + value.second, exact=True)
     if isinstance(value, dt.timedelta):
-        return format_time(round(value.total_seconds()))
-    return str(value)
+        return format_clock(round(value.total_seconds()), exact=True)
+    return cell_text(value)
 
 
 def _read_xlsx(path: Path, problems: list[InputProblem]) -> dict[str, Table]:
@@ -280,7 +275,7 @@ def _window(row: Row, start_col: str, end_col: str) -> TimeWindow | None:
         row.report(
             end_col,
             row.text(end_col),
-            f"a time at or after {start_col} {format_time(start)} "
+            f"a time at or after {start_col} {format_clock(start, exact=True)} "
             "(a window past midnight ends at e.g. 26:00)",
         )
         return None
@@ -665,7 +660,11 @@ def _minutes(seconds: int | None, per: int = 60) -> str:
 
 
 def _window_cells(window: TimeWindow | None) -> list[str]:
-    return ["", ""] if window is None else [format_time(window.start), format_time(window.end)]
+    return (
+        ["", ""]
+        if window is None
+        else [format_clock(window.start, exact=True), format_clock(window.end, exact=True)]
+    )
 
 
 def _extras(records: Sequence[Stop | Site | VehicleType]) -> list[str]:
@@ -697,7 +696,7 @@ def _table_rows(instance: Instance) -> dict[str, tuple[list[str], list[list[str]
                 _minutes(s.service_s),
                 *_window_cells(s.window),
                 str(s.frequency_per_week),
-                format_time(s.release_s) if s.release_s else "",
+                format_clock(s.release_s, exact=True) if s.release_s else "",
                 s.area,
             ]
             + [s.extra.get(k, "") for k in stop_extra]
@@ -738,8 +737,8 @@ def _table_rows(instance: Instance) -> dict[str, tuple[list[str], list[list[str]
                 _opt(v.capacity_m3),
                 v.fuel.value,
                 _opt(v.range_m, scale=-3),
-                format_time(v.shift.start),
-                format_time(v.shift.end),
+                format_clock(v.shift.start, exact=True),
+                format_clock(v.shift.end, exact=True),
                 *_window_cells(None if v.break_ is None else v.break_.window),
                 "" if v.break_ is None else _minutes(v.break_.duration_s),
                 "" if v.max_stops is None else str(v.max_stops),

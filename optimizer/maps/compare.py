@@ -6,13 +6,13 @@ from pathlib import Path
 
 from optimizer.i18n import Lang, tr
 from optimizer.maps.labels import esc
-from optimizer.maps.page import finish, key_list, new_canvas, swatch
+from optimizer.maps.page import finish, new_canvas
 from optimizer.maps.routes import (
     add_routes,
     add_unserved,
     plan_summary,
-    symbols_html,
-    unknown_locations,
+    require_plan_of,
+    vehicles_legend,
 )
 from optimizer.maps.sites import add_sites
 from optimizer.model import Instance
@@ -53,12 +53,7 @@ def render_compare(
 
     """
     for label, result in zip(labels, (a, b), strict=True):
-        missing = unknown_locations(instance, result)
-        if missing:
-            raise ValueError(
-                f"plan {label!r} visits ids that instance {instance.name!r} lacks: "
-                f"{', '.join(missing[:10])}"
-            )
+        require_plan_of(instance, result, what=f"plan {label!r}")
     title = tr(lang, f"Compare plans — {instance.name}", f"方案对比 — {instance.name}")
     canvas = new_canvas(
         instance,
@@ -94,11 +89,6 @@ def render_compare(
             for label, plan in zip(labels, (a, b), strict=True)
         )
         + f"<div><b>{esc(delta)}</b></div><hr>"
-        + key_list(
-            tr(lang, f"Vehicles ({len(keys)})", f"车辆（{len(keys)}）"),
-            [f"<div>{swatch(c)} {esc(t)}</div>" for c, t in keys],
-        )
-        + "<hr>"
-        + symbols_html(lang)
+        + vehicles_legend(lang, keys)
     )
     return finish(canvas, features, title=title, legend=legend, path=Path(path))

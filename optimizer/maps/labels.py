@@ -11,26 +11,9 @@ import html
 from collections.abc import Sequence
 
 from optimizer.i18n import Lang, tr
-from optimizer.io.solution import format_hhmm as hhmm
 from optimizer.model import SITE_KIND_ZH, STREAM_ZH, SiteKind, Stream
-from optimizer.routing.result import UnservedReason
 
-__all__ = ["esc", "hhmm", "kg", "km", "reason_label", "site_kind_label", "stream_label", "table"]
-
-_REASONS: dict[UnservedReason, tuple[str, str]] = {
-    UnservedReason.DEMAND_TOO_LARGE: ("demand exceeds every vehicle", "需求超过所有车辆载重"),
-    UnservedReason.NO_VEHICLE_FOR_STREAM: (
-        "no vehicle carries this stream",
-        "没有车辆收运该类垃圾",
-    ),
-    UnservedReason.NO_FACILITY_FOR_STREAM: (
-        "no facility accepts this stream",
-        "没有设施接收该类垃圾",
-    ),
-    UnservedReason.WINDOW_UNREACHABLE: ("time window cannot be reached", "无法在时间窗内到达"),
-    UnservedReason.FLEET_TOO_SMALL: ("fleet too small", "车队规模不足"),
-    UnservedReason.NOT_ROUTED: ("no place found in the time allowed", "求解时限内未能排入路线"),
-}
+__all__ = ["esc", "kg", "km", "site_kind_label", "stream_label", "table"]
 
 
 def esc(text: object) -> str:
@@ -60,12 +43,6 @@ def stream_label(lang: Lang, stream: Stream) -> str:
 def site_kind_label(lang: Lang, kind: SiteKind) -> str:
     """Return the name of a kind of site in ``lang``."""
     return tr(lang, kind.value, SITE_KIND_ZH[kind])
-
-
-def reason_label(lang: Lang, reason: UnservedReason) -> str:
-    """Return why a stop is unserved, in ``lang``."""
-    en, zh = _REASONS[reason]
-    return tr(lang, en, zh)
 
 
 def table(title: str, rows: Sequence[tuple[str, str]]) -> str:

@@ -81,6 +81,25 @@ class Canvas:
         return [round(plon, 7), round(plat, 7)]
 
 
+def unknown_ids(instance: Instance, ids: Iterable[str]) -> list[str]:
+    """Return, sorted, the ``ids`` that are neither a stop nor a site of ``instance``."""
+    known = {s.id for s in instance.stops} | {s.id for s in instance.sites}
+    return sorted(set(ids) - known)
+
+
+def require_known(instance: Instance, ids: Iterable[str], *, what: str) -> None:
+    """Raise ValueError naming the ``ids`` of ``what`` (e.g. "the plan") that ``instance`` lacks.
+
+    A result drawn on the wrong instance would put markers in the wrong
+    places or fail half-way through; refusing it names the culprits.
+    """
+    missing = unknown_ids(instance, ids)
+    if missing:
+        raise ValueError(
+            f"{what} names ids that instance {instance.name!r} lacks: {', '.join(missing[:10])}"
+        )
+
+
 def new_canvas(
     instance: Instance,
     *,

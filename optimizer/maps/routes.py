@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from pathlib import Path
 
 from optimizer.i18n import Lang, tr
-from optimizer.maps.labels import esc, hhmm, kg, km, reason_label, stream_label
+from optimizer.maps.labels import esc, kg, km, stream_label
 from optimizer.maps.labels import table as popup_table
 from optimizer.maps.page import (
     Canvas,
@@ -16,22 +17,33 @@ from optimizer.maps.page import (
     finish,
     key_list,
     new_canvas,
+    require_known,
     swatch,
+    unknown_ids,
 )
 from optimizer.maps.sites import add_sites, site_letter
 from optimizer.maps.style import UNSERVED_STYLE, site_icon, vehicle_color
 from optimizer.model import Instance, Site, SiteKind, Stop
 from optimizer.routing.result import Route, RoutingResult, Visit, VisitKind
+from optimizer.routing.summary import reason_label
+from optimizer.timefmt import format_clock
 
 _LEG_STYLE = {"weight": 3, "opacity": 0.85}
 _DASH = {VisitKind.UNLOAD: "8 6", VisitKind.DEPOT: "2 6"}
 
 
+def _result_ids(result: RoutingResult) -> list[str]:
+    return [v.location for r in result.routes for v in r.visits] + [u.stop for u in result.unserved]
+
+
 def unknown_locations(instance: Instance, result: RoutingResult) -> list[str]:
     """Return the ids a result visits or leaves unserved that ``instance`` does not have."""
-    known = {s.id for s in instance.stops} | {s.id for s in instance.sites}
-    ids = [v.location for r in result.routes for v in r.visits] + [u.stop for u in result.unserved]
-    return sorted({i for i in ids if i not in known})
+    return unknown_ids(instance, _result_ids(result))
+
+
+def require_plan_of(instance: Instance, result: RoutingResult, *, what: str = "the plan") -> None:
+    """Raise ValueError naming the ids ``result`` uses that ``instance`` lacks."""
+    require_known(instance, _result_ids(result), what=what)
 
 
 def _place(instance: Instance, location: str) -> Stop | Site:
@@ -81,12 +93,12 @@ def _stop_popup(lang: Lang, stop: Stop, visit: Visit, seq: int, vehicle_label: s
         (tr(lang, "Vehicle", "车辆"), f"{vehicle_label} · #{seq}"),
         (tr(lang, "Stream", "垃圾类别"), stream_label(lang, stop.stream)),
         (tr(lang, "Demand", "收运量"), kg(stop.demand_kg)),
-        (tr(lang, "Planned arrival", "计划到达"), hhmm(visit.arrival_s)),
+        (tr(lang, "Planned arrival", "计划到达"), format_clock(visit.arrival_s)),
     ]
     if visit.start_s > visit.arrival_s + 30:
-        rows.append((tr(lang, "Service starts", "开始作业"), hhmm(visit.start_s)))
+        rows.append((tr(lang, "Service starts", "开始作业"), format_clock(visit.start_s)))
     if stop.window is not None:
-        window = f"{hhmm(stop.window.start)}–{hhmm(stop.window.end)}"
+        window = f"{format_clock(stop.window.start)}–{format_clock(stop.window.end)}"
         rows.append((tr(lang, "Time window", "时间窗"), window))
     rows.append((tr(lang, "Load on board after", "作业后车载量"), kg(visit.load_kg)))
     return popup_table(stop.name or stop.id, rows)
@@ -122,8 +134,8 @@ def route_features(
             rows = [
                 (tr(lang, "From", "起点"), there.name or there.id),
                 (tr(lang, "To", "终点"), place.name or place.id),
-                (tr(lang, "Departs", "出发"), hhmm(prev.departure_s)),
-                (tr(lang, "Arrives", "到达"), hhmm(visit.arrival_s)),
+                (tr(lang, "Departs", "出发"), format_clock(prev.departure_s)),
+                (tr(lang, "Arrives", "到达"), format_clock(visit.arrival_s)),
                 (
                     tr(lang, "Distance", "距离"),
                     km(instance.travel.distance(prev.location, visit.location)),
@@ -161,8 +173,8 @@ def route_features(
         elif visit.kind is VisitKind.BREAK:
             rows = [
                 (tr(lang, "Vehicle", "车辆"), vehicle_label),
-                (tr(lang, "Starts", "开始"), hhmm(visit.start_s)),
-                (tr(lang, "Ends", "结束"), hhmm(visit.departure_s)),
+                (tr(lang, "Starts", "开始"), format_clock(visit.start_s)),
+                (tr(lang, "Ends", "结束"), format_clock(visit.departure_s)),
             ]
             points.append(
                 feature(
@@ -178,7 +190,7 @@ def route_features(
                         "fill": True,
                     },
                     popup=popup_table(tr(lang, "Driver break", "司机休息"), rows),
-                    tip=esc(tr(lang, "Break", "休息") + f" {hhmm(visit.start_s)}"),
+                    tip=esc(tr(lang, "Break", "休息") + f" {format_clock(visit.start_s)}"),
                 )
             )
         prev = visit
@@ -207,7 +219,7 @@ def add_unserved(
             (tr(lang, "Stop id", "编号"), stop.id),
             (tr(lang, "Stream", "垃圾类别"), stream_label(lang, stop.stream)),
             (tr(lang, "Demand", "收运量"), kg(stop.demand_kg)),
-            (tr(lang, "Reason", "原因"), reason_label(lang, u.reason)),
+            (tr(lang, "Reason", "原因"), reason_label(u.reason, lang)),
         ]
         if u.detail:
             rows.append((tr(lang, "Detail", "说明"), u.detail))
@@ -246,7 +258,11 @@ def add_routes(
         name = vehicle_label(route)
         feats = route_features(canvas, instance, route, color, arrows, vehicle_label=name)
         visits = route.visits
-        span = f"{hhmm(visits[0].departure_s)}–{hhmm(visits[-1].arrival_s)}" if visits else ""
+        span = (
+            f"{format_clock(visits[0].departure_s)}–{format_clock(visits[-1].arrival_s)}"
+            if visits
+            else ""
+        )
         text = tr(
             lang,
             f"{label}{name}: {len(route.stops)} stops, {km(route.distance_m)}, {span}",
@@ -291,6 +307,13 @@ def symbols_html(lang: Lang) -> str:
         ),
     ]
     return "".join(f"<div>{key} {esc(text)}</div>" for key, text in rows)
+
+
+def vehicles_legend(lang: Lang, keys: Sequence[tuple[str, str]]) -> str:
+    """Return the legend of route layers: a key per vehicle (colour, text), then the symbols."""
+    rows = [f"<div>{swatch(c)} {esc(t)}</div>" for c, t in keys]
+    title = tr(lang, f"Vehicles ({len(keys)})", f"车辆（{len(keys)}）")
+    return key_list(title, rows) + "<hr>" + symbols_html(lang)
 
 
 def plan_summary(lang: Lang, result: RoutingResult, *, label: str = "") -> str:
@@ -341,11 +364,7 @@ def render_routes(
         The written file.
 
     """
-    missing = unknown_locations(instance, result)
-    if missing:
-        raise ValueError(
-            f"the plan visits ids that instance {instance.name!r} lacks: {', '.join(missing[:10])}"
-        )
+    require_plan_of(instance, result)
     title = tr(lang, f"Routes — {instance.name}", f"收运路线 — {instance.name}")
     canvas = new_canvas(
         instance,
@@ -361,7 +380,7 @@ def render_routes(
         for v in route.visits:
             if v.kind is VisitKind.UNLOAD:
                 unloads.setdefault(v.location, []).append(
-                    f"{route.vehicle} {hhmm(v.arrival_s)} ({kg(before - v.load_kg)})"
+                    f"{route.vehicle} {format_clock(v.arrival_s)} ({kg(before - v.load_kg)})"
                 )
             before = v.load_kg
     # Canvas layers draw in the order they are added: unserved stops first so
@@ -370,14 +389,5 @@ def render_routes(
     routed, keys = add_routes(canvas, instance, result)
     features += routed
     features += add_sites(canvas, instance, unloads)
-    summary = plan_summary(lang, result)
-    legend = (
-        f"<div>{esc(summary)}</div><hr>"
-        + key_list(
-            tr(lang, f"Vehicles ({len(keys)})", f"车辆（{len(keys)}）"),
-            [f"<div>{swatch(c)} {esc(t)}</div>" for c, t in keys],
-        )
-        + "<hr>"
-        + symbols_html(lang)
-    )
+    legend = f"<div>{esc(plan_summary(lang, result))}</div><hr>" + vehicles_legend(lang, keys)
     return finish(canvas, features, title=title, legend=legend, path=Path(path))

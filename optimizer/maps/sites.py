@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from optimizer.i18n import Lang, tr
-from optimizer.maps.labels import esc, hhmm, kg, site_kind_label, stream_label
+from optimizer.maps.labels import esc, kg, site_kind_label, stream_label
 from optimizer.maps.labels import table as popup_table
 from optimizer.maps.page import Canvas, Feature, add_layer, feature
 from optimizer.maps.style import site_icon
 from optimizer.model import Instance, Site, SiteKind
+from optimizer.timefmt import format_clock
 
 
 def site_letter(lang: Lang, kind: SiteKind) -> str:
@@ -27,7 +28,7 @@ def site_rows(lang: Lang, site: Site) -> list[tuple[str, str]]:
         streams = ", ".join(stream_label(lang, s) for s in sorted(site.streams))
         rows.append((tr(lang, "Accepts", "接收"), streams))
     if site.hours is not None:
-        hours = f"{hhmm(site.hours.start)}–{hhmm(site.hours.end)}"
+        hours = f"{format_clock(site.hours.start)}–{format_clock(site.hours.end)}"
         rows.append((tr(lang, "Opening hours", "开放时间"), hours))
     if site.capacity_kg_per_day is not None:
         capacity = kg(site.capacity_kg_per_day) + tr(lang, "/day", "/日")

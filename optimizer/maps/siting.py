@@ -15,6 +15,7 @@ from optimizer.maps.page import (
     finish,
     key_list,
     new_canvas,
+    require_known,
     swatch,
 )
 from optimizer.maps.sites import site_feature, site_rows
@@ -240,12 +241,7 @@ def render_siting(
         ids = set(decision.open) | set(decision.assignment)
         ids |= {f for shares in decision.assignment.values() for f in shares}
         ids |= {x for flow in decision.flows for x in (flow.source, flow.target)}
-    missing = sorted(ids - set(places))
-    if missing:
-        raise ValueError(
-            f"the siting result names ids that instance {instance.name!r} lacks: "
-            f"{', '.join(missing[:10])}"
-        )
+    require_known(instance, ids, what="the siting result")
     title = tr(lang, f"Station siting — {instance.name}", f"转运站选址 — {instance.name}")
     canvas = new_canvas(
         instance,

@@ -33,10 +33,18 @@ PYVRP_SHARE = 0.8  # of a component's time for PyVRP's relaxed plan in "pyvrp+or
 
 @dataclass(frozen=True)
 class Choice:
-    """The engine chosen for a component and why."""
+    """The engine chosen for a component and why (in English and Chinese)."""
 
     engine: str  # "ortools", "pyvrp" or "pyvrp+ortools"
     reason: str
+    reason_zh: str
+
+
+_GAP_TEXT = {
+    "max_stops": ("maximum stops per day", "每日最多收运点数"),
+    "daily_load": ("maximum load per day over all trips", "每日累计最大收运量"),
+    "no_shared_facility": ("no facility takes all its streams", "没有能同时接收其全部类别的设施"),
+}
 
 
 def choose(
@@ -49,20 +57,22 @@ def choose(
     from optimizer.routing import pyvrp_engine
 
     if params.engine == "ortools":
-        return Choice("ortools", "requested")
+        return Choice("ortools", "requested", "按要求")
     if params.engine == "auto" and initial is not None:
-        return Choice("ortools", "starts from today's routes")
-    missing = pyvrp_engine.unsupported(instance, types)
-    if not missing:
-        return Choice(
-            "pyvrp", "PyVRP expresses every rule" if params.engine == "auto" else "requested"
-        )
-    relaxable = [r for r in missing if "no facility" not in r]
-    if len(relaxable) < len(missing):
-        return Choice("ortools", "PyVRP cannot express: " + "; ".join(missing))
+        return Choice("ortools", "starts from today's routes", "从现有路线出发优化")
+    gaps = pyvrp_engine.unsupported(instance, types)
+    if not gaps:
+        if params.engine == "auto":
+            return Choice("pyvrp", "PyVRP expresses every rule", "PyVRP 可表达全部约束")
+        return Choice("pyvrp", "requested", "按要求")
+    en = "; ".join(f"{t}: {_GAP_TEXT[g][0]}" for t, g in gaps)
+    zh = "；".join(f"{t}：{_GAP_TEXT[g][1]}" for t, g in gaps)
+    if any(g is pyvrp_engine.Gap.NO_SHARED_FACILITY for _, g in gaps):
+        return Choice("ortools", f"PyVRP cannot express ({en})", f"PyVRP 无法表达（{zh}）")
     return Choice(
         "pyvrp+ortools",
-        "PyVRP plans without (" + "; ".join(missing) + "), OR-Tools enforces them",
+        f"PyVRP plans without ({en}), OR-Tools enforces them",
+        f"PyVRP 先忽略（{zh}）规划，再由 OR-Tools 满足这些约束",
     )
 
 
@@ -119,8 +129,9 @@ def run(
         if (first.routes and not broken) or first.status == "interrupted":
             return first
         why = f"PyVRP's plan breaks {broken[0]}" if broken else "PyVRP found no plan"
+        why_zh = f"PyVRP 的方案违反规则：{broken[0]}" if broken else "PyVRP 未找到方案"
         return run(
-            Choice("ortools", why),
+            Choice("ortools", why, why_zh),
             instance,
             stop_ids,
             types,

@@ -63,7 +63,7 @@ KG_SCALE = 10  # grams per kg
 M3_SCALE = 1000  # litres per m3
 COST_SCALE = 36000  # objective units per yuan
 CO2_SCALE = 1000  # grams per kg
-FIRST_SOLUTION = "PATH_CHEAPEST_ARC"
+FIRST_SOLUTION = "PATH_CHEAPEST_ARC"  # a FirstSolutionStrategy name
 # Above this many stops OR-Tools' first-solution heuristics are too slow with
 # breaks and reload copies (Kim set, 60 s: a plan up to 1347 stops, none from
 # 1596 on), so the search starts from optimizer.routing.greedy; below it the

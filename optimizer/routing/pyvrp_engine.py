@@ -44,6 +44,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Sequence
+from enum import StrEnum
 from typing import Any
 
 import numpy as np
@@ -69,17 +70,25 @@ INT_MAX = int(np.iinfo(np.int64).max)
 ITERATIONS_PER_SOLUTION = 50
 
 
-def unsupported(instance: Instance, types: Sequence[VehicleType]) -> list[str]:
-    """Return why PyVRP cannot express the component exactly (empty: it can)."""
-    reasons: list[str] = []
+class Gap(StrEnum):
+    """A rule PyVRP cannot express."""
+
+    MAX_STOPS = "max_stops"
+    DAILY_LOAD = "daily_load"
+    NO_SHARED_FACILITY = "no_shared_facility"
+
+
+def unsupported(instance: Instance, types: Sequence[VehicleType]) -> list[tuple[str, Gap]]:
+    """Return (vehicle type id, rule) pairs PyVRP cannot express (empty: it can)."""
+    gaps: list[tuple[str, Gap]] = []
     for vt in types:
         if vt.max_stops is not None:
-            reasons.append(f"type {vt.id}: maximum stops per day")
+            gaps.append((vt.id, Gap.MAX_STOPS))
         if vt.max_load_kg_per_day is not None:
-            reasons.append(f"type {vt.id}: maximum load per day over all trips")
+            gaps.append((vt.id, Gap.DAILY_LOAD))
         if not _reload_sites(instance, vt):
-            reasons.append(f"type {vt.id}: no facility accepts all of its streams")
-    return reasons
+            gaps.append((vt.id, Gap.NO_SHARED_FACILITY))
+    return gaps
 
 
 def _reload_sites(instance: Instance, vt: VehicleType) -> list[Site]:
@@ -184,9 +193,9 @@ def solve_component(
 
     """
     del initial  # see docstring
-    reasons = unsupported(instance, types)
-    if reasons:
-        raise ValueError("PyVRP cannot express: " + "; ".join(reasons))
+    gaps = unsupported(instance, types)
+    if gaps:
+        raise ValueError(f"PyVRP cannot express {gaps}")
     t0 = time.perf_counter()
     objective = Objective(params.objective)
     builder = _Builder(instance, list(stop_ids), list(types), params, objective)

@@ -125,6 +125,7 @@ def solve(
     done_objective = 0.0
     num_solutions = 0
     choices: list[str] = []
+    choices_zh: list[str] = []
     with _sigint_flag() as interrupted:
         for part in parts:
             # Each component gets a floor (small ones still need a real search),
@@ -141,10 +142,9 @@ def solve(
                     progress(Progress(elapsed, base + best, seen + n))
 
             choice = engines.choose(instance, part.types, params, initial)
-            choices.append(
-                f"{'+'.join(sorted({s for vt in part.types for s in vt.streams}))}: "
-                f"{choice.engine} ({choice.reason})"
-            )
+            group = "+".join(sorted({s for vt in part.types for s in vt.streams}))
+            choices.append(f"{group}: {choice.engine} ({choice.reason})")
+            choices_zh.append(f"{group}：{choice.engine}（{choice.reason_zh}）")
             run = engines.run(
                 choice,
                 instance,
@@ -186,6 +186,7 @@ def solve(
                 "unserved_penalty": params.unserved_penalty,
                 "components": len(parts),
                 "engine_choice": tuple(choices),
+                "engine_choice_zh": tuple(choices_zh),
                 "num_solutions": num_solutions,
                 "checked_objective": objective_value(routes, str(params.objective)),
             }

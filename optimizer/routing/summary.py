@@ -19,7 +19,7 @@ from optimizer.routing.result import RoutingResult, UnservedReason
 _REASON_TEXT: Mapping[UnservedReason, tuple[str, str]] = MappingProxyType(
     {
         UnservedReason.DEMAND_TOO_LARGE: (
-            "demand exceeds the capacity of every vehicle that carries its stream",
+            "demand exceeds every vehicle that carries its stream",
             "产生量超过所有可收运该类垃圾车辆的容量",
         ),
         UnservedReason.NO_VEHICLE_FOR_STREAM: (
@@ -66,6 +66,8 @@ class RoutingSummary:
     collected_kg_by_stream: Mapping[Stream, float]
     unserved_by_reason: Mapping[UnservedReason, int]
     engine: str
+    engine_choice: tuple[str, ...]  # per group of streams: engine and why
+    engine_choice_zh: tuple[str, ...]
     status: str
     build_s: float
     runtime_s: float
@@ -120,6 +122,8 @@ def summarize(instance: Instance, result: RoutingResult) -> RoutingSummary:
             {r: reasons[r] for r in UnservedReason if r in reasons}
         ),
         engine=result.engine,
+        engine_choice=_texts(result.settings.get("engine_choice")),
+        engine_choice_zh=_texts(result.settings.get("engine_choice_zh")),
         status=result.status,
         build_s=result.build_s,
         runtime_s=result.runtime_s,
@@ -170,3 +174,10 @@ class Comparison:
 def compare(instance: Instance, plan: RoutingResult, baseline: RoutingResult) -> Comparison:
     """Return the savings of ``plan`` against ``baseline`` on ``instance``."""
     return Comparison(baseline=summarize(instance, baseline), plan=summarize(instance, plan))
+
+
+def _texts(value: object) -> tuple[str, ...]:
+    """Return a settings entry that holds texts as a tuple of strings."""
+    if isinstance(value, list | tuple):
+        return tuple(str(v) for v in value)
+    return ()

@@ -13,7 +13,6 @@ from optimizer.io.errors import InputError
 from optimizer.io.solution import (
     SCHEMA_VERSION,
     dumps,
-    format_hhmm,
     parse_solution_json,
     read_solution_json,
     write_solution_json,
@@ -115,15 +114,6 @@ def test_file_round_trip_and_readable_fields(
         "detail": "opens 06:00",
     }
     assert doc["engine"] == "hand" and doc["seed"] == 7 and doc["build_s"] == 0.5
-
-
-@pytest.mark.parametrize(
-    ("seconds", "text"),
-    [(0, "00:00"), (21599.6, "06:00"), (3600 * 25 + 90, "25:02"), (29.9, "00:00")],
-)
-def test_format_hhmm(seconds: float, text: str) -> None:
-    """Times round to the nearest minute and hours continue past midnight."""
-    assert format_hhmm(seconds) == text
 
 
 def test_write_failure_leaves_previous_file(
