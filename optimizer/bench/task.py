@@ -38,7 +38,7 @@ from optimizer.routing.result import RoutingResult, Unserved, UnservedReason
 
 OnSolution = Callable[[float, float], None]
 EngineFn = Callable[[Instance, float, int, OnSolution], RoutingResult]
-BUILTIN_ENGINES = ("ortools", "ortools-plain", "pyvrp")
+BUILTIN_ENGINES = ("ortools", "ortools-plain", "pyvrp", "auto")
 MAX_TRACE = 200  # improving solutions kept per run for the gap-over-time plot
 MAX_MESSAGES = 5  # violation messages kept per run
 
@@ -137,7 +137,7 @@ def engine_function(engine: str) -> EngineFn:
     """Return the function running ``engine`` (a built-in name or ``module:function``)."""
     if engine == "ortools-plain":
         return _plain
-    if engine in ("ortools", "pyvrp"):
+    if engine in ("ortools", "pyvrp", "auto"):
         return _solve_engine(engine)
     module, sep, attr = engine.partition(":")
     if not sep:

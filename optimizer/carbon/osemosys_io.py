@@ -19,6 +19,7 @@ from typing import Any
 
 from optimizer.carbon.data import PARAMS, SETS, EnergyData, make_data
 from optimizer.io.errors import InputError, InputProblem
+from optimizer.io.load import read_input_text
 
 _NUMBER = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"
 # Both spellings occur: ``param Name default 0 :=`` and otoole's ``param default 0 : Name :=``.
@@ -41,12 +42,7 @@ def parse_defaults(text: str) -> dict[str, float]:
 def read_datafile(path: str | Path) -> EnergyData:
     """Read a GNU MathProg OSeMOSYS data file (such as UTOPIA's ``utopia.txt``)."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as err:
-        raise InputError(
-            [InputProblem(str(path), None, "", "", f"a readable file ({err})")]
-        ) from err
+    text = read_input_text(path)
     frames = _otoole_read("datafile", path)
     return _to_data(frames, parse_defaults(text), str(path))
 

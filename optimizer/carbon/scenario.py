@@ -22,6 +22,7 @@ from optimizer.carbon.data import EnergyData, make_data
 from optimizer.carbon.profiles import DAYS, HOURS, day_blocks, hourly_profiles
 from optimizer.factors import factor, grid_kg_per_kwh
 from optimizer.io.errors import InputError, InputProblem
+from optimizer.io.load import read_input_text
 
 REGION = "COUNTY"
 CO2 = "CO2"
@@ -94,14 +95,7 @@ def defaults() -> dict[str, float]:
 
 def read_scenario(path: str | Path) -> CountyScenario:
     """Read and compile a county scenario TOML file."""
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as err:
-        raise InputError(
-            [InputProblem(str(path), None, "", "", f"a readable file ({err})")]
-        ) from err
-    return parse_scenario(text, source=str(path))
+    return parse_scenario(read_input_text(path), source=str(path))
 
 
 def demo_scenario_path() -> Path:

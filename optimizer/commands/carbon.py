@@ -9,7 +9,12 @@ import click
 from optimizer.carbon.pipeline import run_scenario
 from optimizer.carbon.scenario import KG_PER_KT, YUAN_PER_MYUAN, read_scenario
 from optimizer.carbon.solve import SOLVERS, SolveParams
-from optimizer.commands.common import EXIT_INFEASIBLE, lang_of, reports_input_errors
+from optimizer.commands.common import (
+    EXIT_INFEASIBLE,
+    check_writable,
+    lang_of,
+    reports_input_errors,
+)
 from optimizer.i18n import tr
 
 
@@ -87,6 +92,7 @@ def carbon_command(
         raise click.UsageError("--budget applies to --objective emissions")
     if cap is not None and objective != "cost":
         raise click.UsageError("--cap applies to --objective cost")
+    check_writable(out_dir, "--out")
     compiled = read_scenario(scenario)
     out_dir.mkdir(parents=True, exist_ok=True)
     params = SolveParams(

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import functools
+import os
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
 from optimizer.i18n import Lang, tr
-from optimizer.io.errors import InputError
+from optimizer.io.errors import InputError, InputProblem
 from optimizer.model import InstanceError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -17,6 +19,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 EXIT_INPUT = 2  # bad input (file, row, field reported)
 EXIT_INFEASIBLE = 3  # the problem has no feasible plan; a diagnosis is printed
 EXIT_CHECK = 4  # our own checker found a violation in a result: a bug
+EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report SIGINT
 
 
 def lang_of(ctx: click.Context) -> Lang:
@@ -24,6 +27,39 @@ def lang_of(ctx: click.Context) -> Lang:
     obj = ctx.find_root().obj or {}
     lang: Lang = obj.get("lang", "en")
     return lang
+
+
+def problem_line(problem: InputProblem, lang: Lang) -> str:
+    """Return one input problem as a sentence in ``lang`` (file, row, column, value, expected)."""
+    if lang != "zh":
+        return str(problem)
+    where = problem.file if problem.row is None else f"{problem.file}，第 {problem.row} 行"
+    col = f"，列 {problem.column!r}" if problem.column else ""
+    val = f"：值为 {problem.value!r}" if problem.value != "" else ""
+    return f"{where}{col}{val}；应为 {problem.expected}"
+
+
+def check_writable(folder: Path, option: str) -> None:
+    """Raise InputError unless files can be written into ``folder``, before any long solve.
+
+    The nearest existing ancestor of ``folder`` must be a folder the user may
+    write to: a path that runs through a file can never become a folder.
+    """
+    probe = folder
+    while not probe.exists() and probe != probe.parent:
+        probe = probe.parent
+    if probe.is_dir() and os.access(probe, os.W_OK):
+        return
+    lang = lang_of(click.get_current_context())
+    if probe.is_dir():
+        expected = tr(lang, "a folder you may write to", "有写入权限的文件夹")
+    else:
+        expected = tr(
+            lang,
+            f"a folder, but {str(probe)!r} is a file",
+            f"文件夹，但 {str(probe)!r} 是一个文件",
+        )
+    raise InputError([InputProblem(option, None, "", str(folder), expected)])
 
 
 def reports_input_errors(func: F) -> F:
@@ -45,7 +81,7 @@ def reports_input_errors(func: F) -> F:
                 err=True,
             )
             for problem in err.problems:
-                click.echo(f"  - {problem}", err=True)
+                click.echo(f"  - {problem_line(problem, lang)}", err=True)
             ctx.exit(EXIT_INPUT)
         except InstanceError as err:
             click.echo(
@@ -59,5 +95,22 @@ def reports_input_errors(func: F) -> F:
             for p in err.problems:
                 click.echo(f"  - {p}", err=True)
             ctx.exit(EXIT_INPUT)
+        except OSError as err:
+            # A full disk, a read-only folder or a file where a folder should be:
+            # the user's environment, not a bug, so no traceback.
+            where = err.filename if err.filename is not None else ""
+            click.echo(
+                tr(
+                    lang,
+                    f"Cannot read or write {where}: {err.strerror or err}. "
+                    "Check the path and its permissions.",
+                    f"无法读取或写入 {where}：{err.strerror or err}。请检查路径与权限。",
+                ),
+                err=True,
+            )
+            ctx.exit(EXIT_INPUT)
+        except KeyboardInterrupt:
+            click.echo(tr(lang, "Interrupted.", "已中断。"), err=True)
+            ctx.exit(EXIT_INTERRUPTED)
 
     return wrapper  # type: ignore[return-value]

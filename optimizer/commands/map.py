@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from optimizer.commands.common import lang_of, reports_input_errors
+from optimizer.commands.common import check_writable, lang_of, reports_input_errors
 from optimizer.i18n import tr
 from optimizer.io.errors import InputError, InputProblem
 from optimizer.io.load import read_instance
@@ -75,6 +75,7 @@ def map_command(
 ) -> None:
     """Draw SOLUTION.json on an interactive map (HTML) for dispatchers and planners."""
     lang = lang_of(ctx)
+    check_writable(out.parent, "--out")
     instance = read_instance(source)
     plan = read_solution_json(solution)
     _check_matches(instance, plan, solution, source)

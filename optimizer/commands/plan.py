@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from optimizer.commands.common import EXIT_CHECK, lang_of, reports_input_errors
+from optimizer.commands.common import EXIT_CHECK, check_writable, lang_of, reports_input_errors
 from optimizer.commands.site import run_siting
 from optimizer.commands.siting_options import SitingOptions, siting_options
 from optimizer.evaluate import check
@@ -49,11 +49,12 @@ def plan_command(
 ) -> None:
     """Site transfer stations, then plan the routes so each stop unloads at its station.
 
-    Routing runs once per receiving site on the stops assigned to it; each
-    run may use the whole fleet, so the summary warns when the sites
-    together use more vehicles of a type than the fleet has.
+    Routing runs once per receiving site on the stops assigned to it, with
+    that site's share of the fleet (split by the demand each type can carry
+    there), so all sites together never use more vehicles than the county has.
     """
     lang = lang_of(ctx)
+    check_writable(out, "--out")
     instance = read_instance(workbook)
     sited = run_siting(ctx, instance, out / "siting", siting)
     parts = routing_instances(instance, sited)
@@ -98,16 +99,3 @@ def plan_command(
             f"未收运 {unserved} 个收集点",
         )
     )
-    fleet = {v.id: v.count for v in instance.vehicle_types}
-    for type_id, n in sorted(used.items()):
-        if n > fleet.get(type_id, 0):
-            click.echo(
-                tr(
-                    lang,
-                    f"Warning: the sites together use {n} vehicles of type {type_id}, "
-                    f"the fleet has {fleet.get(type_id, 0)} (trips must be shared over the day)",
-                    f"注意：各站点合计使用 {type_id} 车型 {n} 辆，车队仅有 "
-                    f"{fleet.get(type_id, 0)} 辆（需在一天内分批出车）",
-                ),
-                err=True,
-            )

@@ -7,7 +7,13 @@ from pathlib import Path
 
 import click
 
-from optimizer.commands.common import EXIT_CHECK, EXIT_INFEASIBLE, lang_of, reports_input_errors
+from optimizer.commands.common import (
+    EXIT_CHECK,
+    EXIT_INFEASIBLE,
+    check_writable,
+    lang_of,
+    reports_input_errors,
+)
 from optimizer.evaluate import Violation, check
 from optimizer.i18n import Lang, tr
 from optimizer.io.initial_routes import read_initial_routes
@@ -24,6 +30,19 @@ from optimizer.routing.summary import Comparison, RoutingSummary, compare, reaso
 MAX_LISTED = 20  # longer lists of violations or unserved stops are cut to this many
 
 
+def objective_text(objective: Objective, value: float, lang: Lang) -> str:
+    """Return an objective value in the unit a planner reads: km, hours, yuan or kg CO2."""
+    match objective:
+        case Objective.DISTANCE:
+            return f"{value / 1000:,.1f} km"
+        case Objective.TIME:
+            return tr(lang, f"{value / 3600:,.1f} vehicle-hours", f"{value / 3600:,.1f} 车辆工时")
+        case Objective.COST:
+            return tr(lang, f"{value:,.0f} yuan", f"{value:,.0f} 元")
+        case Objective.CO2:
+            return f"{value:,.1f} kg CO2"
+
+
 class ProgressLine:
     """Show the search's progress on stderr: elapsed time, best objective, solutions.
 
@@ -32,28 +51,28 @@ class ProgressLine:
     CI) a line is printed at most every ``every_s`` seconds.
     """
 
-    def __init__(self, lang: Lang, *, every_s: float = 5.0) -> None:
+    def __init__(self, lang: Lang, objective: Objective, *, every_s: float = 5.0) -> None:
         self.lang = lang
+        self.objective = objective
         self.tty = click.get_text_stream("stderr").isatty()
         self.every_s = 0.25 if self.tty else every_s
         self.last_shown = -float("inf")
         self.shown = False
-        self.best = float("inf")
         self.width = 0
 
     def __call__(self, progress: Progress) -> None:
         """Show one progress report."""
-        # Local search reports each solution it accepts, not only improvements.
-        self.best = min(self.best, progress.best_objective)
+        # The engines report their best so far, summed over the streams already
+        # solved; a running minimum here would freeze on the first stream's value.
+        best = objective_text(self.objective, progress.best_objective, self.lang)
         now = time.monotonic()
         if now - self.last_shown < self.every_s:
             return
         self.last_shown = now
         text = tr(
             self.lang,
-            f"  {progress.elapsed_s:7.1f} s   best {self.best:,.1f}   "
-            f"({progress.num_solutions} solutions)",
-            f"  {progress.elapsed_s:7.1f} 秒   当前最优 {self.best:,.1f}   "
+            f"  {progress.elapsed_s:7.1f} s   best {best}   ({progress.num_solutions} solutions)",
+            f"  {progress.elapsed_s:7.1f} 秒   当前最优 {best}   "
             f"（已找到 {progress.num_solutions} 个解）",
         )
         if self.tty:
@@ -248,6 +267,7 @@ def route_command(
     anything is written; Ctrl-C stops the search and keeps the best plan.
     """
     lang = lang_of(ctx)
+    check_writable(out_dir, "--out")
     instance = read_instance(source)
     _structural_check(instance)
     params = RoutingParams(
@@ -273,7 +293,7 @@ def route_command(
         )
         for line in _violation_lines(today.violations):
             click.echo(line)
-    progress = None if quiet else ProgressLine(lang)
+    progress = None if quiet else ProgressLine(lang, params.objective)
     if progress is not None:
         click.echo(
             tr(

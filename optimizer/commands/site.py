@@ -6,17 +6,26 @@ from pathlib import Path
 
 import click
 
-from optimizer.commands.common import EXIT_CHECK, EXIT_INFEASIBLE, lang_of, reports_input_errors
+from optimizer.commands.common import (
+    EXIT_CHECK,
+    EXIT_INFEASIBLE,
+    check_writable,
+    lang_of,
+    reports_input_errors,
+)
 from optimizer.commands.siting_options import SitingOptions, siting_options
 from optimizer.i18n import Lang, tr
 from optimizer.io.load import read_instance
 from optimizer.io.siting_output import write_siting
-from optimizer.model import Instance, SiteKind
+from optimizer.model import SITE_KIND_ZH, Instance, SiteKind
 from optimizer.siting.config import SitingConfig
 from optimizer.siting.county import site_county
 from optimizer.siting.result import SitingResult, SolveStatus
 
 MAX_LISTED = 20  # longer diagnoses are cut to this many lines on screen
+
+# Size classes the siting model names itself; custom classes from a config stay as given.
+_SIZE_ZH = {"existing": "现有"}
 
 _PART_ZH = {
     "capital_annualised": "年化投资",
@@ -94,7 +103,8 @@ def summary_lines(
                 lang,
                 f"  {site.id} ({site.kind.value}, size {size}): {n} stops, "
                 f"{load_t:,.1f}{cap_txt} t/day",
-                f"  {site.id}（{site.kind.value}，规模 {size}）：{n} 个收集点，"
+                f"  {site.id}（{SITE_KIND_ZH[site.kind]}，规模 {_SIZE_ZH.get(size, size)}）："
+                f"{n} 个收集点，"
                 f"{load_t:,.1f}{cap_txt} 吨/日",
             )
         )
@@ -111,8 +121,11 @@ def summary_lines(
             )
     for part, value in sorted(result.costs.items()):
         lines.append(
-            f"  {tr(lang, part, _PART_ZH.get(part, part))}: {value:,.0f} "
-            + tr(lang, "yuan/year", "元/年")
+            tr(
+                lang,
+                f"  {part.replace('_', ' ')}: {value:,.0f} yuan/year",
+                f"  {_PART_ZH.get(part, part)}：{value:,.0f} 元/年",
+            )
         )
     lines.append(
         tr(
@@ -183,5 +196,6 @@ def site_command(
     Writes siting.json, CSV tables and siting.xlsx into OUT. Exit code 3
     with a diagnosis when no plan meets the haul limit, capacities and budget.
     """
+    check_writable(out, "--out")
     instance = read_instance(workbook)
     run_siting(ctx, instance, out, siting)

@@ -23,6 +23,7 @@ from optimizer.io.atomic import write_text_atomic
 from optimizer.io.cells import Table, cell_text
 from optimizer.io.columns import column_of, table_of
 from optimizer.io.errors import InputError, InputProblem
+from optimizer.io.load import parse_json_text, read_input_text
 from optimizer.io.workbook import parse_tables, typed_cell, workbook_tables
 from optimizer.model import Instance
 
@@ -99,12 +100,7 @@ def parse(text: str, *, file: str = "<geojson>", coord_sys: str | None = None) -
         Listing every bad feature (numbered from 1) and every bad value.
 
     """
-    try:
-        doc = json.loads(text)
-    except json.JSONDecodeError as err:
-        raise InputError(
-            [InputProblem(file, err.lineno, "", "", f"valid JSON ({err.msg})")]
-        ) from err
+    doc = parse_json_text(text, file=file)
     if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":
         raise InputError([InputProblem(file, None, "type", "", "a GeoJSON FeatureCollection")])
     features = doc.get("features")
@@ -153,5 +149,4 @@ def parse(text: str, *, file: str = "<geojson>", coord_sys: str | None = None) -
 
 def read_geojson(path: str | Path, *, coord_sys: str | None = None) -> Instance:
     """Read a GeoJSON FeatureCollection of stops and sites into an instance."""
-    src = Path(path)
-    return parse(src.read_text(encoding="utf-8-sig"), file=src.name, coord_sys=coord_sys)
+    return parse(read_input_text(path), file=Path(path).name, coord_sys=coord_sys)

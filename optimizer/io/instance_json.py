@@ -17,6 +17,7 @@ import numpy as np
 from optimizer.coords import records_to_wgs84
 from optimizer.io.atomic import write_text_atomic
 from optimizer.io.errors import InputError, InputProblem
+from optimizer.io.load import parse_json_text, read_input_text
 from optimizer.model import (
     Break,
     BuildOption,
@@ -367,12 +368,7 @@ def parse(text: str, *, file: str = "<json>", coord_sys: str | None = None) -> I
 
     """
     r = _Reader(file)
-    try:
-        doc = json.loads(text)
-    except json.JSONDecodeError as err:
-        raise InputError(
-            [InputProblem(file, err.lineno, "", "", f"valid JSON ({err.msg})")]
-        ) from err
+    doc = parse_json_text(text, file=file)
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
         raise InputError(
             [InputProblem(file, None, "format", "", f"a JSON object with format {FORMAT!r}")]
@@ -417,5 +413,4 @@ loads = parse
 
 def read_instance_json(path: str | Path, *, coord_sys: str | None = None) -> Instance:
     """Read an instance written by :func:`write_instance_json`."""
-    src = Path(path)
-    return parse(src.read_text(encoding="utf-8-sig"), file=src.name, coord_sys=coord_sys)
+    return parse(read_input_text(path), file=Path(path).name, coord_sys=coord_sys)

@@ -1,11 +1,52 @@
-"""Read an instance from any supported input, chosen by what the path is."""
+"""Read inputs: the text of a file, a JSON document, an instance from any supported path.
+
+Every failure becomes an :class:`~optimizer.io.errors.InputError` naming the
+file, so that commands report it instead of showing a traceback.
+"""
 
 from __future__ import annotations
 
+import json
+import os
 from pathlib import Path
+from typing import Any
 
 from optimizer.io.errors import InputError, InputProblem
 from optimizer.model import Instance
+
+
+def read_input_text(path: str | os.PathLike[str], *, encoding: str = "utf-8-sig") -> str:
+    """Return the text of the input file at ``path``.
+
+    ``utf-8-sig`` (the default) also reads UTF-8 with a byte-order mark, as
+    Windows tools write it.
+
+    Raises
+    ------
+    InputError
+        Naming the file when it is missing, unreadable or not in ``encoding``.
+
+    """
+    src = Path(path)
+    try:
+        return src.read_text(encoding=encoding)
+    except FileNotFoundError:
+        expected = "an existing file"
+    except UnicodeDecodeError as err:
+        expected = f"text in {err.encoding.upper()} ({err.reason} at byte {err.start})"
+    except OSError as err:
+        expected = f"a readable file ({err.strerror or err})"
+    raise InputError([InputProblem(str(src), None, "", "", expected)]) from None
+
+
+def parse_json_text(text: str, *, file: str) -> Any:
+    """Return the JSON document in ``text``; raise InputError naming ``file`` and the line."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as err:
+        raise InputError(
+            [InputProblem(file, err.lineno, "", "", f"valid JSON ({err.msg})")]
+        ) from None
 
 
 def read_instance(path: str | Path, *, coord_sys: str | None = None) -> Instance:

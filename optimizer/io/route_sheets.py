@@ -20,7 +20,7 @@ import pandas as pd
 
 from optimizer.i18n import Lang, tr
 from optimizer.io.atomic import atomic_path, write_folder_atomic, write_text_atomic
-from optimizer.io.solution import write_solution_json
+from optimizer.io.solution import find_place, location_name, write_solution_json
 from optimizer.model import STREAM_ZH, Instance, Stop
 from optimizer.routing.result import Route, RoutingResult, VisitKind
 from optimizer.routing.summary import reason_label
@@ -99,22 +99,8 @@ def _stop_or_none(instance: Instance, location: str) -> Stop | None:
 
 
 def _coords(instance: Instance, location: str) -> tuple[float, float] | None:
-    for lookup in (instance.stop, instance.site):
-        try:
-            rec = lookup(location)
-        except KeyError:
-            continue
-        return rec.lat, rec.lon
-    return None
-
-
-def _name(instance: Instance, location: str) -> str:
-    for lookup in (instance.stop, instance.site):
-        try:
-            return lookup(location).name
-        except KeyError:
-            continue
-    return ""
+    place = find_place(instance, location)
+    return None if place is None else (place.lat, place.lon)
 
 
 def _leg_m(instance: Instance, a: str, b: str) -> float | None:
@@ -151,7 +137,7 @@ def _route_rows(instance: Instance, route: Route, lang: Lang) -> list[dict[str, 
                 "seq": seq,
                 "activity": tr(lang, *_ACTIVITY[visit.kind]),
                 "location": visit.location,
-                "name": _name(instance, visit.location),
+                "name": location_name(instance, visit.location),
                 "stream": _stream_label(stop, lang),
                 # 6 decimals of a degree is about 0.1 m, finer than any input.
                 "lat": None if coords is None else round(coords[0], 6),
@@ -365,7 +351,7 @@ def routes_geojson(instance: Instance, result: RoutingResult) -> dict[str, Any]:
                         "vehicle": route.vehicle,
                         "seq": seq,
                         "location": visit.location,
-                        "name": _name(instance, visit.location),
+                        "name": location_name(instance, visit.location),
                         "arrival": format_clock(visit.arrival_s),
                         "start": format_clock(visit.start_s),
                         "departure": format_clock(visit.departure_s),
@@ -385,7 +371,7 @@ def routes_geojson(instance: Instance, result: RoutingResult) -> dict[str, Any]:
                 {
                     "kind": "unserved",
                     "location": u.stop,
-                    "name": _name(instance, u.stop),
+                    "name": location_name(instance, u.stop),
                     "reason": u.reason.value,
                     "detail": u.detail,
                 },

@@ -20,7 +20,8 @@ from typing import Any
 
 from optimizer.io.atomic import write_text_atomic
 from optimizer.io.errors import InputError, InputProblem
-from optimizer.model import Instance
+from optimizer.io.load import parse_json_text, read_input_text
+from optimizer.model import Instance, Site, Stop
 from optimizer.routing.result import (
     Route,
     RoutingResult,
@@ -35,20 +36,27 @@ SCHEMA = "countyopt.solution"
 SCHEMA_VERSION = 1
 
 
-def _location_name(instance: Instance, location: str) -> str:
+def find_place(instance: Instance, location: str) -> Stop | Site | None:
+    """Return the stop or site of ``instance`` with id ``location``, or None if it has neither."""
     for lookup in (instance.stop, instance.site):
         try:
-            return lookup(location).name
+            return lookup(location)
         except KeyError:
             continue
-    return ""
+    return None
+
+
+def location_name(instance: Instance, location: str) -> str:
+    """Return the name of the stop or site ``location``, or "" for an unknown id."""
+    place = find_place(instance, location)
+    return "" if place is None else place.name
 
 
 def _visit_dict(visit: Visit, instance: Instance) -> dict[str, Any]:
     return {
         "kind": visit.kind.value,
         "location": visit.location,
-        "name": _location_name(instance, visit.location),
+        "name": location_name(instance, visit.location),
         "arrival_s": visit.arrival_s,
         "arrival": format_clock(visit.arrival_s),
         "start_s": visit.start_s,
@@ -262,11 +270,7 @@ def parse_solution_json(text: str, *, file: str = "solution.json") -> RoutingRes
         Listing every missing or mistyped field by its path in the document.
 
     """
-    try:
-        doc = json.loads(text)
-    except json.JSONDecodeError as err:
-        problem = InputProblem(file, err.lineno, "", err.msg, "valid JSON")
-        raise InputError([problem]) from None
+    doc = parse_json_text(text, file=file)
     r = _Reader(file)
     if not isinstance(doc, dict):
         r.bad("(document)", doc, "a JSON object")
@@ -312,11 +316,4 @@ def parse_solution_json(text: str, *, file: str = "solution.json") -> RoutingRes
 
 def read_solution_json(path: str | os.PathLike[str]) -> RoutingResult:
     """Return the result stored in the ``solution.json`` file at ``path``."""
-    p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError([InputProblem(str(p), None, "", "", "an existing file")]) from None
-    except UnicodeDecodeError:
-        raise InputError([InputProblem(str(p), None, "", "", "UTF-8 encoded JSON")]) from None
-    return parse_solution_json(text, file=str(p))
+    return parse_solution_json(read_input_text(path), file=str(path))
