@@ -822,23 +822,31 @@ def salvage_share(d: EnergyData, r: Key, rate: float, life: float, y: int) -> fl
     return float(1 - (last - y + 1) / life)
 
 
+def capital_less_salvage(
+    d: EnergyData, r: Key, capital: float, rate: float, life: float, y: int
+) -> float:
+    """Return the discounted cost of investing ``capital`` in year ``y`` less its salvage value.
+
+    The same form serves technologies (CC1–CC2, SV1–SV4) and storage
+    (SI4–SI10): capital discounted to the first year, minus the share left at
+    the end of the horizon, discounted from the year after the last.
+    """
+    first, last = d.years[0], d.years[-1]
+    invest = capital / discount_factor(rate, y - first)
+    salvage = capital * salvage_share(d, r, rate, life, y) / discount_factor(rate, last - first + 1)
+    return invest - salvage
+
+
 def define_capital_and_salvage_costs(model: EnergyModel, cost: Terms) -> None:
     """Add CC1–CC2 (discounted capital) minus SV1–SV4 (discounted salvage) to ``cost``."""
     d = model.data
-    first, last = d.years[0], d.years[-1]
     for (r, t, y), nc in model.new_capacity.items():
         capital = d.value("CapitalCost", r, t, y) * capital_annuity_factor(d, r, t)
         if capital == 0:
             continue
         rate = d.value("DiscountRate", r)
         life = d.value("OperationalLife", r, t)
-        coef = capital / discount_factor(rate, int(y) - first)
-        coef -= (
-            capital
-            * salvage_share(d, r, rate, life, int(y))
-            / discount_factor(rate, last - first + 1)
-        )
-        cost[nc] = cost.get(nc, 0.0) + coef
+        cost[nc] = cost.get(nc, 0.0) + capital_less_salvage(d, r, capital, rate, life, int(y))
 
 
 def define_operating_costs(model: EnergyModel, cost: Terms) -> float:
@@ -875,20 +883,13 @@ def define_operating_costs(model: EnergyModel, cost: Terms) -> float:
 def define_storage_costs(model: EnergyModel, cost: Terms) -> None:
     """Add SI4–SI10 (discounted storage investment minus salvage) to ``cost``."""
     d = model.data
-    first, last = d.years[0], d.years[-1]
     for (r, s, y), ns in model.new_storage.items():
         capital = d.value("CapitalCostStorage", r, s, y)
         if capital == 0:
             continue
         rate = d.value("DiscountRateStorage", r, s)
         life = d.value("OperationalLifeStorage", r, s)
-        coef = capital / discount_factor(rate, int(y) - first)
-        coef -= (
-            capital
-            * salvage_share(d, r, rate, life, int(y))
-            / discount_factor(rate, last - first + 1)
-        )
-        cost[ns] = cost.get(ns, 0.0) + coef
+        cost[ns] = cost.get(ns, 0.0) + capital_less_salvage(d, r, capital, rate, life, int(y))
 
 
 def define_objective(model: EnergyModel) -> None:

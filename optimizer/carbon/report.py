@@ -127,49 +127,53 @@ def write_tables(frames: dict[str, pd.DataFrame], out: Path) -> list[Path]:
     return written
 
 
-def plot_pathway(by_year: pd.DataFrame, out: Path, title: str) -> Path:
-    """Plot CO2 per year (t) to a PNG file."""
+def _plot_line(
+    x: Sequence[float], y: Sequence[float], path: Path, *, xlabel: str, ylabel: str, title: str
+) -> Path:
+    """Plot one line with markers and write it as a PNG file, atomically."""
     import matplotlib
 
+    # The non-interactive backend: the CLI runs on servers without a display.
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots(figsize=(7, 4))
-    ax.plot(by_year["year"], by_year["co2_t"] / 1000, marker="o")
-    ax.set_xlabel("year")
-    ax.set_ylabel("CO2 (kt)")
-    ax.set_title(title)
-    ax.grid(alpha=0.3)
-    path = out / "carbon_pathway.png"
-    with atomic_path(path) as tmp:
-        fig.savefig(tmp, dpi=120, format="png")
-    plt.close(fig)
+    try:
+        ax.plot(x, y, marker="o")
+        ax.set_xlabel(xlabel)
+        ax.set_ylabel(ylabel)
+        ax.set_title(title)
+        ax.grid(alpha=0.3)
+        with atomic_path(path) as tmp:
+            fig.savefig(tmp, dpi=120, format="png")
+    finally:
+        plt.close(fig)
     return path
+
+
+def plot_pathway(by_year: pd.DataFrame, out: Path, title: str) -> Path:
+    """Plot CO2 per year (t) to a PNG file."""
+    return _plot_line(
+        list(by_year["year"]),
+        list(by_year["co2_t"] / 1000),
+        out / "carbon_pathway.png",
+        xlabel="year",
+        ylabel="CO2 (kt)",
+        title=title,
+    )
 
 
 def plot_tradeoff(points: Sequence[TradeoffPoint], out: Path) -> Path:
     """Plot the cost–emissions trade-off curve (kt CO2 against billion yuan) to a PNG file."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
     good = [p for p in points if p.cost is not None and p.emissions is not None]
-    fig, ax = plt.subplots(figsize=(7, 4))
-    ax.plot(
+    return _plot_line(
         [(p.emissions or 0.0) for p in good],
         [(p.cost or 0.0) * YUAN_PER_MYUAN / 1e9 for p in good],
-        marker="o",
+        out / "carbon_tradeoff.png",
+        xlabel="CO2 over the horizon (kt)",
+        ylabel="total discounted cost (billion yuan)",
+        title="Cost-emissions trade-off",
     )
-    ax.set_xlabel("CO2 over the horizon (kt)")
-    ax.set_ylabel("total discounted cost (billion yuan)")
-    ax.set_title("Cost-emissions trade-off")
-    ax.grid(alpha=0.3)
-    path = out / "carbon_tradeoff.png"
-    with atomic_path(path) as tmp:
-        fig.savefig(tmp, dpi=120, format="png")
-    plt.close(fig)
-    return path
 
 
 def tradeoff_table(points: Sequence[TradeoffPoint]) -> pd.DataFrame:

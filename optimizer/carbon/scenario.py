@@ -103,6 +103,19 @@ def demo_scenario_path() -> Path:
     return Path(str(resources.files("optimizer").joinpath("data/carbon/demo_county.toml")))
 
 
+# What a planner editing the TOML should type, by the Python type the model needs.
+_KIND_TEXT = {
+    float: "a number",
+    int: "a whole number",
+    str: 'a text in "quotes"',
+    bool: "true or false",
+}
+
+
+def _kind_text(kind: type) -> str:
+    return _KIND_TEXT.get(kind, f"a {kind.__name__}")
+
+
 class _Reader:
     """Typed access to the TOML tree that collects every problem before raising."""
 
@@ -118,7 +131,13 @@ class _Reader:
             if not isinstance(node, dict) or part not in node:
                 if default is None:
                     self.problems.append(
-                        InputProblem(self.source, None, dotted, "", f"a {kind.__name__} (missing)")
+                        InputProblem(
+                            self.source,
+                            None,
+                            dotted,
+                            "",
+                            f"{_kind_text(kind)} (the key is missing)",
+                        )
                     )
                 return default
             node = node[part]
@@ -127,12 +146,12 @@ class _Reader:
             ok = False
         if not ok:
             self.problems.append(
-                InputProblem(self.source, None, dotted, repr(node), f"a {kind.__name__}")
+                InputProblem(self.source, None, dotted, str(node), _kind_text(kind))
             )
             return default if default is not None else kind()
         if minimum is not None and node < minimum:
             self.problems.append(
-                InputProblem(self.source, None, dotted, repr(node), f"a number ≥ {minimum}")
+                InputProblem(self.source, None, dotted, str(node), f"a number ≥ {minimum}")
             )
         return float(node) if kind is float else node
 

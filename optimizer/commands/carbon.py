@@ -150,7 +150,10 @@ def carbon_command(
     co2 = res.emissions_total("CO2") * KG_PER_KT / 1000
     synthetic = tr(lang, " (synthetic data)", "（合成数据）") if compiled.synthetic else ""
     click.echo(f"{compiled.name}{synthetic}")
-    click.echo(tr(lang, f"Solver {o.solver}: {o.status}", f"求解器 {o.solver}：{o.status}"))
+    # The solver's own status words are kept in English (they name the solver's
+    # state exactly); only the verdict a planner needs is translated.
+    verdict_zh = "已证明最优" if o.optimal else o.status
+    click.echo(tr(lang, f"Solver {o.solver}: {o.status}", f"求解器 {o.solver}：{verdict_zh}"))
     if not o.optimal:
         click.echo(tr(lang, "  Warning: not proven optimal.", "  警告：未证明最优。"))
     click.echo(

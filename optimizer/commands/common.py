@@ -95,6 +95,8 @@ def reports_input_errors(func: F) -> F:
             for p in err.problems:
                 click.echo(f"  - {p}", err=True)
             ctx.exit(EXIT_INPUT)
+        except BrokenPipeError:
+            raise  # output piped into `head`: click ends quietly
         except OSError as err:
             # A full disk, a read-only folder or a file where a folder should be:
             # the user's environment, not a bug, so no traceback.

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from optimizer.commands.common import lang_of
+from optimizer.commands.common import check_writable, lang_of, reports_input_errors
 from optimizer.demo import StepStatus, run_demo
 from optimizer.i18n import tr
 
@@ -37,6 +37,7 @@ _STATUS_ZH = {StepStatus.OK: "完成", StepStatus.SKIPPED: "跳过", StepStatus.
     help="Seed of the synthetic demo county and of the solvers.",
 )
 @click.pass_context
+@reports_input_errors
 def demo_command(ctx: click.Context, out_dir: Path, time_limit: float, seed: int) -> None:
     """Run every capability on the synthetic demo county.
 
@@ -45,6 +46,7 @@ def demo_command(ctx: click.Context, out_dir: Path, time_limit: float, seed: int
     failed.
     """
     lang = lang_of(ctx)
+    check_writable(out_dir, "--out")
 
     def announce(step: str) -> None:
         click.echo(tr(lang, f"[{step}] running…", f"[{step}] 运行中…"), err=True)

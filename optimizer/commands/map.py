@@ -19,6 +19,21 @@ from optimizer.routing.result import RoutingResult
 
 def _check_matches(instance: Instance, result: RoutingResult, solution: Path, source: Path) -> None:
     missing = unknown_locations(instance, result)
+    if missing and result.instance != instance.name:
+        # Most likely the wrong pair of files: one line says so, instead of
+        # a list of ids the workbook does not know.
+        raise InputError(
+            [
+                InputProblem(
+                    str(solution),
+                    None,
+                    "instance",
+                    result.instance,
+                    f"a plan for {instance.name!r} (read from {source}); "
+                    f"{len(missing)} of its stops and sites are not in that workbook",
+                )
+            ]
+        )
     if missing:
         raise InputError(
             [

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from optimizer.commands.common import EXIT_CHECK, check_writable, lang_of, reports_input_errors
+from optimizer.commands.route import diagnosis_lines
 from optimizer.commands.site import run_siting
 from optimizer.commands.siting_options import SitingOptions, siting_options
 from optimizer.evaluate import check
@@ -90,6 +91,9 @@ def plan_command(
                 f"未收运 {len(result.unserved)} 个",
             )
         )
+        # A count alone leaves the planner guessing: say which stops and why.
+        for line in diagnosis_lines(result, lang):
+            click.echo("  " + line)
     click.echo(
         tr(
             lang,

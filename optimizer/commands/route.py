@@ -30,6 +30,22 @@ from optimizer.routing.summary import Comparison, RoutingSummary, compare, reaso
 MAX_LISTED = 20  # longer lists of violations or unserved stops are cut to this many
 
 
+_STATUS_TEXT = {
+    "time_limit": ("stopped at the time limit", "达到时限后停止"),
+    "solution_limit": ("stopped at the solution limit", "达到解的数量上限后停止"),
+    "local_optimum": ("no further improvement found", "已找不到更优方案"),
+    "interrupted": ("interrupted by Ctrl-C", "被 Ctrl-C 中断"),
+    "no_solution": ("no plan found", "未找到方案"),
+    "empty": ("nothing to route", "没有需要规划的收集点"),
+}
+
+
+def status_text(status: str, lang: Lang) -> str:
+    """Return why the search stopped, as a phrase in ``lang`` (unknown statuses as given)."""
+    en, zh = _STATUS_TEXT.get(status, (status, status))
+    return tr(lang, en, zh)
+
+
 def objective_text(objective: Objective, value: float, lang: Lang) -> str:
     """Return an objective value in the unit a planner reads: km, hours, yuan or kg CO2."""
     match objective:
@@ -137,9 +153,9 @@ def summary_lines(summary: RoutingSummary, num_stops: int, lang: Lang) -> list[s
             lang,
             f"Time: building matrices and model {summary.build_s:.1f} s, "
             f"search {summary.search_s:.1f} s (engine {summary.engine}, "
-            f"status {summary.status})",
+            f"{status_text(summary.status, lang)})",
             f"耗时：构建矩阵与模型 {summary.build_s:.1f} 秒，搜索 {summary.search_s:.1f} 秒"
-            f"（引擎 {summary.engine}，状态 {summary.status}）",
+            f"（引擎 {summary.engine}，{status_text(summary.status, lang)}）",
         )
     )
     for en, zh in zip(summary.engine_choice, summary.engine_choice_zh, strict=False):

@@ -20,7 +20,7 @@ from optimizer.io.siting_output import write_siting
 from optimizer.model import SITE_KIND_ZH, Instance, SiteKind
 from optimizer.siting.config import SitingConfig
 from optimizer.siting.county import site_county
-from optimizer.siting.result import SitingResult, SolveStatus
+from optimizer.siting.result import SitingResult, status_label
 
 MAX_LISTED = 20  # longer diagnoses are cut to this many lines on screen
 
@@ -42,16 +42,8 @@ def summary_lines(
     instance: Instance, result: SitingResult, config: SitingConfig, lang: Lang
 ) -> list[str]:
     """Return the siting plan's summary as text lines in ``lang``."""
-    status = {
-        SolveStatus.OPTIMAL: ("proven optimal", "已证明最优"),
-        SolveStatus.FEASIBLE: ("stopped at the time limit", "达到时间上限停止"),
-        SolveStatus.INFEASIBLE: ("infeasible", "无可行方案"),
-        SolveStatus.NO_SOLUTION: ("no plan found in time", "时间内未找到方案"),
-        SolveStatus.ERROR: ("solver error", "求解器出错"),
-    }[result.status]
-    lines = [
-        tr(lang, f"Siting: {status[0]} ({result.solver})", f"选址：{status[1]}（{result.solver}）")
-    ]
+    status = status_label(result.status, lang)
+    lines = [tr(lang, f"Siting: {status} ({result.solver})", f"选址：{status}（{result.solver}）")]
     d = result.decision
     if d is None or result.objective is None:
         lines += [f"  - {why}" for why in result.diagnosis[:MAX_LISTED]]
@@ -154,7 +146,7 @@ def run_siting(
     lang = lang_of(ctx)
     config = siting.config()
     result = site_county(instance, config, params=siting.params(), split=siting.split)
-    files = write_siting(result, out)
+    files = write_siting(result, out, lang=lang)
     for line in summary_lines(instance, result, config, lang):
         click.echo(line)
     click.echo(

@@ -17,6 +17,16 @@ import numpy as np
 from optimizer.coords import records_to_wgs84
 from optimizer.io.atomic import write_text_atomic
 from optimizer.io.errors import InputError, InputProblem
+from optimizer.io.json_fields import (
+    MISSING,
+    JsonFields,
+    field_path,
+    is_int,
+    is_list_of_objects,
+    is_member,
+    is_number,
+    is_str,
+)
 from optimizer.io.load import parse_json_text, read_input_text
 from optimizer.model import (
     Break,
@@ -35,7 +45,6 @@ from optimizer.model import (
 
 FORMAT = "countyopt-instance"
 VERSION = 1
-_MISSING = object()
 _T = TypeVar("_T")
 
 
@@ -137,36 +146,8 @@ def write_instance_json(instance: Instance, path: str | Path) -> None:
     write_text_atomic(path, dumps(instance) + "\n")
 
 
-class _Reader:
-    """Typed access to JSON objects, collecting problems with their JSON path."""
-
-    def __init__(self, file: str) -> None:
-        self.file = file
-        self.problems: list[InputProblem] = []
-
-    def report(self, where: str, value: object, expected: str) -> None:
-        shown = "" if value is _MISSING else json.dumps(value, ensure_ascii=False)[:80]
-        self.problems.append(InputProblem(self.file, None, where, shown, expected))
-
-    def get(
-        self,
-        obj: dict[str, Any],
-        where: str,
-        key: str,
-        check: Callable[[Any], bool],
-        expected: str,
-        default: Any = _MISSING,
-    ) -> Any:
-        value = obj.get(key, default)
-        if value is _MISSING:
-            self.report(f"{where}.{key}", _MISSING, f"{expected} (the field is missing)")
-            return None
-        if value is None and default is None:
-            return None
-        if not check(value):
-            self.report(f"{where}.{key}", value, expected)
-            return None
-        return value
+class _Reader(JsonFields):
+    """JSON field access with the model's time windows and records."""
 
     def window(self, obj: dict[str, Any], where: str, key: str, default: Any) -> TimeWindow | None:
         value = self.get(obj, where, key, _is_pair, "[start_s, end_s] or null", default)
@@ -175,50 +156,33 @@ class _Reader:
         try:
             return TimeWindow(int(value[0]), int(value[1]))
         except ModelError as err:
-            self.report(f"{where}.{key}", value, str(err))
+            self.report(field_path(where, key), value, str(err))
             return None
 
     def build(self, where: str, make: Callable[..., _T], fields: dict[str, Any]) -> _T | None:
         try:
             return make(**fields)
         except (ModelError, ValueError, TypeError) as err:
-            self.report(where, _MISSING, f"a valid record ({err})")
+            self.report(where, MISSING, f"a valid record ({err})")
             return None
 
 
-def _is_num(v: Any) -> bool:
-    return isinstance(v, int | float) and not isinstance(v, bool)
-
-
-def _is_int(v: Any) -> bool:
-    return isinstance(v, int) and not isinstance(v, bool)
-
-
-def _is_str(v: Any) -> bool:
-    return isinstance(v, str)
-
-
 def _is_pair(v: Any) -> bool:
-    return isinstance(v, list) and len(v) == 2 and all(_is_int(x) for x in v)
+    return isinstance(v, list) and len(v) == 2 and all(is_int(x) for x in v)
 
 
 def _is_str_map(v: Any) -> bool:
     return isinstance(v, dict) and all(isinstance(x, str) for x in v.values())
 
 
-def _enum_check(enum: type[Any]) -> Callable[[Any], bool]:
-    values = {m.value for m in enum}
-    return lambda v: isinstance(v, str) and v in values
-
-
 def _streams_check(v: Any) -> bool:
-    return isinstance(v, list) and all(_enum_check(Stream)(x) for x in v)
+    return isinstance(v, list) and all(is_member(Stream)(x) for x in v)
 
 
 def _site(r: _Reader, obj: dict[str, Any], where: str) -> Site | None:
     options = []
     for k, o in enumerate(
-        r.get(obj, where, "build_options", _is_list_of_dicts, "a list", []) or []
+        r.get(obj, where, "build_options", is_list_of_objects, "a list", []) or []
     ):
         w = f"{where}.build_options[{k}]"
         options.append(
@@ -226,27 +190,25 @@ def _site(r: _Reader, obj: dict[str, Any], where: str) -> Site | None:
                 w,
                 BuildOption,
                 dict(
-                    size_class=r.get(o, w, "size_class", _is_str, "a string"),
-                    capacity_kg_per_day=r.get(o, w, "capacity_kg_per_day", _is_num, "a number"),
-                    capital_cost=r.get(o, w, "capital_cost", _is_num, "a number"),
+                    size_class=r.get(o, w, "size_class", is_str, "a string"),
+                    capacity_kg_per_day=r.get(o, w, "capacity_kg_per_day", is_number, "a number"),
+                    capital_cost=r.get(o, w, "capital_cost", is_number, "a number"),
                     fixed_cost_per_year=r.get(
-                        o, w, "fixed_cost_per_year", _is_num, "a number", 0.0
+                        o, w, "fixed_cost_per_year", is_number, "a number", 0.0
                     ),
                 ),
             )
         )
     fields = dict(
-        id=r.get(obj, where, "id", _is_str, "a string"),
-        name=r.get(obj, where, "name", _is_str, "a string", ""),
-        kind=r.get(
-            obj, where, "kind", _enum_check(SiteKind), "a site kind: " + ", ".join(SiteKind)
-        ),
-        lat=r.get(obj, where, "lat", _is_num, "a number"),
-        lon=r.get(obj, where, "lon", _is_num, "a number"),
+        id=r.get(obj, where, "id", is_str, "a string"),
+        name=r.get(obj, where, "name", is_str, "a string", ""),
+        kind=r.get(obj, where, "kind", is_member(SiteKind), "a site kind: " + ", ".join(SiteKind)),
+        lat=r.get(obj, where, "lat", is_number, "a number"),
+        lon=r.get(obj, where, "lon", is_number, "a number"),
         streams=r.get(obj, where, "streams", _streams_check, "a list of streams", []),
         hours=r.window(obj, where, "hours", None),
-        unload_s=r.get(obj, where, "unload_s", _is_int, "whole seconds", 0),
-        capacity_kg_per_day=r.get(obj, where, "capacity_kg_per_day", _is_num, "a number", None),
+        unload_s=r.get(obj, where, "unload_s", is_int, "whole seconds", 0),
+        capacity_kg_per_day=r.get(obj, where, "capacity_kg_per_day", is_number, "a number", None),
         candidate=r.get(
             obj, where, "candidate", lambda v: isinstance(v, bool), "true or false", False
         ),
@@ -260,24 +222,20 @@ def _site(r: _Reader, obj: dict[str, Any], where: str) -> Site | None:
     return r.build(where, Site, fields)
 
 
-def _is_list_of_dicts(v: Any) -> bool:
-    return isinstance(v, list) and all(isinstance(x, dict) for x in v)
-
-
 def _stop(r: _Reader, obj: dict[str, Any], where: str) -> Stop | None:
     fields = dict(
-        id=r.get(obj, where, "id", _is_str, "a string"),
-        name=r.get(obj, where, "name", _is_str, "a string", ""),
-        lat=r.get(obj, where, "lat", _is_num, "a number"),
-        lon=r.get(obj, where, "lon", _is_num, "a number"),
-        stream=r.get(obj, where, "stream", _enum_check(Stream), "a stream: " + ", ".join(Stream)),
-        demand_kg=r.get(obj, where, "demand_kg", _is_num, "a number"),
-        demand_m3=r.get(obj, where, "demand_m3", _is_num, "a number", 0.0),
-        service_s=r.get(obj, where, "service_s", _is_int, "whole seconds", 0),
+        id=r.get(obj, where, "id", is_str, "a string"),
+        name=r.get(obj, where, "name", is_str, "a string", ""),
+        lat=r.get(obj, where, "lat", is_number, "a number"),
+        lon=r.get(obj, where, "lon", is_number, "a number"),
+        stream=r.get(obj, where, "stream", is_member(Stream), "a stream: " + ", ".join(Stream)),
+        demand_kg=r.get(obj, where, "demand_kg", is_number, "a number"),
+        demand_m3=r.get(obj, where, "demand_m3", is_number, "a number", 0.0),
+        service_s=r.get(obj, where, "service_s", is_int, "whole seconds", 0),
         window=r.window(obj, where, "window", None),
-        frequency_per_week=r.get(obj, where, "frequency_per_week", _is_int, "1..14", 7),
-        release_s=r.get(obj, where, "release_s", _is_int, "whole seconds", 0),
-        area=r.get(obj, where, "area", _is_str, "a string", ""),
+        frequency_per_week=r.get(obj, where, "frequency_per_week", is_int, "1..14", 7),
+        release_s=r.get(obj, where, "release_s", is_int, "whole seconds", 0),
+        area=r.get(obj, where, "area", is_str, "a string", ""),
         extra=r.get(obj, where, "extra", _is_str_map, "an object of strings", {}),
     )
     if any(v is None for k, v in fields.items() if k != "window"):
@@ -291,30 +249,30 @@ def _vehicle_type(r: _Reader, obj: dict[str, Any], where: str) -> VehicleType | 
     brk = None
     if brk_obj is not None:
         bw = f"{where}.break"
-        window = r.window(brk_obj, bw, "window", _MISSING)
-        duration = r.get(brk_obj, bw, "duration_s", _is_int, "whole seconds")
+        window = r.window(brk_obj, bw, "window", MISSING)
+        duration = r.get(brk_obj, bw, "duration_s", is_int, "whole seconds")
         if window is not None and duration is not None:
             brk = r.build(bw, Break, dict(window=window, duration_s=duration))
-    optional_num = dict.fromkeys(("capacity_m3", "range_m", "max_load_kg_per_day"), _is_num)
+    optional_num = dict.fromkeys(("capacity_m3", "range_m", "max_load_kg_per_day"), is_number)
     fields: dict[str, Any] = dict(
-        id=r.get(obj, where, "id", _is_str, "a string"),
-        name=r.get(obj, where, "name", _is_str, "a string", ""),
-        count=r.get(obj, where, "count", _is_int, "a whole number"),
-        depot=r.get(obj, where, "depot", _is_str, "a site id"),
+        id=r.get(obj, where, "id", is_str, "a string"),
+        name=r.get(obj, where, "name", is_str, "a string", ""),
+        count=r.get(obj, where, "count", is_int, "a whole number"),
+        depot=r.get(obj, where, "depot", is_str, "a site id"),
         streams=r.get(obj, where, "streams", _streams_check, "a list of streams"),
-        capacity_kg=r.get(obj, where, "capacity_kg", _is_num, "a number"),
-        fuel=r.get(obj, where, "fuel", _enum_check(Fuel), "a fuel: " + ", ".join(Fuel), "diesel"),
-        shift=r.window(obj, where, "shift", _MISSING),
+        capacity_kg=r.get(obj, where, "capacity_kg", is_number, "a number"),
+        fuel=r.get(obj, where, "fuel", is_member(Fuel), "a fuel: " + ", ".join(Fuel), "diesel"),
+        shift=r.window(obj, where, "shift", MISSING),
         break_=brk,
-        max_stops=r.get(obj, where, "max_stops", _is_int, "a whole number or null", None),
-        max_duration_s=r.get(obj, where, "max_duration_s", _is_int, "whole seconds", None),
-        speed_factor=r.get(obj, where, "speed_factor", _is_num, "a number", 1.0),
+        max_stops=r.get(obj, where, "max_stops", is_int, "a whole number or null", None),
+        max_duration_s=r.get(obj, where, "max_duration_s", is_int, "whole seconds", None),
+        speed_factor=r.get(obj, where, "speed_factor", is_number, "a number", 1.0),
         extra=r.get(obj, where, "extra", _is_str_map, "an object of strings", {}),
     )
     for key, check in optional_num.items():
         fields[key] = r.get(obj, where, key, check, "a number or null", None)
     for key in ("fixed_cost", "cost_per_km", "cost_per_h"):
-        fields[key] = r.get(obj, where, key, _is_num, "a number (yuan)", 0.0)
+        fields[key] = r.get(obj, where, key, is_number, "a number (yuan)", 0.0)
     required = ("id", "count", "depot", "streams", "capacity_kg", "fuel", "shift", "speed_factor")
     if any(fields[k] is None for k in required):
         return None
@@ -331,7 +289,7 @@ def _travel(r: _Reader, obj: Any) -> TravelMatrix | None:
         obj,
         "travel",
         "ids",
-        lambda v: isinstance(v, list) and all(map(_is_str, v)),
+        lambda v: isinstance(v, list) and all(map(is_str, v)),
         "a list of ids",
     )
     mats = []
@@ -340,7 +298,7 @@ def _travel(r: _Reader, obj: Any) -> TravelMatrix | None:
         try:
             mats.append(np.array(value, dtype=np.float64) if value is not None else None)
         except (ValueError, TypeError):
-            r.report(f"travel.{key}", _MISSING, "a square list of lists of numbers")
+            r.report(f"travel.{key}", MISSING, "a square list of lists of numbers")
             mats.append(None)
     if ids is None or mats[0] is None or mats[1] is None:
         return None
@@ -374,17 +332,17 @@ def parse(text: str, *, file: str = "<json>", coord_sys: str | None = None) -> I
             [InputProblem(file, None, "format", "", f"a JSON object with format {FORMAT!r}")]
         )
     if doc.get("version") != VERSION:
-        r.report("version", doc.get("version", _MISSING), f"version {VERSION}")
+        r.report("version", doc.get("version", MISSING), f"version {VERSION}")
     lists = {}
     for key in ("sites", "stops", "vehicle_types"):
-        lists[key] = r.get(doc, "", key, _is_list_of_dicts, "a list of objects") or []
+        lists[key] = r.get(doc, "", key, is_list_of_objects, "a list of objects") or []
     sites = [_site(r, o, f"sites[{k}]") for k, o in enumerate(lists["sites"])]
     stops = [_stop(r, o, f"stops[{k}]") for k, o in enumerate(lists["stops"])]
     types = [
         _vehicle_type(r, o, f"vehicle_types[{k}]") for k, o in enumerate(lists["vehicle_types"])
     ]
     travel = _travel(r, doc.get("travel"))
-    name = r.get(doc, "", "name", _is_str, "a string")
+    name = r.get(doc, "", "name", is_str, "a string")
     meta = r.get(doc, "", "meta", _is_str_map, "an object of strings", {})
     if r.problems:
         raise InputError(r.problems)

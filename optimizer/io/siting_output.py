@@ -8,7 +8,9 @@ Files: ``siting.json`` (everything), ``siting_sites.csv`` (open sites with
 size class, load and capacity), ``siting_assignments.csv`` (stop -> station
 and share), ``siting_flows.csv`` (station -> plant by stream),
 ``siting_costs.csv`` (cost and emission breakdown) and ``siting.xlsx`` (the
-four tables as sheets).
+four tables as sheets). With ``lang="zh"`` the column headers and sheet
+names are in Chinese (units kept); CSV files carry a UTF-8 BOM so that Excel
+opens Chinese text correctly.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from typing import Any
 
 import pandas as pd
 
+from optimizer.i18n import Lang, tr
 from optimizer.io.atomic import write_folder_atomic
 from optimizer.siting.result import SitingResult
 
@@ -40,7 +43,7 @@ def _tables(result: SitingResult) -> dict[str, list[dict[str, Any]]]:
         for fid, size in sorted((d.open if d else {}).items())
     ]
     assignments = [
-        {"stop_id": cid, "site_id": fid, "share": round(share, 9)}
+        {"stop_id": cid, "site_id": fid, "share_fraction": round(share, 9)}
         for cid, shares in sorted((d.assignment if d else {}).items())
         for fid, share in sorted(shares.items())
     ]
@@ -106,25 +109,59 @@ def _csv_text(rows: list[dict[str, Any]], header: list[str]) -> str:
 
 _HEADERS = {
     "sites": ["site_id", "size_class", "load_t_per_day", "capacity_t_per_day"],
-    "assignments": ["stop_id", "site_id", "share"],
+    "assignments": ["stop_id", "site_id", "share_fraction"],
     "flows": ["from_site_id", "to_site_id", "stream", "amount_t_per_day"],
     "costs": ["item", "cost_yuan_per_year", "co2_kg_per_year"],
 }
 
 
-def write_siting(result: SitingResult, out_dir: str | Path) -> list[Path]:
-    """Write ``result`` into ``out_dir`` atomically and return the files written."""
+_ZH = {
+    "site_id": "站点编号",
+    "size_class": "规模等级",
+    "load_t_per_day": "处理量 (吨/日)",
+    "capacity_t_per_day": "能力 (吨/日)",
+    "stop_id": "收集点编号",
+    "share_fraction": "分配比例 (0-1)",
+    "from_site_id": "起点站点编号",
+    "to_site_id": "终点站点编号",
+    "stream": "垃圾类别",
+    "amount_t_per_day": "运量 (吨/日)",
+    "item": "项目",
+    "cost_yuan_per_year": "费用 (元/年)",
+    "co2_kg_per_year": "碳排放 (kg CO2e/年)",
+}
+_SHEET_ZH = {"sites": "站点", "assignments": "分配", "flows": "转运", "costs": "费用"}
+
+
+def _header(column: str, lang: Lang) -> str:
+    return tr(lang, column, _ZH[column])
+
+
+def write_siting(result: SitingResult, out_dir: str | Path, *, lang: Lang = "en") -> list[Path]:
+    """Write ``result`` into ``out_dir`` atomically and return the files written.
+
+    ``lang`` chooses the language of the CSV and Excel headers; siting.json
+    keeps its English keys, since programs read it.
+    """
     tables = _tables(result)
     text = json.dumps(siting_json(result), ensure_ascii=False, indent=2, allow_nan=False)
 
+    def rows_in(name: str) -> list[dict[str, Any]]:
+        return [{_header(k, lang): v for k, v in row.items()} for row in tables[name]]
+
+    def columns_of(name: str) -> list[str]:
+        return [_header(c, lang) for c in _HEADERS[name]]
+
     def writer_for(name: str) -> Any:
-        return lambda p: p.write_text(_csv_text(tables[name], _HEADERS[name]), encoding="utf-8")
+        return lambda p: p.write_text(
+            _csv_text(rows_in(name), columns_of(name)), encoding="utf-8-sig"
+        )
 
     def write_xlsx(path: Path) -> None:
         with pd.ExcelWriter(path, engine="openpyxl") as xl:
-            for name, rows in tables.items():
-                pd.DataFrame(rows, columns=_HEADERS[name]).to_excel(
-                    xl, sheet_name=name, index=False
+            for name in tables:
+                pd.DataFrame(rows_in(name), columns=columns_of(name)).to_excel(
+                    xl, sheet_name=tr(lang, name, _SHEET_ZH[name]), index=False
                 )
 
     writers: dict[str, Any] = {"siting.json": lambda p: p.write_text(text, encoding="utf-8")}

@@ -11,15 +11,14 @@ location names and totals are derived from them and ignored when reading.
 from __future__ import annotations
 
 import json
-import math
 import os
-from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
 from optimizer.io.atomic import write_text_atomic
-from optimizer.io.errors import InputError, InputProblem
+from optimizer.io.errors import InputError
+from optimizer.io.json_fields import MISSING, JsonFields, is_member
 from optimizer.io.load import parse_json_text, read_input_text
 from optimizer.model import Instance, Site, Stop
 from optimizer.routing.result import (
@@ -157,107 +156,45 @@ def write_solution_json(
     return Path(path)
 
 
-_MISSING: Any = object()  # marks an absent field, distinct from JSON null
-
-
-class _Reader:
-    """Typed field access that collects a problem for every bad field."""
-
-    def __init__(self, file: str) -> None:
-        self.file = file
-        self.problems: list[InputProblem] = []
-
-    def bad(self, where: str, value: object, expected: str) -> None:
-        shown = json.dumps(value, ensure_ascii=False)[:80] if value is not _MISSING else ""
-        self.problems.append(InputProblem(self.file, None, where, shown, expected))
-
-    def get(self, obj: Mapping[str, Any], key: str, where: str) -> Any:
-        if key not in obj:
-            self.bad(f"{where}{key}", _MISSING, "the field to be present")
-            return _MISSING
-        return obj[key]
-
-    def number(self, obj: Mapping[str, Any], key: str, where: str) -> float:
-        value = self.get(obj, key, where)
-        if value is _MISSING:
-            return 0.0
-        if (
-            isinstance(value, bool)
-            or not isinstance(value, int | float)
-            or not math.isfinite(value)
-        ):
-            self.bad(f"{where}{key}", value, "a finite number")
-            return 0.0
-        return value
-
-    def integer(self, obj: Mapping[str, Any], key: str, where: str) -> int:
-        value = self.get(obj, key, where)
-        if value is _MISSING:
-            return 0
-        if isinstance(value, bool) or not isinstance(value, int):
-            self.bad(f"{where}{key}", value, "an integer")
-            return 0
-        return value
-
-    def text(self, obj: Mapping[str, Any], key: str, where: str) -> str:
-        value = self.get(obj, key, where)
-        if value is _MISSING:
-            return ""
-        if not isinstance(value, str):
-            self.bad(f"{where}{key}", value, "a string")
-            return ""
-        return value
-
-    def items(self, obj: Mapping[str, Any], key: str, where: str) -> list[dict[str, Any]]:
-        value = self.get(obj, key, where)
-        if value is _MISSING:
-            return []
-        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
-            self.bad(f"{where}{key}", value, "a list of objects")
-            return []
-        return value
-
-
-def _parse_visit(r: _Reader, obj: dict[str, Any], where: str) -> Visit | None:
-    kind = r.text(obj, "kind", where)
-    if kind not in VisitKind.__members__.values():
-        r.bad(f"{where}kind", kind, "one of " + ", ".join(k.value for k in VisitKind))
+def _parse_visit(r: JsonFields, obj: dict[str, Any], where: str) -> Visit | None:
+    kind = r.get(obj, where, "kind", is_member(VisitKind), "one of " + ", ".join(VisitKind))
+    if kind is None:
         return None
     return Visit(
         kind=VisitKind(kind),
-        location=r.text(obj, "location", where),
-        arrival_s=r.number(obj, "arrival_s", where),
-        start_s=r.number(obj, "start_s", where),
-        departure_s=r.number(obj, "departure_s", where),
-        load_kg=r.number(obj, "load_kg", where),
-        load_m3=r.number(obj, "load_m3", where),
+        location=r.text(obj, where, "location"),
+        arrival_s=r.number(obj, where, "arrival_s"),
+        start_s=r.number(obj, where, "start_s"),
+        departure_s=r.number(obj, where, "departure_s"),
+        load_kg=r.number(obj, where, "load_kg"),
+        load_m3=r.number(obj, where, "load_m3"),
     )
 
 
-def _parse_route(r: _Reader, obj: dict[str, Any], where: str) -> Route:
+def _parse_route(r: JsonFields, obj: dict[str, Any], where: str) -> Route:
     visits = [
-        _parse_visit(r, v, f"{where}visits[{k}].")
-        for k, v in enumerate(r.items(obj, "visits", where))
+        _parse_visit(r, v, f"{where}.visits[{k}]")
+        for k, v in enumerate(r.objects(obj, where, "visits"))
     ]
     return Route(
-        vehicle=r.text(obj, "vehicle", where),
-        vehicle_type=r.text(obj, "vehicle_type", where),
+        vehicle=r.text(obj, where, "vehicle"),
+        vehicle_type=r.text(obj, where, "vehicle_type"),
         visits=tuple(v for v in visits if v is not None),
-        distance_m=r.number(obj, "distance_m", where),
-        duration_s=r.number(obj, "duration_s", where),
-        energy_kwh=r.number(obj, "energy_kwh", where),
-        co2_kg=r.number(obj, "co2_kg", where),
-        cost=r.number(obj, "cost_yuan", where),
+        distance_m=r.number(obj, where, "distance_m"),
+        duration_s=r.number(obj, where, "duration_s"),
+        energy_kwh=r.number(obj, where, "energy_kwh"),
+        co2_kg=r.number(obj, where, "co2_kg"),
+        cost=r.number(obj, where, "cost_yuan"),
     )
 
 
-def _parse_unserved(r: _Reader, obj: dict[str, Any], where: str) -> Unserved | None:
-    reason = r.text(obj, "reason", where)
-    if reason not in UnservedReason.__members__.values():
-        r.bad(f"{where}reason", reason, "one of " + ", ".join(u.value for u in UnservedReason))
+def _parse_unserved(r: JsonFields, obj: dict[str, Any], where: str) -> Unserved | None:
+    expected = "one of " + ", ".join(UnservedReason)
+    reason = r.get(obj, where, "reason", is_member(UnservedReason), expected)
+    if reason is None:
         return None
     return Unserved(
-        r.text(obj, "stop", where), UnservedReason(reason), r.text(obj, "detail", where)
+        r.text(obj, where, "stop"), UnservedReason(reason), r.text(obj, where, "detail")
     )
 
 
@@ -271,43 +208,41 @@ def parse_solution_json(text: str, *, file: str = "solution.json") -> RoutingRes
 
     """
     doc = parse_json_text(text, file=file)
-    r = _Reader(file)
+    r = JsonFields(file)
     if not isinstance(doc, dict):
-        r.bad("(document)", doc, "a JSON object")
+        r.report("(document)", doc, "a JSON object")
         raise InputError(r.problems)
     if doc.get("schema") != SCHEMA:
-        r.bad("schema", doc.get("schema", _MISSING), f"{SCHEMA!r} (a countyopt solution file)")
+        r.report("schema", doc.get("schema", MISSING), f"{SCHEMA!r} (a countyopt solution file)")
         raise InputError(r.problems)
-    version = r.integer(doc, "schema_version", "")
+    version = r.integer(doc, "", "schema_version")
     if version != SCHEMA_VERSION:
-        r.bad("schema_version", version, f"{SCHEMA_VERSION} (written by this countyopt version)")
+        r.report("schema_version", version, f"{SCHEMA_VERSION} (written by this countyopt version)")
         raise InputError(r.problems)
-    settings = r.get(doc, "settings", "")
-    if settings is not _MISSING and not isinstance(settings, dict):
-        r.bad("settings", settings, "an object")
+    settings = r.get(doc, "", "settings", lambda v: isinstance(v, dict), "an object")
     routes = [
-        _parse_route(r, obj, f"routes[{k}].") for k, obj in enumerate(r.items(doc, "routes", ""))
+        _parse_route(r, obj, f"routes[{k}]") for k, obj in enumerate(r.objects(doc, "", "routes"))
     ]
     unserved = [
-        _parse_unserved(r, obj, f"unserved[{k}].")
-        for k, obj in enumerate(r.items(doc, "unserved", ""))
+        _parse_unserved(r, obj, f"unserved[{k}]")
+        for k, obj in enumerate(r.objects(doc, "", "unserved"))
     ]
     result = RoutingResult(
-        instance=r.text(doc, "instance", ""),
+        instance=r.text(doc, "", "instance"),
         routes=tuple(routes),
         unserved=tuple(u for u in unserved if u is not None),
-        objective=r.text(doc, "objective", ""),
-        objective_value=r.number(doc, "objective_value", ""),
-        engine=r.text(doc, "engine", ""),
+        objective=r.text(doc, "", "objective"),
+        objective_value=r.number(doc, "", "objective_value"),
+        engine=r.text(doc, "", "engine"),
         settings=MappingProxyType(
             {k: _setting_value(v) for k, v in settings.items()}
             if isinstance(settings, dict)
             else {}
         ),
-        seed=r.integer(doc, "seed", ""),
-        runtime_s=r.number(doc, "runtime_s", ""),
-        build_s=r.number(doc, "build_s", ""),
-        status=r.text(doc, "status", ""),
+        seed=r.integer(doc, "", "seed"),
+        runtime_s=r.number(doc, "", "runtime_s"),
+        build_s=r.number(doc, "", "build_s"),
+        status=r.text(doc, "", "status"),
     )
     if r.problems:
         raise InputError(r.problems)

@@ -126,12 +126,15 @@ def _excel_cell(value: Any) -> str:
 
 
 def _read_xlsx(path: Path, problems: list[InputProblem]) -> dict[str, Table]:
+    import zipfile
+
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, KeyError, OSError, ValueError) as err:
+    # An .xlsx is a zip archive: a renamed CSV or a truncated download fails as a bad zip.
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as err:
         problems.append(InputProblem(path.name, None, "", "", f"an Excel .xlsx file ({err})"))
         return {}
     tables: dict[str, Table] = {}

@@ -21,15 +21,7 @@ from optimizer.maps.page import (
 from optimizer.maps.sites import site_feature, site_rows
 from optimizer.maps.style import vehicle_color
 from optimizer.model import Instance, Site, Stop, Stream
-from optimizer.siting.result import Decision, SitingResult
-
-_STATUS = {
-    "optimal": ("proven optimal", "已证明最优"),
-    "feasible": ("feasible, not proven optimal", "可行解（未证明最优）"),
-    "infeasible": ("infeasible: no plan exists", "无可行方案"),
-    "no_solution": ("no plan found in the time allowed", "求解时限内未找到方案"),
-    "error": ("the solver failed", "求解器出错"),
-}
+from optimizer.siting.result import Decision, SitingResult, status_label
 
 
 def _places(instance: Instance) -> dict[str, Stop | Site]:
@@ -260,8 +252,8 @@ def render_siting(
         features += _add_haul(canvas, decision, places)
     features += _add_stations(canvas, instance, result, opened, colors)
 
-    en, zh = _STATUS.get(result.status.value, (result.status.value, result.status.value))
-    lines_html = [tr(lang, f"Status: {en}", f"状态：{zh}")]
+    status = status_label(result.status, lang)
+    lines_html = [tr(lang, f"Status: {status}", f"状态：{status}")]
     if result.gap:
         lines_html.append(
             tr(lang, f"Optimality gap {result.gap:.2%}", f"最优间隙 {result.gap:.2%}")

@@ -53,10 +53,10 @@ from pyvrp.stop import MaxIterations, MaxRuntime
 
 from optimizer.evaluate import compartments, rates_of
 from optimizer.model import Instance, Site, Stream, VehicleType
-from optimizer.routing.breaks import place_break
 from optimizer.routing.engine_run import EngineRun
 from optimizer.routing.params import Objective, RoutingParams
 from optimizer.routing.result import Route, RoutingResult, VisitKind
+from optimizer.routing.sequence import drop_idle_unloads, place_break
 
 KG_SCALE = 1000  # grams per kg
 M3_SCALE = 1000  # litres per m3
@@ -460,6 +460,7 @@ class _Builder:
                 seq.append((VisitKind.UNLOAD, self.final_unload[t][seq[-1][1]]))
             seq.append((VisitKind.DEPOT, vt.depot))
             name = f"{vt.id}#{used[t]}"
+            seq = drop_idle_unloads(self.instance, seq)
             routes.append(place_break(self.instance, name, vt, seq, float(r.start_time())))
         dropped = [s for s in self.stop_ids if s not in served]
         return routes, dropped

@@ -84,6 +84,41 @@ def _merge(base: dict[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
+# Keys a county may set although the defaults leave them out, and tables whose
+# keys are open (one per site kind).
+_OPTIONAL_KEYS = {"limits.max_haul_km", "limits.max_haul_min", "limits.budget_yuan"}
+_OPEN_TABLES = {"treatment_yuan_per_t"}
+
+
+def _unknown_keys(over: Mapping[str, Any], known: Mapping[str, Any], prefix: str = "") -> list[str]:
+    """Return the dotted keys of ``over`` that the defaults do not have (typos, wrong tables)."""
+    unknown: list[str] = []
+    for key, value in over.items():
+        dotted = f"{prefix}{key}"
+        if dotted in _OPEN_TABLES or dotted in _OPTIONAL_KEYS:
+            continue
+        if key not in known:
+            unknown.append(dotted)
+        elif isinstance(value, Mapping) and isinstance(known[key], Mapping):
+            unknown += _unknown_keys(value, known[key], f"{dotted}.")
+        elif isinstance(value, list) and isinstance(known[key], list) and known[key]:
+            # Arrays of tables (size classes): every entry has the keys of the first default.
+            for k, entry in enumerate(value):
+                if isinstance(entry, Mapping):
+                    unknown += _unknown_keys(entry, known[key][0], f"{dotted}[{k}].")
+    return unknown
+
+
+def _known_key_hint(key: str, defaults: Mapping[str, Any]) -> str:
+    """Return what a misplaced or misspelt key should be, naming the table that has it."""
+    leaf = key.rsplit(".", 1)[-1]
+    homes = [f"{t}.{leaf}" for t, v in defaults.items() if isinstance(v, Mapping) and leaf in v]
+    homes += [k for k in sorted(_OPTIONAL_KEYS) if k.endswith(f".{leaf}")]
+    if homes:
+        return f"the key under its table: {' or '.join(homes)}"
+    return "a key of the shipped siting_defaults.toml, in the same table"
+
+
 def _classes(raw: list[dict[str, Any]]) -> tuple[SizeClass, ...]:
     return tuple(
         SizeClass(
@@ -111,9 +146,16 @@ def load_config(path: str | Path | None = None) -> SitingConfig:
     if path is not None:
         where = str(path)
         try:
-            raw = _merge(raw, tomllib.loads(Path(path).read_text(encoding="utf-8")))
+            over = tomllib.loads(Path(path).read_text(encoding="utf-8"))
         except tomllib.TOMLDecodeError as err:
             raise InputError([InputProblem(where, None, "", "", f"valid TOML ({err})")]) from None
+        # A misspelt key would otherwise be ignored and the default used in silence.
+        unknown = _unknown_keys(over, raw)
+        if unknown:
+            raise InputError(
+                [InputProblem(where, None, key, "", _known_key_hint(key, raw)) for key in unknown]
+            )
+        raw = _merge(raw, over)
     try:
         fin, st, inc = raw["finance"], raw["station"], raw["incinerator"]
         col, tra, lim = raw["collection"], raw["transfer"], raw.get("limits", {})

@@ -36,7 +36,7 @@ def siting_step(
         )
     if result.decision is None or result.objective is None:
         raise RuntimeError(f"siting {result.status.value}: " + "; ".join(result.diagnosis[:5]))
-    files = write_siting(result, out_dir)
+    files = write_siting(result, out_dir, lang=lang)
     new = [f for f in result.decision.open if instance.site(f).candidate]
     proof = (
         tr(lang, "proven optimal", "已证明最优")

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from types import MappingProxyType
 
+from optimizer.i18n import Lang, tr
+
 
 class SolveStatus(StrEnum):
     """How a solve ended, in our words (never the solver's enum)."""
@@ -21,6 +23,25 @@ class SolveStatus(StrEnum):
     INFEASIBLE = "infeasible"  # proven that no plan exists
     NO_SOLUTION = "no_solution"  # stopped before finding any plan
     ERROR = "error"  # the solver failed
+
+
+_STATUS_TEXT: Mapping[SolveStatus, tuple[str, str]] = MappingProxyType(
+    {
+        SolveStatus.OPTIMAL: ("proven optimal", "已证明最优"),
+        SolveStatus.FEASIBLE: (
+            "stopped at the time limit, not proven optimal",
+            "达到时间上限停止，未证明最优",
+        ),
+        SolveStatus.INFEASIBLE: ("infeasible: no plan exists", "无可行方案"),
+        SolveStatus.NO_SOLUTION: ("no plan found in the time allowed", "求解时限内未找到方案"),
+        SolveStatus.ERROR: ("the solver failed", "求解器出错"),
+    }
+)
+
+
+def status_label(status: SolveStatus, lang: Lang) -> str:
+    """Return how a siting solve ended, as a phrase in ``lang``."""
+    return tr(lang, *_STATUS_TEXT[status])
 
 
 @dataclass(frozen=True)

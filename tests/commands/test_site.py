@@ -49,11 +49,11 @@ def test_site_end_to_end(workbook: Path, tmp_path: Path) -> None:
     code, stdout, _ = _run("site", workbook, "--out", out)
     assert code == 0, stdout
     assert {p.name for p in out.iterdir()} == OUTPUTS
-    with open(out / "siting_assignments.csv", encoding="utf-8") as fh:
+    with open(out / "siting_assignments.csv", encoding="utf-8-sig") as fh:
         rows = list(csv.DictReader(fh))
     assert Counter(r["stop_id"] for r in rows) == Counter(s.id for s in tiny_county().stops)
     assert set(Counter(r["stop_id"] for r in rows).values()) == {1}
-    with open(out / "siting_sites.csv", encoding="utf-8") as fh:
+    with open(out / "siting_sites.csv", encoding="utf-8-sig") as fh:
         for row in csv.DictReader(fh):
             if row["capacity_t_per_day"]:
                 assert float(row["load_t_per_day"]) <= float(row["capacity_t_per_day"]) + 1e-6

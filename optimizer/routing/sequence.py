@@ -1,11 +1,11 @@
-"""Put a driver break into a planned visit sequence, for engines without breaks."""
+"""Repair planned visit sequences for engines that lack a rule: breaks, idle unloads."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 from optimizer.evaluate import check_route, simulate_route
-from optimizer.model import Instance, VehicleType
+from optimizer.model import Instance, Stream, VehicleType
 from optimizer.routing.result import Route, VisitKind
 
 
@@ -31,3 +31,25 @@ def place_break(
         if not check_route(instance, route):
             return route
     return plain
+
+
+def drop_idle_unloads(
+    instance: Instance, sequence: Sequence[tuple[VisitKind, str]]
+) -> list[tuple[VisitKind, str]]:
+    """Remove unloading visits with nothing on board that the facility takes.
+
+    PyVRP may visit a reload depot at the start of a route or twice in a
+    row; such a visit does nothing but cost time, and the checker refuses it.
+    """
+    out: list[tuple[VisitKind, str]] = []
+    on_board: set[Stream] = set()
+    for kind, loc in sequence:
+        if kind is VisitKind.STOP:
+            on_board.add(instance.stop(loc).stream)
+        elif kind is VisitKind.UNLOAD:
+            taken = on_board & instance.site(loc).streams
+            if not taken:
+                continue
+            on_board -= taken
+        out.append((kind, loc))
+    return out
