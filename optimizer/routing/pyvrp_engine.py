@@ -51,12 +51,12 @@ import numpy as np
 import pyvrp
 from pyvrp.stop import MaxIterations, MaxRuntime
 
-from optimizer.evaluate import compartments, rates_of
+from optimizer.evaluate import compartments, objective_value, rates_of
 from optimizer.model import Instance, Site, Stream, VehicleType
 from optimizer.routing.engine_run import EngineRun
 from optimizer.routing.params import Objective, RoutingParams
 from optimizer.routing.result import Route, RoutingResult, VisitKind
-from optimizer.routing.sequence import drop_idle_unloads, place_break
+from optimizer.routing.sequence import drop_idle_unloads, leave_later, place_break
 
 KG_SCALE = 1000  # grams per kg
 M3_SCALE = 1000  # litres per m3
@@ -220,12 +220,10 @@ def solve_component(
             time.perf_counter() - t0,
         )
     routes, dropped = builder.decode(best)
-    value = (
-        best.distance_cost()
-        + best.duration_cost()
-        + sum(r.fixed_vehicle_cost() for r in best.routes())
-        - builder.vehicle_term * best.num_routes()
-    ) / _scale(objective)
+    # The decoded plan (final unloads, breaks, departure times put in) is what
+    # we return, so its objective is what we report; PyVRP's own cost of the
+    # same routes omits those and differs by them.
+    value = objective_value(routes, objective.value)
     status = (
         "interrupted"
         if stop.was_interrupted
@@ -461,6 +459,7 @@ class _Builder:
             seq.append((VisitKind.DEPOT, vt.depot))
             name = f"{vt.id}#{used[t]}"
             seq = drop_idle_unloads(self.instance, seq)
-            routes.append(place_break(self.instance, name, vt, seq, float(r.start_time())))
+            route = place_break(self.instance, name, vt, seq, float(r.start_time()))
+            routes.append(leave_later(self.instance, route))
         dropped = [s for s in self.stop_ids if s not in served]
         return routes, dropped

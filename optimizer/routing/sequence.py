@@ -53,3 +53,28 @@ def drop_idle_unloads(
             on_board -= taken
         out.append((kind, loc))
     return out
+
+
+def leave_later(instance: Instance, route: Route) -> Route:
+    """Return ``route`` leaving the depot as late as it can without breaking a rule.
+
+    Engines that plan the last unload outside their model (PyVRP's virtual
+    end) may let a truck leave early and wait at a facility that is not open
+    yet; starting later removes that wait from the day.
+    """
+    vehicle_type = instance.vehicle_type(route.vehicle_type)
+    sequence = [(v.kind, v.location) for v in route.visits]
+    best = route
+    for _ in range(8):
+        wait = next(
+            (v.start_s - v.arrival_s for v in best.visits[1:] if v.start_s - v.arrival_s > 0.5),
+            0.0,
+        )
+        if wait <= 0:
+            break
+        departure = best.visits[0].departure_s + wait
+        trial = simulate_route(instance, route.vehicle, vehicle_type, sequence, departure)
+        if check_route(instance, trial) or trial.duration_s >= best.duration_s:
+            break
+        best = trial
+    return best

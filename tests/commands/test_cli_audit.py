@@ -225,3 +225,34 @@ def test_plan_says_which_stops_stay_unserved_and_why(tmp_path: Path) -> None:
     )
     assert res.exit_code == 0, res.output
     assert "KW0: 产生量超过所有可收运该类垃圾车辆的容量" in res.output
+
+
+def test_misplaced_siting_config_key_is_refused_with_its_home(tmp_path: Path) -> None:
+    """A budget written outside [limits] exits 2 pointing to limits.budget_yuan, not ignored."""
+    county = tmp_path / "county"
+    write_workbook(tiny_county(), county)
+    config = tmp_path / "county.toml"
+    config.write_text("budget_yuan = 1_000_000\n", encoding="utf-8")
+    res = _invoke("site", county, "--out", tmp_path / "o", "--config", config)
+    assert res.exit_code == EXIT_INPUT, res.output
+    assert "column 'budget_yuan'; expected the key under its table: limits.budget_yuan" in (
+        res.output
+    )
+    assert not (tmp_path / "o").exists()
+
+
+def test_valid_siting_config_keys_are_still_accepted(tmp_path: Path) -> None:
+    """Limits, custom size classes and per-kind treatment fees pass the unknown-key check."""
+    county = tmp_path / "county"
+    write_workbook(tiny_county(), county)
+    config = tmp_path / "county.toml"
+    config.write_text(
+        "[limits]\nbudget_yuan = 5e8\nmax_haul_km = 80\n"
+        "[[station.size_class]]\nname = 'X'\ncapacity_t_per_day = 900\n"
+        "capital_yuan = 1e7\nfixed_yuan_per_year = 1e5\n"
+        "[treatment_yuan_per_t]\nincinerator = 90.0\n",
+        encoding="utf-8",
+    )
+    res = _invoke("site", county, "--out", tmp_path / "o", "--config", config)
+    assert res.exit_code == 0, res.output
+    assert "budget 500,000,000 yuan" in res.output

@@ -120,6 +120,7 @@ def solvable_instances(draw: st.DrawFn) -> Instance:
 @pytest.mark.parametrize("engine", ENGINES)
 @settings(
     max_examples=8,
+    derandomize=True,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
