@@ -73,7 +73,10 @@ def _line(record: dict[str, Any], done: int, total: int, lang: Lang) -> str:
     multiple=True,
     default=("ortools", "ortools-plain"),
     show_default=True,
-    help="Engine to run (repeatable): ortools, ortools-plain, pyvrp, auto or package.module:function.",
+    help=(
+        "Engine to run (repeatable): ortools, ortools-plain, pyvrp, auto "
+        "or package.module:function."
+    ),
 )
 @click.option(
     "--time-limit",

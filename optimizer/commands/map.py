@@ -30,7 +30,9 @@ def _check_matches(instance: Instance, result: RoutingResult, solution: Path, so
                     "instance",
                     result.instance,
                     f"a plan for {instance.name!r} (read from {source}); "
-                    f"{len(missing)} of its stops and sites are not in that workbook",
+                    f"{len(missing)} of its stops and sites are not in that workbook: "
+                    + ", ".join(missing[:5])
+                    + (" …" if len(missing) > 5 else ""),
                 )
             ]
         )

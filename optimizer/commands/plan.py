@@ -7,7 +7,13 @@ from pathlib import Path
 
 import click
 
-from optimizer.commands.common import EXIT_CHECK, check_writable, lang_of, reports_input_errors
+from optimizer.commands.common import (
+    EXIT_CHECK,
+    EXIT_INTERRUPTED,
+    check_writable,
+    lang_of,
+    reports_input_errors,
+)
 from optimizer.commands.route import diagnosis_lines
 from optimizer.commands.site import run_siting
 from optimizer.commands.siting_options import SitingOptions, siting_options
@@ -94,6 +100,20 @@ def plan_command(
         # A count alone leaves the planner guessing: say which stops and why.
         for line in diagnosis_lines(result, lang):
             click.echo("  " + line)
+        if result.status == "interrupted":
+            # Each site's search catches Ctrl-C itself; without this the next
+            # site would start a fresh search and the user's Ctrl-C be lost.
+            order = list(parts)
+            rest = order[order.index(site_id) + 1 :]
+            click.echo(
+                tr(
+                    lang,
+                    f"Interrupted: routes kept up to {site_id}; not routed: {', '.join(rest)}",
+                    f"已中断：已保留至 {site_id} 的路线；未规划：{'，'.join(rest)}",
+                ),
+                err=True,
+            )
+            ctx.exit(EXIT_INTERRUPTED)
     click.echo(
         tr(
             lang,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import sys
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -12,12 +13,15 @@ from click.testing import CliRunner, Result
 
 from optimizer.carbon.scenario import demo_scenario_path
 from optimizer.cli import main
+from optimizer.commands import plan as plan_module
 from optimizer.commands import route as route_module
 from optimizer.commands import site as site_module
 from optimizer.commands.common import EXIT_INPUT, EXIT_INTERRUPTED
 from optimizer.commands.route import ProgressLine
 from optimizer.io.workbook import write_workbook
+from optimizer.model import Instance
 from optimizer.routing.params import Objective
+from optimizer.routing.result import RoutingResult
 from optimizer.routing.solve import Progress
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "siting"))
@@ -256,3 +260,24 @@ def test_valid_siting_config_keys_are_still_accepted(tmp_path: Path) -> None:
     res = _invoke("site", county, "--out", tmp_path / "o", "--config", config)
     assert res.exit_code == 0, res.output
     assert "budget 500,000,000 yuan" in res.output
+
+
+def test_ctrl_c_in_plan_stops_all_routing_not_just_one_site(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Ctrl-C during the first site's routing exits 130 and starts no further site's search."""
+    calls: list[str] = []
+    real_solve = plan_module.solve
+
+    def interrupted_solve(instance: Instance, **kwargs: Any) -> RoutingResult:
+        calls.append(instance.name)
+        return dataclasses.replace(real_solve(instance, **kwargs), status="interrupted")
+
+    monkeypatch.setattr(plan_module, "solve", interrupted_solve)
+    county = tmp_path / "county"
+    write_workbook(tiny_county(), county)
+    out = tmp_path / "o"
+    res = _invoke("plan", county, "--out", out, "--route-time-limit", "2")
+    assert res.exit_code == EXIT_INTERRUPTED, res.output
+    assert len(calls) == 1 and "Interrupted: routes kept up to" in res.output
+    assert len(list((out / "routing").iterdir())) == 1
