@@ -148,7 +148,8 @@ def run(
         )
     # pyvrp+ortools: PyVRP plans without the per-day limits (most of the time),
     # the plan is cut into pieces that keep them; OR-Tools repairs what is left.
-    relaxed = [dataclasses.replace(vt, max_stops=None, max_load_kg_per_day=None) for vt in types]
+    # The daily load stays: PyVRP turns it into a bound on reloads.
+    relaxed = [dataclasses.replace(vt, max_stops=None) for vt in types]
     start = pyvrp_engine.solve_component(
         instance,
         stop_ids,

@@ -31,7 +31,8 @@ reported by the checker and the caller re-solves the component with OR-Tools.
 
 Not expressible at all, so :func:`unsupported` lists them and the caller
 uses OR-Tools instead (or PyVRP's routes as a start for OR-Tools):
-``max_stops``, ``max_load_kg_per_day`` over all trips, and types whose
+``max_stops``, ``max_load_kg_per_day`` over all trips (which only bounds
+the number of reloads here: ``ceil(limit / capacity) - 1``), and types whose
 streams no single facility accepts together.
 
 Integer scaling happens here and only here: metres rounded, travel times
@@ -64,6 +65,7 @@ COST_SCALE = 36000  # objective units per yuan (so cost per hour / 3600 s is who
 CO2_SCALE = 1_000_000  # milligrams per kg: a truck emits about 1 g CO2 per metre
 FORBIDDEN = 10**9  # distance (m) and duration (s) of an arc a route must not use
 INT_MAX = int(np.iinfo(np.int64).max)
+UINT_MAX = int(np.iinfo(np.uint64).max)
 # A PyVRP iteration is one cheap perturb-and-repair step, an OR-Tools
 # "solution" a whole improving move: this ratio makes a solution limit buy
 # both engines a comparable amount of work (measured on the conformance set).
@@ -89,6 +91,18 @@ def unsupported(instance: Instance, types: Sequence[VehicleType]) -> list[tuple[
         if not _reload_sites(instance, vt):
             gaps.append((vt.id, Gap.NO_SHARED_FACILITY))
     return gaps
+
+
+def _max_reloads(vt: VehicleType) -> int:
+    """Return the reloads a type may make: a per-day load limit allows ceil(limit / capacity) trips.
+
+    This only approximates the limit (partial trips carry less than a full
+    load); the caller cuts routes that still exceed it.
+    """
+    if vt.max_load_kg_per_day is None:
+        return UINT_MAX
+    total = sum(kg for kg, _ in compartments(vt).values())
+    return max(0, math.ceil(vt.max_load_kg_per_day / total) - 1)
 
 
 def _reload_sites(instance: Instance, vt: VehicleType) -> list[Site]:
@@ -193,7 +207,7 @@ def solve_component(
 
     """
     del initial  # see docstring
-    gaps = unsupported(instance, types)
+    gaps = [(t, g) for t, g in unsupported(instance, types) if g is not Gap.DAILY_LOAD]
     if gaps:
         raise ValueError(f"PyVRP cannot express {gaps}")
     t0 = time.perf_counter()
@@ -383,6 +397,7 @@ class _Builder:
                 unit_duration_cost=per_s,
                 profile=profiles[vt.speed_factor],
                 reload_depots=[depot_of[f.id] for f in _reload_sites(instance, vt)],
+                max_reloads=_max_reloads(vt),
                 name=vt.id,
             )
         self.client_ids: list[str] = []
