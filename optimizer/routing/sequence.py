@@ -16,21 +16,35 @@ def place_break(
     sequence: Sequence[tuple[VisitKind, str]],
     departure_s: float,
 ) -> Route:
-    """Simulate a route with its break on the first arc the checker accepts.
+    """Simulate a route with its break where the checker accepts it and the day ends first.
 
-    Returns the route without a break if it needs none, and the route
-    without a break (which the checker then reports) if no arc works.
+    Only arcs the vehicle is on while the break window is open are tried (an
+    earlier arc would mean idling until the window opens). Returns the route
+    without a break if it needs none, and the route without a break (which
+    the checker then reports) if no arc works.
     """
     seq = [x for x in sequence if x[0] is not VisitKind.BREAK]
     plain = simulate_route(instance, name, vehicle_type, seq, departure_s)
-    if vehicle_type.break_ is None or not check_route(instance, plain):
+    brk = vehicle_type.break_
+    if brk is None or not check_route(instance, plain):
         return plain
-    for arc in range(len(seq) - 1):
+    visits = plain.visits
+    arcs = [
+        p
+        for p in range(len(seq) - 1)
+        if visits[p].departure_s <= brk.window.end and visits[p + 1].arrival_s >= brk.window.start
+    ]
+    best: Route | None = None
+    for arc in arcs:
         trial = [*seq[: arc + 1], (VisitKind.BREAK, seq[arc][1]), *seq[arc + 1 :]]
         route = simulate_route(instance, name, vehicle_type, trial, departure_s)
-        if not check_route(instance, route):
-            return route
-    return plain
+        if check_route(instance, route):
+            continue
+        if best is None or route.visits[-1].arrival_s < best.visits[-1].arrival_s:
+            best = route
+        else:
+            break  # later arcs only push the day further out
+    return best if best is not None else plain
 
 
 def drop_idle_unloads(
