@@ -1,7 +1,7 @@
 """Solve the Kim, Kim & Sahoo (2006) instances and check every plan.
 
 Usage: python benchmarks/kim/run.py --time-limit 60 [--only 102_stop ...]
-Writes benchmarks/kim/results.csv and prints a Markdown table. Each
+Writes benchmarks/kim/results_<engine>_<limit>s.csv (or --out) and prints a Markdown table. Each
 instance runs alone, one after the other (one core per solve).
 """
 
@@ -32,7 +32,7 @@ def main() -> None:
     parser.add_argument("--time-limit", type=float, default=60.0, help="seconds per instance")
     parser.add_argument("--only", nargs="*", default=None, help="instance names, e.g. 102_stop")
     parser.add_argument("--engine", default="ortools", help="ortools, pyvrp or auto")
-    parser.add_argument("--out", default=str(Path(__file__).with_name("results.csv")))
+    parser.add_argument("--out", default=None, help="CSV (default results_<engine>_<limit>s.csv)")
     args = parser.parse_args()
     names = args.only or [f"{n}_stop" for n in ORDER]
     rows = []
@@ -73,12 +73,15 @@ def main() -> None:
             print("  ", v, file=sys.stderr)
         print(row, flush=True)
         rows.append(row)
-    tmp = Path(args.out).with_suffix(".tmp")
+    out = args.out or str(
+        Path(__file__).with_name(f"results_{args.engine}_{args.time_limit:g}s.csv")
+    )
+    tmp = Path(out).with_suffix(".tmp")
     with tmp.open("w", newline="") as fh:
         writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
         writer.writeheader()
         writer.writerows(rows)
-    os.replace(tmp, args.out)
+    os.replace(tmp, out)
     print("| " + " | ".join(rows[0]) + " |")
     print("|" + "---|" * len(rows[0]))
     for r in rows:

@@ -44,6 +44,13 @@ from optimizer.siting.feed import routing_instances
     help="Routing time over all sites (seconds), shared by number of stops.",
 )
 @click.option("--seed", type=int, default=0, show_default=True, help="Routing seed.")
+@click.option(
+    "--engine",
+    type=click.Choice(["ortools", "pyvrp", "auto"]),
+    default="auto",
+    show_default=True,
+    help="Routing engine (auto picks per stream group and says why).",
+)
 @click.pass_context
 @reports_input_errors
 def plan_command(
@@ -53,6 +60,7 @@ def plan_command(
     siting: SitingOptions,
     route_time_limit: float,
     seed: int,
+    engine: str,
 ) -> None:
     """Site transfer stations, then plan the routes so each stop unloads at its station.
 
@@ -72,7 +80,7 @@ def plan_command(
     click.echo(tr(lang, "Routing per site:", "按站点规划收运路线："))
     for site_id, sub in parts.items():
         share = max(1.0, route_time_limit * len(sub.stops) / total)
-        result = solve(sub, params=RoutingParams(time_limit_s=share, seed=seed))
+        result = solve(sub, params=RoutingParams(time_limit_s=share, seed=seed, engine=engine))
         violations = check(sub, result)
         if violations:
             click.echo(

@@ -100,16 +100,22 @@ def test_bad_config_is_reported_as_input_error(workbook: Path, tmp_path: Path) -
     assert not out.exists()
 
 
-def test_plan_routes_every_stop_to_its_assigned_site(workbook: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("engine", ["auto", "ortools"])
+def test_plan_routes_every_stop_to_its_assigned_site(
+    workbook: Path, tmp_path: Path, engine: str
+) -> None:
     """`plan` sites first, then routes each site's stops so that they unload at that site."""
     out = tmp_path / "plan"
-    code, stdout, _ = _run("plan", workbook, "--out", out, "--route-time-limit", "6")
+    code, stdout, _ = _run(
+        "plan", workbook, "--out", out, "--route-time-limit", "6", "--engine", engine
+    )
     assert code == 0, stdout
     assignment = json.loads((out / "siting" / "siting.json").read_text(encoding="utf-8"))
     served: list[str] = []
     for site_dir in (out / "routing").iterdir():
         solution = json.loads((site_dir / "solution.json").read_text(encoding="utf-8"))
         assert solution["unserved"] == []
+        assert solution["engine"] == engine
         for route in solution["routes"]:
             unloads = {v["location"] for v in route["visits"] if v["kind"] == "unload"}
             stops = [v["location"] for v in route["visits"] if v["kind"] == "stop"]
