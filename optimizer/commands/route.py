@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import time
 from pathlib import Path
 
@@ -70,7 +71,7 @@ class ProgressLine:
     def __init__(self, lang: Lang, objective: Objective, *, every_s: float = 5.0) -> None:
         self.lang = lang
         self.objective = objective
-        self.tty = click.get_text_stream("stderr").isatty()
+        self.tty = sys.stderr.isatty()  # click 8.5 deprecates get_text_stream
         self.every_s = 0.25 if self.tty else every_s
         self.last_shown = -float("inf")
         self.shown = False
