@@ -152,7 +152,8 @@ def run(
         stop_ids,
         relaxed,
         params=params,
-        time_limit_s=time_limit_s * PYVRP_SHARE,
+        # Above REPAIR_MAX_STOPS no repair follows: PyVRP takes all the time.
+        time_limit_s=time_limit_s * (PYVRP_SHARE if len(stop_ids) <= REPAIR_MAX_STOPS else 1.0),
         on_solution=on_solution,
         interrupted=interrupted,
     )

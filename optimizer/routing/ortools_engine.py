@@ -138,11 +138,17 @@ class _Model:
         if not users:
             return 0
         demand = sum(s.demand_kg for s in self.stops if s.stream in accepted)
+        bulk = sum(s.demand_m3 for s in self.stops if s.stream in accepted)
         trips = 0
         for vt in users:
-            cap = min(kg for s, (kg, _) in compartments(vt).items() if s in accepted)
+            comps = [c for s, c in compartments(vt).items() if s in accepted]
+            cap = min(kg for kg, _ in comps)
+            cap_m3 = min((m3 for _, m3 in comps if m3 is not None), default=math.inf)
             day = min(demand, vt.max_load_kg_per_day or demand)
-            trips += math.ceil(day / cap) + 1
+            # One load a day needs only the final unload; partial trips may
+            # need one more than full ones would.
+            one_load = day <= cap and bulk <= cap_m3
+            trips += 1 if one_load else math.ceil(day / cap) + 1
         share = math.ceil(2 * trips / max(1, rivals))
         return min(len(self.stops), trips, max(share, len(users)))
 
@@ -454,6 +460,9 @@ class _Model:
             ]
             seq = [x for p, x in enumerate(seq) if keep[p]]
             leave = [x for p, x in enumerate(leave) if keep[p]]
+            # A first trip that began at an unload copy skipped above (empty)
+            # starts at the depot now: not before its stops are released.
+            leave[0] = max(leave[0], _first_trip_release(self.instance, seq))
             arrive = [x for p, x in enumerate(arrive) if keep[p + 1]]
             if not any(kind is VisitKind.STOP for kind, _ in seq):
                 continue
@@ -563,7 +572,7 @@ def _reschedule(
 
     Falls back to ``route`` (which the checker will then report) if none does.
     """
-    depart = float(vt.shift.start)
+    depart = float(max(vt.shift.start, _first_trip_release(instance, plain)))
     options: list[list[tuple[VisitKind, str]]] = [plain]
     if vt.break_ is not None:
         options = [
@@ -575,6 +584,17 @@ def _reschedule(
         if not check_route(instance, trial):
             return trial, option
     return route, seq
+
+
+def _first_trip_release(instance: Instance, seq: Sequence[tuple[VisitKind, str]]) -> float:
+    """Return the latest release date of the stops served before the first unload."""
+    release = 0.0
+    for kind, loc in seq[1:]:
+        if kind is VisitKind.UNLOAD:
+            break
+        if kind is VisitKind.STOP:
+            release = max(release, instance.stop(loc).release_s)
+    return release
 
 
 def _insert_break(

@@ -29,10 +29,17 @@ fits wherever it is put. When decoding, the break goes on the first arc of
 the route where the checker accepts it; a route where no arc works is
 reported by the checker and the caller re-solves the component with OR-Tools.
 
+A per-day load limit over all trips: when it is one full load, no reload is
+allowed (exact). Otherwise, if no type of the component has a range, the
+distance matrix carries the load picked up at each arc's head and the
+limit is the maximum distance (exact: distance adds up over reloads, loads
+do not); the objective's price per metre then moves onto travel time at the
+profile's mean speed (see :func:`_time_priced`).
+
 Not expressible at all, so :func:`unsupported` lists them and the caller
 uses OR-Tools instead (or PyVRP's routes as a start for OR-Tools):
-``max_stops``, ``max_load_kg_per_day`` over all trips (which only bounds
-the number of reloads here: ``ceil(limit / capacity) - 1``), and types whose
+``max_stops``, a daily load limit beside a range (then it only bounds the
+number of reloads: ``ceil(limit / capacity) - 1``), and types whose
 streams no single facility accepts together.
 
 Integer scaling happens here and only here: metres rounded, travel times
@@ -86,7 +93,11 @@ def unsupported(instance: Instance, types: Sequence[VehicleType]) -> list[tuple[
     for vt in types:
         if vt.max_stops is not None:
             gaps.append((vt.id, Gap.MAX_STOPS))
-        if vt.max_load_kg_per_day is not None:
+        if (
+            vt.max_load_kg_per_day is not None
+            and not _daily_load_is_one_trip(vt)
+            and not _load_as_distance(types)
+        ):
             gaps.append((vt.id, Gap.DAILY_LOAD))
         if not _reload_sites(instance, vt):
             gaps.append((vt.id, Gap.NO_SHARED_FACILITY))
@@ -103,6 +114,51 @@ def _max_reloads(vt: VehicleType) -> int:
         return UINT_MAX
     total = sum(kg for kg, _ in compartments(vt).values())
     return max(0, math.ceil(vt.max_load_kg_per_day / total) - 1)
+
+
+def _daily_load_is_one_trip(vt: VehicleType) -> bool:
+    """Return True if the per-day limit equals one full load (expressed exactly).
+
+    Then no reload is allowed (:func:`_max_reloads` is 0) and one trip can
+    never carry more than the limit, so the limit holds in every PyVRP plan
+    (the single-trip benchmark sets: CVRP, Solomon, Gehring-Homberger).
+    """
+    if vt.max_load_kg_per_day is None:
+        return False
+    total = sum(kg for kg, _ in compartments(vt).values())
+    return math.isclose(vt.max_load_kg_per_day, total, rel_tol=1e-9)
+
+
+def _load_as_distance(types: Sequence[VehicleType]) -> bool:
+    """Return True if the per-day loads of ``types`` are kept in PyVRP's distance.
+
+    PyVRP's load dimensions empty at every reload, but a route's distance
+    adds up over the whole day. When some type has a daily load limit of
+    more than one full load and no type has a range (which needs the real
+    distance), the distance matrix carries the load collected at each arc's
+    head and ``max_distance`` is the daily limit: an exact encoding. The
+    objective's per-metre price then moves onto time (see
+    :func:`_time_priced`).
+    """
+    limited = any(
+        vt.max_load_kg_per_day is not None and not _daily_load_is_one_trip(vt) for vt in types
+    )
+    return limited and all(vt.range_m is None for vt in types)
+
+
+def _time_priced(rates: tuple[int, int, int], metres_per_s: float) -> tuple[int, int, int]:
+    """Return objective rates with the per-metre price moved onto time.
+
+    With the distance matrix holding loads, a metre can only be priced
+    through the travel time it takes at the profile's mean speed: exact for
+    travel when speed is uniform (the Kim set, the county matrix at one
+    speed), while waiting is priced too. The plan's true objective is
+    recomputed after decoding.
+    """
+    per_m, per_s, fixed = rates
+    if not (per_m or per_s):
+        return 0, 0, fixed
+    return 0, max(1, round(per_s + per_m * metres_per_s)), fixed
 
 
 def _reload_sites(instance: Instance, vt: VehicleType) -> list[Site]:
@@ -314,6 +370,11 @@ class _Builder:
         dist = np.rint(instance.travel.distance_m[np.ix_(idx, idx)]).astype(np.int64)
         base_dur = instance.travel.duration_s[np.ix_(idx, idx)]
         dur = {sp: np.ceil(base_dur / sp).astype(np.int64) for sp in speeds}
+        self.load_as_distance = _load_as_distance(types)
+        if self.load_as_distance:
+            for vt in types:
+                speed = float(dist.sum()) / max(1.0, float(dur[vt.speed_factor].sum()))
+                rates[vt.id] = _time_priced(rates[vt.id], speed)
         pos = {i: k for k, i in enumerate(real_ids)}
 
         # The final unload of each (type, last location): the facility that
@@ -392,12 +453,12 @@ class _Builder:
                 shift_duration=(
                     vt.max_duration_s - pause if vt.max_duration_s is not None else INT_MAX
                 ),
-                max_distance=math.floor(vt.range_m) if vt.range_m is not None else INT_MAX,
+                max_distance=self._max_distance(vt),
                 unit_distance_cost=per_m,
                 unit_duration_cost=per_s,
                 profile=profiles[vt.speed_factor],
                 reload_depots=[depot_of[f.id] for f in _reload_sites(instance, vt)],
-                max_reloads=_max_reloads(vt),
+                max_reloads=UINT_MAX if self.load_as_distance else _max_reloads(vt),
                 name=vt.id,
             )
         self.client_ids: list[str] = []
@@ -430,6 +491,11 @@ class _Builder:
         n_home = len(home_ids)
         distances: list[Any] = []
         durations: list[Any] = []
+        # With loads in the distance, an arc "costs" the grams picked up at its
+        # head (stops only); forbidden arcs are kept out by their duration.
+        picked = np.zeros(size, dtype=np.int64)
+        for s in stops:
+            picked[pos[s.id]] = math.ceil(s.demand_kg * KG_SCALE)
         for sp in speeds:
             d_mat = np.full((size, size), FORBIDDEN, dtype=np.int64)
             t_mat = np.full((size, size), FORBIDDEN, dtype=np.int64)
@@ -444,9 +510,19 @@ class _Builder:
                 for frm, (dd, tt) in end_arcs[k].items():
                     d_mat[pos[frm], n + k] = dd
                     t_mat[pos[frm], n + k] = tt
+            if self.load_as_distance:
+                d_mat = np.broadcast_to(picked, (size, size)).copy()
+                np.fill_diagonal(d_mat, 0)
             distances.append(d_mat)
             durations.append(t_mat)
         self.data = m.data().replace(distance_matrices=distances, duration_matrices=durations)
+
+    def _max_distance(self, vt: VehicleType) -> int:
+        """Return the type's distance bound: its range, or its daily load in grams."""
+        if self.load_as_distance:
+            limit = vt.max_load_kg_per_day
+            return math.floor(limit * KG_SCALE) if limit is not None else INT_MAX
+        return math.floor(vt.range_m) if vt.range_m is not None else INT_MAX
 
     def _late(self, end: int) -> int:
         """Return a closing time moved earlier by the break it may follow."""

@@ -163,3 +163,31 @@ def test_type_whose_streams_no_facility_takes_together_uses_ortools() -> None:
     choice = engines.choose(instance, [truck], _params(engine="auto"), None)
     assert choice.engine == "ortools"
     assert "no facility" in choice.reason
+
+
+@pytest.mark.parametrize(
+    ("daily_kg", "range_m", "expected"),
+    [
+        (2000.0, None, "pyvrp"),  # one full load: no reload
+        (2500.0, None, "pyvrp"),  # kept in PyVRP's distance
+        (2500.0, 400_000.0, "pyvrp+ortools"),  # the distance is taken by the range
+    ],
+)
+def test_daily_load_limits_pyvrp_keeps_exactly(
+    daily_kg: float, range_m: float | None, expected: str
+) -> None:
+    """PyVRP alone keeps a daily load limit, unless a range needs its distance."""
+    instance = _county()
+    truck = dataclasses.replace(
+        instance.vehicle_types[0], count=4, max_load_kg_per_day=daily_kg, range_m=range_m
+    )
+    instance = dataclasses.replace(instance, vehicle_types=(truck,))
+    assert engines.choose(instance, [truck], _params(), None).engine == expected
+    result = solve(instance, params=_params())
+    assert evaluate.check(instance, result) == []
+    assert not result.unserved
+    for route in result.routes:
+        collected = sum(instance.stop(s).demand_kg for s in route.stops)
+        assert collected <= daily_kg
+    if daily_kg == 2000.0:
+        assert all(sum(v.kind is VisitKind.UNLOAD for v in r.visits) == 1 for r in result.routes)
