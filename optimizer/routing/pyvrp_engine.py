@@ -77,6 +77,12 @@ UINT_MAX = int(np.iinfo(np.uint64).max)
 # "solution" a whole improving move: this ratio makes a solution limit buy
 # both engines a comparable amount of work (measured on the conformance set).
 ITERATIONS_PER_SOLUTION = 50
+# Minimising vehicles on a time limit: the first search gets FIRST_SHARE of
+# the time, each attempt with one vehicle fewer at most ATTEMPT_SHARE, and
+# at least POLISH_SHARE is kept to improve the last complete plan.
+FIRST_SHARE = 0.35
+ATTEMPT_SHARE = 0.2
+POLISH_SHARE = 0.1
 
 
 class Gap(StrEnum):
@@ -198,7 +204,11 @@ def _scale(objective: Objective) -> float:
 
 
 class _Stop:
-    """A stopping criterion that also reports progress and honours Ctrl-C."""
+    """A stopping criterion that also reports progress and honours Ctrl-C.
+
+    ``limit`` may be replaced between searches (one reporter for all);
+    ``target``, if set, stops a search once its best cost falls below it.
+    """
 
     def __init__(
         self,
@@ -214,6 +224,7 @@ class _Stop:
         self.best = math.inf
         self.improvements = 0
         self.was_interrupted = False
+        self.target = -math.inf  # no target
 
     def __call__(self, best_cost: float) -> bool:
         if best_cost < self.best:
@@ -224,7 +235,78 @@ class _Stop:
         if self.interrupted is not None and self.interrupted():
             self.was_interrupted = True
             return True
+        if best_cost < self.target:
+            return True
         return bool(self.limit(int(best_cost) if math.isfinite(best_cost) else INT_MAX))
+
+
+def _complete(data: pyvrp.ProblemData, solution: pyvrp.Solution) -> bool:
+    return bool(solution.is_feasible()) and solution.num_clients() == data.num_clients
+
+
+def _fewer_vehicles(
+    builder: _Builder,
+    best: pyvrp.Solution,
+    stop: _Stop,
+    seed: int,
+    deadline: float,
+    budget: float,
+) -> pyvrp.Solution:
+    """Return ``best`` with as few routes as the time left allows (one vehicle type).
+
+    PyVRP's local search seldom empties a whole route even when a vehicle
+    costs more than any route, so vehicles are removed explicitly: the
+    route with the fewest stops is taken out, its stops left unplanned, and
+    the search restarts from there with one vehicle fewer available (their
+    prizes pull them back in); it stops as soon as every stop is back. This
+    repeats until an attempt fails within its slice or only the polishing
+    time is left, which then improves the last complete plan.
+    """
+    data = builder.data
+    while (
+        _complete(data, best)
+        and best.num_routes() > 1
+        and not stop.was_interrupted
+        and deadline - time.perf_counter() > 1.5 * POLISH_SHARE * budget
+    ):
+        routes = best.routes()
+        drop = min(range(len(routes)), key=lambda i: (routes[i].num_clients(), i))
+        vt = data.vehicle_type(0).replace(num_available=len(routes) - 1)
+        fewer = data.replace(vehicle_types=[vt])
+        start = _rebuilt(fewer, [r for i, r in enumerate(routes) if i != drop])
+        left = deadline - time.perf_counter()
+        stop.limit = MaxRuntime(min(left - POLISH_SHARE * budget, ATTEMPT_SHARE * budget))
+        # A complete plan on one vehicle fewer costs less than this; one that
+        # leaves a stop out costs more (its prize exceeds any route).
+        stop.target = (len(routes) - 1) * vt.fixed_cost + builder.route_bound
+        cand = pyvrp.solve(fewer, stop=stop, seed=seed, collect_stats=False, initial_solution=start)
+        stop.target = -math.inf
+        if not _complete(fewer, cand.best):
+            break
+        best, data = cand.best, fewer
+    left = deadline - time.perf_counter()
+    if left > 0.01 * budget and not stop.was_interrupted:
+        stop.limit = MaxRuntime(left)
+        start = _rebuilt(data, best.routes())
+        cand = pyvrp.solve(data, stop=stop, seed=seed, collect_stats=False, initial_solution=start)
+        if _complete(data, cand.best) or not _complete(data, best):
+            best = cand.best
+    return best
+
+
+def _rebuilt(data: pyvrp.ProblemData, routes: Sequence[pyvrp.Route]) -> pyvrp.Solution:
+    """Return the routes as a solution of ``data`` (same locations, other fleet)."""
+    return pyvrp.Solution(
+        data,
+        [
+            pyvrp.Route(
+                data,
+                [pyvrp.Activity(a.type, a.idx) for a in list(r.schedule())[1:-1]],
+                r.vehicle_type(),
+            )
+            for r in routes
+        ],
+    )
 
 
 def solve_component(
@@ -271,14 +353,18 @@ def solve_component(
     builder = _Builder(instance, list(stop_ids), list(types), params, objective)
     data = builder.data
     build_s = time.perf_counter() - t0
-    limit: MaxRuntime | MaxIterations
     if params.solution_limit is not None:
         limit = MaxIterations(params.solution_limit * ITERATIONS_PER_SOLUTION)
+        stop = _Stop(limit, _scale(objective), on_solution, interrupted)
+        best = pyvrp.solve(data, stop=stop, seed=params.seed, collect_stats=False).best
     else:
-        limit = MaxRuntime(max(0.01, time_limit_s - build_s))
-    stop = _Stop(limit, _scale(objective), on_solution, interrupted)
-    result = pyvrp.solve(data, stop=stop, seed=params.seed, collect_stats=False, display=False)
-    best = result.best
+        budget = max(0.01, time_limit_s - build_s)
+        reduce = params.minimize_vehicles and len(types) == 1
+        first = budget * FIRST_SHARE if reduce else budget
+        stop = _Stop(MaxRuntime(first), _scale(objective), on_solution, interrupted)
+        best = pyvrp.solve(data, stop=stop, seed=params.seed, collect_stats=False).best
+        if reduce:
+            best = _fewer_vehicles(builder, best, stop, params.seed, t0 + time_limit_s, budget)
     if not best.is_feasible():
         return EngineRun(
             (),
@@ -422,6 +508,7 @@ class _Builder:
             ),
         )
         route_bound = max_arc * (len(real_ids) + 2)
+        self.route_bound = route_bound
         self.vehicle_term = route_bound if params.minimize_vehicles else 0
         penalty = params.unserved_penalty
         prize = (

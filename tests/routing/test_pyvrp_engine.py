@@ -191,3 +191,15 @@ def test_daily_load_limits_pyvrp_keeps_exactly(
         assert collected <= daily_kg
     if daily_kg == 2000.0:
         assert all(sum(v.kind is VisitKind.UNLOAD for v in r.visits) == 1 for r in result.routes)
+
+
+def test_minimising_vehicles_on_a_time_limit_reaches_the_load_bound() -> None:
+    """6 t at one 2 t load per truck and day: three trucks, none more, all checked."""
+    instance = _county()
+    truck = dataclasses.replace(instance.vehicle_types[0], count=8, max_load_kg_per_day=2000.0)
+    instance = dataclasses.replace(instance, vehicle_types=(truck,))
+    params = _params(solution_limit=None, time_limit_s=3.0, minimize_vehicles=True)
+    result = solve(instance, params=params)
+    assert evaluate.check(instance, result) == []
+    assert not result.unserved
+    assert len(result.routes) == 3
