@@ -137,6 +137,71 @@ def engine_rows(
     return out
 
 
+def side_by_side(rows: Sequence[dict[str, Any]]) -> tuple[list[str], list[dict[str, Any]]]:
+    """Return (columns, rows) of a table with one row per instance, one column per engine.
+
+    A cell holds the best objective, its gap to the best-known value and the
+    routes it used ("827.30 (0.00 %, 10 routes)"), or why there is none.
+    """
+    engines = sorted({r["engine"] for r in rows})
+    by_instance: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
+    for r in rows:
+        by_instance[r["instance"]][r["engine"]] = r
+    out = []
+    for name, cells in by_instance.items():
+        line: dict[str, Any] = {"instance": name, "bks": next(iter(cells.values()))["bks"]}
+        for e in engines:
+            r = cells.get(e)
+            if r is None:
+                line[e] = "not run"
+            elif r["best_objective"] is None:
+                line[e] = r["notes"] or "no feasible plan"
+            else:
+                gap = "" if r["best_gap_pct"] is None else f"{r['best_gap_pct']:.2f} %, "
+                line[e] = f"{r['best_objective']:.2f} ({gap}{r['mean_routes']:g} routes)"
+        out.append(line)
+    return ["instance", "bks", *engines], out
+
+
+def common_rows(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Return per-engine totals over the instances every engine planned feasibly.
+
+    The engines table averages each engine over the instances it ran; this
+    one compares them on the same instances only, with the total objective
+    and routes (for sets without best-known values, e.g. vehicles and miles).
+    """
+    engines = sorted({r["engine"] for r in rows})
+    feasible: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
+    for r in rows:
+        if r["best_objective"] is not None:
+            feasible[r["instance"]][r["engine"]] = r
+    common = [cells for cells in feasible.values() if len(cells) == len(engines)]
+    out = []
+    for e in engines:
+        members = [cells[e] for cells in common]
+        out.append(
+            {
+                "engine": e,
+                "common_instances": len(members),
+                "mean_gap_pct": _mean([m["mean_gap_pct"] for m in members]),
+                "total_objective": sum(m["best_objective"] for m in members) if members else None,
+                "total_routes": sum(m["mean_routes"] for m in members) if members else None,
+                "mean_cpu_s": _mean([m["mean_cpu_s"] for m in members]),
+            }
+        )
+    return out
+
+
+COMMON_COLUMNS = [
+    "engine",
+    "common_instances",
+    "mean_gap_pct",
+    "total_objective",
+    "total_routes",
+    "mean_cpu_s",
+]
+
+
 def _cell(value: Any) -> str:
     if value is None:
         return "–"
@@ -170,8 +235,17 @@ def write_summary(out_dir: Path, records: Sequence[dict[str, Any]]) -> list[Path
         + markdown_table(engines, ENGINE_COLUMNS)
         + "\nmean_gap_pct: mean over instances of the mean gap to the best-known value "
         "of feasible runs (objective recomputed by the independent checker).\n\n"
-        "## Instances\n\n" + markdown_table(rows, INSTANCE_COLUMNS)
     )
+    if len({r["engine"] for r in rows}) > 1:
+        columns, pivot = side_by_side(rows)
+        md += (
+            "## Side by side\n\nOn the instances every engine planned feasibly:\n\n"
+            + markdown_table(common_rows(rows), COMMON_COLUMNS)
+            + "\nPer instance: best objective (gap to the best-known value, routes).\n\n"
+            + markdown_table(pivot, columns)
+            + "\n"
+        )
+    md += "## Instances\n\n" + markdown_table(rows, INSTANCE_COLUMNS)
     paths = [out_dir / "summary.md", out_dir / "summary.csv", out_dir / "engines.csv"]
     write_text_atomic(paths[0], md)
     write_text_atomic(paths[1], _csv_text(rows, INSTANCE_COLUMNS))

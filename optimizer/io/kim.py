@@ -232,6 +232,8 @@ def parse_kim(text: str, name: str, *, file: str = "<text>") -> Instance:
         "load_unit": "yd3",
         "speed_mph": f"{mph:g}",
         "vehicle_lower_bound": str(lower),
+        # Distances are reported in miles in the literature: metres / 1609.344.
+        "objective_scale": repr(FEET_PER_MILE * FOOT_M),
     }
     return Instance(name, tuple(stops), sites, (truck,), travel, meta)
 

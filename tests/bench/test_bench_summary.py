@@ -7,7 +7,14 @@ from typing import Any
 
 import pytest
 
-from optimizer.bench.summary import engine_rows, instance_rows, latest, write_summary
+from optimizer.bench.summary import (
+    common_rows,
+    engine_rows,
+    instance_rows,
+    latest,
+    side_by_side,
+    write_summary,
+)
 
 
 def _record(key: str, engine: str, seed: int, **fields: Any) -> dict[str, Any]:
@@ -81,3 +88,22 @@ def test_summary_files_are_written(tmp_path: Path) -> None:
     assert len((tmp_path / "summary.csv").read_text().splitlines()) == 1 + 4
     assert "| ortools-plain |" in (tmp_path / "summary.md").read_text()
     assert (tmp_path / "gap_vs_time.png").read_bytes().startswith(b"\x89PNG")
+
+
+def test_side_by_side_compares_engines_on_the_same_instances_only() -> None:
+    """Totals cover only instances every engine planned feasibly; cells say why one did not."""
+    more = [*RECORDS, _record("s/c", "ortools", 0, objective=100.0, routes=4)]
+    more.append(_record("s/c", "ortools-plain", 0, objective=120.0, routes=5))
+    rows = instance_rows(latest(more))
+    common = {r["engine"]: r for r in common_rows(rows)}
+    # a: plain crashed; b: ortools infeasible; c: both feasible.
+    assert common["ortools"]["common_instances"] == 1
+    assert common["ortools"]["total_objective"] == pytest.approx(100.0)
+    assert common["ortools-plain"]["total_routes"] == pytest.approx(5.0)
+    assert common["ortools-plain"]["mean_gap_pct"] == pytest.approx(20.0)
+    columns, pivot = side_by_side(rows)
+    assert columns == ["instance", "bks", "ortools", "ortools-plain"]
+    cells = {p["instance"]: p for p in pivot}
+    assert cells["a"]["ortools"] == "102.00 (2.00 %, 3 routes)"
+    assert "crashed" in cells["a"]["ortools-plain"]
+    assert "infeasible" in cells["b"]["ortools"]

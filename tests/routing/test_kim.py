@@ -9,6 +9,7 @@ import pytest
 from optimizer.evaluate import check
 from optimizer.io.errors import InputError
 from optimizer.io.kim import FOOT_M, parse_kim, read_kim
+from optimizer.io.vrplib_sets import objective_scale
 from optimizer.model import SiteKind
 from optimizer.model import check as check_instance
 from optimizer.routing.params import RoutingParams
@@ -82,6 +83,8 @@ def test_reads_documented_travel_time() -> None:
     assert len(inst.stops) == 99 and len(inst.facilities) == 2
     assert inst.travel.distance("0", "1") == pytest.approx(15387 * FOOT_M)
     assert inst.travel.duration("0", "1") == pytest.approx(262.3, abs=0.05)
+    # Benchmarks report miles, as the literature does.
+    assert inst.travel.distance("0", "1") / objective_scale(inst) == pytest.approx(2.914, abs=5e-4)
 
 
 @needs_data
