@@ -151,14 +151,14 @@ def side_by_side(rows: Sequence[dict[str, Any]]) -> tuple[list[str], list[dict[s
     for name, cells in by_instance.items():
         line: dict[str, Any] = {"instance": name, "bks": next(iter(cells.values()))["bks"]}
         for e in engines:
-            r = cells.get(e)
-            if r is None:
+            cell = cells.get(e)
+            if cell is None:
                 line[e] = "not run"
-            elif r["best_objective"] is None:
-                line[e] = r["notes"] or "no feasible plan"
+            elif cell["best_objective"] is None:
+                line[e] = cell["notes"] or "no feasible plan"
             else:
-                gap = "" if r["best_gap_pct"] is None else f"{r['best_gap_pct']:.2f} %, "
-                line[e] = f"{r['best_objective']:.2f} ({gap}{r['mean_routes']:g} routes)"
+                gap = "" if cell["best_gap_pct"] is None else f"{cell['best_gap_pct']:.2f} %, "
+                line[e] = f"{cell['best_objective']:.2f} ({gap}{cell['mean_routes']:g} routes)"
         out.append(line)
     return ["instance", "bks", *engines], out
 
