@@ -164,21 +164,23 @@ def side_by_side(rows: Sequence[dict[str, Any]]) -> tuple[list[str], list[dict[s
 
 
 def common_rows(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Return per-engine totals over the instances every engine planned feasibly.
+    """Return per-engine totals over the instances every planning engine did feasibly.
 
     The engines table averages each engine over the instances it ran; this
     one compares them on the same instances only, with the total objective
     and routes (for sets without best-known values, e.g. vehicles and miles).
     """
-    engines = sorted({r["engine"] for r in rows})
     feasible: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
     for r in rows:
         if r["best_objective"] is not None:
             feasible[r["instance"]][r["engine"]] = r
-    common = [cells for cells in feasible.values() if len(cells) == len(engines)]
+    # An engine with no feasible plan at all would leave nothing in common:
+    # it is listed with none, and the others are compared among themselves.
+    planning = {e for cells in feasible.values() for e in cells}
+    common = [cells for cells in feasible.values() if planning <= set(cells)]
     out = []
-    for e in engines:
-        members = [cells[e] for cells in common]
+    for e in sorted({r["engine"] for r in rows}):
+        members = [cells[e] for cells in common if e in cells]
         out.append(
             {
                 "engine": e,
@@ -239,7 +241,8 @@ def write_summary(out_dir: Path, records: Sequence[dict[str, Any]]) -> list[Path
     if len({r["engine"] for r in rows}) > 1:
         columns, pivot = side_by_side(rows)
         md += (
-            "## Side by side\n\nOn the instances every engine planned feasibly:\n\n"
+            "## Side by side\n\nOn the instances every engine with a feasible plan planned "
+            "feasibly:\n\n"
             + markdown_table(common_rows(rows), COMMON_COLUMNS)
             + "\nPer instance: best objective (gap to the best-known value, routes).\n\n"
             + markdown_table(pivot, columns)

@@ -1,10 +1,11 @@
 """Pick a routing engine for each independent component, and run it.
 
 - ``ortools``: OR-Tools for everything.
-- ``pyvrp``: PyVRP where it expresses the component exactly; where it
-  cannot (a break in a window, a per-day stop or load limit), PyVRP plans
-  the component without those rules and its routes start an OR-Tools search
-  that enforces them ("pyvrp+ortools").
+- ``pyvrp``: PyVRP where it expresses the component exactly (breaks by
+  reserving their length, per-day load limits in its distance: see
+  :mod:`optimizer.routing.pyvrp_engine`); where it cannot (a per-day stop
+  limit), PyVRP plans the component without that rule, its routes are cut
+  to keep it, and OR-Tools places what the cut left out ("pyvrp+ortools").
 - ``auto`` (the default): today's routes given → OR-Tools (it starts from
   them); otherwise as ``pyvrp``, since PyVRP's search ends closer to the
   best known solutions on the standard sets (see ``benchmarks/``).
