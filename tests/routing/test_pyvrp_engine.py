@@ -203,3 +203,15 @@ def test_minimising_vehicles_on_a_time_limit_reaches_the_load_bound() -> None:
     assert evaluate.check(instance, result) == []
     assert not result.unserved
     assert len(result.routes) == 3
+
+
+@pytest.mark.parametrize(("max_stops", "expected"), [(5, "pyvrp"), (4, "pyvrp+ortools")])
+def test_stop_limit_implied_by_daily_load(max_stops: int, expected: str) -> None:
+    """2 t a day of 400 kg stops is at most 5 stops: a limit of 5 can never bind, 4 can."""
+    instance = _county(max_stops=max_stops)
+    truck = dataclasses.replace(instance.vehicle_types[0], count=5, max_load_kg_per_day=2000.0)
+    instance = dataclasses.replace(instance, vehicle_types=(truck,))
+    assert engines.choose(instance, [truck], _params(), None).engine == expected
+    result = solve(instance, params=_params())
+    assert evaluate.check(instance, result) == []
+    assert not result.unserved
