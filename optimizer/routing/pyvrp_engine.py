@@ -127,9 +127,11 @@ def _stop_limit_implied(instance: Instance, vt: VehicleType) -> bool:
     """Return True if no day of ``vt`` can have more than ``max_stops`` stops anyway.
 
     A day collects at most the daily load limit and serves within the shift
-    (less the break): if even the lightest stops, or the quickest ones,
-    that fit reach at most ``max_stops``, the limit can never bind and PyVRP
-    keeps it without seeing it (9 of the 10 Kim instances).
+    (or the maximum duration): if even the lightest stops, or the quickest
+    ones, that fit reach at most ``max_stops``, the limit can never bind and
+    PyVRP keeps it without seeing it (9 of the 10 Kim instances). The break
+    is not subtracted: a day that does not span its window need not take it
+    on the route. The caller's check of every route stays the safeguard.
     """
     if vt.max_stops is None:
         return True
@@ -145,7 +147,6 @@ def _stop_limit_implied(instance: Instance, vt: VehicleType) -> bool:
         return count
 
     work = vt.shift.length if vt.max_duration_s is None else min(vt.shift.length, vt.max_duration_s)
-    work -= vt.break_.duration_s if vt.break_ is not None else 0
     bound = min(len(stops), most([float(s.service_s) for s in stops], work))
     if vt.max_load_kg_per_day is not None:
         bound = min(bound, most([s.demand_kg for s in stops], vt.max_load_kg_per_day))
