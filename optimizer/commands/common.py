@@ -62,6 +62,33 @@ def check_writable(folder: Path, option: str) -> None:
     raise InputError([InputProblem(option, None, "", str(folder), expected)])
 
 
+def _report_problems(
+    ctx: click.Context, lang: Lang, lines: list[str], subject: tuple[str, str]
+) -> None:
+    """Print the problems of an input to stderr and exit with ``EXIT_INPUT``."""
+    n = len(lines)
+    click.echo(
+        tr(
+            lang,
+            f"{subject[0]} {n} problem(s); nothing was written:",
+            f"{subject[1]} {n} 处问题，未写出任何文件：",
+        ),
+        err=True,
+    )
+    for line in lines:
+        click.echo(f"  - {line}", err=True)
+    ctx.exit(EXIT_INPUT)
+
+
+ENGINE_OPTION = click.option(
+    "--engine",
+    type=click.Choice(["ortools", "pyvrp", "auto"]),
+    default="auto",
+    show_default=True,
+    help="Routing engine (auto picks per stream group and says why).",
+)
+
+
 def reports_input_errors(func: F) -> F:
     """Turn input and instance errors into a report and exit code 2."""
 
@@ -72,29 +99,11 @@ def reports_input_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except InputError as err:
-            click.echo(
-                tr(
-                    lang,
-                    f"Input has {len(err.problems)} problem(s); nothing was written:",
-                    f"输入数据有 {len(err.problems)} 处问题，未写出任何文件：",
-                ),
-                err=True,
-            )
-            for problem in err.problems:
-                click.echo(f"  - {problem_line(problem, lang)}", err=True)
-            ctx.exit(EXIT_INPUT)
+            lines = [problem_line(problem, lang) for problem in err.problems]
+            _report_problems(ctx, lang, lines, ("Input has", "输入数据有"))
         except InstanceError as err:
-            click.echo(
-                tr(
-                    lang,
-                    f"The instance has {len(err.problems)} problem(s); nothing was written:",
-                    f"实例有 {len(err.problems)} 处问题，未写出任何文件：",
-                ),
-                err=True,
-            )
-            for p in err.problems:
-                click.echo(f"  - {p}", err=True)
-            ctx.exit(EXIT_INPUT)
+            lines = [str(p) for p in err.problems]
+            _report_problems(ctx, lang, lines, ("The instance has", "实例有"))
         except BrokenPipeError:
             raise  # output piped into `head`: click ends quietly
         except OSError as err:

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from optimizer.commands.common import (
+    ENGINE_OPTION,
     EXIT_CHECK,
     EXIT_INTERRUPTED,
     check_writable,
@@ -44,13 +45,7 @@ from optimizer.siting.feed import routing_instances
     help="Routing time over all sites (seconds), shared by number of stops.",
 )
 @click.option("--seed", type=int, default=0, show_default=True, help="Routing seed.")
-@click.option(
-    "--engine",
-    type=click.Choice(["ortools", "pyvrp", "auto"]),
-    default="auto",
-    show_default=True,
-    help="Routing engine (auto picks per stream group and says why).",
-)
+@ENGINE_OPTION
 @click.pass_context
 @reports_input_errors
 def plan_command(

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from optimizer.commands.common import (
+    ENGINE_OPTION,
     EXIT_CHECK,
     EXIT_INFEASIBLE,
     check_writable,
@@ -242,13 +243,7 @@ def _structural_check(instance: Instance) -> None:
     help="What to minimise: distance, working time, cost or CO2.",
 )
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed of the search.")
-@click.option(
-    "--engine",
-    type=click.Choice(["ortools", "pyvrp", "auto"]),
-    default="auto",
-    show_default=True,
-    help="Routing engine.",
-)
+@ENGINE_OPTION
 @click.option("--minimize-vehicles", is_flag=True, help="Use as few vehicles as possible first.")
 @click.option(
     "--initial",
