@@ -59,7 +59,8 @@ def _line(record: dict[str, Any], done: int, total: int, lang: Lang) -> str:
         )
     )
     gap_text = "" if gap is None else tr(lang, f"gap {gap:.2f} %, ", f"差距 {gap:.2f} %，")
-    status = f"{record['engine_status']}, " if record.get("domain", "routing") != "routing" else ""
+    exact = record.get("domain", "routing") != "routing"
+    status = tr(lang, "solver: ", "求解器：") + f"{record['engine_status']}, " if exact else ""
     return (
         head + f"{record['objective']:.10g}, {gap_text}{status}{verdict}, {record['solve_s']:.1f} s"
     )
