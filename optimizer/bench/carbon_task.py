@@ -17,7 +17,7 @@ from optimizer.bench.plain_ortools import Unsupported
 from optimizer.bench.sets import best_known_carbon
 from optimizer.bench.task import CARBON_ENGINES, Task, plan_target
 from optimizer.carbon.objectives import minimise_cost
-from optimizer.carbon.solve import SolveParams
+from optimizer.carbon.solve import SolveParams, SolverName
 from optimizer.io.load import read_energy_data
 from optimizer.io.osemosys_output import objective_summary, write_plan_json
 
@@ -36,7 +36,7 @@ def run_carbon(task: Task, record: dict[str, Any]) -> None:
     record["num_stops"] = len(data.sets["TECHNOLOGY"])
     bks, source = best_known_carbon(path)
     record["bks"], record["bks_source"] = bks, source
-    solver = "cbc" if task.engine == "cbc" else "highs"
+    solver: SolverName = "cbc" if task.engine == "cbc" else "highs"
     t1 = time.perf_counter()
     result = minimise_cost(data, params=SolveParams(solver=solver, time_limit_s=task.time_limit_s))
     solve_s = time.perf_counter() - t1

@@ -46,8 +46,8 @@ class BenchSet:
         return domain_of(self.kind)
 
 
-_UNCAP = ("cap71", "cap72", "cap73", "cap74", "cap101", "cap102", "cap103", "cap104")
-_UNCAP += ("cap131", "cap132", "cap133", "cap134")  # the OR-Library uncapopt optima we hold
+# The files with an OR-Library uncapopt optimum in optima.csv.
+_UNCAP = tuple(f"cap{k}" for k in (71, 72, 73, 74, 101, 102, 103, 104, 131, 132, 133, 134))
 
 SETS: dict[str, BenchSet] = {
     "solomon100": BenchSet("vrp/solomon100", ("*.vrptw",)),

@@ -54,8 +54,9 @@ def solve_pulp(problem: FacilityProblem, time_limit_s: float) -> PulpRun:
             terms.append(float(levels[0]))
             terms += [float(levels[k] - levels[k - 1]) * z[k] for k in z]
             at: dict[int, list[pulp.LpVariable]] = {}
-            for i in np.flatnonzero(allowed[:, j]):
-                at.setdefault(int(np.searchsorted(levels, cost[i, j])), []).append(y[int(i)])
+            for site in np.flatnonzero(allowed[:, j]):
+                level = int(np.searchsorted(levels, cost[site, j]))
+                at.setdefault(level, []).append(y[int(site)])
             for k in range(len(levels)):
                 before = z[k] if k > 0 else 1.0
                 after = z[k + 1] if k + 1 < len(levels) else 0.0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -362,8 +363,10 @@ def route_command(
             click.echo(line, err=True)
         ctx.exit(EXIT_INFEASIBLE)
 
-    extra = {"route_map.html": lambda path: render_routes(instance, result, path, lang=lang)}
-    extra.update(benchmark_outputs(instance, result))
+    extra: dict[str, Callable[[Path], object]] = {
+        "route_map.html": lambda path: render_routes(instance, result, path, lang=lang),
+        **benchmark_outputs(instance, result),
+    }
     written = write_route_outputs(instance, result, out_dir, lang=lang, extra=extra)
 
     if result.status == "interrupted":

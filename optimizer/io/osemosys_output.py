@@ -42,7 +42,8 @@ def objective_summary(data: EnergyData, result: CarbonResult) -> dict[str, Any]:
         "recheck_ok": diff <= RECHECK_TOLERANCE,
         "recheck_relative_difference": diff,
         "emissions_total": {
-            e: result.emissions_total(e) for e in sorted({e for _, e, _ in result.annual_emissions})
+            str(e): result.emissions_total(str(e))
+            for e in sorted({str(e) for _, e, _ in result.annual_emissions})
         },
         "solver": o.solver,
         "status": o.status,

@@ -1,4 +1,4 @@
-"""``bench`` keeps each run's plan next to its record, bounded by --keep, and the README is rebuilt from them."""
+"""``bench`` keeps each run's plan next to its record (bounded by --keep); the README uses them."""
 
 from __future__ import annotations
 
@@ -62,7 +62,7 @@ def test_large_plans_are_gzipped_and_still_found(tmp_path: Path) -> None:
 
 
 def test_siting_set_records_optimum_and_a_recheckable_plan(tmp_path: Path) -> None:
-    """A siting set runs both solvers side by side; the kept plan re-costs to the published optimum."""
+    """A siting set runs both solvers side by side; each plan re-costs to the published optimum."""
     folder = tmp_path / "data" / "siting" / "orlib_cap"
     folder.mkdir(parents=True)
     (folder / "cap1.txt").write_text("2 3\n10 5\n10 7\n4 1 9\n4 8 2\n4 3 3\n")

@@ -1,7 +1,8 @@
-"""The plans ``bench`` keeps can be audited without countyopt: vrplib reads them, plain code re-costs them."""
+"""Plans that ``bench`` keeps are auditable without countyopt: vrplib reads, plain code re-costs."""
 
 from __future__ import annotations
 
+import itertools
 import math
 from pathlib import Path
 
@@ -33,13 +34,13 @@ def plain_cost(instance: dict, routes: list[list[int]], set_type: str) -> float:
     for slot, route in enumerate(routes):
         if not route:
             continue
-        nodes = [0, *route, 0]
+        pairs = list(itertools.pairwise([0, *route, 0]))
         if set_type == "CVRP":
-            legs = [float(math.floor(_dist(xy[a], xy[b]) + 0.5)) for a, b in zip(nodes, nodes[1:])]
+            legs = [float(math.floor(_dist(xy[a], xy[b]) + 0.5)) for a, b in pairs]
         elif set_type == "HFVRP":
-            legs = [round(1000 * _dist(xy[a], xy[b])) / 1000 for a, b in zip(nodes, nodes[1:])]
+            legs = [round(1000 * _dist(xy[a], xy[b])) / 1000 for a, b in pairs]
         else:
-            legs = [math.floor(10 * _dist(xy[a], xy[b])) / 10 for a, b in zip(nodes, nodes[1:])]
+            legs = [math.floor(10 * _dist(xy[a], xy[b])) / 10 for a, b in pairs]
         if set_type == "HFVRP":
             fixed = instance["vehicles_fixed_cost"][slot] / 100
             unit = instance["vehicles_unit_distance_cost"][slot] / 100

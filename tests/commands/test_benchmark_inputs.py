@@ -17,7 +17,7 @@ ENERGY = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "energ
 
 
 def test_route_plans_a_vrplib_file_and_writes_a_vrplib_solution(tmp_path: Path) -> None:
-    """`route X.vrp` plans with the file's objective and writes a .sol in the file's node numbers."""
+    """`route X.vrp` plans with the file's objective; its .sol uses the file's node numbers."""
     out = tmp_path / "out"
     args = ["route", str(TINY), "--out", str(out), "--solution-limit", "50", "--quiet"]
     result = CliRunner().invoke(main, args)
