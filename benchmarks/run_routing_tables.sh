@@ -9,10 +9,20 @@
 # Resumable: rerun it after an interruption and it continues where it stopped.
 #
 # Usage: benchmarks/run_routing_tables.sh [countyopt command, default "countyopt"]
-# Then:  python -m optimizer.bench.readme   (regenerates benchmarks/README.md)
+# It ends by regenerating benchmarks/README.md (python -m optimizer.bench.readme).
+#
+# A smoke test of the whole pipeline (2 instances per command, 3 s per run,
+# results and README in a scratch folder):
+#   mkdir -p /tmp/smoke && cp benchmarks/README.in.md /tmp/smoke/ &&
+#   SMOKE=1 OUT=/tmp/smoke/results TEMPLATE=/tmp/smoke/README.in.md \
+#       benchmarks/run_routing_tables.sh
 set -euo pipefail
 CLI=${1:-countyopt}
-OUT=benchmarks/results
+OUT=${OUT:-benchmarks/results}
+TEMPLATE=${TEMPLATE:-benchmarks/README.in.md}
+# With SMOKE=1 every command runs its first 2 instances for 3 s (later options win).
+EXTRA=()
+if [ "${SMOKE:-0}" = 1 ]; then EXTRA=(--first 2 --time-limit 3); fi
 SETS="solomon100_30s cvrp_x_60s gh1000_120s mtvrptwr_60s hfvrp_30s kim_60s"
 
 # Records made before runs carried their command, commit and machine (and
@@ -24,7 +34,8 @@ for d in $SETS; do
     fi
 done
 
-run() { $CLI bench "$@" --jobs 2 --keep best; }
+# shellcheck disable=SC2086  # CLI may be a command with arguments ("python cli.py")
+run() { $CLI bench "$@" --jobs 2 --keep best "${EXTRA[@]}"; }
 
 run solomon100 --engine pyvrp --time-limit 30 --out $OUT/solomon100_30s
 run solomon100 --engine ortools --time-limit 30 --out $OUT/solomon100_30s
@@ -45,4 +56,4 @@ run hfvrp --max-n 400 --every 5 --engine pyvrp --engine ortools --engine ortools
 
 run kim --engine auto --engine ortools --time-limit 60 --out $OUT/kim_60s
 
-python -m optimizer.bench.readme
+python -m optimizer.bench.readme "$TEMPLATE" "$(dirname "$TEMPLATE")/README.md"
