@@ -1,4 +1,8 @@
-"""Benchmark the carbon model: UTOPIA, and the county model hourly (8760 h) vs typical days.
+"""Benchmark the county carbon model: hourly (8760 h) vs typical days, build and solve times.
+
+The OSeMOSYS test models (UTOPIA, super_simple) are benchmarked by
+``countyopt bench osemosys`` (benchmarks/README.md); this script measures
+the county scenario, which is not an OSeMOSYS file.
 
 Run from the repository root:  python benchmarks/carbon/run.py [--skip-hourly]
 Writes benchmarks/carbon/results.csv and prints a Markdown table. Each model
@@ -21,12 +25,8 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from optimizer.carbon.model import build  # noqa: E402
-from optimizer.carbon.osemosys_io import read_datafile  # noqa: E402
 from optimizer.carbon.scenario import demo_scenario_path, scenario_from_dict  # noqa: E402
 from optimizer.carbon.solve import SolveParams, solve  # noqa: E402
-
-UTOPIA = ROOT / ".." / "shared" / "data" / "energy" / "osemosys_utopia" / "utopia.txt"
-UTOPIA_COST = 29446.86269
 
 
 def county(resolution: str, typical_days: int = 12, year: int = 2030) -> dict[str, object]:
@@ -69,10 +69,6 @@ def main() -> None:
     args = parser.parse_args()
     params = SolveParams(threads=args.threads)
     rows = []
-    if UTOPIA.exists():
-        row = measure("UTOPIA (OSeMOSYS test model)", read_datafile(UTOPIA), params, repeat=5)
-        row["reference"] = UTOPIA_COST
-        rows.append(row)
     typical = measure(
         "county 2030, 12 typical days x 24 h",
         scenario_from_dict(county("typical_days", 12)).data,
@@ -87,8 +83,6 @@ def main() -> None:
             gap = float(typical["objective"]) / float(hourly["objective"]) - 1  # type: ignore[arg-type]
             typical["reference"] = hourly["objective"]
             typical["gap_to_reference"] = round(gap, 5)
-    if rows and "reference" in rows[0]:
-        rows[0]["gap_to_reference"] = float(rows[0]["objective"]) / UTOPIA_COST - 1  # type: ignore[arg-type]
     fields = [
         "model",
         "rows",

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import platform
 import subprocess
 import sys
 import tempfile
@@ -21,6 +22,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -90,6 +92,11 @@ def run_isolated(task_json: str) -> dict[str, Any]:
                 + f"{how}; {tail.strip()}",
             )
     record.update(
+        finished_utc=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        # Load average over the last minute when the run ended: above the
+        # number of cores, the run shared its core with other work.
+        load_avg=round(os.getloadavg()[0], 2),
+        cores=os.cpu_count(),
         wall_s=round(wall, 3),
         cpu_s=round(usage.ru_utime + usage.ru_stime, 3),
         # ru_maxrss is in KiB on Linux.
@@ -97,6 +104,43 @@ def run_isolated(task_json: str) -> dict[str, Any]:
         host=os.uname().nodename,
     )
     return record
+
+
+def _git(*args: str) -> str:
+    root = Path(optimizer.__file__).resolve().parents[1]
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(root), *args], capture_output=True, text=True, timeout=10
+        )
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    return done.stdout.strip() if done.returncode == 0 else ""
+
+
+def machine() -> str:
+    """Return the machine a sweep runs on: CPU model and cores (no host names or users)."""
+    model = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{model}, {os.cpu_count()} cores, {platform.system()} {platform.release()}"
+
+
+def provenance(command: str) -> dict[str, Any]:
+    """Return what every record of a sweep states about how it was made.
+
+    ``command`` is the command line as typed (what reproduces the run),
+    ``commit`` the source's git commit (``+dirty`` with uncommitted changes,
+    empty outside a checkout), ``machine`` the CPU and cores.
+    """
+    commit = _git("rev-parse", "--short=12", "HEAD")
+    if commit and _git("status", "--porcelain", "--untracked-files=no", "--", "optimizer"):
+        commit += "+dirty"
+    return {"command": command, "commit": commit, "machine": machine()}
 
 
 def read_records(path: Path) -> list[dict[str, Any]]:
@@ -144,6 +188,7 @@ def run_tasks(
     jobs: int = 1,
     scheduler: str | None = None,
     on_record: Callable[[dict[str, Any]], None] | None = None,
+    context: dict[str, Any] | None = None,
 ) -> list[dict[str, Any]]:
     """Run ``tasks``, appending each record to ``out_dir/results.jsonl`` as it finishes.
 
@@ -160,12 +205,16 @@ def run_tasks(
         workers (each still in a fresh process) and ``jobs`` is ignored.
     on_record
         Called with each record as it is written.
+    context
+        Fields added to every record (the command, commit and machine: see
+        :func:`provenance`).
 
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     results = out_dir / RESULTS
     records: list[dict[str, Any]] = []
     for record in _records(tasks, jobs, scheduler):
+        record.update(context or {})
         _append(results, record)
         records.append(record)
         if on_record is not None:

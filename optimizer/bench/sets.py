@@ -1,7 +1,8 @@
 """Benchmark sets: names to files, files to instances, instances to best-known values.
 
-A set name (``solomon100``, ``cvrp_x`` …) stands for the files of its folder
-under the data directory (``../shared/data/vrp`` in a checkout), sorted by
+A set name (``solomon100``, ``cvrp_x``, ``cap``, ``osemosys`` …) stands for the
+files of its folder under the data directory (``../shared/data`` in a
+checkout), sorted by
 name with numbers in numeric order, so that "every k-th" and "the first N"
 samples are reproducible and not hand-picked.
 """
@@ -15,8 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from optimizer.io.errors import InputError, InputProblem
-from optimizer.io.evrptw import read_evrptw
-from optimizer.io.vrplib_sets import objective_scale, read_vrplib
+from optimizer.io.load import read_instance
+from optimizer.io.vrplib_sets import objective_scale
 from optimizer.io.vrplib_solution import (
     read_lkh3_tour,
     read_vrplib_solution,
@@ -24,29 +25,77 @@ from optimizer.io.vrplib_solution import (
 )
 from optimizer.model import Instance
 
+DOMAINS = ("routing", "siting", "carbon")
+# What an instance is read as: routing formats are told apart by the reader
+# (optimizer.io.load.routing_format); siting formats by the set or file name.
+SITING_KINDS = ("cap", "uncap", "pmed", "holmberg")
+CARBON_KIND = "osemosys"
+
 
 @dataclass(frozen=True)
 class BenchSet:
-    """A folder of instances of one format."""
+    """The instances of one set: glob patterns under the data folder, and how to read them."""
 
-    folder: str
+    folder: str  # under --data-dir (../shared/data in a checkout)
     patterns: tuple[str, ...]
-    reader: str  # "vrplib", "evrptw" or "kim"
+    kind: str = "routing"  # "routing", one of SITING_KINDS, or CARBON_KIND
 
+    @property
+    def domain(self) -> str:
+        """Return ``routing``, ``siting`` or ``carbon``."""
+        return domain_of(self.kind)
+
+
+# The files with an OR-Library uncapopt optimum in optima.csv.
+_UNCAP = tuple(f"cap{k}" for k in (71, 72, 73, 74, 101, 102, 103, 104, 131, 132, 133, 134))
 
 SETS: dict[str, BenchSet] = {
-    "solomon100": BenchSet("solomon100", ("*.vrptw",), "vrplib"),
-    "cvrp_x": BenchSet("cvrp_x", ("*.vrp",), "vrplib"),
-    "gh1000": BenchSet("gh1000", ("*.vrp",), "vrplib"),
-    "mtvrptwr": BenchSet("mtvrptwr", ("*.vrp",), "vrplib"),
-    "hfvrp": BenchSet("hfvrp", ("*.vrp",), "vrplib"),
-    "evrptw": BenchSet("evrptw", ("*/*.txt",), "evrptw"),
-    "kim": BenchSet("kim2006_wcvrptw", ("*_stop.txt",), "kim"),
+    "solomon100": BenchSet("vrp/solomon100", ("*.vrptw",)),
+    "cvrp_x": BenchSet("vrp/cvrp_x", ("*.vrp",)),
+    "gh1000": BenchSet("vrp/gh1000", ("*.vrp",)),
+    "mtvrptwr": BenchSet("vrp/mtvrptwr", ("*.vrp",)),
+    "hfvrp": BenchSet("vrp/hfvrp", ("*.vrp",)),
+    "evrptw": BenchSet("vrp/evrptw", ("*/*.txt",)),
+    "kim": BenchSet("vrp/kim2006_wcvrptw", ("*_stop.txt",)),
     # The small files our readers cover (others hold PyVRP test dialects).
-    "small": BenchSet(
-        "small", ("E-n22-k4.txt", "RC208.vrp", "X115-HVRP.vrp", "C201R0.25.vrp"), "vrplib"
+    "small": BenchSet("vrp/small", ("E-n22-k4.txt", "RC208.vrp", "X115-HVRP.vrp", "C201R0.25.vrp")),
+    "cap": BenchSet("siting/orlib_cap", ("cap[0-9]*.txt",), "cap"),
+    "uncap": BenchSet("siting/orlib_cap", tuple(f"{n}.txt" for n in _UNCAP), "uncap"),
+    "holmberg": BenchSet("siting/holmberg_sscflp", ("p[0-9]*",), "holmberg"),
+    "pmed": BenchSet("siting/pmed", ("pmed[0-9]*.txt",), "pmed"),
+    "osemosys": BenchSet(
+        "energy",
+        (
+            "osemosys_utopia/utopia.txt",
+            "otoole_super_simple/super_simple.txt",
+            "otoole_super_simple/csv",
+        ),
+        CARBON_KIND,
     ),
 }
+# Not covered: location-routing (../shared/data/siting/lrp) has no reader yet.
+
+
+def domain_of(kind: str) -> str:
+    """Return the domain (``routing``, ``siting``, ``carbon``) of an instance kind."""
+    if kind in SITING_KINDS:
+        return "siting"
+    if kind == CARBON_KIND:
+        return "carbon"
+    return "routing"
+
+
+@dataclass(frozen=True)
+class Item:
+    """One instance to run: its path and how it is read."""
+
+    path: Path
+    kind: str
+
+    @property
+    def domain(self) -> str:
+        """Return ``routing``, ``siting`` or ``carbon``."""
+        return domain_of(self.kind)
 
 
 def natural_key(path: Path) -> list[object]:
@@ -54,8 +103,41 @@ def natural_key(path: Path) -> list[object]:
     return [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", str(path))]
 
 
-def resolve(items: Sequence[str], data_dir: Path) -> list[Path]:
-    """Return the instance files named by set names or paths, in order.
+def _set_folder(data_dir: Path, bench_set: BenchSet) -> Path:
+    folder = data_dir / bench_set.folder
+    if not folder.is_dir():  # --data-dir may also name the domain's folder (../shared/data/vrp)
+        folder = data_dir / Path(bench_set.folder).name
+    return folder
+
+
+def kind_of(path: Path) -> str:
+    """Return how a file given by path is read: a siting kind by its name, else routing or carbon.
+
+    Siting files are named as in OR-Library and Holmberg's set (``cap41.txt``,
+    ``pmed1.txt``, ``p1``); a folder or a MathProg data file (one that
+    starts with ``set``, ``param`` or a comment) is an OSeMOSYS model.
+    """
+    from optimizer.io.load import routing_format, siting_format
+
+    if path.is_dir():
+        return CARBON_KIND
+    try:
+        kind = siting_format(path)
+        if kind != "county":
+            return kind
+    except InputError:
+        pass
+    if routing_format(path) is None or path.suffix.lower() in (".txt", ".dat", ""):
+        with path.open(encoding="utf-8", errors="replace") as f:
+            head = f.read(4000)
+        words = {line.split()[0] for line in head.splitlines() if line.split()}
+        if words & {"set", "param"}:
+            return CARBON_KIND
+    return "routing"
+
+
+def resolve(items: Sequence[str], data_dir: Path) -> list[Item]:
+    """Return the instances named by set names or paths, in order.
 
     Raises
     ------
@@ -63,52 +145,35 @@ def resolve(items: Sequence[str], data_dir: Path) -> list[Path]:
         If the data directory or a named file is missing.
 
     """
-    out: list[Path] = []
+    out: list[Item] = []
     problems: list[InputProblem] = []
     for item in items:
         if item in SETS:
-            folder = data_dir / SETS[item].folder
+            bench_set = SETS[item]
+            folder = _set_folder(data_dir, bench_set)
             if not folder.is_dir():
                 problems.append(
                     InputProblem(str(folder), None, "", item, "the set's folder (see --data-dir)")
                 )
                 continue
-            files = {p for pattern in SETS[item].patterns for p in folder.glob(pattern)}
-            out += sorted(files, key=natural_key)
+            files = {p for pattern in bench_set.patterns for p in folder.glob(pattern)}
+            out += [Item(p, bench_set.kind) for p in sorted(files, key=natural_key)]
         else:
             path = Path(item)
-            if not path.is_file():
+            if not path.exists():
                 problems.append(
                     InputProblem(item, None, "", item, f"a file or a set name ({', '.join(SETS)})")
                 )
             else:
-                out.append(path)
+                out.append(Item(path, kind_of(path)))
     if problems:
         raise InputError(problems)
     return out
 
 
-def reader_of(path: Path) -> str:
-    """Return which reader handles ``path``, from its first line."""
-    with path.open(encoding="utf-8", errors="replace") as f:
-        first = f.readline().strip()
-    if first.startswith("StringID"):
-        return "evrptw"
-    if ":" in first:
-        return "vrplib"
-    return "kim"
-
-
 def load_instance(path: Path) -> Instance:
-    """Read a benchmark instance of any supported format."""
-    kind = reader_of(path)
-    if kind == "evrptw":
-        return read_evrptw(path)
-    if kind == "vrplib":
-        return read_vrplib(path)
-    from optimizer.io.kim import read_kim  # another module's reader; imported when needed
-
-    return read_kim(path)
+    """Read a routing benchmark instance (see :func:`optimizer.io.load.read_instance`)."""
+    return read_instance(path)
 
 
 def best_known(path: Path, instance: Instance) -> tuple[float | None, str]:
@@ -146,4 +211,49 @@ def best_known(path: Path, instance: Instance) -> tuple[float | None, str]:
             for row in csv.DictReader(f):
                 if row["Instance"].lower() == name.removesuffix("_21"):
                     return float(row["Best"]), table.name
+    return None, ""
+
+
+# Published optima of the siting sets: ``optima.csv`` next to the set folders.
+_OPTIMA_SET = {
+    "cap": "ORLIB-CFLP(MS)",
+    "uncap": "ORLIB-UFL",
+    "pmed": "ORLIB-pmedian",
+    "holmberg": "Holmberg-SSCFLP",
+}
+
+
+def best_known_siting(path: Path, kind: str) -> tuple[float | None, str]:
+    """Return the published optimum of a siting instance and its source (``optima.csv``)."""
+    table = path.parent.parent / "optima.csv"
+    if not table.is_file():
+        return None, ""
+    name = path.name.removesuffix(".txt")
+    with table.open(encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            if row["set"] == _OPTIMA_SET[kind] and row["instance"] == name:
+                return float(row["value"]), f"{table.name} ({row['source']})"
+    return None, ""
+
+
+# UTOPIA's objective with GNU MathProg + GLPK (the OSeMOSYS reference
+# implementation), as benchmarks/carbon/README.md has used it since issue 7.
+UTOPIA_REFERENCE = 29446.86269
+_SOL_OBJECTIVE = re.compile(r"objective value\s+([-+0-9.eE]+)")
+
+
+def best_known_carbon(path: Path) -> tuple[float | None, str]:
+    """Return the reference objective of an OSeMOSYS model, and its source.
+
+    UTOPIA: the GLPK value of the OSeMOSYS reference run; otherwise a
+    solver's solution file next to the model (``*.sol`` stating
+    ``objective value X``, as otoole's super_simple ships it).
+    """
+    if path.name == "utopia.txt":
+        return UTOPIA_REFERENCE, "GLPK reference (OSeMOSYS UTOPIA)"
+    folder = path.parent
+    for sol in sorted(folder.glob("*.sol")):
+        found = _SOL_OBJECTIVE.search(sol.read_text(encoding="utf-8", errors="replace")[:500])
+        if found:
+            return float(found.group(1)), sol.name
     return None, ""

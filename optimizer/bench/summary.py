@@ -18,6 +18,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from optimizer.bench.plans import plan_file, rank
 from optimizer.bench.runner import record_id
 from optimizer.io.atomic import atomic_path, write_text_atomic
 
@@ -38,6 +39,38 @@ INSTANCE_COLUMNS = [
     "mean_cpu_s",
     "max_peak_mem_mb",
     "notes",
+    "plan",
+]
+# Siting and carbon runs ask for a proven optimum: the table counts those, and
+# the time it took, instead of routes and time to a first solution.
+EXACT_INSTANCE_COLUMNS = [
+    "instance",
+    "engine",
+    "time_limit_s",
+    "runs",
+    "status",
+    "bks",
+    "best_objective",
+    "best_gap_pct",
+    "matches_bks",
+    "mean_solve_s",
+    "mean_cpu_s",
+    "notes",
+    "plan",
+]
+EXACT_ENGINE_COLUMNS = [
+    "engine",
+    "time_limit_s",
+    "instances",
+    "runs",
+    "feasible_runs",
+    "optimal_runs",
+    "failed_runs",
+    "unsupported_runs",
+    "mean_gap_pct",
+    "median_solve_s",
+    "median_optimal_solve_s",
+    "mean_cpu_s",
 ]
 ENGINE_COLUMNS = [
     "engine",
@@ -67,8 +100,23 @@ def _mean(values: Sequence[float | None]) -> float | None:
     return statistics.fmean(got) if got else None
 
 
-def instance_rows(records: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Return one summary row per (instance, engine, time limit)."""
+def is_exact(records: Sequence[dict[str, Any]]) -> bool:
+    """Return whether the records are of siting or carbon runs (proven optima), not routing."""
+    return any(r.get("domain", "routing") != "routing" for r in records)
+
+
+def _optimal(r: dict[str, Any]) -> bool:
+    # Proven optimal, and equal to the published optimum where there is one.
+    return bool(r.get("feasible") and r.get("proven_optimal") and r.get("matches_bks") is not False)
+
+
+def instance_rows(
+    records: Sequence[dict[str, Any]], out_dir: Path | None = None
+) -> list[dict[str, Any]]:
+    """Return one summary row per (instance, engine, time limit).
+
+    ``plan`` names the plan of the row's best run if it is kept in ``out_dir``.
+    """
     groups: dict[tuple[str, str, float], list[dict[str, Any]]] = defaultdict(list)
     for r in records:
         groups[(r["key"], r["engine"], float(r["settings"]["time_limit_s"]))].append(r)
@@ -81,10 +129,19 @@ def instance_rows(records: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
             | {f"infeasible: {r['violations']} violations" for r in runs if r.get("violations")}
             | {f"{r['unserved']} unserved" for r in runs if r.get("unserved")}
         )
+        best = min(runs, key=rank)
+        kept = None if out_dir is None else plan_file(out_dir, best)
+        statuses = sorted({str(r.get("engine_status") or r["status"]) for r in runs})
         rows.append(
             {
                 "instance": runs[0]["instance"],
+                "domain": runs[0].get("domain", "routing"),
                 "engine": engine,
+                "status": "/".join(statuses),
+                "matches_bks": _yes_no(runs),
+                "optimal_runs": sum(_optimal(r) for r in runs),
+                "proven_optimal_runs": sum(bool(r.get("proven_optimal")) for r in runs),
+                "plan": "" if kept is None or out_dir is None else str(kept.relative_to(out_dir)),
                 "time_limit_s": limit,
                 "runs": len(runs),
                 "feasible_runs": len(feasible),
@@ -102,6 +159,18 @@ def instance_rows(records: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+def _yes_no(runs: Sequence[dict[str, Any]]) -> str:
+    verdicts = {r.get("matches_bks") for r in runs if r.get("feasible")}
+    if not verdicts or verdicts == {None}:
+        return ""
+    return "yes" if verdicts == {True} else "no" if verdicts == {False} else "some"
+
+
+def _median(values: Sequence[float | None]) -> float | None:
+    got = [v for v in values if v is not None]
+    return statistics.median(got) if got else None
 
 
 def engine_rows(
@@ -132,6 +201,10 @@ def engine_rows(
                 "mean_gap_pct": _mean(gaps),
                 "mean_first_solution_s": _mean([m["mean_first_solution_s"] for m in members]),
                 "mean_solve_s": _mean([m["mean_solve_s"] for m in members]),
+                "optimal_runs": sum(m["optimal_runs"] for m in members),
+                "median_solve_s": _median([r.get("solve_s") for r in runs]),
+                "median_optimal_solve_s": _median([r.get("solve_s") for r in runs if _optimal(r)]),
+                "mean_cpu_s": _mean([r.get("cpu_s") for r in runs]),
             }
         )
     return out
@@ -154,11 +227,15 @@ def side_by_side(rows: Sequence[dict[str, Any]]) -> tuple[list[str], list[dict[s
             cell = cells.get(e)
             if cell is None:
                 line[e] = "not run"
+            elif cell["domain"] != "routing":
+                mark = " (≠ optimum)" if cell["matches_bks"] in ("no", "some") else ""
+                line[e] = f"{cell['status']}{mark}, {cell['mean_solve_s']:.2f} s"
             elif cell["best_objective"] is None:
                 line[e] = cell["notes"] or "no feasible plan"
             else:
                 gap = "" if cell["best_gap_pct"] is None else f"{cell['best_gap_pct']:.2f} %, "
-                line[e] = f"{cell['best_objective']:.2f} ({gap}{cell['mean_routes']:g} routes)"
+                routes = "" if cell["mean_routes"] is None else f"{cell['mean_routes']:g} routes"
+                line[e] = f"{cell['best_objective']:.2f} ({gap}{routes})"
         out.append(line)
     return ["instance", "bks", *engines], out
 
@@ -221,38 +298,87 @@ def markdown_table(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> st
 
 def _csv_text(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
     buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=list(columns), lineterminator="\n")
+    writer = csv.DictWriter(
+        buf, fieldnames=list(columns), lineterminator="\n", extrasaction="ignore"
+    )
     writer.writeheader()
     writer.writerows(rows)
     return buf.getvalue()
 
 
-def write_summary(out_dir: Path, records: Sequence[dict[str, Any]]) -> list[Path]:
-    """Write ``summary.md``, ``summary.csv``, ``engines.csv`` and ``gap_vs_time.png``."""
+def columns_of(records: Sequence[dict[str, Any]]) -> tuple[list[str], list[str]]:
+    """Return the (engine, instance) table columns for the records' domain."""
+    if is_exact(records):
+        return EXACT_ENGINE_COLUMNS, EXACT_INSTANCE_COLUMNS
+    return ENGINE_COLUMNS, INSTANCE_COLUMNS
+
+
+def engines_markdown(records: Sequence[dict[str, Any]]) -> str:
+    """Return the per-engine table of ``records`` (latest of each task) as Markdown."""
     records = latest(records)
-    rows = instance_rows(records)
+    engine_columns, _ = columns_of(records)
+    return markdown_table(engine_rows(instance_rows(records), records), engine_columns)
+
+
+GAP_NOTE = (
+    "mean_gap_pct: mean over instances of the mean gap to the best-known value "
+    "of feasible runs (objective recomputed by the independent checker)."
+)
+EXACT_NOTE = (
+    "optimal_runs: runs proven optimal whose plan, re-costed by the independent checker, "
+    "equals the published optimum; median_optimal_solve_s: their median time."
+)
+
+
+def summary_markdown(
+    records: Sequence[dict[str, Any]], out_dir: Path | None = None, *, level: int = 2
+) -> str:
+    """Return the engine, side-by-side and instance tables of ``records`` as Markdown."""
+    records = latest(records)
+    rows = instance_rows(records, out_dir)
     engines = engine_rows(rows, records)
+    engine_columns, instance_columns = columns_of(records)
+    h = "#" * level
     md = (
-        "## Engines\n\n"
-        + markdown_table(engines, ENGINE_COLUMNS)
-        + "\nmean_gap_pct: mean over instances of the mean gap to the best-known value "
-        "of feasible runs (objective recomputed by the independent checker).\n\n"
+        f"{h} Engines\n\n"
+        + markdown_table(engines, engine_columns)
+        + "\n"
+        + (EXACT_NOTE if is_exact(records) else GAP_NOTE)
+        + "\n\n"
     )
     if len({r["engine"] for r in rows}) > 1:
         columns, pivot = side_by_side(rows)
-        md += (
-            "## Side by side\n\nOn the instances every engine with a feasible plan planned "
-            "feasibly:\n\n"
-            + markdown_table(common_rows(rows), COMMON_COLUMNS)
-            + "\nPer instance: best objective (gap to the best-known value, routes).\n\n"
-            + markdown_table(pivot, columns)
-            + "\n"
-        )
-    md += "## Instances\n\n" + markdown_table(rows, INSTANCE_COLUMNS)
+        if is_exact(records):
+            md += (
+                f"{h} Side by side\n\nPer instance: solver status (≠ optimum: the plan's "
+                "cost differs from the published optimum) and seconds.\n\n"
+                + markdown_table(pivot, columns)
+                + "\n"
+            )
+        else:
+            md += (
+                f"{h} Side by side\n\nOn the instances every engine with a feasible plan "
+                "planned feasibly:\n\n"
+                + markdown_table(common_rows(rows), COMMON_COLUMNS)
+                + "\nPer instance: best objective (gap to the best-known value, routes).\n\n"
+                + markdown_table(pivot, columns)
+                + "\n"
+            )
+    md += f"{h} Instances\n\n" + markdown_table(rows, instance_columns)
+    return md
+
+
+def write_summary(out_dir: Path, records: Sequence[dict[str, Any]]) -> list[Path]:
+    """Write ``summary.md``, ``summary.csv``, ``engines.csv`` and ``gap_vs_time.png``."""
+    records = latest(records)
+    rows = instance_rows(records, out_dir)
+    engines = engine_rows(rows, records)
+    engine_columns, instance_columns = columns_of(records)
+    md = summary_markdown(records, out_dir)
     paths = [out_dir / "summary.md", out_dir / "summary.csv", out_dir / "engines.csv"]
     write_text_atomic(paths[0], md)
-    write_text_atomic(paths[1], _csv_text(rows, INSTANCE_COLUMNS))
-    write_text_atomic(paths[2], _csv_text(engines, ENGINE_COLUMNS))
+    write_text_atomic(paths[1], _csv_text(rows, instance_columns))
+    write_text_atomic(paths[2], _csv_text(engines, engine_columns))
     paths.append(plot_gap_vs_time(out_dir / "gap_vs_time.png", records))
     return paths
 

@@ -29,16 +29,26 @@ from pathlib import Path
 from typing import Any
 
 from optimizer.bench.plain_ortools import Unsupported, solve_plain
-from optimizer.bench.sets import best_known, load_instance
+from optimizer.bench.plans import plan_stem
+from optimizer.bench.sets import best_known, domain_of, load_instance
 from optimizer.evaluate import check, objective_value, recompute
+from optimizer.io.solution import write_solution_json
 from optimizer.io.vrplib_sets import objective_scale
-from optimizer.io.vrplib_solution import result_from_routes
+from optimizer.io.vrplib_solution import is_vrplib, result_from_routes, write_vrplib_solution
 from optimizer.model import Instance
 from optimizer.routing.result import RoutingResult, Unserved, UnservedReason
 
 OnSolution = Callable[[float, float], None]
 EngineFn = Callable[[Instance, float, int, OnSolution], RoutingResult]
-BUILTIN_ENGINES = ("ortools", "ortools-plain", "pyvrp", "auto")
+ROUTING_ENGINES = ("ortools", "ortools-plain", "pyvrp", "auto")
+SITING_ENGINES = ("scip", "highs", "cbc", "pulp-cbc")  # OR-Tools MIP backends; PuLP + CBC
+CARBON_ENGINES = ("highs", "cbc")  # LP solvers through PuLP
+BUILTIN_ENGINES = tuple(dict.fromkeys(ROUTING_ENGINES + SITING_ENGINES + CARBON_ENGINES))
+DEFAULT_ENGINES = {
+    "routing": ("ortools", "ortools-plain"),
+    "siting": ("scip", "pulp-cbc"),
+    "carbon": ("highs", "cbc"),
+}
 MAX_TRACE = 200  # improving solutions kept per run for the gap-over-time plot
 MAX_MESSAGES = 5  # violation messages kept per run
 
@@ -52,6 +62,8 @@ class Task:
     engine: str
     seed: int
     time_limit_s: float
+    kind: str = "routing"  # see optimizer.bench.sets: routing, a siting kind, osemosys
+    out_dir: str = ""  # where the plan is written ("" = nowhere)
 
     @property
     def id(self) -> str:
@@ -72,6 +84,8 @@ class Task:
         return {
             "instance": Path(self.file).name,
             "key": self.key,
+            "kind": self.kind,
+            "domain": domain_of(self.kind),
             "engine": self.engine,
             "seed": self.seed,
             "settings": {"time_limit_s": self.time_limit_s},
@@ -85,9 +99,38 @@ def task_id(key: str, engine: str, seed: int, time_limit_s: float) -> str:
     return f"{key}|{engine}|{seed}|{float(time_limit_s):g}"
 
 
-def make_task(path: Path, engine: str, seed: int, time_limit_s: float) -> Task:
-    """Return the task running ``engine`` on the instance at ``path``."""
-    return Task(str(path.resolve()), f"{path.parent.name}/{path.name}", engine, seed, time_limit_s)
+def make_task(
+    path: Path,
+    engine: str,
+    seed: int,
+    time_limit_s: float,
+    *,
+    kind: str = "routing",
+    out_dir: Path | None = None,
+) -> Task:
+    """Return the task running ``engine`` on the instance at ``path``.
+
+    With ``out_dir`` the run writes its plan there (see :mod:`optimizer.bench.plans`).
+    """
+    return Task(
+        str(path.resolve()),
+        f"{path.parent.name}/{path.name}",
+        engine,
+        seed,
+        time_limit_s,
+        kind,
+        "" if out_dir is None else str(out_dir.resolve()),
+    )
+
+
+def plan_target(task: Task) -> tuple[Path, str] | None:
+    """Return (absolute path without suffix, relative path) of the task's plan, if it writes one."""
+    if not task.out_dir:
+        return None
+    rel = plan_stem(task.key, task.engine, task.seed, task.time_limit_s)
+    path = Path(task.out_dir) / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path, rel
 
 
 def _minimize_vehicles(instance: Instance) -> bool:
@@ -160,44 +203,16 @@ def execute(task: Task) -> dict[str, Any]:
     record = task.record("failed")
     t0 = time.perf_counter()
     try:
-        instance = load_instance(Path(task.file))
-        record["instance"] = instance.name
-        record["num_stops"] = len(instance.stops)
-        record["set_type"] = instance.meta.get("set_type", "")
-        bks, source = best_known(Path(task.file), instance)
-        record["bks"], record["bks_source"] = bks, source
-        scale = objective_scale(instance)
-        objective = instance.meta.get("objective", "distance")
-        record["objective_kind"] = objective
-        trace: list[tuple[float, float]] = []
+        if domain_of(task.kind) == "siting":
+            from optimizer.bench.siting_task import run_siting
 
-        def on_solution(elapsed: float, value: float) -> None:
-            if not trace or value < trace[-1][1] * scale:
-                trace.append((round(elapsed, 3), value / scale))
+            run_siting(task, record)
+        elif domain_of(task.kind) == "carbon":
+            from optimizer.bench.carbon_task import run_carbon
 
-        load_s = time.perf_counter() - t0
-        t1 = time.perf_counter()
-        result = engine_function(task.engine)(instance, task.time_limit_s, task.seed, on_solution)
-        solve_s = time.perf_counter() - t1
-        violations = check(instance, result)
-        redo = recompute(instance, result)
-        value = objective_value(redo.routes, objective) / scale
-        feasible = not violations and not result.unserved
-        record.update(
-            status="ok" if result.routes or not instance.stops else "no_solution",
-            engine_status=result.status,
-            objective=value,
-            routes=len(result.routes),
-            unserved=len(result.unserved),
-            feasible=feasible,
-            violations=len(violations),
-            violation_messages=[str(v) for v in violations[:MAX_MESSAGES]],
-            gap_pct=None if bks is None or not feasible else 100.0 * (value - bks) / bks,
-            first_solution_s=trace[0][0] if trace else None,
-            load_s=round(load_s, 3),
-            solve_s=round(solve_s, 3),
-            trace=trace[:: max(1, len(trace) // MAX_TRACE)],
-        )
+            run_carbon(task, record)
+        else:
+            _run_routing(task, record, t0)
     except Unsupported as err:
         record.update(status="unsupported", error=str(err))
     except Exception as err:  # a failed run is a result to record, not a crash of the sweep
@@ -206,6 +221,70 @@ def execute(task: Task) -> dict[str, Any]:
     usage = resource.getrusage(resource.RUSAGE_SELF)
     record["child_cpu_s"] = round(usage.ru_utime + usage.ru_stime, 3)
     return record
+
+
+def _write_plan(task: Task, instance: Instance, result: RoutingResult, objective: float) -> str:
+    """Write the run's plan (VRPLIB ``.sol`` or ``solution.json``); return its relative path."""
+    target = plan_target(task)
+    if target is None or not result.routes:
+        return ""
+    path, rel = target
+    if is_vrplib(instance) and not result.unserved:
+        # The cost line states the recomputed objective, not the engine's claim.
+        write_vrplib_solution(
+            path.with_name(path.name + ".sol"),
+            instance,
+            dataclasses.replace(result, objective_value=objective),
+        )
+        return rel + ".sol"
+    write_solution_json(result, instance, path.with_name(path.name + ".json"))
+    return rel + ".json"
+
+
+def _run_routing(task: Task, record: dict[str, Any], t0: float) -> None:
+    if task.engine in SITING_ENGINES + CARBON_ENGINES:
+        raise Unsupported(f"{task.engine} is not a routing engine")
+    instance = load_instance(Path(task.file))
+    record["instance"] = instance.name
+    record["num_stops"] = len(instance.stops)
+    record["set_type"] = instance.meta.get("set_type", "")
+    bks, source = best_known(Path(task.file), instance)
+    record["bks"], record["bks_source"] = bks, source
+    scale = objective_scale(instance)
+    objective = instance.meta.get("objective", "distance")
+    record["objective_kind"] = objective
+    trace: list[tuple[float, float]] = []
+
+    def on_solution(elapsed: float, value: float) -> None:
+        if not trace or value < trace[-1][1] * scale:
+            trace.append((round(elapsed, 3), value / scale))
+
+    load_s = time.perf_counter() - t0
+    t1 = time.perf_counter()
+    result = engine_function(task.engine)(instance, task.time_limit_s, task.seed, on_solution)
+    solve_s = time.perf_counter() - t1
+    violations = check(instance, result)
+    redo = recompute(instance, result)
+    model_value = objective_value(redo.routes, objective)
+    value = model_value / scale
+    feasible = not violations and not result.unserved
+    record.update(
+        plan=_write_plan(task, instance, result, model_value),
+        rank_by_vehicles=_minimize_vehicles(instance),
+        status="ok" if result.routes or not instance.stops else "no_solution",
+        engine_status=result.status,
+        objective=value,
+        routes=len(result.routes),
+        unserved=len(result.unserved),
+        feasible=feasible,
+        violations=len(violations),
+        violation_messages=[str(v) for v in violations[:MAX_MESSAGES]],
+        gap_pct=None if bks is None or not feasible else 100.0 * (value - bks) / bks,
+        first_solution_s=trace[0][0] if trace else None,
+        load_s=round(load_s, 3),
+        solve_s=round(solve_s, 3),
+        trace=trace[:: max(1, len(trace) // MAX_TRACE)],
+    )
 
 
 def main(argv: list[str]) -> int:

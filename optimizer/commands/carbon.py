@@ -6,20 +6,69 @@ from pathlib import Path
 
 import click
 
+from optimizer.carbon.objectives import minimise_cost, minimise_emissions
 from optimizer.carbon.pipeline import run_scenario
 from optimizer.carbon.scenario import KG_PER_KT, YUAN_PER_MYUAN, read_scenario
 from optimizer.carbon.solve import SOLVERS, SolveParams
 from optimizer.commands.common import (
+    EXIT_CHECK,
     EXIT_INFEASIBLE,
     check_writable,
     lang_of,
     reports_input_errors,
 )
 from optimizer.i18n import tr
+from optimizer.io.load import carbon_format, read_energy_data
+from optimizer.io.osemosys_output import objective_summary, write_osemosys_outputs
+
+
+def solve_osemosys(
+    ctx: click.Context, path: Path, out_dir: Path, objective: str, params: SolveParams
+) -> None:
+    """Solve an OSeMOSYS model as its file states it; write and summarise the plan."""
+    lang = lang_of(ctx)
+    data = read_energy_data(path)
+    emissions = data.sets["EMISSION"]
+    if objective == "emissions":
+        if "CO2" not in emissions:
+            raise click.UsageError(f"{path} has no emission named CO2 to minimise")
+        result = minimise_emissions(data, emission="CO2", params=params)
+    else:
+        result = minimise_cost(data, params=params)
+    if not result.outcome.has_solution:
+        click.echo(
+            tr(lang, f"No plan: {result.outcome.status}.", f"无方案：{result.outcome.status}。"),
+            err=True,
+        )
+        ctx.exit(EXIT_INFEASIBLE)
+        return
+    files = write_osemosys_outputs(data, result, out_dir)
+    summary = objective_summary(data, result)
+    o = result.outcome
+    click.echo(tr(lang, f"Solver {o.solver}: {o.status}", f"求解器 {o.solver}：{o.status}"))
+    click.echo(
+        tr(
+            lang,
+            f"Total discounted cost {summary['total_discounted_cost']:.10g} in the model's unit "
+            f"(recomputed from the plan: {summary['recomputed_total_discounted_cost']:.10g})",
+            f"折现总成本 {summary['total_discounted_cost']:.10g}（模型自身单位；"
+            f"由方案重新计算：{summary['recomputed_total_discounted_cost']:.10g}）",
+        )
+    )
+    click.echo(
+        tr(
+            lang,
+            f"Wrote {len(files)} files to {out_dir}",
+            f"已写出 {len(files)} 个文件到 {out_dir}",
+        )
+    )
+    if not summary["recheck_ok"]:
+        click.echo("internal error: the recomputed cost differs from the LP's objective", err=True)
+        ctx.exit(EXIT_CHECK)
 
 
 @click.command("carbon")
-@click.argument("scenario", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("scenario", type=click.Path(exists=True, path_type=Path), metavar="INPUT")
 @click.option(
     "--out",
     "out_dir",
@@ -84,7 +133,15 @@ def carbon_command(
     write_lp: bool,
     time_limit: float | None,
 ) -> None:
-    """Find the cheapest plan under a CO2 cap, or the lowest CO2 within a budget."""
+    """Find the cheapest plan under a CO2 cap, or the lowest CO2 within a budget.
+
+    INPUT is a county scenario (.toml), or an OSeMOSYS model: a GNU MathProg
+    data file (such as utopia.txt) or an otoole CSV folder. An OSeMOSYS model
+    is solved as the file states it (least cost, or least CO2 with
+    --objective emissions), in the file's names and units; its plan is
+    written as carbon_objective.json (with the cost recomputed independently)
+    and CSV tables.
+    """
     lang = lang_of(ctx)
     if tradeoff_points == 1:
         raise click.BadParameter("a curve needs at least 2 points", param_hint="--tradeoff")
@@ -93,6 +150,19 @@ def carbon_command(
     if cap is not None and objective != "cost":
         raise click.UsageError("--cap applies to --objective cost")
     check_writable(out_dir, "--out")
+    if carbon_format(scenario) != "scenario":
+        if budget is not None or cap is not None or tradeoff_points or write_lp:
+            raise click.UsageError(
+                "--budget, --cap, --tradeoff and --write-lp apply to county scenarios (.toml)"
+            )
+        solve_osemosys(
+            ctx,
+            scenario,
+            out_dir,
+            objective,
+            SolveParams(solver="cbc" if solver == "cbc" else "highs", time_limit_s=time_limit),
+        )
+        return
     compiled = read_scenario(scenario)
     out_dir.mkdir(parents=True, exist_ok=True)
     params = SolveParams(

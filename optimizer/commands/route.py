@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -21,6 +22,7 @@ from optimizer.i18n import Lang, tr
 from optimizer.io.initial_routes import read_initial_routes
 from optimizer.io.load import read_instance
 from optimizer.io.route_sheets import write_route_outputs
+from optimizer.io.vrplib_solution import benchmark_outputs
 from optimizer.maps import render_routes
 from optimizer.model import STREAM_ZH, Instance, InstanceError
 from optimizer.model import check as check_instance
@@ -220,7 +222,7 @@ def _structural_check(instance: Instance) -> None:
 
 
 @click.command("route")
-@click.argument("source", type=click.Path(exists=True, path_type=Path), metavar="WORKBOOK")
+@click.argument("source", type=click.Path(exists=True, path_type=Path), metavar="INPUT")
 @click.option(
     "--out",
     "out_dir",
@@ -238,9 +240,9 @@ def _structural_check(instance: Instance) -> None:
 @click.option(
     "--objective",
     type=click.Choice([o.value for o in Objective]),
-    default=Objective.COST.value,
-    show_default=True,
-    help="What to minimise: distance, working time, cost or CO2.",
+    default=None,
+    help="What to minimise: distance, working time, cost or CO2 "
+    "[default: cost; a benchmark file's own objective].",
 )
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed of the search.")
 @ENGINE_OPTION
@@ -264,7 +266,7 @@ def route_command(
     source: Path,
     out_dir: Path,
     time_limit: float,
-    objective: str,
+    objective: str | None,
     seed: int,
     engine: str,
     minimize_vehicles: bool,
@@ -274,14 +276,17 @@ def route_command(
 ) -> None:
     """Plan the day's collection routes and write route sheets.
 
-    WORKBOOK is a county workbook (a folder of CSV files or an .xlsx file) or
-    a countyopt instance (.json). The plan is re-checked independently before
+    INPUT is a county workbook (a folder of CSV files or an .xlsx file), a
+    countyopt instance (.json, .geojson) or a benchmark file (VRPLIB .vrp /
+    .vrptw, Solomon, E-VRPTW, Kim et al.); benchmark plans keep the file's
+    node numbers and also get a VRPLIB solution.sol. The plan is re-checked independently before
     anything is written; Ctrl-C stops the search and keeps the best plan.
     """
     lang = lang_of(ctx)
     check_writable(out_dir, "--out")
     instance = read_instance(source)
     _structural_check(instance)
+    objective = objective or instance.meta.get("objective", Objective.COST.value)
     params = RoutingParams(
         objective=Objective(objective),
         time_limit_s=time_limit,
@@ -358,7 +363,10 @@ def route_command(
             click.echo(line, err=True)
         ctx.exit(EXIT_INFEASIBLE)
 
-    extra = {"route_map.html": lambda path: render_routes(instance, result, path, lang=lang)}
+    extra: dict[str, Callable[[Path], object]] = {
+        "route_map.html": lambda path: render_routes(instance, result, path, lang=lang),
+        **benchmark_outputs(instance, result),
+    }
     written = write_route_outputs(instance, result, out_dir, lang=lang, extra=extra)
 
     if result.status == "interrupted":

@@ -15,11 +15,13 @@ from optimizer.commands.common import (
 )
 from optimizer.commands.siting_options import SitingOptions, siting_options
 from optimizer.i18n import Lang, tr
-from optimizer.io.load import read_instance
+from optimizer.io.load import SITING_FORMATS, read_facility_problem, read_instance, siting_format
 from optimizer.io.siting_output import write_siting
 from optimizer.model import SITE_KIND_ZH, Instance, SiteKind
 from optimizer.siting.config import SitingConfig
 from optimizer.siting.county import site_county
+from optimizer.siting.mip import solve as solve_facility_problem
+from optimizer.siting.problem import FacilityProblem
 from optimizer.siting.result import SitingResult, status_label
 
 MAX_LISTED = 20  # longer diagnoses are cut to this many lines on screen
@@ -165,14 +167,51 @@ def run_siting(
     return result
 
 
+def benchmark_summary_lines(
+    problem: FacilityProblem, result: SitingResult, lang: Lang
+) -> list[str]:
+    """Return the summary of a benchmark siting plan (costs in the file's own unit)."""
+    status = status_label(result.status, lang)
+    lines = [tr(lang, f"Siting: {status} ({result.solver})", f"选址：{status}（{result.solver}）")]
+    d = result.decision
+    if d is None or result.objective is None:
+        return lines + [f"  - {why}" for why in result.diagnosis[:MAX_LISTED]]
+    gap = result.gap or 0.0
+    opened = ", ".join(sorted(d.open, key=problem.facilities.index))
+    lines += [
+        tr(
+            lang,
+            f"Cost {result.total_cost:,.3f} in the file's unit (bound {result.bound:,.3f}, "
+            f"gap {gap:.4%}); {len(d.open)} of {len(problem.facilities)} open: {opened}",
+            f"成本 {result.total_cost:,.3f}（文件自身单位；下界 {result.bound:,.3f}，"
+            f"间隙 {gap:.4%}）；"
+            f"开设 {len(d.open)} / {len(problem.facilities)} 个：{opened}",
+        ),
+        tr(
+            lang,
+            f"Time: build {result.build_time_s:.1f} s, solve {result.solve_time_s:.1f} s",
+            f"用时：建模 {result.build_time_s:.1f} 秒，求解 {result.solve_time_s:.1f} 秒",
+        ),
+    ]
+    return lines
+
+
 @click.command("site")
-@click.argument("workbook", type=click.Path(exists=True, path_type=Path))
+@click.argument("workbook", type=click.Path(exists=True, path_type=Path), metavar="INPUT")
 @click.option(
     "--out",
     "out",
     required=True,
     type=click.Path(file_okay=False, path_type=Path),
     help="Output folder.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["county", *SITING_FORMATS]),
+    default=None,
+    help="Format of INPUT [default: from its name: cap41.txt = cap, pmed1.txt = pmed, "
+    "p1 = holmberg, else a county]; uncap reads a cap file without capacities.",
 )
 @siting_options
 @click.pass_context
@@ -181,13 +220,39 @@ def site_command(
     ctx: click.Context,
     workbook: Path,
     out: Path,
+    fmt: str | None,
     siting: SitingOptions,
 ) -> None:
     """Choose transfer stations and sizes and assign every stop (exact MIP).
 
-    Writes siting.json, CSV tables and siting.xlsx into OUT. Exit code 3
-    with a diagnosis when no plan meets the haul limit, capacities and budget.
+    INPUT is a county (workbook, .json, .geojson) or a benchmark file
+    (OR-Library cap/uncap/pmed, Holmberg); benchmark plans keep the file's
+    numbering (F1 = first facility, C1 = first customer) and are solved as
+    the file states them (the county costs and limits do not apply). Writes
+    siting.json, CSV tables and siting.xlsx into OUT. Exit code 3 with a
+    diagnosis when no plan meets the haul limit, capacities and budget.
     """
     check_writable(out, "--out")
-    instance = read_instance(workbook)
-    run_siting(ctx, instance, out, siting)
+    kind = siting_format(workbook, fmt)
+    if kind == "county":
+        run_siting(ctx, read_instance(workbook), out, siting)
+        return
+    lang = lang_of(ctx)
+    problem = read_facility_problem(workbook, kind)
+    result = solve_facility_problem(problem, params=siting.params())
+    files = write_siting(result, out, lang=lang)
+    for line in benchmark_summary_lines(problem, result, lang):
+        click.echo(line)
+    click.echo(
+        tr(lang, f"Wrote {len(files)} files to {out}", f"已写出 {len(files)} 个文件到 {out}")
+    )
+    if result.violations:
+        click.echo(
+            tr(lang, "Internal error: the checker rejects the plan:", "内部错误：校验未通过："),
+            err=True,
+        )
+        for v in result.violations[:MAX_LISTED]:
+            click.echo(f"  - {v}", err=True)
+        ctx.exit(EXIT_CHECK)
+    if result.decision is None:
+        ctx.exit(EXIT_INFEASIBLE)

@@ -1,4 +1,10 @@
-"""Read inputs: the text of a file, a JSON document, an instance from any supported path.
+"""Read inputs: the text of a file, a JSON document, and every supported input format.
+
+This module is the one place where a path is dispatched to its reader:
+:func:`read_instance` for routing (county inputs and the routing benchmark
+formats), :func:`siting_format` / :func:`read_facility_problem` for siting
+benchmarks, :func:`carbon_format` / :func:`read_energy_data` for OSeMOSYS
+models.
 
 Every failure becomes an :class:`~optimizer.io.errors.InputError` naming the
 file, so that commands report it instead of showing a traceback.
@@ -8,11 +14,16 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from optimizer.io.errors import InputError, InputProblem
 from optimizer.model import Instance
+
+if TYPE_CHECKING:
+    from optimizer.carbon.data import EnergyData
+    from optimizer.siting.problem import FacilityProblem
 
 
 def read_input_text(path: str | os.PathLike[str], *, encoding: str = "utf-8-sig") -> str:
@@ -49,22 +60,62 @@ def parse_json_text(text: str, *, file: str) -> Any:
         ) from None
 
 
+# Text formats of the routing benchmark sets, told apart by their first line.
+ROUTING_TEXT_SUFFIXES = (".vrp", ".vrptw", ".txt", "")
+
+
+def routing_format(path: str | Path) -> str | None:
+    """Return which routing reader handles ``path``, or None if none does.
+
+    ``workbook`` (a folder of CSV files, ``.xlsx``), ``json`` (a countyopt
+    instance), ``geojson``, ``vrplib`` (VRPLIB: CVRP X, E, Solomon, GH,
+    MTVRPTWR, HFVRP), ``evrptw`` (Schneider et al.) or ``kim`` (Kim et al.).
+    The three benchmark text formats are told apart by the first line:
+    ``StringID …`` is E-VRPTW, ``KEY : value`` is VRPLIB, a number is Kim.
+    """
+    src = Path(path)
+    suffix = src.suffix.lower()
+    if src.is_dir() or suffix in (".xlsx", ".xlsm"):
+        return "workbook"
+    if suffix == ".json":
+        return "json"
+    if suffix == ".geojson":
+        # PVRP-IF GeoJSON (optimizer/io/pvrpif.py) is dispatched here, ahead of
+        # plain GeoJSON, once its reader is there: return "pvrpif" for it.
+        return "geojson"
+    if suffix not in ROUTING_TEXT_SUFFIXES or not src.is_file():
+        return None
+    with src.open(encoding="utf-8", errors="replace") as f:
+        first = f.readline().strip()
+    if first.startswith("StringID"):
+        return "evrptw"
+    if ":" in first:
+        return "vrplib"
+    if first[:1].isdigit():
+        return "kim"
+    return None
+
+
 def read_instance(path: str | Path, *, coord_sys: str | None = None) -> Instance:
-    """Read a county workbook folder, an .xlsx workbook, a .json instance or a .geojson file.
+    """Read a routing instance in any format :func:`routing_format` knows.
 
     Parameters
     ----------
     path
-        The input: a folder of CSV files or an ``.xlsx`` workbook, a native
-        ``.json`` instance, or a ``.geojson`` FeatureCollection.
+        A folder of CSV files or an ``.xlsx`` workbook, a native ``.json``
+        instance, a ``.geojson`` FeatureCollection, or a benchmark file
+        (VRPLIB ``.vrp``/``.vrptw``/``.txt``, E-VRPTW, Kim et al.). Location
+        ids of benchmark files are the file's own node numbers (VRPLIB: node
+        ``k`` of the file, depot ``0``; E-VRPTW and Kim: the file's ids).
     coord_sys
         ``"wgs84"`` or ``"gcj02"``: the datum of the input coordinates,
         overriding what the file says (GCJ-02 is converted to WGS-84).
+        Benchmark files are planar and ignore it.
 
     Raises
     ------
     InputError
-        If the path does not exist, has an unknown suffix, or the input has
+        If the path does not exist, has an unknown format, or the input has
         problems (every one is listed).
 
     """
@@ -72,18 +123,31 @@ def read_instance(path: str | Path, *, coord_sys: str | None = None) -> Instance
     suffix = src.suffix.lower()
     if not src.exists():
         raise InputError([InputProblem(str(src), None, "", "", "an existing file or folder")])
-    if src.is_dir() or suffix in (".xlsx", ".xlsm"):
+    kind = routing_format(src)
+    if kind == "workbook":
         from optimizer.io.workbook import read_workbook
 
         return read_workbook(src, coord_sys=coord_sys)
-    if suffix == ".json":
+    if kind == "json":
         from optimizer.io.instance_json import read_instance_json
 
         return read_instance_json(src, coord_sys=coord_sys)
-    if suffix == ".geojson":
+    if kind == "geojson":
         from optimizer.io.geojson import read_geojson
 
         return read_geojson(src, coord_sys=coord_sys)
+    if kind == "vrplib":
+        from optimizer.io.vrplib_sets import read_vrplib
+
+        return read_vrplib(src)
+    if kind == "evrptw":
+        from optimizer.io.evrptw import read_evrptw
+
+        return read_evrptw(src)
+    if kind == "kim":
+        from optimizer.io.kim import read_kim
+
+        return read_kim(src)
     raise InputError(
         [
             InputProblem(
@@ -91,8 +155,108 @@ def read_instance(path: str | Path, *, coord_sys: str | None = None) -> Instance
                 None,
                 "",
                 suffix,
-                "a workbook folder, .xlsx, .json (countyopt instance) or .geojson"
+                "a workbook folder, .xlsx, .json (countyopt instance), .geojson, or a "
+                "VRPLIB (.vrp, .vrptw), E-VRPTW or Kim et al. benchmark file"
                 + ("; save the old .xls format as .xlsx in Excel" if suffix == ".xls" else ""),
             )
         ]
     )
+
+
+SITING_FORMATS = ("cap", "uncap", "pmed", "holmberg")
+_SITING_NAMES = {
+    "cap": re.compile(r"^cap\d+(\.txt)?$", re.IGNORECASE),
+    "pmed": re.compile(r"^pmed\d+(\.txt)?$", re.IGNORECASE),
+    "holmberg": re.compile(r"^p\d+$", re.IGNORECASE),
+}
+
+
+def siting_format(path: str | Path, fmt: str | None = None) -> str:
+    """Return how ``site`` reads ``path``: ``county`` or a benchmark format.
+
+    ``county`` is anything :func:`read_instance` reads as a county (workbook,
+    ``.json``, ``.geojson``). Benchmark files: OR-Library ``cap`` (``cap41.txt``;
+    ``uncap`` reads the same file without capacities), ``pmed`` (``pmed1.txt``)
+    and Holmberg's single-source files (``p1``), told apart by name unless
+    ``fmt`` says which.
+
+    Raises
+    ------
+    InputError
+        If ``fmt`` is unknown, or a text file's name does not tell its format.
+
+    """
+    src = Path(path)
+    if fmt is not None:
+        if fmt not in ("county", *SITING_FORMATS):
+            raise InputError(
+                [InputProblem("--format", None, "", fmt, "county, " + ", ".join(SITING_FORMATS))]
+            )
+        return fmt
+    if routing_format(src) in ("workbook", "json", "geojson"):
+        return "county"
+    for name, pattern in _SITING_NAMES.items():
+        if pattern.match(src.name):
+            return name
+    raise InputError(
+        [
+            InputProblem(
+                str(src),
+                None,
+                "",
+                src.suffix,
+                "a county workbook, .json or .geojson, or a benchmark file named like "
+                "cap41.txt, pmed1.txt or p1 (else say --format cap|uncap|pmed|holmberg)",
+            )
+        ]
+    )
+
+
+def read_facility_problem(path: str | Path, fmt: str) -> FacilityProblem:
+    """Read an OR-Library (``cap``, ``uncap``, ``pmed``) or Holmberg file as a siting problem.
+
+    Facility and customer ids number the file's rows from 1 (``F1``, ``C1``;
+    p-median nodes ``N1``), as the files and their published optima do.
+    """
+    src = Path(path)
+    if not src.is_file():
+        raise InputError([InputProblem(str(src), None, "", "", "an existing file")])
+    from optimizer.io.holmberg import read_holmberg
+    from optimizer.io.orlib import read_cap, read_pmed
+
+    if fmt == "cap":
+        return read_cap(src)
+    if fmt == "uncap":
+        return read_cap(src, capacitated=False)
+    if fmt == "pmed":
+        return read_pmed(src)
+    if fmt == "holmberg":
+        return read_holmberg(src)
+    raise ValueError(f"unknown siting format {fmt!r}")
+
+
+def carbon_format(path: str | Path) -> str:
+    """Return how ``carbon`` reads ``path``: ``scenario``, ``datafile`` or ``csv``.
+
+    A ``.toml`` file is a county scenario; a folder is an otoole CSV folder
+    (one ``NAME.csv`` per set and parameter); any other file is read as a
+    GNU MathProg OSeMOSYS data file (such as UTOPIA's ``utopia.txt``).
+    """
+    src = Path(path)
+    if src.is_dir():
+        return "csv"
+    if src.suffix.lower() == ".toml":
+        return "scenario"
+    return "datafile"
+
+
+def read_energy_data(path: str | Path) -> EnergyData:
+    """Read an OSeMOSYS model: a MathProg data file or an otoole CSV folder.
+
+    Sets (regions, technologies, fuels, years …) keep the names of the file.
+    """
+    from optimizer.carbon.osemosys_io import read_csv_folder, read_datafile
+
+    if carbon_format(path) == "csv":
+        return read_csv_folder(path)
+    return read_datafile(path)

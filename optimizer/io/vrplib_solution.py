@@ -12,7 +12,7 @@ heterogeneous fleets.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -205,3 +205,22 @@ def write_vrplib_solution(
             # to keep each route in its vehicle's slot (PyVRP writes them too).
             lines = [" ".join([f"Route #{i}:", *map(str, r)]) for i, r in enumerate(routes, 1)]
             tmp.write_text("\n".join([*lines, f"Cost: {cost:.10g}", ""]), encoding="utf-8")
+
+
+def is_vrplib(instance: Instance) -> bool:
+    """Return whether ``instance`` was read from a VRPLIB file (its nodes are VRPLIB indices)."""
+    meta = instance.meta
+    return "rounding" in meta and "multi_trip" in meta and meta.get("set_type") != "EVRPTW"
+
+
+def benchmark_outputs(
+    instance: Instance, result: RoutingResult
+) -> dict[str, Callable[[Path], object]]:
+    """Return the extra files a plan of a benchmark instance gets: ``solution.sol`` for VRPLIB.
+
+    The names map to writers called with the path to write (as
+    :func:`optimizer.io.route_sheets.write_route_outputs` takes them).
+    """
+    if not is_vrplib(instance) or result.unserved:
+        return {}
+    return {"solution.sol": lambda path: write_vrplib_solution(path, instance, result)}

@@ -47,7 +47,7 @@ def test_set_names_resolve_in_natural_order(tmp_path: Path) -> None:
     folder.mkdir()
     for name in ("X-n101-k25.vrp", "X-n99-k5.vrp", "X-n1001-k43.vrp", "notes.txt"):
         (folder / name).write_text("")
-    files = resolve(["cvrp_x"], tmp_path)
+    files = [item.path for item in resolve(["cvrp_x"], tmp_path)]
     assert [f.name for f in files] == ["X-n99-k5.vrp", "X-n101-k25.vrp", "X-n1001-k43.vrp"]
     assert sorted(files, key=natural_key) == files
 
