@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from optimizer.i18n import Lang, tr
 from optimizer.maps.labels import esc, kg, km, stream_label
 from optimizer.maps.labels import table as popup_table
 from optimizer.maps.page import (
+    CLUSTER_FROM,
     Canvas,
     Feature,
     add_layer,
@@ -28,8 +30,46 @@ from optimizer.routing.result import Route, RoutingResult, Visit, VisitKind
 from optimizer.routing.summary import reason_label
 from optimizer.timefmt import format_clock
 
-_LEG_STYLE = {"weight": 3, "opacity": 0.85}
 _DASH = {VisitKind.UNLOAD: "8 6", VisitKind.DEPOT: "2 6"}
+
+
+@dataclass(frozen=True)
+class PlanStyle:
+    """How the legs of one plan are drawn, so that two plans on one map look different.
+
+    ``dash`` None keeps the usual dashes by kind of leg (unloading trip,
+    return to depot); a pattern dashes every leg of the plan the same way.
+    """
+
+    weight: float = 3
+    opacity: float = 0.85
+    dash: str | None = None
+
+    def leg(self, color: str, kind: VisitKind) -> dict[str, object]:
+        """Return the Leaflet style of a leg ending with a visit of ``kind``."""
+        dash = _DASH.get(kind) if self.dash is None else self.dash
+        return {"weight": self.weight, "opacity": self.opacity, "color": color, "dashArray": dash}
+
+
+PLAIN = PlanStyle()
+# Compare maps: the first plan wide, solid and translucent; the second thin and dashed on top.
+WIDE_SOLID = PlanStyle(weight=6, opacity=0.45, dash="")
+THIN_DASHED = PlanStyle(weight=2.5, opacity=0.95, dash="7 5")
+
+
+def leg_path(
+    canvas: Canvas, start: list[float], end: list[float], visit: Visit
+) -> list[list[float]]:
+    """Return the GeoJSON positions of the leg from ``start`` to ``visit`` (at ``end``).
+
+    A leg that carries its road geometry (``visit.geometry``: [lat, lon]
+    points of the road from the previous place) is drawn along the road;
+    otherwise it is the straight segment.
+    """
+    geometry = getattr(visit, "geometry", None)
+    if geometry and len(geometry) >= 2:
+        return [start, *(canvas.point(float(lat), float(lon)) for lat, lon in geometry), end]
+    return [start, end]
 
 
 def _result_ids(result: RoutingResult) -> list[str]:
@@ -112,6 +152,7 @@ def route_features(
     arrows: _Arrows,
     *,
     vehicle_label: str,
+    plan_style: PlanStyle = PLAIN,
 ) -> list[Feature]:
     """Return the legs, direction chevrons, stops and breaks of one route."""
     lang = canvas.lang
@@ -126,7 +167,7 @@ def route_features(
         if prev is not None and prev.location != visit.location:
             there = _place(instance, prev.location)
             start = canvas.point(there.lat, there.lon)
-            style = {**_LEG_STYLE, "color": color, "dashArray": _DASH.get(visit.kind)}
+            style = plan_style.leg(color, visit.kind)
             kind_label = {
                 VisitKind.UNLOAD: tr(lang, "Trip to unload", "卸料行程"),
                 VisitKind.DEPOT: tr(lang, "Return to depot", "返回车场"),
@@ -142,14 +183,16 @@ def route_features(
                 ),
                 (tr(lang, "Load on board", "车载量"), kg(prev.load_kg)),
             ]
+            path = leg_path(canvas, start, here, visit)
             legs.append(
                 feature(
-                    {"type": "LineString", "coordinates": [start, here]},
+                    {"type": "LineString", "coordinates": path},
                     style,
                     popup=popup_table(f"{vehicle_label}: {kind_label}", rows),
                 )
             )
-            chevron = arrows.chevron(start, here)
+            middle = len(path) // 2
+            chevron = arrows.chevron(path[middle - 1], path[middle])
             if chevron is not None:
                 chevrons.append(chevron)
         if visit.kind is VisitKind.STOP:
@@ -168,6 +211,7 @@ def route_features(
                     },
                     popup=_stop_popup(lang, stop, visit, seq, vehicle_label),
                     tip=esc(f"{seq}. {stop.name or stop.id}"),
+                    cluster=True,
                 )
             )
         elif visit.kind is VisitKind.BREAK:
@@ -247,16 +291,25 @@ def add_routes(
     first_color: int = 0,
     label: str = "",
     show: bool = True,
+    plan_style: PlanStyle = PLAIN,
 ) -> tuple[list[Feature], list[tuple[str, str]]]:
-    """Add one layer per vehicle; return the features and (colour, legend text) pairs."""
+    """Add one layer per vehicle; return the features and (colour, legend text) pairs.
+
+    Plans of ``CLUSTER_FROM`` stops or more have their stops clustered
+    (geographic maps only: planar benchmark maps have no street zoom).
+    """
     lang = canvas.lang
     arrows = _Arrows(canvas, instance)
+    served = sum(len(r.stops) for r in result.routes)
+    cluster = not canvas.planar and served >= CLUSTER_FROM
     everything: list[Feature] = []
     keys: list[tuple[str, str]] = []
     for i, route in enumerate(result.routes):
         color = vehicle_color(first_color + i)
         name = vehicle_label(route)
-        feats = route_features(canvas, instance, route, color, arrows, vehicle_label=name)
+        feats = route_features(
+            canvas, instance, route, color, arrows, vehicle_label=name, plan_style=plan_style
+        )
         visits = route.visits
         span = (
             f"{format_clock(visits[0].departure_s)}–{format_clock(visits[-1].arrival_s)}"
@@ -269,7 +322,11 @@ def add_routes(
             f"{label}{name}：{len(route.stops)} 个点，{km(route.distance_m)}，{span}",
         )
         add_layer(
-            canvas, f'<span style="color:{color}">&#9632;</span> {esc(text)}', feats, show=show
+            canvas,
+            f'<span style="color:{color}">&#9632;</span> {esc(text)}',
+            feats,
+            show=show,
+            cluster=cluster,
         )
         everything.extend(feats)
         keys.append((color, text))
@@ -309,10 +366,17 @@ def symbols_html(lang: Lang) -> str:
     return "".join(f"<div>{key} {esc(text)}</div>" for key, text in rows)
 
 
-def vehicles_legend(lang: Lang, keys: Sequence[tuple[str, str]]) -> str:
-    """Return the legend of route layers: a key per vehicle (colour, text), then the symbols."""
+def vehicles_legend(
+    lang: Lang, keys: Sequence[tuple[str, str]], *, dashed: Sequence[tuple[str, str]] = ()
+) -> str:
+    """Return the legend of route layers: a key per vehicle (colour, text), then the symbols.
+
+    ``dashed`` keys (a second plan on a compare map) follow with dashed lines.
+    """
     rows = [f"<div>{swatch(c)} {esc(t)}</div>" for c, t in keys]
-    title = tr(lang, f"Vehicles ({len(keys)})", f"车辆（{len(keys)}）")
+    rows += [f"<div>{swatch(c, dash=True)} {esc(t)}</div>" for c, t in dashed]
+    count = len(keys) + len(dashed)
+    title = tr(lang, f"Vehicles ({count})", f"车辆（{count}）")
     return key_list(title, rows) + "<hr>" + symbols_html(lang)
 
 
@@ -351,10 +415,12 @@ def render_routes(
     lang
         Language of legend, layer names and popups.
     basemap
-        ``osm``, ``amap``, ``tianditu`` or ``none``; None picks ``osm`` online
-        and ``none`` offline or for planar coordinates.
+        ``none`` (the default for None: no tiles, a coordinate grid instead)
+        or remote tiles: ``osm``, ``amap``, ``tianditu``. Leaflet is always
+        inlined, so the page works without internet either way.
     offline
-        Inline Leaflet so that the page makes no request to any server.
+        Refuse remote tiles, so that the page makes no request to any server
+        (what the default already does; kept for ``--offline``).
     tianditu_key
         Developer key for the Tianditu base map.
 

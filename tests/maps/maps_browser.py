@@ -24,6 +24,11 @@ import pytest
 
 _NAMES = ("chromium", "chromium-browser", "google-chrome")
 
+# Put first in <head>: records every script error of the page.
+ERRORS = """<script>window.countyoptErrors = [];
+window.addEventListener("error", function (e) { window.countyoptErrors.push(String(e.message)); });
+</script>"""
+
 PROBE = """<script>
 window.addEventListener("load", function () { setTimeout(function () {
   var out = {loaded_ms: performance.now()};
@@ -44,6 +49,20 @@ window.addEventListener("load", function () { setTimeout(function () {
     }
   }); }
   out.title = document.title;
+  var colors = {};
+  if (out.map) { map.eachLayer(function (layer) {
+    if (layer instanceof L.Polyline && layer.options.pane !== "co-grid") {
+      colors[layer.options.color] = true;
+    }
+  }); }
+  out.line_colors = Object.keys(colors);
+  out.errors = window.countyoptErrors || [];
+  out.clusters = Array.from(document.querySelectorAll(".co-cluster span"))
+    .map(function (s) { return parseInt(s.textContent, 10); });
+  out.grid_labels = Array.from(document.querySelectorAll(".co-grid-label"))
+    .map(function (l) { return l.textContent; });
+  out.labels = Array.from(document.querySelectorAll(".co-label"))
+    .map(function (l) { return l.textContent; });
   out.injected = document.querySelectorAll(".leaflet-container script, img[src='x']").length;
   out.resources = performance.getEntriesByType("resource").map(function (e) { return e.name; });
   var pre = document.createElement("pre");
@@ -131,6 +150,7 @@ def load(page: Path, tmp: Path, *, budget_ms: int = 10_000, popups: bool = True)
     probed = tmp / f"probed-{page.name}"
     text = page.read_text(encoding="utf-8")
     probe = PROBE.replace("OPEN_POPUPS", "true" if popups else "false")
+    text = text.replace("<head>", "<head>" + ERRORS, 1)
     probed.write_text(text.replace("</html>", probe + "</html>"), encoding="utf-8")
     netlog = tmp / "netlog.json"
     args = [

@@ -15,7 +15,6 @@ from maps_fixtures import XSS_NAME, ZH_NAME, page_layers, points, small_instance
 from optimizer.coords import wgs84_to_gcj02
 from optimizer.distances import haversine_m
 from optimizer.maps import render_compare, render_routes
-from optimizer.maps.offline import LEAFLET_CDN_JS
 from optimizer.model import Instance
 from optimizer.routing.result import Route, RoutingResult, Visit, VisitKind
 
@@ -136,26 +135,24 @@ def test_chinese_legend_and_popups(instance, result, tmp_path):
     assert "收运路线" in page and "Planned arrival" not in page
 
 
-def test_offline_page_links_nothing_remote(instance, result, tmp_path):
-    """An offline map inlines Leaflet and links no script, style or image by URL."""
-    page = _render(instance, result, tmp_path, offline=True)
+def test_default_page_links_nothing_remote(instance, result, tmp_path):
+    """A map written with default options inlines Leaflet and links no script, style or tile."""
+    page = _render(instance, result, tmp_path)
     tags = _Tags()
     tags.feed(page)
     assert [u for u in tags.urls if "//" in u and not u.startswith("https://leafletjs.com")] == []
     assert "L.map(" in page and 'version="1.9.3"' in page
+    assert "L.tileLayer(" not in page
 
 
-def test_online_page_loads_only_leaflet_and_does_not_touch_folium_defaults(
-    instance, result, tmp_path
-):
-    """The online map links Leaflet alone, and folium's shared asset lists stay as they were."""
+def test_tiles_only_when_asked_and_folium_defaults_untouched(instance, result, tmp_path):
+    """Asking for OSM adds its tiles and nothing else remote; folium's shared lists stay intact."""
     before_js, before_css = list(folium.Map.default_js), list(folium.Map.default_css)
-    _render(instance, result, tmp_path, offline=True)
-    page = _render(instance, result, tmp_path)
+    page = _render(instance, result, tmp_path, basemap="osm")
     tags = _Tags()
     tags.feed(page)
-    remote = [u for u in tags.urls if u.startswith("https://cdn") or "jquery" in u]
-    assert LEAFLET_CDN_JS in remote and not any("jquery" in u or "bootstrap" in u for u in remote)
+    assert [u for u in tags.urls if "//" in u and not u.startswith("https://leafletjs.com")] == []
+    assert "tile.openstreetmap.org" in page and "L.map(" in page
     assert folium.Map.default_js == before_js and folium.Map.default_css == before_css
     plain = folium.Map().get_root().render()
     assert "jquery" in plain  # an ordinary folium map is unaffected by ours
@@ -220,7 +217,7 @@ def test_planar_instance_drawn_without_tiles(result, tmp_path):
         base.name, base.stops, base.sites, base.vehicle_types, base.travel, {"coord_sys": "planar"}
     )
     page = _render(planar, result, tmp_path)
-    assert "L.CRS.Simple" in page and "tileLayer" not in page
+    assert "L.CRS.Simple" in page and "L.tileLayer(" not in page
     assert "control.scale" not in page
     assert not math.isnan(len(page_layers(page)))
 
