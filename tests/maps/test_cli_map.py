@@ -181,9 +181,8 @@ def test_map_command_draws_a_siting_json(instance, files, tmp_path):
     siting = SitingResult(instance.name, SolveStatus.OPTIMAL, decision, 1.0, 1.0, 0.0)
     write_siting(siting, tmp_path / "site")
     out = tmp_path / "siting.html"
-    run = _map(
-        str(tmp_path / "site" / "siting.json"), "--instance", str(workbook), "--out", str(out)
-    )
+    siting_json = str(tmp_path / "site" / "siting.json")
+    run = _map(siting_json, "--instance", str(workbook), "--out", str(out))
     assert run.exit_code == 0, run.output
     layers = page_layers(out.read_text(encoding="utf-8"))
     assert "Opened stations (1)" in layers and "Service areas" in layers
