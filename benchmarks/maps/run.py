@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import shutil
 import sys
 import tempfile
@@ -29,11 +28,6 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[1] / "tests" / "maps"))
 
 from maps_fixtures import county_plan  # noqa: E402
-
-
-def _children_cpu_s() -> float:
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
 
 
 def measure(stops: int, tmp: Path, *, browser: bool) -> dict[str, Any]:
@@ -54,9 +48,7 @@ def measure(stops: int, tmp: Path, *, browser: bool) -> dict[str, Any]:
         return row
     from maps_browser import load
 
-    cpu0 = _children_cpu_s()
     loaded = load(path, tmp / f"browser_{stops}", budget_ms=30_000, popups=False)
-    row["browser_cpu_s"] = round(_children_cpu_s() - cpu0, 2)
     row["load_event_s"] = round(loaded.probe["loaded_ms"] / 1000, 2)
     row["browser_wall_s"] = round(loaded.seconds, 2)
     row["clusters_shown"] = len(loaded.probe["clusters"])

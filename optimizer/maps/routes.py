@@ -333,16 +333,28 @@ def add_routes(
     return everything, keys
 
 
-def symbols_html(lang: Lang) -> str:
-    """Return the legend rows that explain the symbols of route maps."""
+def symbols_html(lang: Lang, *, leg_dashes: bool = True) -> str:
+    """Return the legend rows that explain the symbols of route maps.
+
+    ``leg_dashes`` explains the dashed unloading and return legs; compare
+    maps use dashes to tell the plans apart instead.
+    """
     rows = [
         (
             swatch("#444"),
-            tr(lang, "collection leg, chevron = direction", "收运行程，箭头为行驶方向"),
+            tr(lang, "collection leg, chevron = direction", "收运行程，箭头为行驶方向")
+            if leg_dashes
+            else tr(lang, "leg, chevron = direction", "行程，箭头为行驶方向"),
         ),
-        (
-            swatch("#444", dash=True),
-            tr(lang, "trip to unload / return to depot", "卸料行程 / 返回车场"),
+        *(
+            [
+                (
+                    swatch("#444", dash=True),
+                    tr(lang, "trip to unload / return to depot", "卸料行程 / 返回车场"),
+                )
+            ]
+            if leg_dashes
+            else []
         ),
         (
             swatch("#888", circle=True),
@@ -377,7 +389,7 @@ def vehicles_legend(
     rows += [f"<div>{swatch(c, dash=True)} {esc(t)}</div>" for c, t in dashed]
     count = len(keys) + len(dashed)
     title = tr(lang, f"Vehicles ({count})", f"车辆（{count}）")
-    return key_list(title, rows) + "<hr>" + symbols_html(lang)
+    return key_list(title, rows) + "<hr>" + symbols_html(lang, leg_dashes=not dashed)
 
 
 def plan_summary(lang: Lang, result: RoutingResult, *, label: str = "") -> str:
