@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from optimizer.commands.common import check_writable, lang_of, reports_input_errors
-from optimizer.i18n import tr
+from optimizer.i18n import Lang, tr
 from optimizer.io.errors import InputError, InputProblem
 from optimizer.io.load import parse_json_text, read_input_text, read_instance
 from optimizer.io.siting_input import is_siting_document, parse_siting_json
@@ -96,17 +96,31 @@ def plan_names(a: Path, b: Path) -> tuple[str, str]:
     return f"{a.stem} (1)", f"{b.stem} (2)"
 
 
-def _parse_names(value: str | None) -> tuple[str, str] | None:
+def _parse_names(value: str | None, lang: Lang) -> tuple[str, str] | None:
     if value is None:
         return None
-    names = [n.strip() for n in value.split(",")]
+    names = [n.strip() for n in value.replace("，", ",").split(",")]
     if len(names) != 2 or not all(names) or names[0] == names[1]:
         raise click.BadParameter(
-            f"expected two different names separated by a comma, e.g. today,optimised; "
-            f"got {value!r}",
+            tr(
+                lang,
+                f"expected two different names separated by a comma, e.g. today,optimised; "
+                f"got {value!r}",
+                f"应为以逗号分隔的两个不同名称，例如 现状,优化；实际为 {value!r}",
+            ),
             param_hint="--names",
         )
     return names[0], names[1]
+
+
+def _not_two_plans(lang: Lang, path: Path) -> click.UsageError:
+    return click.UsageError(
+        tr(
+            lang,
+            f"{path} is a siting; --compare draws two routing plans (solution.json)",
+            f"{path} 是选址结果；--compare 只能对比两个路线方案（solution.json）",
+        )
+    )
 
 
 @click.command("map")
@@ -167,9 +181,15 @@ def map_command(
     siting (siting.json of `site`); the kind is read from the file.
     """
     lang = lang_of(ctx)
-    labels = _parse_names(names)
+    labels = _parse_names(names, lang)
     if labels is not None and compare is None:
-        raise click.UsageError("--names names the two plans of --compare; add --compare")
+        raise click.UsageError(
+            tr(
+                lang,
+                "--names names the two plans of --compare; add --compare",
+                "--names 用于命名 --compare 对比的两个方案；请同时给出 --compare",
+            )
+        )
     check_writable(out.parent, "--out")
     instance = read_instance(source)
     plan = read_plan(solution)
@@ -185,7 +205,7 @@ def map_command(
         raise click.UsageError(str(err)) from None
     if isinstance(plan, SitingResult):
         if compare is not None:
-            raise click.UsageError(f"{solution} is a siting; --compare draws two routing plans")
+            raise _not_two_plans(lang, solution)
         written = render_siting(
             instance,
             plan,
@@ -208,7 +228,7 @@ def map_command(
     else:
         other = read_plan(compare)
         if not isinstance(other, RoutingResult):
-            raise click.UsageError(f"{compare} is a siting; --compare draws two routing plans")
+            raise _not_two_plans(lang, compare)
         _check_matches(instance, other, compare, source)
         written = render_compare(
             instance,

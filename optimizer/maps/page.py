@@ -32,6 +32,9 @@ _CSS = """<style>
 .co-legend summary { cursor: pointer; margin-bottom: 3px; font-size: 13px; }
 .co-legend .co-sw { display: inline-block; width: 18px; margin-right: 5px; vertical-align: middle; }
 .co-icon { background: none; border: none; }
+.co-veh { cursor: pointer; }
+.co-veh:hover { background: #eef; }
+.co-all { color: #335; margin-bottom: 2px; }
 .co-label { font-size: 11px; padding: 1px 4px; }
 .co-cluster { border-radius: 50%; display: flex; align-items: center; justify-content: center;
   box-shadow: 0 0 0 1px #222; }
@@ -59,6 +62,7 @@ _PLAIN_CSS = "<style>.leaflet-container { background: #f6f5f0; }</style>"
 # (with the scale bar) and where a clicked place lies.
 _LAYER_JS = """<script>
 var countyoptClusters = null;
+var countyoptLayers = {};
 function countyoptClusterIcon(cluster) {
     var counts = {}, total = 0;
     cluster.getAllChildMarkers().forEach(function (m) {
@@ -110,6 +114,7 @@ function countyoptLayer(key, icons, cluster) {
             }
         }
     });
+    countyoptLayers[key] = layer;
     if (!cluster) { return layer; }
     var points = [];
     layer.eachLayer(function (l) {
@@ -119,6 +124,20 @@ function countyoptLayer(key, icons, cluster) {
     layer.on("add", function (e) { countyoptClusterGroup(e.target._map).addLayers(points); });
     layer.on("remove", function () { countyoptClusters.removeLayers(points); });
     return layer;
+}
+function countyoptLegendClicks(div, map) {
+    // A vehicle's row in the legend shows that vehicle alone; the "all" row every vehicle.
+    L.DomEvent.on(div, "click", function (e) {
+        var row = e.target.closest && e.target.closest(".co-veh");
+        if (!row) { return; }
+        var alone = row.getAttribute("data-layer");
+        div.querySelectorAll(".co-veh[data-layer]").forEach(function (other) {
+            var layer = countyoptLayers[other.getAttribute("data-layer")];
+            var show = !alone || other === row;
+            if (show && !map.hasLayer(layer)) { map.addLayer(layer); }
+            if (!show && map.hasLayer(layer)) { map.removeLayer(layer); }
+        });
+    });
 }
 function countyoptNiceStep(span) {
     // The round step (1, 2 or 5 times a power of ten) nearest to an eighth of the span.
@@ -349,6 +368,7 @@ class Legend(MacroElement):
             div.innerHTML = countyoptData.legend;
             L.DomEvent.disableClickPropagation(div);
             L.DomEvent.disableScrollPropagation(div);
+            countyoptLegendClicks(div, {{ this._parent.get_name() }});
             return div;
         };
         {{ this.get_name() }}.addTo({{ this._parent.get_name() }});

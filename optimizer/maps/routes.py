@@ -6,6 +6,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from optimizer.i18n import Lang, tr
 from optimizer.maps.labels import esc, kg, km, stream_label
@@ -31,6 +32,14 @@ from optimizer.routing.summary import reason_label
 from optimizer.timefmt import format_clock
 
 _DASH = {VisitKind.UNLOAD: "8 6", VisitKind.DEPOT: "2 6"}
+
+
+class VehicleKey(NamedTuple):
+    """A vehicle's entry in the legend: its colour, its text and the key of its layer."""
+
+    color: str
+    text: str
+    layer: str
 
 
 @dataclass(frozen=True)
@@ -292,8 +301,8 @@ def add_routes(
     label: str = "",
     show: bool = True,
     plan_style: PlanStyle = PLAIN,
-) -> tuple[list[Feature], list[tuple[str, str]]]:
-    """Add one layer per vehicle; return the features and (colour, legend text) pairs.
+) -> tuple[list[Feature], list[VehicleKey]]:
+    """Add one layer per vehicle; return the features and the vehicles' legend keys.
 
     Plans of ``CLUSTER_FROM`` stops or more have their stops clustered
     (geographic maps only: planar benchmark maps have no street zoom).
@@ -303,7 +312,7 @@ def add_routes(
     served = sum(len(r.stops) for r in result.routes)
     cluster = not canvas.planar and served >= CLUSTER_FROM
     everything: list[Feature] = []
-    keys: list[tuple[str, str]] = []
+    keys: list[VehicleKey] = []
     for i, route in enumerate(result.routes):
         color = vehicle_color(first_color + i)
         name = vehicle_label(route)
@@ -321,7 +330,7 @@ def add_routes(
             f"{label}{name}: {len(route.stops)} stops, {km(route.distance_m)}, {span}",
             f"{label}{name}：{len(route.stops)} 个点，{km(route.distance_m)}，{span}",
         )
-        add_layer(
+        layer = add_layer(
             canvas,
             f'<span style="color:{color}">&#9632;</span> {esc(text)}',
             feats,
@@ -329,7 +338,7 @@ def add_routes(
             cluster=cluster,
         )
         everything.extend(feats)
-        keys.append((color, text))
+        keys.append(VehicleKey(color, text, layer.key))
     return everything, keys
 
 
@@ -379,14 +388,28 @@ def symbols_html(lang: Lang, *, leg_dashes: bool = True) -> str:
 
 
 def vehicles_legend(
-    lang: Lang, keys: Sequence[tuple[str, str]], *, dashed: Sequence[tuple[str, str]] = ()
+    lang: Lang, keys: Sequence[VehicleKey], *, dashed: Sequence[VehicleKey] = ()
 ) -> str:
-    """Return the legend of route layers: a key per vehicle (colour, text), then the symbols.
+    """Return the legend of route layers: a key per vehicle, then the symbols.
 
     ``dashed`` keys (a second plan on a compare map) follow with dashed lines.
+    A click on a vehicle's key shows that vehicle alone, a click on the
+    first row all of them again (``countyoptLegendClicks`` in page.py).
     """
-    rows = [f"<div>{swatch(c)} {esc(t)}</div>" for c, t in keys]
-    rows += [f"<div>{swatch(c, dash=True)} {esc(t)}</div>" for c, t in dashed]
+    tip = esc(tr(lang, "show this vehicle alone", "只显示该车"))
+    rows = [
+        f'<div class="co-veh" data-layer="{k.layer}" title="{tip}">'
+        f"{swatch(k.color, dash=dash)} {esc(k.text)}</div>"
+        for dash, group in ((False, keys), (True, dashed))
+        for k in group
+    ]
+    if len(rows) > 1:
+        show_all = tr(
+            lang,
+            "▶ show all vehicles (click one to see it alone)",
+            "▶ 显示全部车辆（点击某车只看该车）",
+        )
+        rows.insert(0, f'<div class="co-veh co-all">{esc(show_all)}</div>')
     count = len(keys) + len(dashed)
     title = tr(lang, f"Vehicles ({count})", f"车辆（{count}）")
     return key_list(title, rows) + "<hr>" + symbols_html(lang, leg_dashes=not dashed)

@@ -56,6 +56,19 @@ window.addEventListener("load", function () { setTimeout(function () {
     }
   }); }
   out.line_colors = Object.keys(colors);
+  function checked() {
+    return Array.from(document.querySelectorAll(".leaflet-control-layers-overlays label"))
+      .filter(function (l) { return l.querySelector("input").checked; })
+      .map(function (l) { return l.textContent.trim(); });
+  }
+  // Click the first vehicle in the legend, then "show all": the layers shown after each.
+  var one = document.querySelector(".co-veh[data-layer]");
+  if (one) {
+    one.click();
+    out.checked_alone = checked();
+    var all = document.querySelector(".co-all");
+    if (all) { all.click(); out.checked_all = checked(); }
+  }
   out.errors = window.countyoptErrors || [];
   out.clusters = Array.from(document.querySelectorAll(".co-cluster span"))
     .map(function (s) { return parseInt(s.textContent, 10); });

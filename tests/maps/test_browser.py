@@ -126,3 +126,14 @@ def test_sixty_vehicle_town_is_clustered_in_distinct_colours(tmp_path):
     assert clusters and 1000 < sum(clusters) <= 3000  # most stops merge at county zoom
     assert len(clusters) < 200
     assert len(loaded.probe["line_colors"]) == len(result.routes) == 60
+
+
+def test_legend_click_shows_one_vehicle_alone_and_all_again(tmp_path):
+    """Clicking a vehicle in the legend leaves only its layer on; "show all" brings all back."""
+    instance, result = county_plan(300, per_route=50)
+    page = render_routes(instance, result, tmp_path / "m.html")
+    probe = load(page, tmp_path / "browser", popups=False).probe
+    first = result.routes[0].vehicle
+    alone = [name for name in probe["checked_alone"] if "C8#" in name]
+    assert len(alone) == 1 and f" {first}:" in alone[0]
+    assert len([name for name in probe["checked_all"] if "C8#" in name]) == len(result.routes)
