@@ -139,6 +139,23 @@ function countyoptLegendClicks(div, map) {
         });
     });
 }
+function countyoptDeclutter(map) {
+    // Fixed labels (site names) that would overlap one already shown are
+    // hidden until the user zooms in far enough to part them.
+    function run() {
+        var kept = [];
+        document.querySelectorAll(".co-label").forEach(function (el) {
+            el.style.visibility = "";
+            var r = el.getBoundingClientRect();
+            var clash = kept.some(function (k) {
+                return r.left < k.right && k.left < r.right && r.top < k.bottom && k.top < r.bottom;
+            });
+            if (clash) { el.style.visibility = "hidden"; } else { kept.push(r); }
+        });
+    }
+    map.on("zoomend moveend overlayadd overlayremove", run);
+    run();
+}
 function countyoptNiceStep(span) {
     // The round step (1, 2 or 5 times a power of ten) nearest to an eighth of the span.
     var raw = span / 8, unit = Math.pow(10, Math.floor(Math.log10(raw))), best = unit;
@@ -357,7 +374,11 @@ def script_json(data: object) -> str:
 
 
 class Legend(MacroElement):
-    """A box in a corner of the map showing ``countyoptData.legend``."""
+    """A box in a corner of the map showing ``countyoptData.legend``.
+
+    It also starts the page's behaviour that needs the finished map: clicks
+    on vehicles in the legend, and hiding fixed labels that would overlap.
+    """
 
     _template = Template(
         """
@@ -372,6 +393,7 @@ class Legend(MacroElement):
             return div;
         };
         {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+        countyoptDeclutter({{ this._parent.get_name() }});
         {% endmacro %}
         """
     )

@@ -76,6 +76,9 @@ window.addEventListener("load", function () { setTimeout(function () {
     .map(function (l) { return l.textContent; });
   out.labels = Array.from(document.querySelectorAll(".co-label"))
     .map(function (l) { return l.textContent; });
+  out.labels_shown = Array.from(document.querySelectorAll(".co-label"))
+    .filter(function (l) { return l.style.visibility !== "hidden"; })
+    .map(function (l) { return l.textContent; });
   out.injected = document.querySelectorAll(".leaflet-container script, img[src='x']").length;
   out.resources = performance.getEntriesByType("resource").map(function (e) { return e.name; });
   var pre = document.createElement("pre");

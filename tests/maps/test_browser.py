@@ -10,6 +10,7 @@ import pytest
 from maps_browser import Loaded, chromium, load, require_cjk_font, screenshot
 from maps_fixtures import IMG_XSS_NAME, XSS_NAME, county_plan
 
+from optimizer.distances import great_circle_matrix
 from optimizer.maps import render_compare, render_routes, render_siting
 from optimizer.siting.result import Decision, Flow, SitingResult, SolveStatus
 
@@ -137,3 +138,17 @@ def test_legend_click_shows_one_vehicle_alone_and_all_again(tmp_path):
     alone = [name for name in probe["checked_alone"] if "C8#" in name]
     assert len(alone) == 1 and f" {first}:" in alone[0]
     assert len([name for name in probe["checked_all"] if "C8#" in name]) == len(result.routes)
+
+
+def test_overlapping_site_labels_are_thinned(instance, result, tmp_path):
+    """Of two sites a few metres apart only the first keeps its name shown; the others all do."""
+    depot = instance.site("D1")
+    twin = replace(depot, id="D2", name="Twin depot", lat=depot.lat + 1e-5)
+    sites = (*instance.sites, twin)
+    points = [(p.id, p.lat, p.lon) for p in (*instance.stops, *sites)]
+    crowded = replace(instance, sites=sites, travel=great_circle_matrix(points))
+    page = render_routes(crowded, result, tmp_path / "m.html")
+    probe = load(page, tmp_path / "browser", popups=False).probe
+    assert len(probe["labels"]) == len(crowded.sites)
+    assert "Twin depot" not in probe["labels_shown"]
+    assert set(probe["labels_shown"]) == {s.name for s in instance.sites}
