@@ -8,7 +8,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 from maps_browser import Loaded, chromium, load, require_cjk_font, screenshot
-from maps_fixtures import IMG_XSS_NAME, XSS_NAME, county_plan
+from maps_fixtures import IMG_XSS_NAME, XSS_NAME, county_plan, small_instance
 
 from optimizer.distances import great_circle_matrix
 from optimizer.maps import render_compare, render_routes, render_siting
@@ -152,3 +152,14 @@ def test_overlapping_site_labels_are_thinned(instance, result, tmp_path):
     assert len(probe["labels"]) == len(crowded.sites)
     assert "Twin depot" not in probe["labels_shown"]
     assert set(probe["labels_shown"]) == {s.name for s in instance.sites}
+
+
+def test_planar_benchmark_map_has_a_unit_grid(result, tmp_path):
+    """A planar (benchmark) map loads without errors and labels its grid in plain units."""
+    base = small_instance()
+    planar = replace(base, meta={"coord_sys": "planar"})
+    page = render_routes(planar, result, tmp_path / "p.html")
+    loaded = load(page, tmp_path / "browser", popups=False)
+    _clean(loaded)
+    labels = loaded.probe["grid_labels"]
+    assert labels and not any("°" in label for label in labels)

@@ -74,8 +74,7 @@ DECISION = Decision(
 
 
 def test_opened_and_closed_stations_are_told_apart(county, tmp_path):
-    """Opened stations are labelled by name, built ones with their size class; closed candidates
-    have their own layer."""
+    """Opened stations show their name (built ones their size class too); closed ones a layer."""
     page = render_siting(county, _result(DECISION), tmp_path / "s.html").read_text(encoding="utf-8")
     layers = page_layers(page)
     opened = {f["properties"].get("label", "") for f in layers["Opened stations (2)"]["features"]}
