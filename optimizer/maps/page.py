@@ -81,17 +81,22 @@ function countyoptClusterIcon(cluster) {
               "</span></div>",
         className: "co-icon", iconSize: [size, size]});
 }
-function countyoptClusterGroup(map) {
+function countyoptClusterGroup() {
+    // Built empty; countyoptStart puts it on the map once every layer has
+    // handed it its points, so that all are clustered in one pass.
     if (!countyoptClusters) {
         countyoptClusters = L.markerClusterGroup({
-            animate: false, chunkedLoading: true, showCoverageOnHover: false,
+            animate: false, chunkedLoading: false, showCoverageOnHover: false,
             spiderfyOnMaxZoom: false, maxClusterRadius: 45,
             disableClusteringAtZoom: countyoptData.cluster_off_zoom,
             iconCreateFunction: countyoptClusterIcon});
-        map.addLayer(countyoptClusters);
     }
     return countyoptClusters;
 }
+// While a legend click switches many layers, their points are collected
+// here and handed to the cluster group at once (one re-clustering, not one
+// per vehicle).
+var countyoptBatch = null;
 function countyoptLayer(key, icons, cluster) {
     var layer = L.geoJson(countyoptData.layers[key], {
         style: function (feature) { return feature.properties.style; },
@@ -121,28 +126,51 @@ function countyoptLayer(key, icons, cluster) {
         if (l.feature.properties.cluster) { points.push(l); }
     });
     points.forEach(function (l) { layer.removeLayer(l); });
-    layer.on("add", function (e) { countyoptClusterGroup(e.target._map).addLayers(points); });
-    layer.on("remove", function () { countyoptClusters.removeLayers(points); });
+    layer.on("add", function () {
+        if (countyoptBatch) { countyoptBatch.add.push(points); }
+        else { countyoptClusterGroup().addLayers(points); }
+    });
+    layer.on("remove", function () {
+        if (countyoptBatch) { countyoptBatch.remove.push(points); }
+        else { countyoptClusterGroup().removeLayers(points); }
+    });
     return layer;
 }
-function countyoptLegendClicks(div, map) {
+function countyoptShowLayers(map, control, show) {
+    // Show exactly the layers whose keys ``show`` maps to true, in one batch.
+    countyoptBatch = {add: [], remove: []};
+    // Leaflet's layer control rebuilds its list on every change; once is enough.
+    if (control) { control._handlingClick = true; }
+    Object.keys(show).forEach(function (key) {
+        var layer = countyoptLayers[key];
+        if (show[key] && !map.hasLayer(layer)) { map.addLayer(layer); }
+        if (!show[key] && map.hasLayer(layer)) { map.removeLayer(layer); }
+    });
+    if (control) { control._handlingClick = false; control._update(); }
+    var batch = countyoptBatch;
+    countyoptBatch = null;
+    var flat = function (lists) { return [].concat.apply([], lists); };
+    if (batch.remove.length) { countyoptClusterGroup().removeLayers(flat(batch.remove)); }
+    if (batch.add.length) { countyoptClusterGroup().addLayers(flat(batch.add)); }
+    map.fire("countyoptlayers");
+}
+function countyoptLegendClicks(div, map, control) {
     // A vehicle's row in the legend shows that vehicle alone; the "all" row every vehicle.
     L.DomEvent.on(div, "click", function (e) {
         var row = e.target.closest && e.target.closest(".co-veh");
         if (!row) { return; }
-        var alone = row.getAttribute("data-layer");
+        var alone = row.getAttribute("data-layer"), show = {};
         div.querySelectorAll(".co-veh[data-layer]").forEach(function (other) {
-            var layer = countyoptLayers[other.getAttribute("data-layer")];
-            var show = !alone || other === row;
-            if (show && !map.hasLayer(layer)) { map.addLayer(layer); }
-            if (!show && map.hasLayer(layer)) { map.removeLayer(layer); }
+            show[other.getAttribute("data-layer")] = !alone || other === row;
         });
+        countyoptShowLayers(map, control(), show);
     });
 }
 function countyoptDeclutter(map) {
     // Fixed labels (site names) that would overlap one already shown are
     // hidden until the user zooms in far enough to part them.
     function run() {
+        if (countyoptBatch) { return; }
         var kept = [];
         document.querySelectorAll(".co-label").forEach(function (el) {
             el.style.visibility = "";
@@ -153,8 +181,13 @@ function countyoptDeclutter(map) {
             if (clash) { el.style.visibility = "hidden"; } else { kept.push(r); }
         });
     }
-    map.on("zoomend moveend overlayadd overlayremove", run);
+    map.on("zoomend moveend overlayadd overlayremove countyoptlayers", run);
     run();
+}
+function countyoptStart(map) {
+    // Runs once every layer is built: cluster all points, then thin the labels.
+    if (countyoptClusters) { map.addLayer(countyoptClusters); }
+    countyoptDeclutter(map);
 }
 function countyoptNiceStep(span) {
     // The round step (1, 2 or 5 times a power of ten) nearest to an eighth of the span.
@@ -389,18 +422,21 @@ class Legend(MacroElement):
             div.innerHTML = countyoptData.legend;
             L.DomEvent.disableClickPropagation(div);
             L.DomEvent.disableScrollPropagation(div);
-            countyoptLegendClicks(div, {{ this._parent.get_name() }});
+            countyoptLegendClicks(div, {{ this._parent.get_name() }}, function () {
+                return {{ this.control.get_name() }};
+            });
             return div;
         };
         {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
-        countyoptDeclutter({{ this._parent.get_name() }});
+        countyoptStart({{ this._parent.get_name() }});
         {% endmacro %}
         """
     )
 
-    def __init__(self, position: str = "bottomleft") -> None:
+    def __init__(self, control: folium.LayerControl, position: str = "bottomleft") -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "Legend"
+        self.control = control  # the map's layer control, updated once per legend click
         self.position = position
 
 
@@ -494,10 +530,11 @@ def finish(
     if bounds is not None:
         # Extra room at the bottom keeps most of the plan clear of the legend.
         m.fit_bounds(bounds, padding_top_left=(40, 40), padding_bottom_right=(40, 180))
-    Legend().add_to(m)
     # Past a dozen layers an open control would hide the map: it then opens on hover.
     many = len(canvas.layers) > FOLD_OVER
-    folium.LayerControl(collapsed=many, position="topright").add_to(m)
+    control = folium.LayerControl(collapsed=many, position="topright")
+    Legend(control).add_to(m)
+    control.add_to(m)
     _number_elements(m)
     data = {
         "cluster_off_zoom": CLUSTER_OFF_ZOOM,

@@ -30,7 +30,7 @@ window.addEventListener("error", function (e) { window.countyoptErrors.push(Stri
 </script>"""
 
 PROBE = """<script>
-window.addEventListener("load", function () { setTimeout(function () {
+window.addEventListener("load", function () { var probe = function () {
   var out = {loaded_ms: performance.now()};
   var name = Object.keys(window).find(function (k) { return /^map_[0-9a-f]+$/.test(k); });
   var map = name && window[name];
@@ -63,11 +63,18 @@ window.addEventListener("load", function () { setTimeout(function () {
   }
   // Click the first vehicle in the legend, then "show all": the layers shown after each.
   var one = document.querySelector(".co-veh[data-layer]");
-  if (one) {
+  if (one && LEGEND_CLICKS) {
+    var t0 = performance.now();
     one.click();
+    out.click_alone_ms = performance.now() - t0;
     out.checked_alone = checked();
     var all = document.querySelector(".co-all");
-    if (all) { all.click(); out.checked_all = checked(); }
+    if (all) {
+      t0 = performance.now();
+      all.click();
+      out.click_all_ms = performance.now() - t0;
+      out.checked_all = checked();
+    }
   }
   out.errors = window.countyoptErrors || [];
   out.clusters = Array.from(document.querySelectorAll(".co-cluster span"))
@@ -85,7 +92,7 @@ window.addEventListener("load", function () { setTimeout(function () {
   pre.id = "co-probe";
   pre.textContent = JSON.stringify(out);
   document.body.appendChild(pre);
-}, 50); });
+}; if (PROBE_DELAY_MS) { setTimeout(probe, PROBE_DELAY_MS); } else { probe(); } });
 </script>"""
 
 
@@ -155,17 +162,30 @@ def page_requests(netlog: Path) -> list[str]:
     return urls
 
 
-def load(page: Path, tmp: Path, *, budget_ms: int = 10_000, popups: bool = True) -> Loaded:
+def load(
+    page: Path,
+    tmp: Path,
+    *,
+    budget_ms: int | None = 10_000,
+    popups: bool = True,
+    clicks: bool = True,
+) -> Loaded:
     """Open a copy of ``page`` with the probe in headless Chromium and report.
 
     ``popups`` opens every feature's popup in turn to read its text (slow
-    on thousands of features).
+    on thousands of features); ``clicks`` clicks the first vehicle in the
+    legend and then "show all". With a ``budget_ms`` Chromium runs on
+    virtual time (deterministic; the page's clock stands still while
+    scripts run); with None on the real clock, the probe then running in
+    the load event itself, so that its times are real (benchmarks).
     """
     exe = chromium()
     tmp.mkdir(parents=True, exist_ok=True)
     probed = tmp / f"probed-{page.name}"
     text = page.read_text(encoding="utf-8")
     probe = PROBE.replace("OPEN_POPUPS", "true" if popups else "false")
+    probe = probe.replace("LEGEND_CLICKS", "true" if clicks else "false")
+    probe = probe.replace("PROBE_DELAY_MS", "50" if budget_ms is not None else "0")
     text = text.replace("<head>", "<head>" + ERRORS, 1)
     probed.write_text(text.replace("</html>", probe + "</html>"), encoding="utf-8")
     netlog = tmp / "netlog.json"
@@ -173,7 +193,7 @@ def load(page: Path, tmp: Path, *, budget_ms: int = 10_000, popups: bool = True)
         exe,
         *_flags(tmp),
         f"--log-net-log={netlog}",
-        f"--virtual-time-budget={budget_ms}",
+        *([f"--virtual-time-budget={budget_ms}"] if budget_ms is not None else []),
         "--dump-dom",
         probed.resolve().as_uri(),
     ]
