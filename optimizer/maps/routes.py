@@ -116,7 +116,7 @@ class _Arrows:
         self.kx = 1.0 if canvas.planar else math.cos(math.radians(lat0))
         xs = [p[0] * self.kx for p in pts] or [0.0]
         ys = [p[1] for p in pts] or [0.0]
-        self.max_size = math.hypot(max(xs) - min(xs), max(ys) - min(ys)) / 70 or 1e-4
+        self.max_size = math.hypot(max(xs) - min(xs), max(ys) - min(ys)) / 110 or 1e-4
 
     def chevron(self, a: list[float], b: list[float]) -> list[list[float]] | None:
         """Return the chevron of leg ``a``→``b`` (GeoJSON positions), or None for a null leg."""
@@ -124,7 +124,7 @@ class _Arrows:
         length = math.hypot(dx, dy)
         if length == 0:
             return None
-        size = min(0.3 * length, self.max_size)
+        size = min(0.25 * length, self.max_size)
         ux, uy = dx / length, dy / length
         mx, my = (a[0] + b[0]) / 2 * self.kx, (a[1] + b[1]) / 2
         tip = (mx + ux * size / 2, my + uy * size / 2)
