@@ -163,3 +163,14 @@ def test_planar_benchmark_map_has_a_unit_grid(result, tmp_path):
     _clean(loaded)
     labels = loaded.probe["grid_labels"]
     assert labels and not any("°" in label for label in labels)
+
+
+@pytest.mark.benchmark
+def test_ten_thousand_stop_map_opens_within_ten_seconds(tmp_path):
+    """Issue 13: a 10,000-stop map is at most 30 MB and opens, clustered, within 10 s."""
+    instance, result = county_plan(10_000)
+    page = render_routes(instance, result, tmp_path / "big.html", lang="zh")
+    assert page.stat().st_size <= 30e6
+    loaded = load(page, tmp_path / "browser", budget_ms=None, popups=False, clicks=False)
+    _clean(loaded)
+    assert loaded.seconds <= 10 and 9000 < sum(loaded.probe["clusters"]) <= 10_000

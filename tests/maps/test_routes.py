@@ -344,3 +344,10 @@ def test_compare_draws_first_plan_solid_and_second_dashed(instance, result, tmp_
     a, b = leg_styles("A · "), leg_styles("B · ")
     assert a and all(not s["dashArray"] and s["weight"] > 4 for s in a)
     assert b and all(s["dashArray"] and s["weight"] < 4 for s in b)
+
+
+def test_map_size_per_stop_keeps_a_10000_stop_county_under_30_mb(tmp_path):
+    """A 2,000-stop plan's page stays under a fifth of 30 MB, so 10,000 stops fit in 30 MB."""
+    big_instance, big_result = county_plan(2000)
+    page = render_routes(big_instance, big_result, tmp_path / "m.html", lang="zh")
+    assert page.stat().st_size < 30e6 / 5
