@@ -2,7 +2,8 @@
 
 This package is the only place that imports folium or branca. Every map is
 drawn from ``(instance, result)`` alone and written as one HTML file;
-``offline=True`` inlines Leaflet so the file works without a network.
+Leaflet is always inlined, so every file works without a network; remote
+tiles are drawn only for a base map the user asks for.
 """
 
 from __future__ import annotations

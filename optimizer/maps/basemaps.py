@@ -1,13 +1,18 @@
 """Base maps (tile layers) and the coordinate system their overlays need.
 
-- ``osm``: OpenStreetMap's standard tiles, WGS-84 (the default).
+- ``none`` (the default): no tiles. The page makes no request to any server
+  and shows a light coordinate grid, the scale bar and labelled sites
+  instead, so it works the same in an office without internet.
+- ``osm``: OpenStreetMap's standard tiles, WGS-84.
 - ``amap``: AMap/Gaode road map. Its tiles are drawn in GCJ-02, the Chinese
   obfuscated datum, so every overlay is converted from WGS-84 first; without
   the conversion markers sit about 500 m off their road in eastern China.
 - ``tianditu``: the national map service 天地图 (vector map plus Chinese
   labels), CGCS2000, which agrees with WGS-84 to well under a metre; it needs
   a free developer key (https://console.tianditu.gov.cn/).
-- ``none``: no tiles (the only choice for offline pages and planar benchmarks).
+
+Tiles are the only thing a page ever fetches (Leaflet is always inlined), and
+the plan is drawn the same with or without them.
 """
 
 from __future__ import annotations
@@ -56,11 +61,11 @@ def resolve_basemap(
 ) -> str:
     """Return the base map to draw, or raise ValueError if the options cannot be honoured.
 
-    ``None`` picks ``osm``, or ``none`` for offline pages and for planar
-    (benchmark) coordinates, which no tile service can show.
+    ``None`` picks ``none``: remote tiles are drawn only when asked for.
+    ``offline`` refuses any tile base map.
     """
     if basemap is None:
-        return "none" if offline or planar else "osm"
+        return "none"
     if planar and basemap != "none":
         raise ValueError(
             f"planar (benchmark) coordinates cannot lie on {basemap!r} tiles; use 'none'"
@@ -70,7 +75,7 @@ def resolve_basemap(
     if offline and basemap != "none":
         raise ValueError(
             f"an offline map makes no request to any server, so it cannot show "
-            f"{basemap!r} tiles; use basemap 'none' (or drop offline)"
+            f"{basemap!r} tiles; drop the base map (the default) or drop offline"
         )
     if basemap == "tianditu" and not (tianditu_key and _TIANDITU_KEY.fullmatch(tianditu_key)):
         raise ValueError(

@@ -6,8 +6,10 @@ from pathlib import Path
 
 from optimizer.i18n import Lang, tr
 from optimizer.maps.labels import esc
-from optimizer.maps.page import finish, new_canvas
+from optimizer.maps.page import finish, new_canvas, swatch
 from optimizer.maps.routes import (
+    THIN_DASHED,
+    WIDE_SOLID,
     add_routes,
     add_unserved,
     plan_summary,
@@ -42,7 +44,9 @@ def render_compare(
     path
         The HTML file to write (atomically).
     labels
-        Short names of the two plans, prefixed to their layers.
+        Short names of the two plans (e.g. their file names), prefixed to
+        their layers and totals. Plan ``a`` is drawn in wide solid lines,
+        plan ``b`` in thin dashed lines over it.
     lang, basemap, offline, tianditu_key
         As for :func:`optimizer.maps.render_routes`.
 
@@ -66,10 +70,17 @@ def render_compare(
     # Unserved stops first, so that the routes are drawn over them.
     features = add_unserved(canvas, instance, a, label=f"{labels[0]} · ")
     features += add_unserved(canvas, instance, b, label=f"{labels[1]} · ")
-    routed_a, keys_a = add_routes(canvas, instance, a, label=f"{labels[0]} · ")
+    routed_a, keys_a = add_routes(
+        canvas, instance, a, label=f"{labels[0]} · ", plan_style=WIDE_SOLID
+    )
     features += routed_a
     more, keys_b = add_routes(
-        canvas, instance, b, label=f"{labels[1]} · ", first_color=len(a.routes)
+        canvas,
+        instance,
+        b,
+        label=f"{labels[1]} · ",
+        first_color=len(a.routes),
+        plan_style=THIN_DASHED,
     )
     features += more
     features += add_sites(canvas, instance)
@@ -82,13 +93,16 @@ def render_compare(
         f"{labels[1]} − {labels[0]}：{delta_km:+,.1f} km，{delta_co2:+,.0f} kg CO2e，"
         f"车辆 {b.num_vehicles - a.num_vehicles:+d}",
     )
-    keys = [*keys_a, *keys_b]
+    styles = (
+        swatch("#444", width=5),
+        swatch("#444", dash=True),
+    )
     legend = (
         "".join(
-            f"<div>{esc(plan_summary(lang, plan, label=label + ': '))}</div>"
-            for label, plan in zip(labels, (a, b), strict=True)
+            f"<div>{key} {esc(plan_summary(lang, plan, label=label + ': '))}</div>"
+            for key, label, plan in zip(styles, labels, (a, b), strict=True)
         )
         + f"<div><b>{esc(delta)}</b></div><hr>"
-        + vehicles_legend(lang, keys)
+        + vehicles_legend(lang, keys_a, dashed=keys_b)
     )
     return finish(canvas, features, title=title, legend=legend, path=Path(path))

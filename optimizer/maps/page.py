@@ -13,7 +13,7 @@ from branca.element import Element, Figure, MacroElement
 from folium.map import Layer
 from folium.template import Template
 
-from optimizer.i18n import Lang
+from optimizer.i18n import Lang, tr
 from optimizer.io.atomic import write_text_atomic
 from optimizer.maps.basemaps import Projection, add_basemap, projection, resolve_basemap
 from optimizer.maps.labels import esc
@@ -32,15 +32,73 @@ _CSS = """<style>
 .co-legend summary { cursor: pointer; margin-bottom: 3px; font-size: 13px; }
 .co-legend .co-sw { display: inline-block; width: 18px; margin-right: 5px; vertical-align: middle; }
 .co-icon { background: none; border: none; }
+.co-veh { cursor: pointer; }
+.co-veh:hover { background: #eef; }
+.co-all { color: #335; margin-bottom: 2px; }
 .co-label { font-size: 11px; padding: 1px 4px; }
+.co-cluster { border-radius: 50%; display: flex; align-items: center; justify-content: center;
+  box-shadow: 0 0 0 1px #222; }
+.co-cluster span { background: #fff; border-radius: 50%; min-width: 55%; height: 55%;
+  display: flex; align-items: center; justify-content: center; font: bold 11px sans-serif;
+  color: #222; padding: 0 2px; }
+.co-grid-label { color: #69737d; font: 10px sans-serif; white-space: nowrap; }
+.co-grid-lon { margin: 2px 0 0 3px; }
+.co-grid-lat { margin: -13px 0 0 3px; }
 @media print { .leaflet-control-zoom { display: none; } }
 </style>"""
 
+_PLAIN_CSS = "<style>.leaflet-container { background: #f6f5f0; }</style>"
+
 # Functions shared by every layer. Popup, tooltip and icon HTML is built and
 # escaped in Python (optimizer.maps.labels); here it is only attached.
+#
+# Clustered layers hand their points to one shared Leaflet.markercluster
+# group while they are shown: in a town centre hundreds of stops merge into
+# rings that show how many stops of which vehicles (colours) lie there, and
+# split up as the user zooms in. Lines stay in the layer itself.
+#
+# The grid draws light lines at round coordinates with labels at the edges,
+# so a page without tiles still shows where north is, how far things are
+# (with the scale bar) and where a clicked place lies.
 _LAYER_JS = """<script>
-function countyoptLayer(key, icons) {
-    return L.geoJson(countyoptData.layers[key], {
+var countyoptClusters = null;
+var countyoptLayers = {};
+function countyoptClusterIcon(cluster) {
+    var counts = {}, total = 0;
+    cluster.getAllChildMarkers().forEach(function (m) {
+        var c = m.options.fillColor || "#555";
+        counts[c] = (counts[c] || 0) + 1; total += 1;
+    });
+    var stops = [], at = 0;
+    Object.keys(counts).sort().forEach(function (c) {
+        var end = at + 360 * counts[c] / total;
+        stops.push(c + " " + at.toFixed(1) + "deg " + end.toFixed(1) + "deg"); at = end;
+    });
+    var size = total < 10 ? 30 : total < 100 ? 36 : total < 1000 ? 42 : 48;
+    return L.divIcon({
+        html: '<div class="co-cluster" style="width:' + size + 'px;height:' + size +
+              'px;background:conic-gradient(' + stops.join(",") + ')"><span>' + total +
+              "</span></div>",
+        className: "co-icon", iconSize: [size, size]});
+}
+function countyoptClusterGroup() {
+    // Built empty; countyoptStart puts it on the map once every layer has
+    // handed it its points, so that all are clustered in one pass.
+    if (!countyoptClusters) {
+        countyoptClusters = L.markerClusterGroup({
+            animate: false, chunkedLoading: false, showCoverageOnHover: false,
+            spiderfyOnMaxZoom: false, maxClusterRadius: 45,
+            disableClusteringAtZoom: countyoptData.cluster_off_zoom,
+            iconCreateFunction: countyoptClusterIcon});
+    }
+    return countyoptClusters;
+}
+// While a legend click switches many layers, their points are collected
+// here and handed to the cluster group at once (one re-clustering, not one
+// per vehicle).
+var countyoptBatch = null;
+function countyoptLayer(key, icons, cluster) {
+    var layer = L.geoJson(countyoptData.layers[key], {
         style: function (feature) { return feature.properties.style; },
         pointToLayer: function (feature, latlng) {
             var p = feature.properties;
@@ -61,6 +119,127 @@ function countyoptLayer(key, icons) {
             }
         }
     });
+    countyoptLayers[key] = layer;
+    if (!cluster) { return layer; }
+    var points = [];
+    layer.eachLayer(function (l) {
+        if (l.feature.properties.cluster) { points.push(l); }
+    });
+    points.forEach(function (l) { layer.removeLayer(l); });
+    layer.on("add", function () {
+        if (countyoptBatch) { countyoptBatch.add.push(points); }
+        else { countyoptClusterGroup().addLayers(points); }
+    });
+    layer.on("remove", function () {
+        if (countyoptBatch) { countyoptBatch.remove.push(points); }
+        else { countyoptClusterGroup().removeLayers(points); }
+    });
+    return layer;
+}
+function countyoptShowLayers(map, control, show) {
+    // Show exactly the layers whose keys ``show`` maps to true, in one batch.
+    countyoptBatch = {add: [], remove: []};
+    // Leaflet's layer control rebuilds its list on every change; once is enough.
+    if (control) { control._handlingClick = true; }
+    Object.keys(show).forEach(function (key) {
+        var layer = countyoptLayers[key];
+        if (show[key] && !map.hasLayer(layer)) { map.addLayer(layer); }
+        if (!show[key] && map.hasLayer(layer)) { map.removeLayer(layer); }
+    });
+    if (control) { control._handlingClick = false; control._update(); }
+    var batch = countyoptBatch;
+    countyoptBatch = null;
+    var flat = function (lists) { return [].concat.apply([], lists); };
+    if (batch.remove.length) { countyoptClusterGroup().removeLayers(flat(batch.remove)); }
+    if (batch.add.length) { countyoptClusterGroup().addLayers(flat(batch.add)); }
+    map.fire("countyoptlayers");
+}
+function countyoptLegendClicks(div, map, control) {
+    // A vehicle's row in the legend shows that vehicle alone; the "all" row every vehicle.
+    L.DomEvent.on(div, "click", function (e) {
+        var row = e.target.closest && e.target.closest(".co-veh");
+        if (!row) { return; }
+        var alone = row.getAttribute("data-layer"), show = {};
+        div.querySelectorAll(".co-veh[data-layer]").forEach(function (other) {
+            show[other.getAttribute("data-layer")] = !alone || other === row;
+        });
+        countyoptShowLayers(map, control(), show);
+    });
+}
+function countyoptDeclutter(map) {
+    // Fixed labels (site names) that would overlap one already shown are
+    // hidden until the user zooms in far enough to part them.
+    function run() {
+        if (countyoptBatch) { return; }
+        var kept = [];
+        document.querySelectorAll(".co-label").forEach(function (el) {
+            el.style.visibility = "";
+            var r = el.getBoundingClientRect();
+            var clash = kept.some(function (k) {
+                return r.left < k.right && k.left < r.right && r.top < k.bottom && k.top < r.bottom;
+            });
+            if (clash) { el.style.visibility = "hidden"; } else { kept.push(r); }
+        });
+    }
+    map.on("zoomend moveend overlayadd overlayremove countyoptlayers", run);
+    run();
+}
+function countyoptStart(map) {
+    // Runs once every layer is built: cluster all points, then thin the labels.
+    if (countyoptClusters) { map.addLayer(countyoptClusters); }
+    countyoptDeclutter(map);
+}
+function countyoptNiceStep(span) {
+    // The round step (1, 2 or 5 times a power of ten) nearest to an eighth of the span.
+    var raw = span / 8, unit = Math.pow(10, Math.floor(Math.log10(raw))), best = unit;
+    [1, 2, 5, 10].forEach(function (k) {
+        var off = Math.abs(Math.log(k * unit / raw));
+        if (off < Math.abs(Math.log(best / raw))) { best = k * unit; }
+    });
+    return best;
+}
+function countyoptGrid(planar) {
+    var grid = L.layerGroup();
+    function label(value, step, axis) {
+        var digits = Math.max(0, -Math.floor(Math.log10(step) + 1e-9));
+        var text = Math.abs(value).toFixed(digits);
+        if (planar) { return (value < 0 ? "-" : "") + text; }
+        var side = axis === "lat" ? (value < 0 ? "S" : "N") : (value < 0 ? "W" : "E");
+        return text + "\u00b0" + side;
+    }
+    function draw() {
+        var map = grid._map;
+        if (!map) { return; }
+        grid.clearLayers();
+        var b = map.getBounds(), s = b.getSouth(), n = b.getNorth();
+        var w = b.getWest(), e = b.getEast();
+        var style = {color: "#9aa3ad", weight: 1, opacity: 0.45, interactive: false,
+                     pane: "co-grid"};
+        var d = countyoptNiceStep(Math.max(n - s, e - w));
+        function add(line, at, value, axis) {
+            grid.addLayer(L.polyline(line, style));
+            grid.addLayer(L.marker(at, {interactive: false, keyboard: false, pane: "co-grid",
+                icon: L.divIcon({className: "co-grid-label co-grid-" + axis,
+                                 html: label(value, d, axis), iconSize: null})}));
+        }
+        var k, v;
+        for (k = Math.ceil(w / d); k * d <= e; k++) {
+            v = k * d; add([[s, v], [n, v]], [n, v], v, "lon");
+        }
+        for (k = Math.ceil(s / d); k * d <= n; k++) {
+            v = k * d; add([[v, w], [v, e]], [v, w], v, "lat");
+        }
+    }
+    grid.on("add", function (e) {
+        var map = e.target._map;
+        if (!map.getPane("co-grid")) {
+            var pane = map.createPane("co-grid");
+            pane.style.zIndex = 250; pane.style.pointerEvents = "none";
+        }
+        map.on("moveend", draw); draw();
+    });
+    grid.on("remove", function (e) { e.target._map && e.target._map.off("moveend", draw); });
+    return grid;
 }
 </script>"""
 
@@ -127,7 +306,10 @@ def new_canvas(
     if planar:
         m.options["min_zoom"] = -20
         m.options["zoom_snap"] = 0
-    use_leaflet(m, offline=offline)
+    elif basemap == "none":
+        # No tiles to keep sharp: fit the plan more closely than whole zoom levels allow.
+        m.options["zoom_snap"] = 0.25
+    use_leaflet(m)
     figure = m.get_root()
     if isinstance(figure, Figure):
         # branca writes the title into <title> unescaped.
@@ -137,8 +319,31 @@ def new_canvas(
         figure.header.add_child(
             RawElement('<meta name="generator" content="countyopt" />'), name="generator"
         )
+        if basemap == "none":
+            figure.header.add_child(RawElement(_PLAIN_CSS), name="countyopt_plain")
     add_basemap(m, basemap, tianditu_key=tianditu_key)
+    # Without tiles the grid (with the scale bar) is what tells distance and
+    # direction; over tiles it is there to switch on.
+    grid_name = tr(lang, "Grid", "网格") if planar else tr(lang, "Coordinate grid", "经纬网格")
+    GridLayer(grid_name, planar=planar, show=basemap == "none").add_to(m)
     return Canvas(m, projection(basemap), lang, planar)
+
+
+class GridLayer(Layer):
+    """Light grid lines at round coordinates, labelled at the map's edges, redrawn on move."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = countyoptGrid({{ this.planar|tojson }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, name: str, *, planar: bool, show: bool) -> None:
+        super().__init__(name=name, overlay=True, control=True, show=show)
+        self._name = "GridLayer"
+        self.planar = planar
 
 
 class FeatureLayer(Layer):
@@ -153,16 +358,20 @@ class FeatureLayer(Layer):
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = countyoptLayer({{ this.key|tojson }}, {{ this.icons|tojson }});
+        var {{ this.get_name() }} = countyoptLayer({{ this.key|tojson }},
+            {{ this.icons|tojson }}, {{ this.cluster|tojson }});
         {% endmacro %}
         """
     )
 
-    def __init__(self, key: str, name: str, *, icons: bool, show: bool) -> None:
+    def __init__(
+        self, key: str, name: str, *, icons: bool, show: bool, cluster: bool = False
+    ) -> None:
         super().__init__(name=name, overlay=True, control=True, show=show)
         self._name = "FeatureLayer"
         self.key = key
         self.icons = icons
+        self.cluster = cluster
 
 
 def add_layer(
@@ -172,15 +381,18 @@ def add_layer(
     *,
     icons: bool = False,
     show: bool = True,
+    cluster: bool = False,
 ) -> FeatureLayer:
     """Add a toggleable layer of GeoJSON features styled by their ``style`` property.
 
     Points become circle markers, or markers drawn from their ``icon`` HTML
     when ``icons`` is set. ``name`` is shown as HTML and must be escaped.
+    With ``cluster`` the points join the map's one marker-cluster group while
+    the layer is shown (see ``CLUSTER_FROM``).
     """
     key = f"layer{len(canvas.layers)}"
     canvas.layers[key] = {"type": "FeatureCollection", "features": list(features)}
-    layer = FeatureLayer(key, name, icons=icons, show=show)
+    layer = FeatureLayer(key, name, icons=icons, show=show, cluster=cluster)
     layer.add_to(canvas.map)
     return layer
 
@@ -195,7 +407,11 @@ def script_json(data: object) -> str:
 
 
 class Legend(MacroElement):
-    """A box in a corner of the map showing ``countyoptData.legend``."""
+    """A box in a corner of the map showing ``countyoptData.legend``.
+
+    It also starts the page's behaviour that needs the finished map: clicks
+    on vehicles in the legend, and hiding fixed labels that would overlap.
+    """
 
     _template = Template(
         """
@@ -206,18 +422,29 @@ class Legend(MacroElement):
             div.innerHTML = countyoptData.legend;
             L.DomEvent.disableClickPropagation(div);
             L.DomEvent.disableScrollPropagation(div);
+            countyoptLegendClicks(div, {{ this._parent.get_name() }}, function () {
+                return {{ this.control.get_name() }};
+            });
             return div;
         };
         {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+        countyoptStart({{ this._parent.get_name() }});
         {% endmacro %}
         """
     )
 
-    def __init__(self, position: str = "bottomleft") -> None:
+    def __init__(self, control: folium.LayerControl, position: str = "bottomleft") -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "Legend"
+        self.control = control  # the map's layer control, updated once per legend click
         self.position = position
 
+
+# Route maps with at least this many stops cluster them (town centres would
+# otherwise be a tangle of dots); smaller plans show every stop. From zoom 17
+# (a few streets on the screen) every stop is drawn on its own.
+CLUSTER_FROM = 200
+CLUSTER_OFF_ZOOM = 17
 
 FOLD_OVER = 12  # legend lists and layer controls longer than this start folded
 
@@ -231,22 +458,32 @@ def key_list(summary: str, rows: Sequence[str]) -> str:
     return f"<details{is_open}><summary>{esc(summary)}</summary>{''.join(rows)}</details>"
 
 
-def swatch(color: object, *, dash: bool = False, circle: bool = False, fill: object = None) -> str:
-    """Return a small inline SVG legend key: a line (solid or dashed) or a dot.
+def swatch(
+    color: object,
+    *,
+    dash: bool = False,
+    circle: bool = False,
+    fill: object = None,
+    width: float = 3,
+) -> str:
+    """Return a small inline SVG legend key: a line (solid or dashed, ``width`` px) or a dot.
 
     A dot is filled with ``color`` and outlined in dark grey, or, given
     ``fill``, filled with that and outlined in ``color``.
     """
     if circle:
-        stroke, width = ("#222", 1) if fill is None else (color, 2.5)
+        stroke, ring = ("#222", 1.0) if fill is None else (color, 2.5)
         inside = color if fill is None else fill
         shape = (
             f'<circle cx="9" cy="6" r="4.5" fill="{inside}" stroke="{stroke}" '
-            f'stroke-width="{width}"/>'
+            f'stroke-width="{ring}"/>'
         )
     else:
         dash_attr = ' stroke-dasharray="4 3"' if dash else ""
-        shape = f'<line x1="0" y1="6" x2="18" y2="6" stroke="{color}" stroke-width="3"{dash_attr}/>'
+        shape = (
+            f'<line x1="0" y1="6" x2="18" y2="6" stroke="{color}" '
+            f'stroke-width="{width}"{dash_attr}/>'
+        )
     return f'<svg class="co-sw" width="18" height="12">{shape}</svg>'
 
 
@@ -293,12 +530,14 @@ def finish(
     if bounds is not None:
         # Extra room at the bottom keeps most of the plan clear of the legend.
         m.fit_bounds(bounds, padding_top_left=(40, 40), padding_bottom_right=(40, 180))
-    Legend().add_to(m)
     # Past a dozen layers an open control would hide the map: it then opens on hover.
     many = len(canvas.layers) > FOLD_OVER
-    folium.LayerControl(collapsed=many, position="topright").add_to(m)
+    control = folium.LayerControl(collapsed=many, position="topright")
+    Legend(control).add_to(m)
+    control.add_to(m)
     _number_elements(m)
     data = {
+        "cluster_off_zoom": CLUSTER_OFF_ZOOM,
         "layers": canvas.layers,
         "legend": f"<details open><summary><b>{esc(title)}</b></summary>{legend}</details>",
     }

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from optimizer.i18n import Lang, tr
 from optimizer.maps.labels import esc, kg, km, stream_label
 from optimizer.maps.labels import table as popup_table
 from optimizer.maps.page import (
+    CLUSTER_FROM,
     Canvas,
     Feature,
     add_layer,
@@ -28,8 +31,54 @@ from optimizer.routing.result import Route, RoutingResult, Visit, VisitKind
 from optimizer.routing.summary import reason_label
 from optimizer.timefmt import format_clock
 
-_LEG_STYLE = {"weight": 3, "opacity": 0.85}
 _DASH = {VisitKind.UNLOAD: "8 6", VisitKind.DEPOT: "2 6"}
+
+
+class VehicleKey(NamedTuple):
+    """A vehicle's entry in the legend: its colour, its text and the key of its layer."""
+
+    color: str
+    text: str
+    layer: str
+
+
+@dataclass(frozen=True)
+class PlanStyle:
+    """How the legs of one plan are drawn, so that two plans on one map look different.
+
+    ``dash`` None keeps the usual dashes by kind of leg (unloading trip,
+    return to depot); a pattern dashes every leg of the plan the same way.
+    """
+
+    weight: float = 3
+    opacity: float = 0.85
+    dash: str | None = None
+
+    def leg(self, color: str, kind: VisitKind) -> dict[str, object]:
+        """Return the Leaflet style of a leg ending with a visit of ``kind``."""
+        dash = _DASH.get(kind) if self.dash is None else self.dash
+        return {"weight": self.weight, "opacity": self.opacity, "color": color, "dashArray": dash}
+
+
+PLAIN = PlanStyle()
+# Compare maps: the first plan wide, solid and translucent; the second thin and dashed on top.
+WIDE_SOLID = PlanStyle(weight=6, opacity=0.45, dash="")
+THIN_DASHED = PlanStyle(weight=2.5, opacity=0.95, dash="7 5")
+
+
+def leg_path(
+    canvas: Canvas, start: list[float], end: list[float], visit: Visit
+) -> list[list[float]]:
+    """Return the GeoJSON positions of the leg from ``start`` to ``visit`` (at ``end``).
+
+    A leg that carries its road geometry (``visit.geometry``: [lat, lon]
+    points of the road from the previous place) is drawn along the road;
+    otherwise it is the straight segment.
+    """
+    geometry = getattr(visit, "geometry", None)
+    if geometry and len(geometry) >= 2:
+        return [start, *(canvas.point(float(lat), float(lon)) for lat, lon in geometry), end]
+    return [start, end]
 
 
 def _result_ids(result: RoutingResult) -> list[str]:
@@ -67,7 +116,7 @@ class _Arrows:
         self.kx = 1.0 if canvas.planar else math.cos(math.radians(lat0))
         xs = [p[0] * self.kx for p in pts] or [0.0]
         ys = [p[1] for p in pts] or [0.0]
-        self.max_size = math.hypot(max(xs) - min(xs), max(ys) - min(ys)) / 70 or 1e-4
+        self.max_size = math.hypot(max(xs) - min(xs), max(ys) - min(ys)) / 110 or 1e-4
 
     def chevron(self, a: list[float], b: list[float]) -> list[list[float]] | None:
         """Return the chevron of leg ``a``→``b`` (GeoJSON positions), or None for a null leg."""
@@ -75,7 +124,7 @@ class _Arrows:
         length = math.hypot(dx, dy)
         if length == 0:
             return None
-        size = min(0.3 * length, self.max_size)
+        size = min(0.25 * length, self.max_size)
         ux, uy = dx / length, dy / length
         mx, my = (a[0] + b[0]) / 2 * self.kx, (a[1] + b[1]) / 2
         tip = (mx + ux * size / 2, my + uy * size / 2)
@@ -112,6 +161,7 @@ def route_features(
     arrows: _Arrows,
     *,
     vehicle_label: str,
+    plan_style: PlanStyle = PLAIN,
 ) -> list[Feature]:
     """Return the legs, direction chevrons, stops and breaks of one route."""
     lang = canvas.lang
@@ -126,7 +176,7 @@ def route_features(
         if prev is not None and prev.location != visit.location:
             there = _place(instance, prev.location)
             start = canvas.point(there.lat, there.lon)
-            style = {**_LEG_STYLE, "color": color, "dashArray": _DASH.get(visit.kind)}
+            style = plan_style.leg(color, visit.kind)
             kind_label = {
                 VisitKind.UNLOAD: tr(lang, "Trip to unload", "卸料行程"),
                 VisitKind.DEPOT: tr(lang, "Return to depot", "返回车场"),
@@ -142,14 +192,16 @@ def route_features(
                 ),
                 (tr(lang, "Load on board", "车载量"), kg(prev.load_kg)),
             ]
+            path = leg_path(canvas, start, here, visit)
             legs.append(
                 feature(
-                    {"type": "LineString", "coordinates": [start, here]},
+                    {"type": "LineString", "coordinates": path},
                     style,
                     popup=popup_table(f"{vehicle_label}: {kind_label}", rows),
                 )
             )
-            chevron = arrows.chevron(start, here)
+            middle = len(path) // 2
+            chevron = arrows.chevron(path[middle - 1], path[middle])
             if chevron is not None:
                 chevrons.append(chevron)
         if visit.kind is VisitKind.STOP:
@@ -168,6 +220,7 @@ def route_features(
                     },
                     popup=_stop_popup(lang, stop, visit, seq, vehicle_label),
                     tip=esc(f"{seq}. {stop.name or stop.id}"),
+                    cluster=True,
                 )
             )
         elif visit.kind is VisitKind.BREAK:
@@ -247,16 +300,25 @@ def add_routes(
     first_color: int = 0,
     label: str = "",
     show: bool = True,
-) -> tuple[list[Feature], list[tuple[str, str]]]:
-    """Add one layer per vehicle; return the features and (colour, legend text) pairs."""
+    plan_style: PlanStyle = PLAIN,
+) -> tuple[list[Feature], list[VehicleKey]]:
+    """Add one layer per vehicle; return the features and the vehicles' legend keys.
+
+    Plans of ``CLUSTER_FROM`` stops or more have their stops clustered
+    (geographic maps only: planar benchmark maps have no street zoom).
+    """
     lang = canvas.lang
     arrows = _Arrows(canvas, instance)
+    served = sum(len(r.stops) for r in result.routes)
+    cluster = not canvas.planar and served >= CLUSTER_FROM
     everything: list[Feature] = []
-    keys: list[tuple[str, str]] = []
+    keys: list[VehicleKey] = []
     for i, route in enumerate(result.routes):
         color = vehicle_color(first_color + i)
         name = vehicle_label(route)
-        feats = route_features(canvas, instance, route, color, arrows, vehicle_label=name)
+        feats = route_features(
+            canvas, instance, route, color, arrows, vehicle_label=name, plan_style=plan_style
+        )
         visits = route.visits
         span = (
             f"{format_clock(visits[0].departure_s)}–{format_clock(visits[-1].arrival_s)}"
@@ -268,24 +330,40 @@ def add_routes(
             f"{label}{name}: {len(route.stops)} stops, {km(route.distance_m)}, {span}",
             f"{label}{name}：{len(route.stops)} 个点，{km(route.distance_m)}，{span}",
         )
-        add_layer(
-            canvas, f'<span style="color:{color}">&#9632;</span> {esc(text)}', feats, show=show
+        layer = add_layer(
+            canvas,
+            f'<span style="color:{color}">&#9632;</span> {esc(text)}',
+            feats,
+            show=show,
+            cluster=cluster,
         )
         everything.extend(feats)
-        keys.append((color, text))
+        keys.append(VehicleKey(color, text, layer.key))
     return everything, keys
 
 
-def symbols_html(lang: Lang) -> str:
-    """Return the legend rows that explain the symbols of route maps."""
+def symbols_html(lang: Lang, *, leg_dashes: bool = True) -> str:
+    """Return the legend rows that explain the symbols of route maps.
+
+    ``leg_dashes`` explains the dashed unloading and return legs; compare
+    maps use dashes to tell the plans apart instead.
+    """
     rows = [
         (
             swatch("#444"),
-            tr(lang, "collection leg, chevron = direction", "收运行程，箭头为行驶方向"),
+            tr(lang, "collection leg, chevron = direction", "收运行程，箭头为行驶方向")
+            if leg_dashes
+            else tr(lang, "leg, chevron = direction", "行程，箭头为行驶方向"),
         ),
-        (
-            swatch("#444", dash=True),
-            tr(lang, "trip to unload / return to depot", "卸料行程 / 返回车场"),
+        *(
+            [
+                (
+                    swatch("#444", dash=True),
+                    tr(lang, "trip to unload / return to depot", "卸料行程 / 返回车场"),
+                )
+            ]
+            if leg_dashes
+            else []
         ),
         (
             swatch("#888", circle=True),
@@ -309,11 +387,32 @@ def symbols_html(lang: Lang) -> str:
     return "".join(f"<div>{key} {esc(text)}</div>" for key, text in rows)
 
 
-def vehicles_legend(lang: Lang, keys: Sequence[tuple[str, str]]) -> str:
-    """Return the legend of route layers: a key per vehicle (colour, text), then the symbols."""
-    rows = [f"<div>{swatch(c)} {esc(t)}</div>" for c, t in keys]
-    title = tr(lang, f"Vehicles ({len(keys)})", f"车辆（{len(keys)}）")
-    return key_list(title, rows) + "<hr>" + symbols_html(lang)
+def vehicles_legend(
+    lang: Lang, keys: Sequence[VehicleKey], *, dashed: Sequence[VehicleKey] = ()
+) -> str:
+    """Return the legend of route layers: a key per vehicle, then the symbols.
+
+    ``dashed`` keys (a second plan on a compare map) follow with dashed lines.
+    A click on a vehicle's key shows that vehicle alone, a click on the
+    first row all of them again (``countyoptLegendClicks`` in page.py).
+    """
+    tip = esc(tr(lang, "show this vehicle alone", "只显示该车"))
+    rows = [
+        f'<div class="co-veh" data-layer="{k.layer}" title="{tip}">'
+        f"{swatch(k.color, dash=dash)} {esc(k.text)}</div>"
+        for dash, group in ((False, keys), (True, dashed))
+        for k in group
+    ]
+    if len(rows) > 1:
+        show_all = tr(
+            lang,
+            "▶ show all vehicles (click one to see it alone)",
+            "▶ 显示全部车辆（点击某车只看该车）",
+        )
+        rows.insert(0, f'<div class="co-veh co-all">{esc(show_all)}</div>')
+    count = len(keys) + len(dashed)
+    title = tr(lang, f"Vehicles ({count})", f"车辆（{count}）")
+    return key_list(title, rows) + "<hr>" + symbols_html(lang, leg_dashes=not dashed)
 
 
 def plan_summary(lang: Lang, result: RoutingResult, *, label: str = "") -> str:
@@ -351,10 +450,12 @@ def render_routes(
     lang
         Language of legend, layer names and popups.
     basemap
-        ``osm``, ``amap``, ``tianditu`` or ``none``; None picks ``osm`` online
-        and ``none`` offline or for planar coordinates.
+        ``none`` (the default for None: no tiles, a coordinate grid instead)
+        or remote tiles: ``osm``, ``amap``, ``tianditu``. Leaflet is always
+        inlined, so the page works without internet either way.
     offline
-        Inline Leaflet so that the page makes no request to any server.
+        Refuse remote tiles, so that the page makes no request to any server
+        (what the default already does; kept for ``--offline``).
     tianditu_key
         Developer key for the Tianditu base map.
 

@@ -1,4 +1,4 @@
-"""The demo's maps: every plan the demo made, drawn online and self-contained."""
+"""The demo's maps: every plan the demo made, each as one page that works offline."""
 
 from __future__ import annotations
 
@@ -18,9 +18,9 @@ def write_demo_maps(
 ) -> list[Path]:
     """Write a map of each routing and siting result in ``results`` into ``out_dir``.
 
-    Routing results get an OpenStreetMap page and a self-contained offline
-    page (``<name>_offline.html``); siting results an OpenStreetMap page.
-    Results of other kinds are left to their own steps.
+    Every page is self-contained (Leaflet inlined, no tiles), so it opens in
+    an office without internet. Results of other kinds are left to their own
+    steps.
 
     Returns
     -------
@@ -33,11 +33,6 @@ def write_demo_maps(
     for name, result in results.items():
         if isinstance(result, RoutingResult):
             written.append(render_routes(instance, result, out / f"{name}.html", lang=lang))
-            written.append(
-                render_routes(
-                    instance, result, out / f"{name}_offline.html", lang=lang, offline=True
-                )
-            )
         elif isinstance(result, SitingResult):
             written.append(render_siting(instance, result, out / f"{name}.html", lang=lang))
     return written

@@ -62,19 +62,26 @@ def site_feature(
     return feature({"type": "Point", "coordinates": canvas.point(site.lat, site.lon)}, {}, **props)
 
 
+# Up to this many sites carry their name as a fixed label: with the grid they
+# are what a dispatcher finds their way by on a page without tiles.
+LABEL_SITES_UP_TO = 30
+
+
 def add_sites(
     canvas: Canvas, instance: Instance, unloads: Mapping[str, Sequence[str]] | None = None
 ) -> list[Feature]:
-    """Add depots and facilities as one layer of icons; return its features.
+    """Add depots and facilities as one layer of labelled icons; return its features.
 
     ``unloads`` lists, by site id, the unloading visits to show in its popup.
     """
     lang = canvas.lang
     feats = []
+    labelled = len(instance.sites) <= LABEL_SITES_UP_TO
     for site in instance.sites:
         rows = site_rows(lang, site)
         rows.extend((tr(lang, "Unload", "卸料"), u) for u in (unloads or {}).get(site.id, ()))
-        feats.append(site_feature(canvas, site, rows))
+        label = (site.name or site.id) if labelled else ""
+        feats.append(site_feature(canvas, site, rows, label=label))
     if feats:
         add_layer(canvas, tr(lang, "Depots and facilities", "车场与设施"), feats, icons=True)
     return feats

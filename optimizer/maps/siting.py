@@ -8,6 +8,7 @@ from optimizer.i18n import Lang, tr
 from optimizer.maps.labels import esc, kg, stream_label
 from optimizer.maps.labels import table as popup_table
 from optimizer.maps.page import (
+    CLUSTER_FROM,
     Canvas,
     Feature,
     add_layer,
@@ -51,7 +52,10 @@ def _per_day(lang: Lang, value: float) -> str:
 def _add_service_areas(
     canvas: Canvas, decision: Decision, places: dict[str, Stop | Site], colors: dict[str, str]
 ) -> list[Feature]:
-    """Add each served point joined to its station(s), coloured by its main station."""
+    """Add each served point joined to its station(s), coloured by its main station.
+
+    From ``CLUSTER_FROM`` points on, the points are clustered as on route maps.
+    """
     lang = canvas.lang
     served: list[Feature] = []
     lines: list[Feature] = []
@@ -98,9 +102,12 @@ def _add_service_areas(
                 },
                 popup=popup_table(place.name or place.id, rows),
                 tip=esc(place.name or place.id),
+                cluster=True,
             )
         )
-    add_layer(canvas, tr(lang, "Service areas", "服务范围"), lines + served)
+    # As on route maps, many points cluster (coloured by their stations).
+    cluster = not canvas.planar and len(served) >= CLUSTER_FROM
+    add_layer(canvas, tr(lang, "Service areas", "服务范围"), lines + served, cluster=cluster)
     return lines + served
 
 
@@ -161,9 +168,10 @@ def _add_stations(
             if load is not None and capacity:
                 rows.append((tr(lang, "Utilisation", "利用率"), f"{load / capacity:.0%}"))
             size = round(22 + 12 * _size_rank(site, size_class))
-            # A fixed label only where siting chose a build size; existing
-            # sites would crowd the map with the same word.
-            label = size_class if site.candidate else ""
+            # The name, and the size class where siting chose a build size
+            # (existing sites would crowd the map with the same word).
+            name = site.name or site.id
+            label = f"{name} · {size_class}" if site.candidate else name
             open_feats.append(
                 site_feature(canvas, site, rows, size=size, label=label, color=colors[site.id])
             )
@@ -176,7 +184,7 @@ def _add_stations(
                 )
             closed_feats.append(site_feature(canvas, site, rows, muted=True))
         else:
-            other_feats.append(site_feature(canvas, site, rows))
+            other_feats.append(site_feature(canvas, site, rows, label=site.name or site.id))
     for name, feats in (
         (
             tr(lang, f"Opened stations ({len(open_feats)})", f"选中站点（{len(open_feats)}）"),

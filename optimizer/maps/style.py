@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import colorsys
 import functools
 
-from matplotlib import colormaps
-from matplotlib.colors import to_hex
+import numpy as np
 
 from optimizer.model import SiteKind
 
@@ -33,23 +33,61 @@ _SITE_COLORS: dict[SiteKind, str] = {
 }
 
 
+def _lab(hexcolor: str) -> np.ndarray:
+    """Return the CIE L*a*b* (D65) coordinates of an sRGB colour, to measure how far apart."""
+    rgb = np.array([int(hexcolor[i : i + 2], 16) / 255 for i in (1, 3, 5)])
+    lin = np.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
+    xyz = (
+        np.array([[0.4124, 0.3576, 0.1805], [0.2126, 0.7152, 0.0722], [0.0193, 0.1192, 0.9505]])
+        @ lin
+        / np.array([0.95047, 1.0, 1.08883])
+    )
+    f = np.where(xyz > 0.008856, np.cbrt(xyz), 7.787 * xyz + 16 / 116)
+    return np.array([116 * f[1] - 16, 500 * (f[0] - f[1]), 200 * (f[1] - f[2])])
+
+
+def color_distance(a: str, b: str) -> float:
+    """Return the CIE76 difference of two colours (about 2.3 is just noticeable)."""
+    return float(np.linalg.norm(_lab(a) - _lab(b)))
+
+
+# Colours a vehicle must not resemble: the page background, the unserved red, the outlines.
+_AVOID = ("#ffffff", UNSERVED_STYLE["color"], "#222222")
+
+
 @functools.cache
 def _palette() -> tuple[str, ...]:
-    # Qualitative colour maps designed to tell categories apart; Dark2 and Set1
-    # extend tab10 with colours that still read on a light street map.
-    colors: list[str] = []
-    for name in ("tab10", "Dark2", "Set1"):
-        cmap = colormaps[name]
-        for i in range(cmap.N):
-            hexcolor = to_hex(cmap(i))
-            # Grey and yellow vanish against street maps and tile backgrounds.
-            if hexcolor not in colors and hexcolor not in ("#7f7f7f", "#999999", "#ffff33"):
-                colors.append(hexcolor)
-    return tuple(colors)
+    # Candidates: 72 hues x 4 lightnesses x 2 saturations (HLS), kept where
+    # they read on a white page or light tiles (L* 25-65). Each next colour is
+    # the candidate farthest (in L*a*b*) from all chosen ones and from
+    # _AVOID, so the first colours differ most and none repeats: the first 60
+    # stay at least 15 Delta-E apart (tests/maps/test_style.py).
+    candidates = []
+    for hue in range(72):
+        for lightness in (0.25, 0.35, 0.45, 0.55):
+            for saturation in (0.9, 0.6):
+                r, g, b = colorsys.hls_to_rgb(hue / 72, lightness, saturation)
+                hexcolor = f"#{round(r * 255):02x}{round(g * 255):02x}{round(b * 255):02x}"
+                if 25 <= _lab(hexcolor)[0] <= 65 and hexcolor not in candidates:
+                    candidates.append(hexcolor)
+    labs = np.array([_lab(c) for c in candidates])
+    avoid = np.array([_lab(str(c)) for c in _AVOID])
+    nearest = np.min(np.linalg.norm(labs[:, None, :] - avoid[None, :, :], axis=2), axis=1)
+    chosen: list[str] = []
+    for _ in candidates:
+        best = int(np.argmax(nearest))
+        chosen.append(candidates[best])
+        nearest = np.minimum(nearest, np.linalg.norm(labs - labs[best], axis=1))
+        nearest[best] = -1.0
+    return tuple(chosen)
 
 
 def vehicle_color(index: int) -> str:
-    """Return the colour of the ``index``-th vehicle (colours repeat after about 25)."""
+    """Return the colour of the ``index``-th vehicle.
+
+    Colours never repeat within the palette (several hundred); the first 60
+    are at least 15 Delta-E apart, so neighbouring routes stay distinguishable.
+    """
     palette = _palette()
     return palette[index % len(palette)]
 

@@ -24,8 +24,13 @@ import pytest
 
 _NAMES = ("chromium", "chromium-browser", "google-chrome")
 
+# Put first in <head>: records every script error of the page.
+ERRORS = """<script>window.countyoptErrors = [];
+window.addEventListener("error", function (e) { window.countyoptErrors.push(String(e.message)); });
+</script>"""
+
 PROBE = """<script>
-window.addEventListener("load", function () { setTimeout(function () {
+window.addEventListener("load", function () { var probe = function () {
   var out = {loaded_ms: performance.now()};
   var name = Object.keys(window).find(function (k) { return /^map_[0-9a-f]+$/.test(k); });
   var map = name && window[name];
@@ -44,13 +49,53 @@ window.addEventListener("load", function () { setTimeout(function () {
     }
   }); }
   out.title = document.title;
+  var colors = {};
+  if (out.map) { map.eachLayer(function (layer) {
+    if (layer instanceof L.Polyline && layer.options.pane !== "co-grid") {
+      colors[layer.options.color] = true;
+    }
+  }); }
+  out.line_colors = Object.keys(colors);
+  function checked() {
+    return Array.from(document.querySelectorAll(".leaflet-control-layers-overlays label"))
+      .filter(function (l) { return l.querySelector("input").checked; })
+      .map(function (l) { return l.textContent.trim(); });
+  }
+  // Click the first vehicle in the legend, then "show all": the layers shown after each.
+  var one = document.querySelector(".co-veh[data-layer]");
+  if (one && LEGEND_CLICKS) {
+    var t0 = performance.now();
+    one.click();
+    out.click_alone_ms = performance.now() - t0;
+    out.checked_alone = checked();
+    var all = document.querySelector(".co-all");
+    if (all) {
+      t0 = performance.now();
+      all.click();
+      out.click_all_ms = performance.now() - t0;
+      out.checked_all = checked();
+    }
+  }
+  out.errors = window.countyoptErrors || [];
+  out.clusters = Array.from(document.querySelectorAll(".co-cluster span"))
+    .map(function (s) { return parseInt(s.textContent, 10); });
+  out.grid_labels = Array.from(document.querySelectorAll(".co-grid-label"))
+    .map(function (l) { return l.textContent; });
+  out.labels = Array.from(document.querySelectorAll(".co-label"))
+    .map(function (l) { return l.textContent; });
+  out.labels_shown = Array.from(document.querySelectorAll(".co-label"))
+    .filter(function (l) { return l.style.visibility !== "hidden"; })
+    .map(function (l) { return l.textContent; });
   out.injected = document.querySelectorAll(".leaflet-container script, img[src='x']").length;
   out.resources = performance.getEntriesByType("resource").map(function (e) { return e.name; });
+  // The scripts have run; dropping them keeps Chromium's DOM dump small
+  // (a 10,000-stop page inlines 14 MB of data), so wall times measure the page.
+  document.querySelectorAll("script").forEach(function (el) { el.remove(); });
   var pre = document.createElement("pre");
   pre.id = "co-probe";
   pre.textContent = JSON.stringify(out);
   document.body.appendChild(pre);
-}, 50); });
+}; if (PROBE_DELAY_MS) { setTimeout(probe, PROBE_DELAY_MS); } else { probe(); } });
 </script>"""
 
 
@@ -99,7 +144,7 @@ def _flags(tmp: Path) -> list[str]:
 
 @dataclass(frozen=True)
 class Loaded:
-    """What a page did in the browser: its final DOM, the probe's report, its requests."""
+    """What a page did in the browser: its final DOM (scripts removed), the probe, its requests."""
 
     dom: str
     probe: dict[str, Any]
@@ -120,24 +165,38 @@ def page_requests(netlog: Path) -> list[str]:
     return urls
 
 
-def load(page: Path, tmp: Path, *, budget_ms: int = 10_000, popups: bool = True) -> Loaded:
+def load(
+    page: Path,
+    tmp: Path,
+    *,
+    budget_ms: int | None = 10_000,
+    popups: bool = True,
+    clicks: bool = True,
+) -> Loaded:
     """Open a copy of ``page`` with the probe in headless Chromium and report.
 
     ``popups`` opens every feature's popup in turn to read its text (slow
-    on thousands of features).
+    on thousands of features); ``clicks`` clicks the first vehicle in the
+    legend and then "show all". With a ``budget_ms`` Chromium runs on
+    virtual time (deterministic; the page's clock stands still while
+    scripts run); with None on the real clock, the probe then running in
+    the load event itself, so that its times are real (benchmarks).
     """
     exe = chromium()
     tmp.mkdir(parents=True, exist_ok=True)
     probed = tmp / f"probed-{page.name}"
     text = page.read_text(encoding="utf-8")
     probe = PROBE.replace("OPEN_POPUPS", "true" if popups else "false")
+    probe = probe.replace("LEGEND_CLICKS", "true" if clicks else "false")
+    probe = probe.replace("PROBE_DELAY_MS", "50" if budget_ms is not None else "0")
+    text = text.replace("<head>", "<head>" + ERRORS, 1)
     probed.write_text(text.replace("</html>", probe + "</html>"), encoding="utf-8")
     netlog = tmp / "netlog.json"
     args = [
         exe,
         *_flags(tmp),
         f"--log-net-log={netlog}",
-        f"--virtual-time-budget={budget_ms}",
+        *([f"--virtual-time-budget={budget_ms}"] if budget_ms is not None else []),
         "--dump-dom",
         probed.resolve().as_uri(),
     ]

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 from typing import Any
+
+import numpy as np
 
 from optimizer.distances import great_circle_matrix
 from optimizer.model import (
@@ -157,3 +160,65 @@ def page_layers(html: str) -> dict[str, dict[str, Any]]:
 def points(layer: dict[str, Any]) -> list[dict[str, Any]]:
     """Return the point features of a layer."""
     return [f for f in layer["features"] if f["geometry"]["type"] == "Point"]
+
+
+def county_plan(
+    num_stops: int, *, per_route: int = 50, seed: int = 7
+) -> tuple[Instance, RoutingResult]:
+    """Return a county of ``num_stops`` stops and a sweep plan serving all of them."""
+    rng = np.random.default_rng(seed)
+    lat0, lon0 = 29.87, 119.94
+    lat = lat0 + rng.normal(0, 0.08, num_stops)
+    lon = lon0 + rng.normal(0, 0.09, num_stops)
+    stops = tuple(
+        Stop(
+            f"P{i:05d}",
+            f"收集点 {i} <bin>",
+            float(lat[i]),
+            float(lon[i]),
+            Stream.OTHER,
+            300.0,
+            service_s=120,
+        )
+        for i in range(num_stops)
+    )
+    sites = (
+        Site("D", "车场", SiteKind.DEPOT, lat0, lon0),
+        Site(
+            "T",
+            "转运站",
+            SiteKind.TRANSFER,
+            lat0 + 0.05,
+            lon0 + 0.02,
+            streams=frozenset({Stream.OTHER}),
+        ),
+    )
+    num_routes = math.ceil(num_stops / per_route)
+    fleet = (VehicleType("C8", num_routes, "D", frozenset({Stream.OTHER}), 8000.0),)
+    points = [(s.id, s.lat, s.lon) for s in (*stops, *sites)]
+    instance = Instance("bench county", stops, sites, fleet, great_circle_matrix(points))
+    angle = np.arctan2(lat - lat0, lon - lon0)
+    order = np.argsort(angle)
+    routes = []
+    for r in range(num_routes):
+        ids = order[r * per_route : (r + 1) * per_route]
+        ids = ids[np.argsort(np.hypot(lat[ids] - lat0, lon[ids] - lon0))]
+        t, load, visits = 6 * 3600.0, 0.0, [Visit(VisitKind.DEPOT, "D", 21600, 21600, 21600, 0)]
+        for k, i in enumerate(ids, 1):
+            t += 300
+            load += 300
+            visits.append(Visit(VisitKind.STOP, stops[i].id, t, t, t + 120, load))
+            if k % 25 == 0:
+                t += 900
+                visits.append(Visit(VisitKind.UNLOAD, "T", t, t, t + 600, 0.0))
+                load = 0.0
+                if k == 25:
+                    visits.append(Visit(VisitKind.BREAK, "T", t + 600, t + 600, t + 2400, 0.0))
+                    t += 1800
+        t += 900
+        visits.append(Visit(VisitKind.DEPOT, "D", t, t, t, 0.0))
+        routes.append(
+            Route(f"C8#{r + 1}", "C8", tuple(visits), 60_000.0, t - 21600, 0.0, 50.0, 500.0)
+        )
+    result = RoutingResult("bench county", tuple(routes), (), "distance", 0.0, "synthetic")
+    return instance, result

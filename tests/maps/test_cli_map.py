@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-from maps_fixtures import page_layers
+from click.testing import CliRunner, Result
+from maps_fixtures import page_layers, points
 
 from optimizer.cli import main
+from optimizer.io.siting_output import write_siting
 from optimizer.io.solution import write_solution_json
 from optimizer.io.workbook import write_workbook
 from optimizer.model import Instance
 from optimizer.routing.result import RoutingResult
+from optimizer.siting.result import Decision, Flow, SitingResult, SolveStatus
 
 
 @pytest.fixture
@@ -125,3 +128,97 @@ def test_map_command_refuses_offline_tiles(files, tmp_path):
     )
     assert run.exit_code == 2
     assert "offline" in run.output
+
+
+def _map(*args: str) -> Result:
+    return CliRunner().invoke(main, ["map", *args])
+
+
+def test_same_file_names_in_two_folders_are_told_apart(files, tmp_path):
+    """Two plans both called solution.json are named by their folders, not both "solution"."""
+    workbook, solution = files
+    for folder in ("today", "optimised"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "solution.json").write_bytes(solution.read_bytes())
+    out = tmp_path / "cmp.html"
+    run = _map(
+        str(tmp_path / "today" / "solution.json"),
+        "--instance",
+        str(workbook),
+        "--compare",
+        str(tmp_path / "optimised" / "solution.json"),
+        "--out",
+        str(out),
+    )
+    assert run.exit_code == 0, run.output
+    names = list(page_layers(out.read_text(encoding="utf-8")))
+    assert any(n.startswith("today/solution · ") for n in names)
+    assert any(n.startswith("optimised/solution · ") for n in names)
+
+
+def test_names_option_labels_the_two_plans(files, tmp_path):
+    """`--names A,B` labels the layers of the two plans; a malformed value exits 2."""
+    workbook, solution = files
+    out = tmp_path / "cmp.html"
+    base = [str(solution), "--instance", str(workbook), "--compare", str(solution)]
+    run = _map(*base, "--names", "现状,优化后", "--out", str(out))
+    assert run.exit_code == 0, run.output
+    names = list(page_layers(out.read_text(encoding="utf-8")))
+    assert any(n.startswith("现状 · ") for n in names)
+    assert any(n.startswith("优化后 · ") for n in names)
+    bad = _map(*base, "--names", "only-one", "--out", str(out))
+    assert bad.exit_code == 2 and "--names" in bad.output
+
+
+def test_map_command_draws_a_siting_json(instance, files, tmp_path):
+    """`map siting.json` recognises a siting result and draws opened stations and areas."""
+    workbook, _ = files
+    decision = Decision(
+        open={"T1": "existing"},
+        assignment={"S1": {"T1": 1.0}, "S2": {"T1": 1.0}},
+        flows=(Flow("T1", "I1", "other", 1_400.0),),
+    )
+    siting = SitingResult(instance.name, SolveStatus.OPTIMAL, decision, 1.0, 1.0, 0.0)
+    write_siting(siting, tmp_path / "site")
+    out = tmp_path / "siting.html"
+    siting_json = str(tmp_path / "site" / "siting.json")
+    run = _map(siting_json, "--instance", str(workbook), "--out", str(out))
+    assert run.exit_code == 0, run.output
+    layers = page_layers(out.read_text(encoding="utf-8"))
+    assert "Opened stations (1)" in layers and "Service areas" in layers
+    assert len(points(layers["Service areas"])) == 2
+    refused = _map(
+        siting_json,
+        "--instance",
+        str(workbook),
+        "--compare",
+        siting_json,
+        "--out",
+        str(out),
+    )
+    assert refused.exit_code == 2 and "siting" in refused.output
+
+
+def test_damaged_siting_json_is_reported_by_field(files, tmp_path):
+    """A siting.json naming an unknown station or missing a field exits 2 naming the field."""
+    workbook, _ = files
+    doc = {
+        "instance": "Test county <测试县>",
+        "status": "optimal",
+        "open_sites": {"GHOST": "large"},
+        "assignment": {"S1": {"GHOST": 1.0}},
+        "flows_kg_per_day": [],
+        "costs_yuan_per_year": {},
+        "co2_kg_per_year": {},
+        "load_kg_per_day": {},
+        "capacity_kg_per_day": {},
+    }
+    bad = tmp_path / "siting.json"
+    bad.write_text(json.dumps(doc), encoding="utf-8")
+    run = _map(str(bad), "--instance", str(workbook), "--out", str(tmp_path / "m.html"))
+    assert run.exit_code == 2 and "GHOST" in run.output
+    del doc["status"]
+    bad.write_text(json.dumps(doc), encoding="utf-8")
+    run = _map(str(bad), "--instance", str(workbook), "--out", str(tmp_path / "m.html"))
+    assert run.exit_code == 2 and "status" in run.output
+    assert not (tmp_path / "m.html").exists()

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import html
 import math
-from dataclasses import replace
+import re
+from dataclasses import dataclass, replace
 from html.parser import HTMLParser
 from pathlib import Path
 
 import folium
 import pytest
-from maps_fixtures import XSS_NAME, ZH_NAME, page_layers, points, small_instance
+from maps_fixtures import XSS_NAME, ZH_NAME, county_plan, page_layers, points, small_instance
 
 from optimizer.coords import wgs84_to_gcj02
 from optimizer.distances import haversine_m
 from optimizer.maps import render_compare, render_routes
-from optimizer.maps.offline import LEAFLET_CDN_JS
+from optimizer.maps.page import CLUSTER_FROM
 from optimizer.model import Instance
 from optimizer.routing.result import Route, RoutingResult, Visit, VisitKind
 
@@ -136,26 +137,24 @@ def test_chinese_legend_and_popups(instance, result, tmp_path):
     assert "收运路线" in page and "Planned arrival" not in page
 
 
-def test_offline_page_links_nothing_remote(instance, result, tmp_path):
-    """An offline map inlines Leaflet and links no script, style or image by URL."""
-    page = _render(instance, result, tmp_path, offline=True)
+def test_default_page_links_nothing_remote(instance, result, tmp_path):
+    """A map written with default options inlines Leaflet and links no script, style or tile."""
+    page = _render(instance, result, tmp_path)
     tags = _Tags()
     tags.feed(page)
     assert [u for u in tags.urls if "//" in u and not u.startswith("https://leafletjs.com")] == []
     assert "L.map(" in page and 'version="1.9.3"' in page
+    assert "L.tileLayer(" not in page
 
 
-def test_online_page_loads_only_leaflet_and_does_not_touch_folium_defaults(
-    instance, result, tmp_path
-):
-    """The online map links Leaflet alone, and folium's shared asset lists stay as they were."""
+def test_tiles_only_when_asked_and_folium_defaults_untouched(instance, result, tmp_path):
+    """Asking for OSM adds its tiles and nothing else remote; folium's shared lists stay intact."""
     before_js, before_css = list(folium.Map.default_js), list(folium.Map.default_css)
-    _render(instance, result, tmp_path, offline=True)
-    page = _render(instance, result, tmp_path)
+    page = _render(instance, result, tmp_path, basemap="osm")
     tags = _Tags()
     tags.feed(page)
-    remote = [u for u in tags.urls if u.startswith("https://cdn") or "jquery" in u]
-    assert LEAFLET_CDN_JS in remote and not any("jquery" in u or "bootstrap" in u for u in remote)
+    assert [u for u in tags.urls if "//" in u and not u.startswith("https://leafletjs.com")] == []
+    assert "tile.openstreetmap.org" in page and "L.map(" in page
     assert folium.Map.default_js == before_js and folium.Map.default_css == before_css
     plain = folium.Map().get_root().render()
     assert "jquery" in plain  # an ordinary folium map is unaffected by ours
@@ -220,7 +219,7 @@ def test_planar_instance_drawn_without_tiles(result, tmp_path):
         base.name, base.stops, base.sites, base.vehicle_types, base.travel, {"coord_sys": "planar"}
     )
     page = _render(planar, result, tmp_path)
-    assert "L.CRS.Simple" in page and "tileLayer" not in page
+    assert "L.CRS.Simple" in page and "L.tileLayer(" not in page
     assert "control.scale" not in page
     assert not math.isnan(len(page_layers(page)))
 
@@ -254,3 +253,101 @@ def test_template_syntax_in_names_is_not_evaluated(result, tmp_path):
     ]
     assert any("{{ 7*7 }} {% if true %}X{% endif %}" in p for p in popups)
     assert "49" not in " ".join(popups)
+
+
+def test_large_plan_clusters_its_stops_and_small_plan_does_not(instance, result, tmp_path):
+    """From CLUSTER_FROM stops the stop markers go into the cluster group; a small plan's don't."""
+    small = _render(instance, result, tmp_path)
+    big_instance, big_result = county_plan(CLUSTER_FROM, per_route=50)
+    big = (tmp_path / "big.html").name
+    page = render_routes(big_instance, big_result, tmp_path / big).read_text(encoding="utf-8")
+    assert re.findall(r'countyoptLayer\("layer\d+",\s*false, true\)', page)
+    layers = _vehicle_layers(page_layers(page), big_result)
+    clustered = [
+        f for layer in layers.values() for f in points(layer) if f["properties"].get("cluster")
+    ]
+    assert len(clustered) == CLUSTER_FROM
+    assert not re.findall(r'countyoptLayer\("layer\d+",\s*\w+, true\)', small)
+
+
+def test_sixty_vehicles_drawn_in_sixty_colours(tmp_path):
+    """Every vehicle of a 60-vehicle plan has legs of its own colour, used by no other."""
+    big_instance, big_result = county_plan(600, per_route=10)
+    page = render_routes(big_instance, big_result, tmp_path / "m.html").read_text(encoding="utf-8")
+    colours = {
+        vehicle: {
+            f["properties"]["style"]["color"]
+            for f in layer["features"]
+            if f["geometry"]["type"] != "Point"
+        }
+        for vehicle, layer in _vehicle_layers(page_layers(page), big_result).items()
+    }
+    assert len(colours) == 60 and all(len(c) == 1 for c in colours.values())
+    assert len(set().union(*colours.values())) == 60
+
+
+def test_leg_follows_road_geometry_when_given(instance, result, tmp_path):
+    """A leg whose visit carries road points is drawn through them, not as a straight line."""
+
+    @dataclass(frozen=True)
+    class RoadVisit(Visit):
+        geometry: tuple[tuple[float, float], ...] = ()
+
+    road = ((30.004, 120.001), (30.008, 120.006))
+    first = result.routes[0]
+    visits = list(first.visits)
+    v = visits[1]
+    visits[1] = RoadVisit(
+        v.kind, v.location, v.arrival_s, v.start_s, v.departure_s, v.load_kg, geometry=road
+    )
+    routed = replace(result, routes=(replace(first, visits=tuple(visits)), *result.routes[1:]))
+    layers = _vehicle_layers(page_layers(_render(instance, routed, tmp_path)), routed)
+    legs = [f for f in layers["C8#1"]["features"] if f["geometry"]["type"] == "LineString"]
+    d1, s1 = instance.site("D1"), instance.stop("S1")
+    assert legs[0]["geometry"]["coordinates"] == [
+        [d1.lon, d1.lat],
+        [120.001, 30.004],
+        [120.006, 30.008],
+        [s1.lon, s1.lat],
+    ]
+    assert len(legs[1]["geometry"]["coordinates"]) == 2  # no geometry: straight
+
+
+def test_plain_page_has_grid_and_labelled_sites(instance, result, tmp_path):
+    """Without tiles the grid is shown and every site carries its (escaped) name as a label."""
+    page = _render(instance, result, tmp_path)
+    assert re.search(r"var (grid_layer_\w+) = countyoptGrid\(false\);", page)
+    grid = re.search(r"var (grid_layer_\w+) = countyoptGrid", page).group(1)
+    assert f"{grid}.addTo(" in page
+    sites = page_layers(page)["Depots and facilities"]
+    labels = {f["properties"]["label"] for f in sites["features"]}
+    assert "Transfer &lt;i&gt;station&lt;/i&gt;" in labels and len(labels) == len(instance.sites)
+    tiled = _render(instance, result, tmp_path, basemap="osm")
+    grid = re.search(r"var (grid_layer_\w+) = countyoptGrid", tiled).group(1)
+    assert f"{grid}.addTo(" not in tiled  # over tiles the grid is there to switch on
+
+
+def test_compare_draws_first_plan_solid_and_second_dashed(instance, result, tmp_path):
+    """On a compare map every leg of plan A is solid and wide, every leg of plan B dashed."""
+    path = render_compare(instance, result, result, tmp_path / "cmp.html", labels=("A", "B"))
+    layers = page_layers(path.read_text(encoding="utf-8"))
+
+    def leg_styles(prefix: str) -> list[dict]:
+        return [
+            f["properties"]["style"]
+            for name, layer in layers.items()
+            if f"{prefix}C8#" in name
+            for f in layer["features"]
+            if f["geometry"]["type"] == "LineString"
+        ]
+
+    a, b = leg_styles("A · "), leg_styles("B · ")
+    assert a and all(not s["dashArray"] and s["weight"] > 4 for s in a)
+    assert b and all(s["dashArray"] and s["weight"] < 4 for s in b)
+
+
+def test_map_size_per_stop_keeps_a_10000_stop_county_under_30_mb(tmp_path):
+    """A 2,000-stop plan's page stays under a fifth of 30 MB, so 10,000 stops fit in 30 MB."""
+    big_instance, big_result = county_plan(2000)
+    page = render_routes(big_instance, big_result, tmp_path / "m.html", lang="zh")
+    assert page.stat().st_size < 30e6 / 5

@@ -1,4 +1,4 @@
-"""The demo's maps: one online and one offline page per routing plan."""
+"""The demo's maps: one self-contained page per plan."""
 
 from __future__ import annotations
 
@@ -8,12 +8,11 @@ from optimizer.maps.showcase import write_demo_maps
 
 
 def test_demo_maps_written_for_each_plan(instance, result, tmp_path):
-    """Each routing result gets an online and a self-contained offline map; other results none."""
+    """Each routing result gets one map that links nothing remote; other results none."""
     files = write_demo_maps(
         instance, {"routing": result, "carbon": object()}, tmp_path / "maps", lang="zh"
     )
-    assert [f.name for f in files] == ["routing.html", "routing_offline.html"]
-    online, offline = (f.read_text(encoding="utf-8") for f in files)
-    assert "cdn.jsdelivr.net/npm/leaflet" in online
-    assert "cdn.jsdelivr.net" not in offline and "tile.openstreetmap.org" not in offline
-    assert len([n for n in page_layers(offline) if "C8#" in n]) == len(result.routes)
+    assert [f.name for f in files] == ["routing.html"]
+    page = files[0].read_text(encoding="utf-8")
+    assert "cdn.jsdelivr.net" not in page and "tile.openstreetmap.org" not in page
+    assert len([n for n in page_layers(page) if "C8#" in n]) == len(result.routes)

@@ -74,11 +74,12 @@ DECISION = Decision(
 
 
 def test_opened_and_closed_stations_are_told_apart(county, tmp_path):
-    """Built stations carry their size class as a label; closed candidates have their own layer."""
+    """Opened stations show their name (built ones their size class too); closed ones a layer."""
     page = render_siting(county, _result(DECISION), tmp_path / "s.html").read_text(encoding="utf-8")
     layers = page_layers(page)
     opened = {f["properties"].get("label", "") for f in layers["Opened stations (2)"]["features"]}
-    assert opened == {"large", ""}  # the built candidate is labelled, the existing site is not
+    # The built candidate shows its size class; the existing site just its (escaped) name.
+    assert opened == {"North candidate · large", "Transfer &lt;i&gt;station&lt;/i&gt;"}
     popups = " ".join(f["properties"]["popup"] for f in layers["Opened stations (2)"]["features"])
     assert "existing" in popups and "large" in popups
     (closed,) = layers["Candidates not opened"]["features"]
