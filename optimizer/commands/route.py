@@ -12,6 +12,7 @@ from optimizer.commands.common import (
     ENGINE_OPTION,
     EXIT_CHECK,
     EXIT_INFEASIBLE,
+    EXIT_INTERRUPTED,
     check_writable,
     lang_of,
     reports_input_errors,
@@ -93,6 +94,16 @@ class ProgressLine:
             f"  {progress.elapsed_s:7.1f} 秒   当前最优 {best}   "
             f"（已找到 {progress.num_solutions} 个解）",
         )
+        if progress.num_parts > 1:
+            # The objective grows as each stream group is added; the whole-plan
+            # figure is the count of stops planned in the groups finished.
+            text += tr(
+                self.lang,
+                f"   part {progress.part}/{progress.num_parts}, "
+                f"planned {progress.num_planned} of {progress.num_stops} stops",
+                f"   第 {progress.part}/{progress.num_parts} 部分，"
+                f"已规划 {progress.num_planned} / {progress.num_stops} 个收集点",
+            )
         if self.tty:
             # Pad so that a shorter line fully covers the previous one.
             click.echo("\r" + text.ljust(self.width), nl=False, err=True)
@@ -335,7 +346,7 @@ def route_command(
             ),
             err=True,
         )
-        ctx.exit(130)
+        ctx.exit(EXIT_INTERRUPTED)
     if progress is not None:
         progress.close()
 
@@ -384,3 +395,6 @@ def route_command(
                 f"  （未写出 routes.geojson：坐标为 {instance.coord_sys}，GeoJSON 需要 WGS-84）",
             )
         )
+    if result.status == "interrupted":
+        # The plan is written, but it is not what the time limit would have given.
+        ctx.exit(EXIT_INTERRUPTED)

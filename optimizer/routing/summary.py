@@ -42,6 +42,10 @@ _REASON_TEXT: Mapping[UnservedReason, tuple[str, str]] = MappingProxyType(
             "the search found no place for it within the time limit",
             "求解时限内未能安排",
         ),
+        UnservedReason.INTERRUPTED: (
+            "not planned: interrupted",
+            "未规划：运行被中断",
+        ),
     }
 )
 
