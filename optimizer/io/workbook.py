@@ -607,6 +607,9 @@ def parse_tables(
     )
     out_meta = dict(settings)
     out_meta.pop("name", None)
+    if "stops" in tables and any(_is_cjk(h) for h in tables["stops"].headers):
+        # Route sheets follow the language the county wrote its workbook in.
+        out_meta["headers_lang"] = "zh"
     if coord == "gcj02":
         sites, stops = records_to_wgs84(sites), records_to_wgs84(stops)
         out_meta["coord_sys"] = "wgs84"
@@ -643,6 +646,10 @@ def parse_tables(
         travel=travel,
         meta=out_meta,
     )
+
+
+def _is_cjk(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
 
 
 def _with_options(site: Site, options: list[BuildOption]) -> Site:
