@@ -161,6 +161,15 @@ def summary_lines(summary: RoutingSummary, num_stops: int, lang: Lang) -> list[s
     for reason, n in summary.unserved_by_reason.items():
         label = reason_label(reason, lang)
         lines.append(tr(lang, f"  unserved ({label}): {n}", f"  未收运（{label}）：{n} 个"))
+    if summary.num_loaded_breaks:
+        n = summary.num_loaded_breaks
+        lines.append(
+            tr(
+                lang,
+                f"Breaks taken with waste on board (no unload fits the break window): {n}",
+                f"车上有垃圾时休息（休息时段内无法安排卸料）：{n} 次",
+            )
+        )
     lines.append(
         tr(
             lang,

@@ -1,5 +1,8 @@
 """Solve a routing instance: diagnose, decompose, dispatch to an engine, assemble.
 
+After each engine, driver breaks move to where a crew can take them (see
+:mod:`optimizer.routing.crew_breaks`).
+
 Streams carried by disjoint sets of vehicle types are independent problems
 (kitchen trucks never help compactors); each such component is solved on its
 own with a share of the time limit proportional to its number of stops.
@@ -15,8 +18,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from types import FrameType, MappingProxyType
 
-from optimizer.evaluate import objective_value
+from optimizer.evaluate import objective_value, route_objective
 from optimizer.model import Instance, Stream, VehicleType
+from optimizer.routing.crew_breaks import place_crew_break
 from optimizer.routing.diagnose import explain_unrouted, unservable_stops
 from optimizer.routing.params import RoutingParams
 from optimizer.routing.result import Route, RoutingResult, Unserved, UnservedReason
@@ -180,10 +184,15 @@ def solve(
                 on_solution=report,
                 interrupted=interrupted,
             )
-            routes += run.routes
+            crewed = [place_crew_break(instance, r) for r in run.routes]
+            routes += crewed
             statuses.append(run.status)
             build_s += run.build_s
-            done_objective += run.objective_value
+            done_objective += run.objective_value + sum(
+                route_objective(new, str(params.objective))
+                - route_objective(old, str(params.objective))
+                for new, old in zip(crewed, run.routes, strict=True)
+            )
             num_solutions += run.num_solutions
             num_planned += sum(len(r.stops) for r in run.routes)
             if run.status == "interrupted" or interrupted():
