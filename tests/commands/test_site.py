@@ -111,15 +111,22 @@ def test_plan_routes_every_stop_to_its_assigned_site(
     )
     assert code == 0, stdout
     assignment = json.loads((out / "siting" / "siting.json").read_text(encoding="utf-8"))
+    # One plan for the whole county: one solution, one workbook, one map.
+    assert {p.name for p in (out / "routing").iterdir()} >= {
+        "solution.json",
+        "routes.xlsx",
+        "route_map.html",
+    }
+    solution = json.loads((out / "routing" / "solution.json").read_text(encoding="utf-8"))
+    assert solution["unserved"] == []
+    assert solution["engine"] == engine
     served: list[str] = []
-    for site_dir in (out / "routing").iterdir():
-        solution = json.loads((site_dir / "solution.json").read_text(encoding="utf-8"))
-        assert solution["unserved"] == []
-        assert solution["engine"] == engine
-        for route in solution["routes"]:
-            unloads = {v["location"] for v in route["visits"] if v["kind"] == "unload"}
-            stops = [v["location"] for v in route["visits"] if v["kind"] == "stop"]
-            assert unloads == {site_dir.name}
-            assert all(site_dir.name in assignment["assignment"][s] for s in stops)
-            served += stops
+    for route in solution["routes"]:
+        unloads = {v["location"] for v in route["visits"] if v["kind"] == "unload"}
+        stops = [v["location"] for v in route["visits"] if v["kind"] == "stop"]
+        assert len(unloads) == 1
+        assert all(unloads <= set(assignment["assignment"][s]) for s in stops)
+        served += stops
+    assert len({r["vehicle"] for r in solution["routes"]}) == len(solution["routes"])
+    assert "Against `route` alone (no siting):" in stdout
     assert sorted(served) == sorted(s.id for s in tiny_county().stops)
