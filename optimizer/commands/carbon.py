@@ -16,6 +16,7 @@ from optimizer.commands.common import (
     reports_input_errors,
 )
 from optimizer.i18n import tr
+from optimizer.native_output import native_stdout_silenced
 
 
 @click.command("carbon")
@@ -100,15 +101,17 @@ def carbon_command(
         time_limit_s=time_limit,
         write_lp=out_dir / "carbon_model.lp" if write_lp else None,
     )
-    run = run_scenario(
-        compiled,
-        out_dir,
-        objective="emissions" if objective == "emissions" else "cost",
-        budget_yuan=budget,
-        cap_t=cap,
-        tradeoff_points=tradeoff_points,
-        params=params,
-    )
+    with native_stdout_silenced():
+        run = run_scenario(
+            compiled,
+            out_dir,
+            objective="emissions" if objective == "emissions" else "cost",
+            budget_yuan=budget,
+            cap_t=cap,
+            tradeoff_points=tradeoff_points,
+            params=params,
+            lang=lang,
+        )
     if run.result is None:
         why = run.diagnosis
         click.echo(tr(lang, "No feasible plan.", "无可行方案。"), err=True)

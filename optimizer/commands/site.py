@@ -18,6 +18,7 @@ from optimizer.i18n import Lang, tr
 from optimizer.io.load import read_instance
 from optimizer.io.siting_output import write_siting
 from optimizer.model import SITE_KIND_ZH, Instance, SiteKind
+from optimizer.native_output import native_stdout_silenced
 from optimizer.siting.config import SitingConfig
 from optimizer.siting.county import site_county
 from optimizer.siting.result import SitingResult, status_label
@@ -145,7 +146,8 @@ def run_siting(
     """Solve, write and summarise a county's siting; exit on infeasibility or a checker finding."""
     lang = lang_of(ctx)
     config = siting.config()
-    result = site_county(instance, config, params=siting.params(), split=siting.split)
+    with native_stdout_silenced():  # HiGHS prints its banner from C++
+        result = site_county(instance, config, params=siting.params(), split=siting.split)
     files = write_siting(result, out, lang=lang)
     for line in summary_lines(instance, result, config, lang):
         click.echo(line)
