@@ -25,6 +25,7 @@ from optimizer.io.load import read_instance
 from optimizer.io.route_sheets import write_route_outputs
 from optimizer.maps import render_routes
 from optimizer.model import Instance
+from optimizer.routing.diagnose import detail
 from optimizer.routing.params import RoutingParams
 from optimizer.routing.result import Route, RoutingResult, Unserved, VisitKind
 from optimizer.routing.solve import interrupted_stops, solve
@@ -275,7 +276,7 @@ def plan_command(
             # not searched, and their stops say so.
             for rest in order[order.index(site_id) + 1 :]:
                 not_searched += interrupted_stops(
-                    [s.id for s in parts[rest].stops], f"site {rest} not routed before Ctrl-C"
+                    [s.id for s in parts[rest].stops], detail("site_not_searched", site=rest)
                 )
             break
     county = sited_county(instance, sited)

@@ -25,6 +25,7 @@ from optimizer.io.route_sheets import write_route_outputs
 from optimizer.maps import render_routes
 from optimizer.model import STREAM_ZH, Instance, InstanceError
 from optimizer.model import check as check_instance
+from optimizer.routing.diagnose import detail_text
 from optimizer.routing.params import Objective, RoutingParams
 from optimizer.routing.result import RoutingResult
 from optimizer.routing.solve import Progress, solve
@@ -224,7 +225,8 @@ def diagnosis_lines(result: RoutingResult, lang: Lang) -> list[str]:
     """Return why stops are unserved, one line per stop (cut at ``MAX_LISTED``)."""
     lines = []
     for u in result.unserved[:MAX_LISTED]:
-        detail = f" ({u.detail})" if u.detail else ""
+        detail = detail_text(u.detail, lang)
+        detail = tr(lang, f" ({detail})", f"（{detail}）") if detail else ""
         lines.append(f"  - {u.stop}: {reason_label(u.reason, lang)}{detail}")
     if len(result.unserved) > MAX_LISTED:
         lines.append(f"  … (+{len(result.unserved) - MAX_LISTED})")

@@ -21,6 +21,7 @@ from optimizer.model import SITE_KIND_ZH, Instance, SiteKind
 from optimizer.native_output import native_stdout_silenced
 from optimizer.siting.config import SitingConfig
 from optimizer.siting.county import site_county
+from optimizer.siting.diagnose import diagnosis_text
 from optimizer.siting.result import SitingResult, status_label
 
 MAX_LISTED = 20  # longer diagnoses are cut to this many lines on screen
@@ -47,7 +48,7 @@ def summary_lines(
     lines = [tr(lang, f"Siting: {status} ({result.solver})", f"选址：{status}（{result.solver}）")]
     d = result.decision
     if d is None or result.objective is None:
-        lines += [f"  - {why}" for why in result.diagnosis[:MAX_LISTED]]
+        lines += [f"  - {diagnosis_text(why, lang)}" for why in result.diagnosis[:MAX_LISTED]]
         if len(result.diagnosis) > MAX_LISTED:
             more = len(result.diagnosis) - MAX_LISTED
             lines.append(

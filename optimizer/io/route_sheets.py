@@ -24,6 +24,7 @@ from optimizer.i18n import Lang, tr
 from optimizer.io.atomic import atomic_path, write_folder_atomic, write_text_atomic
 from optimizer.io.solution import find_place, location_name, write_solution_json
 from optimizer.model import STREAM_ZH, Instance, Stop
+from optimizer.routing.diagnose import detail_text
 from optimizer.routing.result import Route, RoutingResult, VisitKind
 from optimizer.routing.summary import reason_label
 from optimizer.timefmt import format_clock
@@ -229,7 +230,7 @@ def unserved_table(instance: Instance, result: RoutingResult, *, lang: Lang = "e
                 "stream": _stream_label(stop, lang),
                 "demand_kg": None if stop is None else _kg(stop.demand_kg),
                 "reason": reason_label(u.reason, lang),
-                "detail": u.detail,
+                "detail": detail_text(u.detail, lang),
             }
         )
     frame = pd.DataFrame(rows, columns=list(UNSERVED_COLUMNS))

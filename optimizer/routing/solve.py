@@ -21,7 +21,7 @@ from types import FrameType, MappingProxyType
 from optimizer.evaluate import objective_value, route_objective
 from optimizer.model import Instance, Stream, VehicleType
 from optimizer.routing.crew_breaks import place_crew_break
-from optimizer.routing.diagnose import explain_unrouted, unservable_stops
+from optimizer.routing.diagnose import detail, explain_unrouted, unservable_stops
 from optimizer.routing.params import RoutingParams
 from optimizer.routing.result import Route, RoutingResult, Unserved, UnservedReason
 
@@ -201,13 +201,13 @@ def solve(
                 # interruption, not because no place exists for them.
                 statuses.append("interrupted")
                 if run.status == "interrupted":
-                    unserved += interrupted_stops(run.dropped, "its search was interrupted")
+                    unserved += interrupted_stops(run.dropped, detail("interrupted"))
                 else:
                     unserved += explain_unrouted(instance, run.dropped, part.stops, part.types)
                 for other in parts[k:]:
                     streams = "+".join(sorted({s for vt in other.types for s in vt.streams}))
                     unserved += interrupted_stops(
-                        other.stops, f"{streams} not searched before the interruption"
+                        other.stops, detail("not_searched", streams=streams)
                     )
                 break
             unserved += explain_unrouted(instance, run.dropped, part.stops, part.types)
@@ -241,9 +241,9 @@ def solve(
     )
 
 
-def interrupted_stops(stop_ids: tuple[str, ...] | list[str], detail: str) -> list[Unserved]:
+def interrupted_stops(stop_ids: tuple[str, ...] | list[str], why: str) -> list[Unserved]:
     """Return ``stop_ids`` as not planned because the run was interrupted."""
-    return [Unserved(s, UnservedReason.INTERRUPTED, detail) for s in stop_ids]
+    return [Unserved(s, UnservedReason.INTERRUPTED, why) for s in stop_ids]
 
 
 def _overall(statuses: list[str]) -> str:

@@ -12,11 +12,61 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from optimizer.i18n import Lang, tr
+from optimizer.i18n import Lang, tr, translate
+from optimizer.model import STREAM_ZH, Stream
 from optimizer.siting.problem import FacilityProblem, Status
 from optimizer.siting.result import Decision
 
 DAYS_PER_YEAR = 365.0  # as in optimizer.siting.county, which turns days into years
+
+#: The diagnoses a siting run may give, (English, Chinese) with ``{field}``
+#: placeholders; results keep the English text, :func:`diagnosis_text` reads
+#: it in Chinese. The last two are written by :mod:`optimizer.siting.county`.
+DIAGNOSES: tuple[tuple[str, str], ...] = (
+    (
+        "{n} customer(s) have no facility that may serve them "
+        "(haul limit, stream or closed sites): {head}",
+        "{n} 个收集点没有可服务的设施（运距限制、垃圾类别或站点关闭）：{head}",
+    ),
+    ("{n} facilities must open but only {k} may", "{n} 处设施必须启用，但最多只能启用 {k} 处"),
+    (
+        "the capital budget {budget} is below the {least} that the sites which must open need",
+        "投资预算 {budget} 元低于必须启用的站点所需的 {least} 元",
+    ),
+    (
+        "customer {cid}: demand {demand} exceeds the largest capacity among the facilities "
+        "that may serve it ({cap})",
+        "收集点 {cid}：需求 {demand} 超过可服务它的设施的最大能力（{cap}）",
+    ),
+    (
+        "total demand {total} exceeds the largest capacity all sites together could have ({cap})",
+        "总需求 {total} 超过全部站点合计可能具备的最大能力（{cap}）",
+    ),
+    (
+        "the capital budget {budget} is too small: the cheapest plan that covers all demand "
+        "within the haul and capacity limits needs {least}",
+        "投资预算 {budget} 元不足：在运距与能力限制内覆盖全部需求的最低投资方案需要 {least} 元",
+    ),
+    ("stop {sid}: no site accepts stream {stream}", "收集点 {sid}：没有站点接收 {stream}"),
+    (
+        "stop {sid} ({stream}): the nearest site that accepts it, {site}, is {km} km / "
+        "{minutes} min away, beyond the haul limit of {limit} (or closed)",
+        "收集点 {sid}（{stream}）：最近的可接收站点 {site} 距离 {km} km / {minutes} 分钟，"
+        "超出运距限制 {limit}（或已关闭）",
+    ),
+)
+
+
+def diagnosis_text(text: str, lang: Lang) -> str:
+    """Return one siting diagnosis in ``lang`` (text from elsewhere as given)."""
+
+    def convert(key: str, value: str) -> str:
+        if key == "stream":
+            known = {s.value: STREAM_ZH[s] for s in Stream}
+            return known.get(value.strip("'"), value)
+        return value.replace(" and ", " 且 ") if key == "limit" else value
+
+    return translate(text, DIAGNOSES, lang, convert=convert)
 
 
 def _max_capacity(problem: FacilityProblem, i: int) -> float:

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
+import pytest
 from tiny_county import tiny_county
 
 from optimizer.siting.config import load_config
 from optimizer.siting.county import build_county_problem, site_county
 from optimizer.siting.diagnose import (
+    DIAGNOSES,
     StationNote,
+    diagnosis_text,
     explain_stations,
     station_handling_per_day,
     station_lines,
@@ -51,3 +55,23 @@ def test_station_handling_per_day_grows_with_what_stations_receive() -> None:
     one = station_handling_per_day(problem, {(station, "other"): 1000.0})
     two = station_handling_per_day(problem, {(station, "other"): 2000.0})
     assert one > 0 and abs(two - 2 * one) < 1e-6 * two
+
+
+def test_siting_diagnosis_reads_in_chinese() -> None:
+    """An infeasible county's diagnosis (haul limit) is given in Chinese with --lang zh."""
+    result = site_county(tiny_county(), replace(load_config(), max_haul_km=0.5))
+    assert result.decision is None and result.diagnosis
+    zh = [diagnosis_text(d, "zh") for d in result.diagnosis]
+    assert all(line.startswith("收集点 ") and "超出运距限制 0.5 km" in line for line in zh)
+    assert diagnosis_text(result.diagnosis[0], "en") == result.diagnosis[0]
+
+
+@pytest.mark.parametrize("template", DIAGNOSES, ids=lambda t: t[0][:30])
+def test_every_siting_diagnosis_has_a_chinese_form(template: tuple[str, str]) -> None:
+    """Each diagnosis the siting code may write turns into Chinese with its values kept."""
+    en, _ = template
+    fields = re.findall(r"\{(\w+)\}", en)
+    text = en.format(**{f: f"V{k}" for k, f in enumerate(fields)})
+    zh = diagnosis_text(text, "zh")
+    assert zh != text
+    assert all(f"V{k}" in zh for k, f in enumerate(fields) if f != "stream")
