@@ -130,6 +130,7 @@ def demo_step(ctx: DemoLike) -> tuple[str, tuple[Path, ...]]:
     cost = res.total_discounted_cost * YUAN_PER_MYUAN / 1e8
     co2 = res.emissions_total(CO2) * KG_PER_KT / 1e9  # Mt
     status = res.outcome.status
+    status_zh = "已证明最优" if res.outcome.optimal else status
     return (
         tr(
             ctx.lang,
@@ -137,7 +138,7 @@ def demo_step(ctx: DemoLike) -> tuple[str, tuple[Path, ...]]:
             f"{co2:,.2f} Mt CO2 ({status}, build {res.outcome.build_s:.1f} s, "
             f"solve {res.outcome.solve_s:.1f} s)",
             f"{first_last(scenario)} 最低成本方案：{cost:,.1f} 亿元，"
-            f"{co2:,.2f} 百万吨二氧化碳（{status}，建模 {res.outcome.build_s:.1f} 秒，"
+            f"{co2:,.2f} 百万吨二氧化碳（{status_zh}，建模 {res.outcome.build_s:.1f} 秒，"
             f"求解 {res.outcome.solve_s:.1f} 秒）",
         ),
         tuple(run.files),

@@ -303,6 +303,9 @@ def plan_command(
         click.echo(tr(lang, "Unserved stops:", "未收运的收集点："))
         for line in diagnosis_lines(plan, lang):
             click.echo(line)
+    click.echo(tr(lang, f"Written to {out / 'routing'}:", f"已写入 {out / 'routing'}："))
+    for path in written:
+        click.echo(f"  {path.name}")
     if plan.status == "interrupted":
         click.echo(
             tr(lang, "Interrupted: routes kept so far.", "已中断：保留已规划的路线。"), err=True
@@ -311,6 +314,16 @@ def plan_command(
         alone = solve(
             instance, params=RoutingParams(time_limit_s=route_time_limit, seed=seed, engine=engine)
         )
+        if alone.status == "interrupted":
+            click.echo(
+                tr(
+                    lang,
+                    "Comparison with `route` alone interrupted; the plan is written.",
+                    "与仅做路线规划的比较被中断；方案已写出。",
+                ),
+                err=True,
+            )
+            ctx.exit(EXIT_INTERRUPTED)
         idle = any(not n.used for n in notes)
         received = {
             key: kg
@@ -327,8 +340,5 @@ def plan_command(
         )
         for line in lines:
             click.echo(line)
-    click.echo(tr(lang, f"Written to {out / 'routing'}:", f"已写入 {out / 'routing'}："))
-    for path in written:
-        click.echo(f"  {path.name}")
     if plan.status == "interrupted":
         ctx.exit(EXIT_INTERRUPTED)

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from types import FrameType, MappingProxyType
 
 from optimizer.evaluate import objective_value, route_objective
-from optimizer.model import Instance, Stream, VehicleType
+from optimizer.model import STREAM_ZH, Instance, Stream, VehicleType
 from optimizer.routing.crew_breaks import place_crew_break
 from optimizer.routing.diagnose import detail, explain_unrouted, unservable_stops
 from optimizer.routing.params import RoutingParams
@@ -172,7 +172,10 @@ def solve(
             choice = engines.choose(instance, part.types, params, initial)
             group = "+".join(sorted({s for vt in part.types for s in vt.streams}))
             choices.append(f"{group}: {choice.engine} ({choice.reason})")
-            choices_zh.append(f"{group}：{choice.engine}（{choice.reason_zh}）")
+            group_zh = "、".join(
+                STREAM_ZH[s] for s in sorted({s for vt in part.types for s in vt.streams})
+            )
+            choices_zh.append(f"{group_zh}：{choice.engine}（{choice.reason_zh}）")
             run = engines.run(
                 choice,
                 instance,
