@@ -72,7 +72,7 @@ from optimizer.model import (
 from optimizer.timefmt import format_clock
 
 #: Meta keys the reader sets to say how it read the input; never written back.
-READER_META_KEYS = frozenset({"input_format", "input_encoding", "travel_source"})
+READER_META_KEYS = frozenset({"input_format", "input_encoding", "travel_source", "headers_lang"})
 #: Settings with a meaning to the reader; any other key goes to ``Instance.meta``.
 COORD_SYSTEMS = ("wgs84", "gcj02", "planar")
 _R = TypeVar("_R")

@@ -17,7 +17,7 @@ from optimizer.evaluate import check
 from optimizer.io.solution import read_solution_json
 from optimizer.io.workbook import write_workbook
 from optimizer.model import Instance, Stream, VehicleType
-from optimizer.routing.params import RoutingParams
+from optimizer.routing.params import Objective, RoutingParams
 from optimizer.routing.result import UnservedReason
 from optimizer.routing.solve import Progress, solve
 from tests.commands.conftest import small_county
@@ -98,3 +98,13 @@ def test_route_command_exits_130_and_writes_the_plan_when_interrupted(
     plan = read_solution_json(out / "solution.json")
     assert plan.status == "interrupted"
     assert any(u.reason is UnservedReason.INTERRUPTED for u in plan.unserved)
+
+
+def test_progress_line_shows_the_part_and_the_stops_planned() -> None:
+    """With several stream groups the progress line names the part and counts planned stops."""
+    line = ProgressLine("zh", Objective.DISTANCE, every_s=0.0)
+    runner = CliRunner()
+    with runner.isolation() as (_, err, _):
+        line(Progress(3.0, 12_000.0, 7, num_planned=5, num_stops=10, part=2, num_parts=2))
+        text = err.getvalue().decode()
+    assert "第 2/2 部分" in text and "已规划 5 / 10 个收集点" in text and "12.0 km" in text
