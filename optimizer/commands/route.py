@@ -89,21 +89,26 @@ class ProgressLine:
         if now - self.last_shown < self.every_s:
             return
         self.last_shown = now
-        text = tr(
-            self.lang,
-            f"  {progress.elapsed_s:7.1f} s   best {best}   ({progress.num_solutions} solutions)",
-            f"  {progress.elapsed_s:7.1f} 秒   当前最优 {best}   "
-            f"（已找到 {progress.num_solutions} 个解）",
-        )
         if progress.num_parts > 1:
-            # The objective grows as each stream group is added; the whole-plan
-            # figure is the count of stops planned in the groups finished.
-            text += tr(
+            # Stream groups are searched one after another, so the objective
+            # grows as each group joins the plan; the whole-plan figure is the
+            # count of stops planned in the groups finished, which never falls.
+            text = tr(
                 self.lang,
-                f"   part {progress.part}/{progress.num_parts}, "
-                f"planned {progress.num_planned} of {progress.num_stops} stops",
-                f"   第 {progress.part}/{progress.num_parts} 部分，"
-                f"已规划 {progress.num_planned} / {progress.num_stops} 个收集点",
+                f"  {progress.elapsed_s:7.1f} s   part {progress.part}/{progress.num_parts}   "
+                f"planned {progress.num_planned} of {progress.num_stops} stops   "
+                f"plan so far {best}   ({progress.num_solutions} solutions)",
+                f"  {progress.elapsed_s:7.1f} 秒   第 {progress.part}/{progress.num_parts} 部分   "
+                f"已规划 {progress.num_planned} / {progress.num_stops} 个收集点   "
+                f"目前方案 {best}   （已找到 {progress.num_solutions} 个解）",
+            )
+        else:
+            text = tr(
+                self.lang,
+                f"  {progress.elapsed_s:7.1f} s   best {best}   "
+                f"({progress.num_solutions} solutions)",
+                f"  {progress.elapsed_s:7.1f} 秒   当前最优 {best}   "
+                f"（已找到 {progress.num_solutions} 个解）",
             )
         if self.tty:
             # Pad so that a shorter line fully covers the previous one.
