@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 import click
@@ -27,7 +28,7 @@ from optimizer.model import STREAM_ZH, Instance, InstanceError
 from optimizer.model import check as check_instance
 from optimizer.routing.diagnose import detail_text
 from optimizer.routing.params import Objective, RoutingParams
-from optimizer.routing.result import RoutingResult
+from optimizer.routing.result import RoutingResult, UnservedReason
 from optimizer.routing.solve import Progress, solve
 from optimizer.routing.summary import Comparison, RoutingSummary, compare, reason_label, summarize
 
@@ -227,14 +228,25 @@ def _violation_lines(violations: list[Violation] | tuple[Violation, ...]) -> lis
 
 
 def diagnosis_lines(result: RoutingResult, lang: Lang) -> list[str]:
-    """Return why stops are unserved, one line per stop (cut at ``MAX_LISTED``)."""
+    """Return why stops are unserved, one line per stop (cut at ``MAX_LISTED``).
+
+    Stops not planned because of an interruption share one line per cause:
+    listing hundreds of them would hide the stops with a real problem.
+    """
     lines = []
-    for u in result.unserved[:MAX_LISTED]:
+    cut = [u for u in result.unserved if u.reason is UnservedReason.INTERRUPTED]
+    rest = [u for u in result.unserved if u.reason is not UnservedReason.INTERRUPTED]
+    for u in rest[:MAX_LISTED]:
         detail = detail_text(u.detail, lang)
         detail = tr(lang, f" ({detail})", f"（{detail}）") if detail else ""
         lines.append(f"  - {u.stop}: {reason_label(u.reason, lang)}{detail}")
-    if len(result.unserved) > MAX_LISTED:
-        lines.append(f"  … (+{len(result.unserved) - MAX_LISTED})")
+    if len(rest) > MAX_LISTED:
+        lines.append(f"  … (+{len(rest) - MAX_LISTED})")
+    label = reason_label(UnservedReason.INTERRUPTED, lang)
+    for why, n in Counter(detail_text(u.detail, lang) for u in cut).items():
+        lines.append(
+            tr(lang, f"  - {n} stops: {label} ({why})", f"  - {n} 个收集点：{label}（{why}）")
+        )
     return lines
 
 
