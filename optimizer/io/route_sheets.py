@@ -572,7 +572,7 @@ def routes_geojson(instance: Instance, result: RoutingResult) -> dict[str, Any]:
                         "departure": format_clock(visit.departure_s),
                         "arrival_s": visit.arrival_s,
                         "departure_s": visit.departure_s,
-                        "load_kg": visit.load_kg,
+                        "load_kg": _kg(visit.load_kg),
                     },
                 )
             )
