@@ -23,7 +23,7 @@ H = 3600
 OTHER = Stream.OTHER
 
 
-def line_town(break_window: TimeWindow) -> Instance:
+def line_town(break_window: TimeWindow, shift_end: int = 18 * H) -> Instance:
     """Return a town on a line (metres, 10 m/s) with a depot, a facility and three stops."""
     sites = (
         Site("D", "depot", SiteKind.DEPOT, 0, 0),
@@ -41,7 +41,7 @@ def line_town(break_window: TimeWindow) -> Instance:
         "D",
         frozenset({OTHER}),
         capacity_kg=1000.0,
-        shift=TimeWindow(6 * H, 18 * H),
+        shift=TimeWindow(6 * H, shift_end),
         break_=Break(break_window, 30 * 60),
     )
     travel = TravelMatrix(ids, dist, dist / 10.0)
@@ -83,3 +83,20 @@ def test_break_stays_when_no_unload_falls_in_its_window() -> None:
     assert check_route(inst, engine_route) == []
     assert place_crew_break(inst, engine_route) == engine_route
     assert loaded_breaks(engine_route) == 1
+
+
+def test_solve_returns_breaks_after_an_unload() -> None:
+    """Whatever arc the engine picks, the plan's break is taken empty after an unload."""
+    from optimizer.evaluate import check
+    from optimizer.routing.params import RoutingParams
+    from optimizer.routing.solve import solve
+
+    # The day (about 1 h 22 min of work) cannot start after the break window
+    # nor end before it closes, so the break must be taken on the route.
+    inst = line_town(TimeWindow(6 * H + 35 * 60, 7 * H + 5 * 60), shift_end=8 * H + 15 * 60)
+    params = RoutingParams(engine="ortools", objective="distance", solution_limit=30)
+    result = solve(inst, params=params)
+    assert check(inst, result) == [] and not result.unserved
+    (route,) = result.routes
+    at = [i for i, v in enumerate(route.visits) if v.kind is VisitKind.BREAK]
+    assert len(at) == 1 and is_crew_friendly(route, at[0])
