@@ -31,7 +31,7 @@ from optimizer.routing.result import Route, RoutingResult, Unserved, VisitKind
 from optimizer.routing.solve import interrupted_stops, solve
 from optimizer.routing.summary import RoutingSummary, summarize
 from optimizer.siting.county import build_county_problem
-from optimizer.siting.diagnose import explain_stations, station_handling_per_day, station_lines
+from optimizer.siting.diagnose import explain_stations, station_handling_per_day
 from optimizer.siting.feed import as_built, routing_instances
 from optimizer.siting.result import SitingResult
 
@@ -247,11 +247,8 @@ def plan_command(
     sited = run_siting(ctx, instance, out / "siting", siting)
     assert sited.decision is not None
     problem = build_county_problem(instance, siting.config(), split=siting.split).problem
+    # run_siting printed why each station is used or idle; the comparison needs it too.
     notes = explain_stations(problem, sited.decision)
-    if notes:
-        click.echo(tr(lang, "Transfer stations:", "转运站："))
-        for line in station_lines(notes, lang):
-            click.echo(line)
     parts = routing_instances(instance, sited)
     total = sum(len(p.stops) for p in parts.values()) or 1
     results: dict[str, RoutingResult] = {}

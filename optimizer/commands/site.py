@@ -20,8 +20,8 @@ from optimizer.io.siting_output import write_siting
 from optimizer.model import SITE_KIND_ZH, Instance, SiteKind
 from optimizer.native_output import native_stdout_silenced
 from optimizer.siting.config import SitingConfig
-from optimizer.siting.county import site_county
-from optimizer.siting.diagnose import diagnosis_text
+from optimizer.siting.county import build_county_problem, site_county
+from optimizer.siting.diagnose import diagnosis_text, explain_stations, station_lines
 from optimizer.siting.result import SitingResult, status_label
 
 MAX_LISTED = 20  # longer diagnoses are cut to this many lines on screen
@@ -152,6 +152,14 @@ def run_siting(
     files = write_siting(result, out, lang=lang)
     for line in summary_lines(instance, result, config, lang):
         click.echo(line)
+    if result.decision is not None:
+        notes = explain_stations(
+            build_county_problem(instance, config, split=siting.split).problem, result.decision
+        )
+        if notes:
+            click.echo(tr(lang, "Transfer stations:", "转运站："))
+            for line in station_lines(notes, lang):
+                click.echo(line)
     click.echo(
         tr(lang, f"Wrote {len(files)} files to {out}", f"已写出 {len(files)} 个文件到 {out}")
     )

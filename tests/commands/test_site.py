@@ -130,3 +130,12 @@ def test_plan_routes_every_stop_to_its_assigned_site(
     assert len({r["vehicle"] for r in solution["routes"]}) == len(solution["routes"])
     assert "Against `route` alone (no siting):" in stdout
     assert sorted(served) == sorted(s.id for s in tiny_county().stops)
+
+
+def test_site_explains_each_transfer_station_in_chinese(workbook: Path, tmp_path: Path) -> None:
+    """The siting report says for each transfer station why it is used or idle, in yuan."""
+    code, stdout, _ = _run("--lang", "zh", "site", workbook, "--out", tmp_path / "o")
+    assert code == 0, stdout
+    assert "转运站：" in stdout
+    lines = stdout.split("转运站：", 1)[1].splitlines()
+    assert any("启用" in line and "元/年" in line for line in lines)
