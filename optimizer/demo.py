@@ -183,11 +183,17 @@ def step_maps(ctx: DemoContext) -> StepDone:
 
 
 def step_carbon(ctx: DemoContext) -> StepDone:
-    """Plan the demo county's carbon cuts at least cost with the county energy model."""
+    """Plan the demo county's carbon cuts at least cost; keep its scenario next to the results."""
     from optimizer.carbon.pipeline import demo_step
+    from optimizer.carbon.scenario import demo_scenario_path
+    from optimizer.io.atomic import write_text_atomic
 
     message, files = demo_step(ctx)
-    return StepDone(message, files)
+    source = demo_scenario_path()
+    # The user's starting point for their own county: edit it and run `countyopt carbon`.
+    scenario = ctx.out_dir / "carbon" / source.name
+    write_text_atomic(scenario, source.read_text(encoding="utf-8"))
+    return StepDone(message, (*files, scenario))
 
 
 Step = Callable[[DemoContext], StepDone]

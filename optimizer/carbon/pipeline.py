@@ -62,6 +62,7 @@ def run_scenario(
     cap_t: float | None = None,
     tradeoff_points: int = 0,
     params: SolveParams | None = None,
+    lang: Lang = "en",
 ) -> CarbonRun:
     """Solve ``scenario`` and write its tables and charts into ``out``.
 
@@ -82,6 +83,8 @@ def run_scenario(
         Also compute a cost-emissions curve with this many points (0: none).
     params
         Solver settings.
+    lang
+        Language of table headers and chart labels.
 
     """
     budget = None if budget_yuan is None else budget_yuan / YUAN_PER_MYUAN
@@ -98,14 +101,14 @@ def run_scenario(
         why = diagnose(data, emission=CO2, cap=cap, pathway=pathway, budget=budget, params=params)
         return CarbonRun(scenario, None, why)
     frames = tables(scenario, result)
-    files = write_tables(frames, out)
-    files.append(plot_pathway(frames["by_year"], out, scenario.name))
+    files = write_tables(frames, out, lang=lang)
+    files.append(plot_pathway(frames["by_year"], out, scenario.name, lang=lang))
     points: list[TradeoffPoint] = []
     if tradeoff_points >= 2:
         points = tradeoff(data, points=tradeoff_points, emission=CO2, params=params)
         table = tradeoff_table(points)
-        files.append(write_csv(table, out / "carbon_tradeoff.csv"))
-        files.append(plot_tradeoff(points, out))
+        files.append(write_csv(table, out / "carbon_tradeoff.csv", lang=lang))
+        files.append(plot_tradeoff(points, out, lang=lang))
     return CarbonRun(scenario, result, None, points, files)
 
 
@@ -118,7 +121,7 @@ def demo_step(ctx: DemoLike) -> tuple[str, tuple[Path, ...]]:
     # The demo's time limit paces the routing searches; the carbon LPs are solved
     # to optimality and take seconds, so their cap is never below DEMO_LP_LIMIT_S.
     params = SolveParams(time_limit_s=max(ctx.time_limit_s, DEMO_LP_LIMIT_S))
-    run = run_scenario(scenario, ctx.out_dir / "carbon", params=params)
+    run = run_scenario(scenario, ctx.out_dir / "carbon", params=params, lang=ctx.lang)
     ctx.results["carbon"] = run
     if run.result is None:
         detail = run.diagnosis.detail if run.diagnosis else ""
@@ -127,6 +130,7 @@ def demo_step(ctx: DemoLike) -> tuple[str, tuple[Path, ...]]:
     cost = res.total_discounted_cost * YUAN_PER_MYUAN / 1e8
     co2 = res.emissions_total(CO2) * KG_PER_KT / 1e9  # Mt
     status = res.outcome.status
+    status_zh = "已证明最优" if res.outcome.optimal else status
     return (
         tr(
             ctx.lang,
@@ -134,7 +138,7 @@ def demo_step(ctx: DemoLike) -> tuple[str, tuple[Path, ...]]:
             f"{co2:,.2f} Mt CO2 ({status}, build {res.outcome.build_s:.1f} s, "
             f"solve {res.outcome.solve_s:.1f} s)",
             f"{first_last(scenario)} 最低成本方案：{cost:,.1f} 亿元，"
-            f"{co2:,.2f} 百万吨二氧化碳（{status}，建模 {res.outcome.build_s:.1f} 秒，"
+            f"{co2:,.2f} 百万吨二氧化碳（{status_zh}，建模 {res.outcome.build_s:.1f} 秒，"
             f"求解 {res.outcome.solve_s:.1f} 秒）",
         ),
         tuple(run.files),

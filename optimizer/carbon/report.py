@@ -15,6 +15,7 @@ import pandas as pd
 from optimizer.carbon.objectives import TradeoffPoint
 from optimizer.carbon.result import CarbonResult
 from optimizer.carbon.scenario import KG_PER_KT, KWH_PER_GWH, YUAN_PER_MYUAN, CountyScenario
+from optimizer.i18n import Lang, tr
 from optimizer.io.atomic import atomic_path
 
 # Model capacity unit → (output column, factor to the package unit).
@@ -107,24 +108,111 @@ def tables(scenario: CountyScenario, result: CarbonResult) -> dict[str, pd.DataF
     }
 
 
-def write_csv(frame: pd.DataFrame, path: Path) -> Path:
-    """Write one table as UTF-8 CSV, atomically."""
+#: Chinese headers of the table columns (the English ones are the column names).
+COLUMNS_ZH: dict[str, str] = {
+    "objective": "目标",
+    "solver": "求解器",
+    "solver_status": "求解状态",
+    "total_discounted_cost_yuan": "折现总成本 (元)",
+    "co2_total_t": "规划期二氧化碳排放 (t)",
+    "build_s": "建模时间 (秒)",
+    "solve_s": "求解时间 (秒)",
+    "year": "年份",
+    "co2_t": "二氧化碳排放 (t)",
+    "sector": "部门",
+    "electricity_use_kwh": "用电量 (kWh)",
+    "measure": "措施",
+    "investment_yuan": "投资 (元)",
+    "technology": "技术",
+    "capacity_kw": "装机容量 (kW)",
+    "new_capacity_kw": "新增装机容量 (kW)",
+    "capacity_vehicles": "车辆数 (辆)",
+    "new_capacity_vehicles": "新增车辆数 (辆)",
+    "capacity_saved_kwh_per_year": "年节电能力 (kWh/年)",
+    "new_capacity_saved_kwh_per_year": "新增年节电能力 (kWh/年)",
+    "co2_cap_t": "二氧化碳排放上限 (t)",
+}
+
+#: Chinese names of the result sheets.
+SHEETS_ZH: dict[str, str] = {
+    "summary": "汇总",
+    "by_year": "逐年排放",
+    "by_sector": "分部门",
+    "by_measure": "分措施投资",
+    "capacity": "装机与设备",
+}
+
+
+def localized(frame: pd.DataFrame, lang: Lang) -> pd.DataFrame:
+    """Return ``frame`` with Chinese column headers when ``lang`` is Chinese."""
+    if lang != "zh":
+        return frame
+    return frame.rename(columns={c: COLUMNS_ZH.get(c, c) for c in frame.columns})
+
+
+def write_csv(frame: pd.DataFrame, path: Path, *, lang: Lang = "en") -> Path:
+    """Write one table as UTF-8 CSV (with a byte-order mark for Excel), atomically."""
     with atomic_path(path) as tmp:
-        frame.to_csv(tmp, index=False)
+        localized(frame, lang).to_csv(tmp, index=False, encoding="utf-8-sig")
     return path
 
 
-def write_tables(frames: dict[str, pd.DataFrame], out: Path) -> list[Path]:
-    """Write every table as CSV and all of them as sheets of ``carbon_results.xlsx``."""
+def write_tables(frames: dict[str, pd.DataFrame], out: Path, *, lang: Lang = "en") -> list[Path]:
+    """Write every table as CSV and all of them as sheets of ``carbon_results.xlsx``.
+
+    File names stay English (scripts find them); headers and sheet names
+    follow ``lang``.
+    """
     out.mkdir(parents=True, exist_ok=True)
-    written = [write_csv(frame, out / f"carbon_{name}.csv") for name, frame in frames.items()]
+    written = [
+        write_csv(frame, out / f"carbon_{name}.csv", lang=lang) for name, frame in frames.items()
+    ]
 
     excel = out / "carbon_results.xlsx"
     with atomic_path(excel) as tmp, pd.ExcelWriter(tmp, engine="openpyxl") as writer:
         for name, frame in frames.items():
-            frame.to_excel(writer, sheet_name=name, index=False)
+            sheet = SHEETS_ZH.get(name, name) if lang == "zh" else name
+            localized(frame, lang).to_excel(writer, sheet_name=sheet, index=False)
     written.append(excel)
     return written
+
+
+#: Families that cover Chinese, in order of preference (Noto Sans CJK is what CI installs).
+CJK_FAMILIES: tuple[str, ...] = (
+    "Noto Sans CJK SC",
+    "Noto Sans SC",
+    "Source Han Sans SC",
+    "WenQuanYi Zen Hei",
+    "Microsoft YaHei",
+    "SimHei",
+    "PingFang SC",
+    "Noto Serif CJK SC",
+)
+
+
+def cjk_font() -> str | None:
+    """Return a font family that can draw Chinese, or None if the system has none.
+
+    matplotlib's font cache may predate fonts installed later, so system font
+    files whose names suggest CJK coverage are registered before giving up.
+    """
+    from matplotlib import font_manager
+
+    def known() -> str | None:
+        names = {f.name for f in font_manager.fontManager.ttflist}
+        return next((family for family in CJK_FAMILIES if family in names), None)
+
+    found = known()
+    if found is None:
+        hints = ("cjk", "wqy", "simhei", "msyh", "pingfang", "sourcehan")
+        for path in font_manager.findSystemFonts():
+            if any(h in Path(path).name.lower() for h in hints):
+                try:
+                    font_manager.fontManager.addfont(path)
+                except (OSError, RuntimeError, ValueError):
+                    continue
+        found = known()
+    return found
 
 
 def _plot_line(
@@ -137,42 +225,54 @@ def _plot_line(
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, ax = plt.subplots(figsize=(7, 4))
-    try:
-        ax.plot(x, y, marker="o")
-        ax.set_xlabel(xlabel)
-        ax.set_ylabel(ylabel)
-        ax.set_title(title)
-        ax.grid(alpha=0.3)
-        with atomic_path(path) as tmp:
-            fig.savefig(tmp, dpi=120, format="png")
-    finally:
-        plt.close(fig)
+    family = cjk_font()
+    fonts = ["DejaVu Sans"] if family is None else [family, "DejaVu Sans"]
+    # Text picks its font when it is created: every artist is made inside the context.
+    with plt.rc_context({"font.family": fonts, "axes.unicode_minus": False}):
+        fig, ax = plt.subplots(figsize=(7, 4))
+        try:
+            ax.plot(x, y, marker="o")
+            ax.set_xlabel(xlabel)
+            ax.set_ylabel(ylabel)
+            ax.set_title(title)
+            ax.grid(alpha=0.3)
+            with atomic_path(path) as tmp:
+                fig.savefig(tmp, dpi=120, format="png")
+        finally:
+            plt.close(fig)
     return path
 
 
-def plot_pathway(by_year: pd.DataFrame, out: Path, title: str) -> Path:
-    """Plot CO2 per year (t) to a PNG file."""
+def chart_lang(lang: Lang) -> Lang:
+    """Return the language charts can be drawn in: Chinese only if a CJK font exists."""
+    # Without a CJK font Chinese labels render as empty boxes; English is readable.
+    return "zh" if lang == "zh" and cjk_font() is not None else "en"
+
+
+def plot_pathway(by_year: pd.DataFrame, out: Path, title: str, *, lang: Lang = "en") -> Path:
+    """Plot CO2 per year (t) to a PNG file, labelled in ``lang`` where a font allows."""
+    lang = chart_lang(lang)
     return _plot_line(
         list(by_year["year"]),
         list(by_year["co2_t"] / 1000),
         out / "carbon_pathway.png",
-        xlabel="year",
-        ylabel="CO2 (kt)",
+        xlabel=tr(lang, "year", "年份"),
+        ylabel=tr(lang, "CO2 (kt)", "二氧化碳排放 (千吨)"),
         title=title,
     )
 
 
-def plot_tradeoff(points: Sequence[TradeoffPoint], out: Path) -> Path:
+def plot_tradeoff(points: Sequence[TradeoffPoint], out: Path, *, lang: Lang = "en") -> Path:
     """Plot the cost–emissions trade-off curve (kt CO2 against billion yuan) to a PNG file."""
+    lang = chart_lang(lang)
     good = [p for p in points if p.cost is not None and p.emissions is not None]
     return _plot_line(
         [(p.emissions or 0.0) for p in good],
         [(p.cost or 0.0) * YUAN_PER_MYUAN / 1e9 for p in good],
         out / "carbon_tradeoff.png",
-        xlabel="CO2 over the horizon (kt)",
-        ylabel="total discounted cost (billion yuan)",
-        title="Cost-emissions trade-off",
+        xlabel=tr(lang, "CO2 over the horizon (kt)", "规划期二氧化碳排放 (千吨)"),
+        ylabel=tr(lang, "total discounted cost (billion yuan)", "折现总成本 (十亿元)"),
+        title=tr(lang, "Cost-emissions trade-off", "成本与排放权衡"),
     )
 
 

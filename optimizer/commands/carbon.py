@@ -20,6 +20,7 @@ from optimizer.commands.common import (
 from optimizer.i18n import tr
 from optimizer.io.load import carbon_format, read_energy_data
 from optimizer.io.osemosys_output import objective_summary, write_osemosys_outputs
+from optimizer.native_output import native_stdout_silenced
 
 
 def solve_osemosys(
@@ -32,9 +33,11 @@ def solve_osemosys(
     if objective == "emissions":
         if "CO2" not in emissions:
             raise click.UsageError(f"{path} has no emission named CO2 to minimise")
-        result = minimise_emissions(data, emission="CO2", params=params)
+        with native_stdout_silenced():
+            result = minimise_emissions(data, emission="CO2", params=params)
     else:
-        result = minimise_cost(data, params=params)
+        with native_stdout_silenced():
+            result = minimise_cost(data, params=params)
     if not result.outcome.has_solution:
         click.echo(
             tr(lang, f"No plan: {result.outcome.status}.", f"无方案：{result.outcome.status}。"),
@@ -170,15 +173,17 @@ def carbon_command(
         time_limit_s=time_limit,
         write_lp=out_dir / "carbon_model.lp" if write_lp else None,
     )
-    run = run_scenario(
-        compiled,
-        out_dir,
-        objective="emissions" if objective == "emissions" else "cost",
-        budget_yuan=budget,
-        cap_t=cap,
-        tradeoff_points=tradeoff_points,
-        params=params,
-    )
+    with native_stdout_silenced():
+        run = run_scenario(
+            compiled,
+            out_dir,
+            objective="emissions" if objective == "emissions" else "cost",
+            budget_yuan=budget,
+            cap_t=cap,
+            tradeoff_points=tradeoff_points,
+            params=params,
+            lang=lang,
+        )
     if run.result is None:
         why = run.diagnosis
         click.echo(tr(lang, "No feasible plan.", "无可行方案。"), err=True)

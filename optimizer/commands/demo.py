@@ -9,6 +9,7 @@ import click
 from optimizer.commands.common import check_writable, lang_of, reports_input_errors
 from optimizer.demo import StepStatus, run_demo
 from optimizer.i18n import tr
+from optimizer.native_output import native_stdout_silenced
 
 _STATUS_ZH = {StepStatus.OK: "完成", StepStatus.SKIPPED: "跳过", StepStatus.FAILED: "失败"}
 
@@ -51,7 +52,9 @@ def demo_command(ctx: click.Context, out_dir: Path, time_limit: float, seed: int
     def announce(step: str) -> None:
         click.echo(tr(lang, f"[{step}] running…", f"[{step}] 运行中…"), err=True)
 
-    report = run_demo(out_dir, lang=lang, time_limit_s=time_limit, seed=seed, progress=announce)
+    # Solvers' native banners (HiGHS) would interleave with the report.
+    with native_stdout_silenced():
+        report = run_demo(out_dir, lang=lang, time_limit_s=time_limit, seed=seed, progress=announce)
     click.echo(
         tr(
             lang,

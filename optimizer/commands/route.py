@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from optimizer.commands.common import (
     ENGINE_OPTION,
     EXIT_CHECK,
     EXIT_INFEASIBLE,
+    EXIT_INTERRUPTED,
     check_writable,
     lang_of,
     reports_input_errors,
@@ -26,8 +28,9 @@ from optimizer.io.vrplib_solution import benchmark_outputs
 from optimizer.maps import render_routes
 from optimizer.model import STREAM_ZH, Instance, InstanceError
 from optimizer.model import check as check_instance
+from optimizer.routing.diagnose import detail_text
 from optimizer.routing.params import Objective, RoutingParams
-from optimizer.routing.result import RoutingResult
+from optimizer.routing.result import RoutingResult, UnservedReason
 from optimizer.routing.solve import Progress, solve
 from optimizer.routing.summary import Comparison, RoutingSummary, compare, reason_label, summarize
 
@@ -89,12 +92,27 @@ class ProgressLine:
         if now - self.last_shown < self.every_s:
             return
         self.last_shown = now
-        text = tr(
-            self.lang,
-            f"  {progress.elapsed_s:7.1f} s   best {best}   ({progress.num_solutions} solutions)",
-            f"  {progress.elapsed_s:7.1f} 秒   当前最优 {best}   "
-            f"（已找到 {progress.num_solutions} 个解）",
-        )
+        if progress.num_parts > 1:
+            # Stream groups are searched one after another, so the objective
+            # grows as each group joins the plan; the whole-plan figure is the
+            # count of stops planned in the groups finished, which never falls.
+            text = tr(
+                self.lang,
+                f"  {progress.elapsed_s:7.1f} s   part {progress.part}/{progress.num_parts}   "
+                f"planned {progress.num_planned} of {progress.num_stops} stops   "
+                f"plan so far {best}   ({progress.num_solutions} solutions)",
+                f"  {progress.elapsed_s:7.1f} 秒   第 {progress.part}/{progress.num_parts} 部分   "
+                f"已规划 {progress.num_planned} / {progress.num_stops} 个收集点   "
+                f"目前方案 {best}   （已找到 {progress.num_solutions} 个解）",
+            )
+        else:
+            text = tr(
+                self.lang,
+                f"  {progress.elapsed_s:7.1f} s   best {best}   "
+                f"({progress.num_solutions} solutions)",
+                f"  {progress.elapsed_s:7.1f} 秒   当前最优 {best}   "
+                f"（已找到 {progress.num_solutions} 个解）",
+            )
         if self.tty:
             # Pad so that a shorter line fully covers the previous one.
             click.echo("\r" + text.ljust(self.width), nl=False, err=True)
@@ -152,6 +170,15 @@ def summary_lines(summary: RoutingSummary, num_stops: int, lang: Lang) -> list[s
     for reason, n in summary.unserved_by_reason.items():
         label = reason_label(reason, lang)
         lines.append(tr(lang, f"  unserved ({label}): {n}", f"  未收运（{label}）：{n} 个"))
+    if summary.num_loaded_breaks:
+        n = summary.num_loaded_breaks
+        lines.append(
+            tr(
+                lang,
+                f"Breaks taken with waste on board (no unload fits the break window): {n}",
+                f"车上有垃圾时休息（休息时段内无法安排卸料）：{n} 次",
+            )
+        )
     lines.append(
         tr(
             lang,
@@ -203,13 +230,25 @@ def _violation_lines(violations: list[Violation] | tuple[Violation, ...]) -> lis
 
 
 def diagnosis_lines(result: RoutingResult, lang: Lang) -> list[str]:
-    """Return why stops are unserved, one line per stop (cut at ``MAX_LISTED``)."""
+    """Return why stops are unserved, one line per stop (cut at ``MAX_LISTED``).
+
+    Stops not planned because of an interruption share one line per cause:
+    listing hundreds of them would hide the stops with a real problem.
+    """
     lines = []
-    for u in result.unserved[:MAX_LISTED]:
-        detail = f" ({u.detail})" if u.detail else ""
+    cut = [u for u in result.unserved if u.reason is UnservedReason.INTERRUPTED]
+    rest = [u for u in result.unserved if u.reason is not UnservedReason.INTERRUPTED]
+    for u in rest[:MAX_LISTED]:
+        detail = detail_text(u.detail, lang)
+        detail = tr(lang, f" ({detail})", f"（{detail}）") if detail else ""
         lines.append(f"  - {u.stop}: {reason_label(u.reason, lang)}{detail}")
-    if len(result.unserved) > MAX_LISTED:
-        lines.append(f"  … (+{len(result.unserved) - MAX_LISTED})")
+    if len(rest) > MAX_LISTED:
+        lines.append(f"  … (+{len(rest) - MAX_LISTED})")
+    label = reason_label(UnservedReason.INTERRUPTED, lang)
+    for why, n in Counter(detail_text(u.detail, lang) for u in cut).items():
+        lines.append(
+            tr(lang, f"  - {n} stops: {label} ({why})", f"  - {n} 个收集点：{label}（{why}）")
+        )
     return lines
 
 
@@ -340,7 +379,7 @@ def route_command(
             ),
             err=True,
         )
-        ctx.exit(130)
+        ctx.exit(EXIT_INTERRUPTED)
     if progress is not None:
         progress.close()
 
@@ -392,3 +431,6 @@ def route_command(
                 f"  （未写出 routes.geojson：坐标为 {instance.coord_sys}，GeoJSON 需要 WGS-84）",
             )
         )
+    if result.status == "interrupted":
+        # The plan is written, but it is not what the time limit would have given.
+        ctx.exit(EXIT_INTERRUPTED)

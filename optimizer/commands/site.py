@@ -18,8 +18,10 @@ from optimizer.i18n import Lang, tr
 from optimizer.io.load import SITING_FORMATS, read_facility_problem, read_instance, siting_format
 from optimizer.io.siting_output import write_siting
 from optimizer.model import SITE_KIND_ZH, Instance, SiteKind
+from optimizer.native_output import native_stdout_silenced
 from optimizer.siting.config import SitingConfig
-from optimizer.siting.county import site_county
+from optimizer.siting.county import build_county_problem, site_county
+from optimizer.siting.diagnose import diagnosis_text, explain_stations, station_lines
 from optimizer.siting.mip import solve as solve_facility_problem
 from optimizer.siting.problem import FacilityProblem
 from optimizer.siting.result import SitingResult, status_label
@@ -48,7 +50,7 @@ def summary_lines(
     lines = [tr(lang, f"Siting: {status} ({result.solver})", f"选址：{status}（{result.solver}）")]
     d = result.decision
     if d is None or result.objective is None:
-        lines += [f"  - {why}" for why in result.diagnosis[:MAX_LISTED]]
+        lines += [f"  - {diagnosis_text(why, lang)}" for why in result.diagnosis[:MAX_LISTED]]
         if len(result.diagnosis) > MAX_LISTED:
             more = len(result.diagnosis) - MAX_LISTED
             lines.append(
@@ -147,10 +149,19 @@ def run_siting(
     """Solve, write and summarise a county's siting; exit on infeasibility or a checker finding."""
     lang = lang_of(ctx)
     config = siting.config()
-    result = site_county(instance, config, params=siting.params(), split=siting.split)
+    with native_stdout_silenced():  # HiGHS prints its banner from C++
+        result = site_county(instance, config, params=siting.params(), split=siting.split)
     files = write_siting(result, out, lang=lang)
     for line in summary_lines(instance, result, config, lang):
         click.echo(line)
+    if result.decision is not None:
+        notes = explain_stations(
+            build_county_problem(instance, config, split=siting.split).problem, result.decision
+        )
+        if notes:
+            click.echo(tr(lang, "Transfer stations:", "转运站："))
+            for line in station_lines(notes, lang):
+                click.echo(line)
     click.echo(
         tr(lang, f"Wrote {len(files)} files to {out}", f"已写出 {len(files)} 个文件到 {out}")
     )
@@ -239,7 +250,8 @@ def site_command(
         return
     lang = lang_of(ctx)
     problem = read_facility_problem(workbook, kind)
-    result = solve_facility_problem(problem, params=siting.params())
+    with native_stdout_silenced():  # HiGHS prints its banner from C++
+        result = solve_facility_problem(problem, params=siting.params())
     files = write_siting(result, out, lang=lang)
     for line in benchmark_summary_lines(problem, result, lang):
         click.echo(line)

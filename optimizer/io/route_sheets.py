@@ -9,7 +9,9 @@ correctly. All writes are atomic.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import math
 import os
 import re
 from collections.abc import Callable, Mapping
@@ -22,6 +24,7 @@ from optimizer.i18n import Lang, tr
 from optimizer.io.atomic import atomic_path, write_folder_atomic, write_text_atomic
 from optimizer.io.solution import find_place, location_name, write_solution_json
 from optimizer.model import STREAM_ZH, Instance, Stop
+from optimizer.routing.diagnose import detail_text
 from optimizer.routing.result import Route, RoutingResult, VisitKind
 from optimizer.routing.summary import reason_label
 from optimizer.timefmt import format_clock
@@ -58,7 +61,7 @@ ROUTE_COLUMNS: Mapping[str, tuple[str, str]] = {
     "start": ("leaves depot (HH:MM)", "出车 (HH:MM)"),
     "end": ("back at depot (HH:MM)", "回场 (HH:MM)"),
     "distance_km": ("distance (km)", "里程 (km)"),
-    "duration_h": ("duration (h)", "工作时长 (h)"),
+    "duration": ("working time (HH:MM)", "工作时长 (HH:MM)"),
     "energy_kwh": ("energy (kWh)", "能耗 (kWh)"),
     "co2_kg": ("CO2 (kg CO2)", "碳排放 (kg CO2)"),
     "cost_yuan": ("cost (yuan)", "成本 (元)"),
@@ -116,6 +119,11 @@ def _stream_label(stop: Stop | None, lang: Lang) -> str:
     return tr(lang, stop.stream.value, STREAM_ZH[stop.stream])
 
 
+def _kg(value: float) -> float:
+    # A tenth of a kilogram is finer than any scale; more digits are float noise.
+    return round(value, 1) + 0.0  # + 0.0 turns -0.0 into 0.0
+
+
 def _route_rows(instance: Instance, route: Route, lang: Lang) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     cumulative = 0.0
@@ -146,11 +154,11 @@ def _route_rows(instance: Instance, route: Route, lang: Lang) -> list[dict[str, 
                 "arrival": format_clock(visit.arrival_s),
                 "start": format_clock(visit.start_s),
                 "departure": format_clock(visit.departure_s),
-                "collected_kg": None if stop is None else stop.demand_kg,
+                "collected_kg": None if stop is None else _kg(stop.demand_kg),
                 "unloaded_kg": (
-                    load_before - visit.load_kg if visit.kind is VisitKind.UNLOAD else None
+                    _kg(load_before - visit.load_kg) if visit.kind is VisitKind.UNLOAD else None
                 ),
-                "load_kg": visit.load_kg,
+                "load_kg": _kg(visit.load_kg),
                 "leg_km": None if leg is None else round(leg / 1000.0, 3),
                 "cumulative_km": round(cumulative / 1000.0, 3),
             }
@@ -179,16 +187,18 @@ def route_table(instance: Instance, result: RoutingResult, *, lang: Lang = "en")
                 "vehicle": route.vehicle,
                 "vehicle_type": route.vehicle_type,
                 "stops": len(route.stops),
-                "collected_kg": sum(
-                    s.demand_kg
-                    for s in (_stop_or_none(instance, i) for i in route.stops)
-                    if s is not None
+                "collected_kg": _kg(
+                    sum(
+                        s.demand_kg
+                        for s in (_stop_or_none(instance, i) for i in route.stops)
+                        if s is not None
+                    )
                 ),
                 "unloads": sum(v.kind is VisitKind.UNLOAD for v in route.visits),
                 "start": format_clock(route.visits[0].departure_s) if route.visits else "",
                 "end": format_clock(route.visits[-1].arrival_s) if route.visits else "",
                 "distance_km": round(route.distance_m / 1000.0, 3),
-                "duration_h": round(route.duration_s / 3600.0, 3),
+                "duration": format_clock(route.duration_s),
                 "energy_kwh": round(route.energy_kwh, 3),
                 "co2_kg": round(route.co2_kg, 3),
                 "cost_yuan": round(route.cost, 2),
@@ -196,10 +206,12 @@ def route_table(instance: Instance, result: RoutingResult, *, lang: Lang = "en")
         )
     if rows:
         total: dict[str, Any] = {"vehicle": tr(lang, "total", "合计"), "vehicle_type": ""}
-        for key in ("stops", "collected_kg", "unloads"):
+        for key in ("stops", "unloads"):
             total[key] = sum(r[key] for r in rows)
-        for key in ("distance_km", "duration_h", "energy_kwh", "co2_kg", "cost_yuan"):
+        total["collected_kg"] = _kg(sum(r["collected_kg"] for r in rows))
+        for key in ("distance_km", "energy_kwh", "co2_kg", "cost_yuan"):
             total[key] = round(sum(r[key] for r in rows), 3)
+        total["duration"] = format_clock(sum(r.duration_s for r in result.routes))
         total["start"] = total["end"] = ""
         rows.append(total)
     frame = pd.DataFrame(rows, columns=list(ROUTE_COLUMNS))
@@ -216,9 +228,9 @@ def unserved_table(instance: Instance, result: RoutingResult, *, lang: Lang = "e
                 "stop": u.stop,
                 "name": "" if stop is None else stop.name,
                 "stream": _stream_label(stop, lang),
-                "demand_kg": None if stop is None else stop.demand_kg,
+                "demand_kg": None if stop is None else _kg(stop.demand_kg),
                 "reason": reason_label(u.reason, lang),
-                "detail": u.detail,
+                "detail": detail_text(u.detail, lang),
             }
         )
     frame = pd.DataFrame(rows, columns=list(UNSERVED_COLUMNS))
@@ -264,12 +276,209 @@ def sheet_names(names: list[str]) -> list[str]:
     return out
 
 
-def _fit_columns(sheet: Any) -> None:
-    for column in sheet.columns:
-        # CJK characters display about twice as wide as Latin ones.
-        width = max(sum(2 if ord(ch) > 0x2E80 else 1 for ch in str(c.value or "")) for c in column)
-        sheet.column_dimensions[column[0].column_letter].width = min(max(width + 2, 6), 40)
+def sheet_lang(instance: Instance, lang: Lang) -> Lang:
+    """Return the language of the sheets: Chinese if asked for or if the workbook was Chinese.
+
+    A dispatcher who wrote the workbook with Chinese headers reads Chinese
+    sheets without having to know about ``--lang zh``.
+    """
+    return "zh" if lang == "zh" or instance.meta.get("headers_lang") == "zh" else lang
+
+
+#: Columns of a vehicle's printed sheet: what a driver reads on the road.
+SHEET_COLUMNS: tuple[str, ...] = (
+    "seq",
+    "activity",
+    "location",
+    "name",
+    "stream",
+    "window",
+    "arrival",
+    "start",
+    "departure",
+    "collected_kg",
+    "load_kg",
+    "leg_km",
+)
+
+_MINUTE = 60
+
+
+def _clock_cell(seconds: float) -> dt.time | dt.timedelta:
+    """Return a time of day as Excel stores it (a time cell), rounded to the minute."""
+    total = math.floor(seconds / _MINUTE + 0.5) * _MINUTE
+    if 0 <= total < 86_400:
+        return dt.time(total // 3600, total % 3600 // 60)
+    return dt.timedelta(seconds=total)  # night shifts past midnight: "[h]:mm"
+
+
+def _duration_cell(seconds: float) -> dt.timedelta:
+    return dt.timedelta(seconds=math.floor(seconds / _MINUTE + 0.5) * _MINUTE)
+
+
+_FORMATS: Mapping[str, str] = {
+    "arrival": "hh:mm",
+    "start": "hh:mm",
+    "departure": "hh:mm",
+    "collected_kg": "#,##0.0",
+    "unloaded_kg": "#,##0.0",
+    "load_kg": "#,##0.0",
+    "leg_km": "0.0",
+    "cumulative_km": "0.0",
+    "distance_km": "#,##0.0",
+    "energy_kwh": "#,##0.0",
+    "co2_kg": "#,##0.0",
+    "cost_yuan": "#,##0",
+    "duration": "[h]:mm",
+    "collected_t": "0.00",
+}
+
+
+def _put(sheet: Any, row: int, col: int, key: str, value: object) -> None:
+    cell = sheet.cell(row=row, column=col, value=value)
+    fmt = _FORMATS.get(key)
+    if isinstance(value, dt.timedelta):
+        cell.number_format = "[h]:mm"
+    elif fmt is not None and value is not None:
+        cell.number_format = fmt
+
+
+def _width(value: object) -> int:
+    # CJK characters display about twice as wide as Latin ones.
+    if isinstance(value, dt.time | dt.timedelta):
+        return 5
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in str("" if value is None else value))
+
+
+def _fit_columns(sheet: Any, *, from_row: int = 1) -> None:
+    widths: dict[str, int] = {}
+    for row in sheet.iter_rows(min_row=from_row):
+        for cell in row:
+            letter = cell.column_letter
+            widths[letter] = max(widths.get(letter, 0), _width(cell.value))
+    for letter, width in widths.items():
+        sheet.column_dimensions[letter].width = min(max(width + 2, 6), 40)
+
+
+def _page_setup(sheet: Any, *, title_row: int, rows: int) -> None:
+    """Set A4 landscape, one page wide, repeated column titles; a short route fits one page."""
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_setup.fitToWidth = 1
+    # About 35 rows fit an A4 landscape page at a readable size; a longer
+    # route runs on, with the column titles repeated on every page.
+    sheet.page_setup.fitToHeight = 1 if rows <= 35 else 0
+    sheet.print_title_rows = f"{title_row}:{title_row}"
+    sheet.print_options.gridLines = True
+    sheet.page_margins.left = sheet.page_margins.right = 0.4
+
+
+def _header_block(
+    sheet: Any, instance: Instance, route: Route, lang: Lang, collected_kg: float
+) -> None:
+    """Write the vehicle's header: who drives what when, and the day's totals."""
+    from openpyxl.styles import Font
+
+    title = tr(lang, f"Route sheet: {route.vehicle}", f"收运路线单：{route.vehicle}")
+    sheet.cell(row=1, column=1, value=title).font = Font(bold=True, size=14)
+    date = str(instance.meta.get("date", "")) or "__________"
+    first: list[tuple[str, str, object]] = [
+        ("vehicle", tr(lang, "vehicle", "车辆"), route.vehicle),
+        ("type", tr(lang, "vehicle type", "车型"), route.vehicle_type),
+        ("driver", tr(lang, "driver", "驾驶员"), "__________"),
+        ("date", tr(lang, "date", "日期"), date),
+    ]
+    visits = route.visits
+    second: list[tuple[str, str, object]] = [
+        ("stops", tr(lang, "stops", "收集点"), len(route.stops)),
+        ("collected_t", tr(lang, "collected (t)", "收集量 (t)"), round(collected_kg / 1000, 2)),
+        ("distance_km", tr(lang, "distance (km)", "里程 (km)"), round(route.distance_m / 1000, 1)),
+        (
+            "start",
+            tr(lang, "leaves depot", "出车"),
+            _clock_cell(visits[0].departure_s) if visits else None,
+        ),
+        (
+            "end",
+            tr(lang, "back at depot", "回场"),
+            _clock_cell(visits[-1].arrival_s) if visits else None,
+        ),
+        ("duration", tr(lang, "working time", "工作时长"), _duration_cell(route.duration_s)),
+    ]
+    bold = Font(bold=True)
+    for row, items in ((2, first), (3, second)):
+        for k, (key, label, value) in enumerate(items):
+            sheet.cell(row=row, column=2 * k + 1, value=label).font = bold
+            _put(sheet, row, 2 * k + 2, "arrival" if key in ("start", "end") else key, value)
+
+
+_TITLE_ROW = 5  # the column titles of a vehicle sheet; the header block is above
+
+
+def _vehicle_sheet(sheet: Any, instance: Instance, route: Route, lang: Lang) -> None:
+    from openpyxl.styles import Font
+
+    rows = _route_rows(instance, route, lang)
+    collected = sum(r["collected_kg"] or 0.0 for r in rows)
+    _header_block(sheet, instance, route, lang, collected)
+    headers = _headers(VISIT_COLUMNS, lang)
+    for col, key in enumerate(SHEET_COLUMNS, start=1):
+        sheet.cell(row=_TITLE_ROW, column=col, value=headers[key]).font = Font(bold=True)
+    for offset, (row, visit) in enumerate(zip(rows, route.visits, strict=True), start=1):
+        times = {
+            "arrival": _clock_cell(visit.arrival_s),
+            "start": _clock_cell(visit.start_s),
+            "departure": _clock_cell(visit.departure_s),
+        }
+        for col, key in enumerate(SHEET_COLUMNS, start=1):
+            value = times.get(key, row[key])
+            _put(sheet, _TITLE_ROW + offset, col, key, None if value == "" else value)
+    _fit_columns(sheet, from_row=_TITLE_ROW)
+    sheet.freeze_panes = f"A{_TITLE_ROW + 1}"
+    _page_setup(sheet, title_row=_TITLE_ROW, rows=_TITLE_ROW + len(rows))
+
+
+def _summary_sheet(sheet: Any, instance: Instance, result: RoutingResult, lang: Lang) -> None:
+    from openpyxl.styles import Font
+
+    table = route_table(instance, result, lang="en")
+    headers = _headers(ROUTE_COLUMNS, lang)
+    for col, key in enumerate(ROUTE_COLUMNS, start=1):
+        sheet.cell(row=1, column=col, value=headers[key]).font = Font(bold=True)
+    durations = [r.duration_s for r in result.routes]
+    durations.append(sum(durations))
+    for i, record in enumerate(table.to_dict("records")):
+        row = i + 2
+        values = dict(zip(ROUTE_COLUMNS, record.values(), strict=True))
+        if i < len(result.routes):
+            visits = result.routes[i].visits
+            values["start"] = _clock_cell(visits[0].departure_s) if visits else None
+            values["end"] = _clock_cell(visits[-1].arrival_s) if visits else None
+        else:
+            values["start"] = values["end"] = None
+            values["vehicle"] = tr(lang, "total", "合计")
+        values["duration"] = _duration_cell(durations[i])
+        for col, key in enumerate(ROUTE_COLUMNS, start=1):
+            cell_key = "arrival" if key in ("start", "end") else key
+            _put(sheet, row, col, cell_key, values[key])
+    _fit_columns(sheet)
     sheet.freeze_panes = "A2"
+    _page_setup(sheet, title_row=1, rows=len(result.routes) + 2)
+
+
+def _unserved_sheet(sheet: Any, instance: Instance, result: RoutingResult, lang: Lang) -> None:
+    from openpyxl.styles import Font
+
+    table = unserved_table(instance, result, lang=lang)
+    for col, header in enumerate(table.columns, start=1):
+        sheet.cell(row=1, column=col, value=header).font = Font(bold=True)
+    for i, record in enumerate(table.itertuples(index=False), start=2):
+        for col, (key, value) in enumerate(zip(UNSERVED_COLUMNS, record, strict=True), start=1):
+            _put(sheet, i, col, "collected_kg" if key == "demand_kg" else key, value)
+    _fit_columns(sheet)
+    sheet.freeze_panes = "A2"
+    _page_setup(sheet, title_row=1, rows=len(result.unserved) + 1)
 
 
 def write_routes_xlsx(
@@ -279,23 +488,29 @@ def write_routes_xlsx(
     *,
     lang: Lang = "en",
 ) -> Path:
-    """Write an Excel workbook: a summary sheet, one sheet per vehicle, unserved stops."""
-    visits = visit_table(instance, result, lang=lang)
-    vehicle_col = VISIT_COLUMNS["vehicle"][1 if lang == "zh" else 0]
+    """Write a printable Excel workbook: a summary, one sheet per vehicle, unserved stops.
+
+    Each vehicle's sheet prints on its own A4 landscape page (one page wide;
+    column titles repeat on later pages) under a header block naming the
+    vehicle, its type, a line for the driver, the date and the day's totals.
+    Times are Excel time cells shown as HH:MM, working times as [h]:mm, masses
+    rounded to 0.1 kg and distances shown to 0.1 km.
+    """
+    from openpyxl import Workbook
+
     summary_name = tr(lang, "summary", "汇总")
     unserved_name = tr(lang, "unserved", "未收运")
-    vehicles = [r.vehicle for r in result.routes]
-    names = sheet_names([summary_name, *vehicles, unserved_name])
-    with atomic_path(path) as tmp, pd.ExcelWriter(tmp, engine="openpyxl") as writer:
-        route_table(instance, result, lang=lang).to_excel(writer, sheet_name=names[0], index=False)
-        for vehicle, sheet in zip(vehicles, names[1:-1], strict=True):
-            part = visits[visits[vehicle_col] == vehicle]
-            part.to_excel(writer, sheet_name=sheet, index=False)
-        if result.unserved:
-            table = unserved_table(instance, result, lang=lang)
-            table.to_excel(writer, sheet_name=names[-1], index=False)
-        for sheet in writer.sheets.values():
-            _fit_columns(sheet)
+    names = sheet_names([summary_name, *(r.vehicle for r in result.routes), unserved_name])
+    book = Workbook()
+    summary = book.active
+    summary.title = names[0]
+    _summary_sheet(summary, instance, result, lang)
+    for route, name in zip(result.routes, names[1:-1], strict=True):
+        _vehicle_sheet(book.create_sheet(name), instance, route, lang)
+    if result.unserved:
+        _unserved_sheet(book.create_sheet(names[-1]), instance, result, lang)
+    with atomic_path(path) as tmp:
+        book.save(tmp)
     return Path(path)
 
 
@@ -357,7 +572,7 @@ def routes_geojson(instance: Instance, result: RoutingResult) -> dict[str, Any]:
                         "departure": format_clock(visit.departure_s),
                         "arrival_s": visit.arrival_s,
                         "departure_s": visit.departure_s,
-                        "load_kg": visit.load_kg,
+                        "load_kg": _kg(visit.load_kg),
                     },
                 )
             )
@@ -399,15 +614,17 @@ def write_route_outputs(
 ) -> list[Path]:
     """Write ``solution.json`` and the route sheets into ``out_dir``: all or nothing.
 
-    Writes ``solution.json``, ``routes.csv``, ``routes.xlsx`` and, for WGS-84
-    instances, ``routes.geojson``; ``extra`` adds more files (name -> writer
+    Writes ``solution.json``, ``routes.csv``, ``routes.xlsx`` (in Chinese if
+    ``lang`` is, or if the workbook had Chinese headers: :func:`sheet_lang`)
+    and, for WGS-84 instances, ``routes.geojson``; ``extra`` adds more files (name -> writer
     called with the path to write, e.g. a map). If any writer fails, nothing
     new appears in ``out_dir``.
     """
+    sheets = sheet_lang(instance, lang)
     writers: dict[str, Callable[[Path], object]] = {
         "solution.json": lambda p: write_solution_json(result, instance, p),
-        "routes.csv": lambda p: write_routes_csv(instance, result, p, lang=lang),
-        "routes.xlsx": lambda p: write_routes_xlsx(instance, result, p, lang=lang),
+        "routes.csv": lambda p: write_routes_csv(instance, result, p, lang=sheets),
+        "routes.xlsx": lambda p: write_routes_xlsx(instance, result, p, lang=sheets),
     }
     if instance.coord_sys == "wgs84":
         writers["routes.geojson"] = lambda p: write_routes_geojson(instance, result, p)

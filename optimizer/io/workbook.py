@@ -72,7 +72,7 @@ from optimizer.model import (
 from optimizer.timefmt import format_clock
 
 #: Meta keys the reader sets to say how it read the input; never written back.
-READER_META_KEYS = frozenset({"input_format", "input_encoding", "travel_source"})
+READER_META_KEYS = frozenset({"input_format", "input_encoding", "travel_source", "headers_lang"})
 #: Settings with a meaning to the reader; any other key goes to ``Instance.meta``.
 COORD_SYSTEMS = ("wgs84", "gcj02", "planar")
 _R = TypeVar("_R")
@@ -607,6 +607,9 @@ def parse_tables(
     )
     out_meta = dict(settings)
     out_meta.pop("name", None)
+    if "stops" in tables and any(_is_cjk(h) for h in tables["stops"].headers):
+        # Route sheets follow the language the county wrote its workbook in.
+        out_meta["headers_lang"] = "zh"
     if coord == "gcj02":
         sites, stops = records_to_wgs84(sites), records_to_wgs84(stops)
         out_meta["coord_sys"] = "wgs84"
@@ -643,6 +646,10 @@ def parse_tables(
         travel=travel,
         meta=out_meta,
     )
+
+
+def _is_cjk(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
 
 
 def _with_options(site: Site, options: list[BuildOption]) -> Site:

@@ -8,11 +8,68 @@ diagnosis instead of an empty plan.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from types import MappingProxyType
 
 from optimizer.evaluate import compartments, travel_s
-from optimizer.model import Instance, Stop, VehicleType
+from optimizer.i18n import Lang, translate
+from optimizer.model import STREAM_ZH, Instance, Stop, Stream, VehicleType
 from optimizer.routing.result import Unserved, UnservedReason
+
+#: The details of unserved stops: key -> (English, Chinese) templates. Results
+#: keep the English text (solution.json is one language); :func:`detail_text`
+#: turns it into Chinese for people. Fields named ``stream``/``streams`` hold
+#: stream ids ("+"-joined), translated with the stream names.
+DETAILS: Mapping[str, tuple[str, str]] = MappingProxyType(
+    {
+        "no_vehicle": ("no vehicle collects {stream}", "没有车辆收运{stream}"),
+        "no_facility": ("no facility accepts {stream}", "没有处理设施接收{stream}"),
+        "too_large": (
+            "{kg} kg ({m3} m3) exceeds every {stream} vehicle (largest {biggest} kg)",
+            "{kg} kg（{m3} m3）超过所有{stream}车辆的容量（最大 {biggest} kg）",
+        ),
+        "unreachable": (
+            "no vehicle can reach it inside its window, unload and return within its shift",
+            "没有车辆能在其时间窗内到达、卸料并在班次内返回",
+        ),
+        "fleet": (
+            "the fleet ({fleet}) is below a lower bound of {need} vehicles for these stops",
+            "车辆数（{fleet}）低于这些收集点所需的下限 {need} 辆",
+        ),
+        "no_place": ("the search found no feasible place for it", "搜索未找到可行的安排位置"),
+        "interrupted": ("its search was interrupted", "其搜索被中断"),
+        "not_searched": (
+            "{streams} not searched before the interruption",
+            "中断前尚未搜索{streams}",
+        ),
+        "site_not_searched": (
+            "site {site} not routed before Ctrl-C",
+            "站点 {site} 在 Ctrl-C 前尚未规划",
+        ),
+    }
+)
+
+
+def detail(key: str, **values: object) -> str:
+    """Return the English detail ``key`` of :data:`DETAILS` filled with ``values``."""
+    return DETAILS[key][0].format(**values)
+
+
+def _stream_zh(ids: str) -> str:
+    names = [
+        STREAM_ZH[Stream(x)] if x in Stream.__members__.values() else x for x in ids.split("+")
+    ]
+    return "、".join(names)
+
+
+def detail_text(text: str, lang: Lang) -> str:
+    """Return an unserved stop's detail in ``lang`` (text not from :data:`DETAILS` as given)."""
+    return translate(
+        text,
+        DETAILS.values(),
+        lang,
+        convert=lambda k, v: _stream_zh(v) if k in ("stream", "streams") else v,
+    )
 
 
 def _carriers(instance: Instance, stop: Stop) -> list[VehicleType]:
@@ -52,11 +109,11 @@ def unservable(instance: Instance, stop: Stop) -> Unserved | None:
     stream = stop.stream.value
     if not carriers:
         return Unserved(
-            stop.id, UnservedReason.NO_VEHICLE_FOR_STREAM, f"no vehicle collects {stream}"
+            stop.id, UnservedReason.NO_VEHICLE_FOR_STREAM, detail("no_vehicle", stream=stream)
         )
     if not any(stop.stream in f.streams for f in instance.unloading_sites):
         return Unserved(
-            stop.id, UnservedReason.NO_FACILITY_FOR_STREAM, f"no facility accepts {stream}"
+            stop.id, UnservedReason.NO_FACILITY_FOR_STREAM, detail("no_facility", stream=stream)
         )
 
     def fits(vt: VehicleType) -> bool:
@@ -74,14 +131,19 @@ def unservable(instance: Instance, stop: Stop) -> Unserved | None:
         return Unserved(
             stop.id,
             UnservedReason.DEMAND_TOO_LARGE,
-            f"{stop.demand_kg:g} kg ({stop.demand_m3:g} m3) exceeds every {stream} vehicle "
-            f"(largest {biggest:g} kg)",
+            detail(
+                "too_large",
+                kg=f"{stop.demand_kg:g}",
+                m3=f"{stop.demand_m3:g}",
+                stream=stream,
+                biggest=f"{biggest:g}",
+            ),
         )
     if not any(_reachable(instance, stop, vt) for vt in fitting):
         return Unserved(
             stop.id,
             UnservedReason.WINDOW_UNREACHABLE,
-            "no vehicle can reach it inside its window, unload and return within its shift",
+            detail("unreachable"),
         )
     return None
 
@@ -125,9 +187,6 @@ def explain_unrouted(
     fleet = sum(vt.count for vt in types)
     need = min((fleet_lower_bound(instance, stops, vt) for vt in types), default=0)
     if types and need > fleet:
-        detail = f"the fleet ({fleet}) is below a lower bound of {need} vehicles for these stops"
-        return [Unserved(s, UnservedReason.FLEET_TOO_SMALL, detail) for s in stop_ids]
-    return [
-        Unserved(s, UnservedReason.NOT_ROUTED, "the search found no feasible place for it")
-        for s in stop_ids
-    ]
+        why = detail("fleet", fleet=fleet, need=need)
+        return [Unserved(s, UnservedReason.FLEET_TOO_SMALL, why) for s in stop_ids]
+    return [Unserved(s, UnservedReason.NOT_ROUTED, detail("no_place")) for s in stop_ids]

@@ -62,6 +62,7 @@ class UnservedReason(StrEnum):
     WINDOW_UNREACHABLE = "window_unreachable"
     FLEET_TOO_SMALL = "fleet_too_small"
     NOT_ROUTED = "not_routed"  # the search found no place for it in time
+    INTERRUPTED = "interrupted"  # Ctrl-C stopped the run before its search finished
 
 
 @dataclass(frozen=True)

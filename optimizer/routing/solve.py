@@ -1,5 +1,8 @@
 """Solve a routing instance: diagnose, decompose, dispatch to an engine, assemble.
 
+After each engine, driver breaks move to where a crew can take them (see
+:mod:`optimizer.routing.crew_breaks`).
+
 Streams carried by disjoint sets of vehicle types are independent problems
 (kitchen trucks never help compactors); each such component is solved on its
 own with a share of the time limit proportional to its number of stops.
@@ -15,24 +18,33 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from types import FrameType, MappingProxyType
 
-from optimizer.evaluate import objective_value
-from optimizer.model import Instance, Stream, VehicleType
-from optimizer.routing.diagnose import explain_unrouted, unservable_stops
+from optimizer.evaluate import objective_value, route_objective
+from optimizer.model import STREAM_ZH, Instance, Stream, VehicleType
+from optimizer.routing.crew_breaks import place_crew_break
+from optimizer.routing.diagnose import detail, explain_unrouted, unservable_stops
 from optimizer.routing.params import RoutingParams
-from optimizer.routing.result import Route, RoutingResult, Unserved
+from optimizer.routing.result import Route, RoutingResult, Unserved, UnservedReason
 
 
 @dataclass(frozen=True)
 class Progress:
-    """Search progress: elapsed seconds, best objective so far, solutions found.
+    """Search progress over the whole plan.
 
-    ``best_objective`` is in the objective's unit and includes penalties for
-    stops not (yet) routed, summed over the components solved so far.
+    ``best_objective`` is the best objective (in the objective's unit) of the
+    component being searched, added to the objectives of the components
+    already finished; it never rises within a component but grows when the
+    next component starts, so a display of the whole plan reads
+    ``num_planned`` of ``num_stops``: the stops routed in finished components
+    (it never falls). ``part`` counts components from 1 up to ``num_parts``.
     """
 
     elapsed_s: float
     best_objective: float
     num_solutions: int
+    num_planned: int = 0
+    num_stops: int = 0
+    part: int = 1
+    num_parts: int = 1
 
 
 @dataclass(frozen=True)
@@ -126,8 +138,9 @@ def solve(
     num_solutions = 0
     choices: list[str] = []
     choices_zh: list[str] = []
+    num_planned = 0
     with _sigint_flag() as interrupted:
-        for part in parts:
+        for k, part in enumerate(parts, start=1):
             # Each component gets a floor (small ones still need a real search),
             # the rest of the time in proportion to its stops.
             floor = min(1.0, params.time_limit_s / (2 * len(parts)))
@@ -135,16 +148,34 @@ def solve(
             share = floor + spare * len(part.stops) / total
 
             def report(
-                best: float, n: int, base: float = done_objective, seen: int = num_solutions
+                best: float,
+                n: int,
+                base: float = done_objective,
+                seen: int = num_solutions,
+                planned: int = num_planned,
+                k: int = k,
             ) -> None:
                 if progress is not None:
                     elapsed = time.perf_counter() - t0
-                    progress(Progress(elapsed, base + best, seen + n))
+                    progress(
+                        Progress(
+                            elapsed,
+                            base + best,
+                            seen + n,
+                            planned,
+                            len(instance.stops),
+                            k,
+                            len(parts),
+                        )
+                    )
 
             choice = engines.choose(instance, part.types, params, initial)
             group = "+".join(sorted({s for vt in part.types for s in vt.streams}))
             choices.append(f"{group}: {choice.engine} ({choice.reason})")
-            choices_zh.append(f"{group}：{choice.engine}（{choice.reason_zh}）")
+            group_zh = "、".join(
+                STREAM_ZH[s] for s in sorted({s for vt in part.types for s in vt.streams})
+            )
+            choices_zh.append(f"{group_zh}：{choice.engine}（{choice.reason_zh}）")
             run = engines.run(
                 choice,
                 instance,
@@ -156,18 +187,33 @@ def solve(
                 on_solution=report,
                 interrupted=interrupted,
             )
-            routes += run.routes
-            unserved += explain_unrouted(instance, run.dropped, part.stops, part.types)
+            crewed = [place_crew_break(instance, r) for r in run.routes]
+            routes += crewed
             statuses.append(run.status)
             build_s += run.build_s
-            done_objective += run.objective_value
+            done_objective += run.objective_value + sum(
+                route_objective(new, str(params.objective))
+                - route_objective(old, str(params.objective))
+                for new, old in zip(crewed, run.routes, strict=True)
+            )
             num_solutions += run.num_solutions
-            if run.status == "interrupted":
-                # Components not yet solved are reported unserved, not silently lost.
-                rest = parts[parts.index(part) + 1 :]
-                for other in rest:
-                    unserved += explain_unrouted(instance, other.stops, (), other.types)
+            num_planned += sum(len(r.stops) for r in run.routes)
+            if run.status == "interrupted" or interrupted():
+                # The search of this component was cut short and the later ones
+                # never ran: their stops are not planned because of the
+                # interruption, not because no place exists for them.
+                statuses.append("interrupted")
+                if run.status == "interrupted":
+                    unserved += interrupted_stops(run.dropped, detail("interrupted"))
+                else:
+                    unserved += explain_unrouted(instance, run.dropped, part.stops, part.types)
+                for other in parts[k:]:
+                    streams = "+".join(sorted({s for vt in other.types for s in vt.streams}))
+                    unserved += interrupted_stops(
+                        other.stops, detail("not_searched", streams=streams)
+                    )
                 break
+            unserved += explain_unrouted(instance, run.dropped, part.stops, part.types)
     status = _overall(statuses)
     solver_objective = done_objective
     runtime = time.perf_counter() - t0
@@ -196,6 +242,11 @@ def solve(
         build_s=build_s,
         status=status,
     )
+
+
+def interrupted_stops(stop_ids: tuple[str, ...] | list[str], why: str) -> list[Unserved]:
+    """Return ``stop_ids`` as not planned because the run was interrupted."""
+    return [Unserved(s, UnservedReason.INTERRUPTED, why) for s in stop_ids]
 
 
 def _overall(statuses: list[str]) -> str:

@@ -14,6 +14,7 @@ from types import MappingProxyType
 
 from optimizer.i18n import Lang, tr
 from optimizer.model import Instance, Stream
+from optimizer.routing.crew_breaks import loaded_breaks
 from optimizer.routing.result import RoutingResult, UnservedReason
 
 _REASON_TEXT: Mapping[UnservedReason, tuple[str, str]] = MappingProxyType(
@@ -41,6 +42,10 @@ _REASON_TEXT: Mapping[UnservedReason, tuple[str, str]] = MappingProxyType(
         UnservedReason.NOT_ROUTED: (
             "the search found no place for it within the time limit",
             "求解时限内未能安排",
+        ),
+        UnservedReason.INTERRUPTED: (
+            "not planned: interrupted",
+            "未规划：运行被中断",
         ),
     }
 )
@@ -71,6 +76,7 @@ class RoutingSummary:
     status: str
     build_s: float
     runtime_s: float
+    num_loaded_breaks: int = 0  # breaks no empty place after an unload could take
 
     @property
     def collected_kg(self) -> float:
@@ -127,6 +133,7 @@ def summarize(instance: Instance, result: RoutingResult) -> RoutingSummary:
         status=result.status,
         build_s=result.build_s,
         runtime_s=result.runtime_s,
+        num_loaded_breaks=sum(loaded_breaks(r) for r in result.routes),
     )
 
 

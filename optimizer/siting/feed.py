@@ -18,7 +18,8 @@ from optimizer.model import Instance, Site, SiteKind
 from optimizer.siting.result import SitingResult
 
 
-def _as_built(site: Site, size_class: str) -> Site:
+def as_built(site: Site, size_class: str) -> Site:
+    """Return ``site`` as built at ``size_class``: a chosen candidate becomes an existing site."""
     # Routing treats candidate sites as not built: the chosen one now exists,
     # with the capacity of its size class.
     if not site.candidate:
@@ -79,7 +80,7 @@ def routing_instances(instance: Instance, result: SitingResult) -> dict[str, Ins
             instance,
             name=f"{instance.name}@{site_id}",
             stops=stops,
-            sites=(*keep, _as_built(instance.site(site_id), decision.open[site_id])),
+            sites=(*keep, as_built(instance.site(site_id), decision.open[site_id])),
             vehicle_types=fleet,
         )
     return out

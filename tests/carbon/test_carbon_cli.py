@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import openpyxl
+import pytest
 from click.testing import CliRunner
 
 from optimizer.cli import main
@@ -20,7 +22,7 @@ def test_carbon_command_writes_tables_and_charts(tiny_county_path: Path, tmp_pat
         assert (out / name).stat().st_size > 0
     assert (out / "carbon_results.xlsx").exists()
     assert (out / "carbon_pathway.png").read_bytes().startswith(b"\x89PNG")
-    header = (out / "carbon_by_year.csv").read_text(encoding="utf-8").splitlines()[0]
+    header = (out / "carbon_by_year.csv").read_text(encoding="utf-8-sig").splitlines()[0]
     assert header == "year,co2_t"
 
 
@@ -34,6 +36,20 @@ def test_carbon_command_speaks_chinese_and_writes_the_lp(
     assert res.exit_code == 0, res.output
     assert "折现总成本" in res.output
     assert "EBa11_EnergyBalanceEachTS5" in (out / "carbon_model.lp").read_text(encoding="utf-8")
+    header = (out / "carbon_by_year.csv").read_text(encoding="utf-8-sig").splitlines()[0]
+    assert header == "年份,二氧化碳排放 (t)"
+    book = openpyxl.load_workbook(out / "carbon_results.xlsx", read_only=True)
+    assert "逐年排放" in book.sheetnames
+    book.close()
+
+
+def test_solver_banner_never_reaches_the_console(
+    tiny_county_path: Path, tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """HiGHS writes its banner to descriptor 1 from C++; the carbon command keeps it off."""
+    res = CliRunner().invoke(main, ["carbon", str(tiny_county_path), "--out", str(tmp_path)])
+    assert res.exit_code == 0, res.output
+    assert "HiGHS" not in capfd.readouterr().out
 
 
 def test_unreachable_cap_exits_with_a_diagnosis(tiny_county_path: Path, tmp_path: Path) -> None:

@@ -18,10 +18,11 @@ from optimizer.commands import route as route_module
 from optimizer.commands import site as site_module
 from optimizer.commands.common import EXIT_INPUT, EXIT_INTERRUPTED
 from optimizer.commands.route import ProgressLine
+from optimizer.io.solution import read_solution_json
 from optimizer.io.workbook import write_workbook
 from optimizer.model import Instance
 from optimizer.routing.params import Objective
-from optimizer.routing.result import RoutingResult
+from optimizer.routing.result import RoutingResult, UnservedReason
 from optimizer.routing.solve import Progress
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "siting"))
@@ -279,5 +280,8 @@ def test_ctrl_c_in_plan_stops_all_routing_not_just_one_site(
     out = tmp_path / "o"
     res = _invoke("plan", county, "--out", out, "--route-time-limit", "2")
     assert res.exit_code == EXIT_INTERRUPTED, res.output
-    assert len(calls) == 1 and "Interrupted: routes kept up to" in res.output
-    assert len(list((out / "routing").iterdir())) == 1
+    assert len(calls) == 1 and "Interrupted: routes kept so far." in res.output
+    plan = read_solution_json(out / "routing" / "solution.json")
+    assert plan.status == "interrupted"
+    reasons = {u.reason for u in plan.unserved}
+    assert reasons == {UnservedReason.INTERRUPTED}

@@ -8,6 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from optimizer import demo_county
+from optimizer.carbon.scenario import read_scenario
 from optimizer.cli import main
 from optimizer.demo import STEPS, StepStatus, run_demo
 from optimizer.evaluate import check
@@ -35,6 +36,9 @@ def test_demo_command_runs_every_step(small_demo: Instance, tmp_path: Path) -> N
     assert check(small_demo, plan) == []
     assert (out / "routing" / "route_map.html").exists()
     assert (out / "demo_county" / "stops.csv").exists()
+    # The scenario the carbon step ran lies next to its results, ready to edit and rerun.
+    scenario = read_scenario(out / "carbon" / "demo_county.toml")
+    assert scenario.name.startswith("Demo county")
 
 
 def test_demo_in_chinese(small_demo: Instance, tmp_path: Path) -> None:

@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 from optimizer.cli import main
 from optimizer.commands import route as route_module
-from optimizer.commands.common import EXIT_CHECK, EXIT_INFEASIBLE, EXIT_INPUT
+from optimizer.commands.common import EXIT_CHECK, EXIT_INFEASIBLE, EXIT_INPUT, EXIT_INTERRUPTED
 from optimizer.evaluate import check
 from optimizer.io.initial_routes import read_initial_routes
 from optimizer.io.instance_json import write_instance_json
@@ -63,9 +63,8 @@ def test_route_in_chinese(county_dir: Path, tmp_path: Path) -> None:
     assert "已收运收集点：10 / 10 个" in stdout and "耗时" in stdout
     book = openpyxl.load_workbook(out / "routes.xlsx", read_only=True)
     assert book.sheetnames[0] == "汇总"
-    vehicle_sheet = book[book.sheetnames[1]]
-    header = next(vehicle_sheet.iter_rows(values_only=True))
-    assert "到达 (HH:MM)" in header and "车辆" in header
+    rows = list(book[book.sheetnames[1]].iter_rows(values_only=True))
+    assert rows[1][0] == "车辆" and "到达 (HH:MM)" in rows[4]
     book.close()
 
 
@@ -162,7 +161,7 @@ def test_interrupted_search_keeps_best_plan(
     monkeypatch.setattr(route_module, "solve", interrupted_solve)
     out = tmp_path / "out"
     code, stdout, _ = _run("route", county_dir, "--out", out, *FAST)
-    assert code == 0
+    assert code == EXIT_INTERRUPTED
     assert "Interrupted: best plan kept." in stdout
     assert json.loads((out / "solution.json").read_text(encoding="utf-8"))["status"] == (
         "interrupted"
@@ -202,7 +201,7 @@ def test_ctrl_c_writes_best_plan(county_dir: Path, tmp_path: Path) -> None:
                 break
         proc.send_signal(signal.SIGINT)
         stdout, _ = proc.communicate(timeout=60)
-    assert proc.returncode == 0, stdout
+    assert proc.returncode == EXIT_INTERRUPTED, stdout
     assert "Interrupted: best plan kept." in stdout
     result = read_solution_json(out / "solution.json")
     assert result.status == "interrupted"

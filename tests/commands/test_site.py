@@ -111,15 +111,31 @@ def test_plan_routes_every_stop_to_its_assigned_site(
     )
     assert code == 0, stdout
     assignment = json.loads((out / "siting" / "siting.json").read_text(encoding="utf-8"))
+    # One plan for the whole county: one solution, one workbook, one map.
+    assert {p.name for p in (out / "routing").iterdir()} >= {
+        "solution.json",
+        "routes.xlsx",
+        "route_map.html",
+    }
+    solution = json.loads((out / "routing" / "solution.json").read_text(encoding="utf-8"))
+    assert solution["unserved"] == []
+    assert solution["engine"] == engine
     served: list[str] = []
-    for site_dir in (out / "routing").iterdir():
-        solution = json.loads((site_dir / "solution.json").read_text(encoding="utf-8"))
-        assert solution["unserved"] == []
-        assert solution["engine"] == engine
-        for route in solution["routes"]:
-            unloads = {v["location"] for v in route["visits"] if v["kind"] == "unload"}
-            stops = [v["location"] for v in route["visits"] if v["kind"] == "stop"]
-            assert unloads == {site_dir.name}
-            assert all(site_dir.name in assignment["assignment"][s] for s in stops)
-            served += stops
+    for route in solution["routes"]:
+        unloads = {v["location"] for v in route["visits"] if v["kind"] == "unload"}
+        stops = [v["location"] for v in route["visits"] if v["kind"] == "stop"]
+        assert len(unloads) == 1
+        assert all(unloads <= set(assignment["assignment"][s]) for s in stops)
+        served += stops
+    assert len({r["vehicle"] for r in solution["routes"]}) == len(solution["routes"])
+    assert "Against `route` alone (no siting):" in stdout
     assert sorted(served) == sorted(s.id for s in tiny_county().stops)
+
+
+def test_site_explains_each_transfer_station_in_chinese(workbook: Path, tmp_path: Path) -> None:
+    """The siting report says for each transfer station why it is used or idle, in yuan."""
+    code, stdout, _ = _run("--lang", "zh", "site", workbook, "--out", tmp_path / "o")
+    assert code == 0, stdout
+    assert "转运站：" in stdout
+    lines = stdout.split("转运站：", 1)[1].splitlines()
+    assert any("启用" in line and "元/年" in line for line in lines)

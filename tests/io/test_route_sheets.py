@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
+import datetime as dt
 import json
 import math
 from pathlib import Path
@@ -91,23 +93,75 @@ def test_csv_in_chinese(tmp_path: Path, tiny_county: Instance, tiny_plan: Routin
 def test_excel_one_sheet_per_vehicle(
     tmp_path: Path, tiny_county: Instance, tiny_plan: RoutingResult, lang: Any
 ) -> None:
-    """The workbook has a summary sheet, one sheet per vehicle and an unserved sheet."""
+    """The workbook has a summary sheet, one printable sheet per vehicle and an unserved sheet."""
     path = write_routes_xlsx(tiny_county, tiny_plan, tmp_path / "routes.xlsx", lang=lang)
-    book = openpyxl.load_workbook(path, read_only=True)
+    book = openpyxl.load_workbook(path)
     summary, unserved = ("summary", "unserved") if lang == "en" else ("汇总", "未收运")
     assert book.sheetnames == [summary, "C2t#1", unserved]
-    vehicle = [row for row in book["C2t#1"].iter_rows(values_only=True)]
-    assert len(vehicle) == 1 + len(tiny_plan.routes[0].visits)
-    header = vehicle[0]
+    sheet = book["C2t#1"]
+    title = route_sheets._TITLE_ROW
+    header = [c.value for c in sheet[title]]
+    assert sheet.max_row == title + len(tiny_plan.routes[0].visits)
+    assert len(header) == len(route_sheets.SHEET_COLUMNS) <= 12
     if lang == "zh":
         assert "到达 (HH:MM)" in header and "离开时车载量 (kg)" in header
+        assert sheet["A1"].value == "收运路线单：C2t#1" and sheet["E2"].value == "驾驶员"
     else:
         assert "arrival (HH:MM)" in header
-    totals = [row for row in book[summary].iter_rows(values_only=True)]
+        assert sheet["A1"].value == "Route sheet: C2t#1" and sheet["E2"].value == "driver"
+    totals = [[c.value for c in row] for row in book[summary].iter_rows()]
     co2_header = "CO2 (kg CO2)" if lang == "en" else "碳排放 (kg CO2)"
     co2 = totals[0].index(co2_header)
     assert totals[1][co2] == pytest.approx(3.1)
-    assert len([row for row in book[unserved].iter_rows(values_only=True)]) == 3
+    assert len(list(book[unserved].iter_rows())) == 3
+    book.close()
+
+
+def test_excel_sheet_prints_with_time_cells_and_rounded_units(
+    tmp_path: Path, tiny_county: Instance, tiny_plan: RoutingResult
+) -> None:
+    """Times are Excel time cells shown HH:MM, working time [h]:mm, loads without float noise."""
+    visits = list(tiny_plan.routes[0].visits)
+    visits[2] = dataclasses.replace(visits[2], load_kg=639.8000000000001)
+    route = dataclasses.replace(tiny_plan.routes[0], visits=tuple(visits))
+    plan = dataclasses.replace(tiny_plan, routes=(route,))
+    path = write_routes_xlsx(tiny_county, plan, tmp_path / "routes.xlsx")
+    book = openpyxl.load_workbook(path)
+    sheet = book["C2t#1"]
+    title = route_sheets._TITLE_ROW
+    col = {c.value: c.column for c in sheet[title]}
+    arrival = sheet.cell(row=title + 2, column=col["arrival (HH:MM)"])
+    assert isinstance(arrival.value, dt.time) and arrival.number_format == "hh:mm"
+    assert arrival.value == dt.time(5, 1)
+    load = sheet.cell(row=title + 3, column=col["load on board after (kg)"])
+    assert load.data_type == "n" and load.value == 639.8
+    # Header block: the working time is a duration cell, not decimal hours.
+    working = sheet["L3"]
+    assert sheet["K3"].value == "working time"
+    assert working.value == dt.timedelta(seconds=3300) and working.number_format == "[h]:mm"
+    setup = sheet.page_setup
+    assert setup.orientation == "landscape" and setup.fitToWidth == 1
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert sheet.print_title_rows == f"${title}:${title}"
+    summary = book["summary"]
+    heads = [c.value for c in summary[1]]
+    duration = summary.cell(row=2, column=heads.index("working time (HH:MM)") + 1)
+    assert duration.value == dt.timedelta(seconds=3300)
+    start = summary.cell(row=2, column=heads.index("leaves depot (HH:MM)") + 1)
+    assert isinstance(start.value, dt.time)
+    book.close()
+
+
+def test_chinese_workbook_gets_chinese_sheets_by_default(
+    tmp_path: Path, tiny_county: Instance, tiny_plan: RoutingResult
+) -> None:
+    """A county that wrote its workbook with Chinese headers gets Chinese route sheets."""
+    chinese = dataclasses.replace(tiny_county, meta={"headers_lang": "zh"})
+    assert route_sheets.sheet_lang(chinese, "en") == "zh"
+    assert route_sheets.sheet_lang(tiny_county, "en") == "en"
+    written = write_route_outputs(chinese, tiny_plan, tmp_path / "out")
+    book = openpyxl.load_workbook(next(p for p in written if p.suffix == ".xlsx"))
+    assert book.sheetnames[0] == "汇总"
     book.close()
 
 
@@ -200,3 +254,12 @@ def test_failure_mid_write_leaves_nothing(
     else:
         assert not out.exists()
     assert {p.name for p in tmp_path.iterdir()} == ({"out"} if existing else set())
+
+
+def test_chinese_headers_are_recorded_when_reading_a_workbook() -> None:
+    """A workbook with Chinese column names is marked so that its sheets default to Chinese."""
+    from optimizer.io.load import read_instance
+
+    data = Path(__file__).parents[1] / "data" / "workbook"
+    assert read_instance(data / "chinese_headers").meta.get("headers_lang") == "zh"
+    assert "headers_lang" not in read_instance(data / "good").meta
