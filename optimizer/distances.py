@@ -1,4 +1,8 @@
-"""Travel matrices: great-circle distance × circuity, at an average speed.
+"""Travel matrices: great-circle distance × circuity at an average speed, or roads.
+
+:func:`choose_travel` puts an instance on the roads of an OpenStreetMap
+extract (:mod:`optimizer.roads`) when the user gives one; engines only ever
+see the resulting :class:`~optimizer.model.TravelMatrix`.
 
 Defaults, with sources:
 
@@ -17,11 +21,13 @@ Defaults, with sources:
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 import numpy as np
 from numpy.typing import NDArray
 
-from optimizer.model import TravelMatrix
+from optimizer.i18n import Lang, tr
+from optimizer.model import Instance, TravelMatrix
 
 EARTH_RADIUS_M = 6_371_008.8  # IUGG mean radius
 DEFAULT_CIRCUITY = 1.3
@@ -70,3 +76,56 @@ def great_circle_matrix(
     dist = haversine_m(lat[:, None], lon[:, None], lat[None, :], lon[None, :]) * circuity
     duration = dist / (speed_kmh / 3.6)
     return TravelMatrix(ids, dist, duration)
+
+
+def choose_travel(
+    instance: Instance, *, source: Path, roads: Path | None, cache_dir: Path | None = None
+) -> Instance:
+    """Return ``instance`` on road travel if an extract is given, else unchanged.
+
+    The extract is ``roads`` (the ``--roads`` option) or the workbook's
+    ``roads`` setting, relative to the workbook at ``source``. Without one the
+    instance keeps the matrix it was read with (straight line × circuity, or a
+    user's ``matrix.csv``).
+
+    Raises
+    ------
+    InputError
+        If the extract or the road settings are bad, or a location lies too
+        far from a usable road (see :mod:`optimizer.roads.travel`).
+
+    """
+    from optimizer.roads.travel import extract_path, road_setup, road_travel
+
+    extract = extract_path(instance, source, roads)
+    if extract is None:
+        return instance
+    return road_travel(instance, road_setup(instance, extract), cache_dir=cache_dir)
+
+
+def travel_note(instance: Instance, lang: Lang) -> str:
+    """Return one line saying where the plan's distances and times come from."""
+    source = instance.meta.get("travel_source", "")
+    if source == "roads":
+        name = Path(instance.meta.get("roads", "")).name
+        return tr(
+            lang,
+            f"Distances and times: shortest road paths on the OpenStreetMap extract {name}.",
+            f"里程与时间：基于 OpenStreetMap 路网数据 {name} 的道路最短路径。",
+        )
+    if source == "matrix":
+        return tr(
+            lang,
+            "Distances and times: the matrix given with the input.",
+            "里程与时间：输入中给定的矩阵。",
+        )
+    if instance.coord_sys != "wgs84":
+        return ""
+    circuity = instance.meta.get("circuity", f"{DEFAULT_CIRCUITY:g}")
+    return tr(
+        lang,
+        f"Distances and times: straight-line estimates (great circle × {circuity}); "
+        "give --roads FILE.osm.pbf for road distances.",
+        f"里程与时间：直线距离估算（大圆距离 × {circuity}）；"
+        "使用 --roads FILE.osm.pbf 可按实际道路计算。",
+    )

@@ -11,6 +11,7 @@ from optimizer.commands.common import (
     ENGINE_OPTION,
     EXIT_CHECK,
     EXIT_INTERRUPTED,
+    ROADS_OPTION,
     check_writable,
     lang_of,
     reports_input_errors,
@@ -18,10 +19,12 @@ from optimizer.commands.common import (
 from optimizer.commands.route import diagnosis_lines
 from optimizer.commands.site import run_siting
 from optimizer.commands.siting_options import SitingOptions, siting_options
+from optimizer.distances import choose_travel, travel_note
 from optimizer.evaluate import check
 from optimizer.i18n import tr
 from optimizer.io.load import read_instance
 from optimizer.io.route_sheets import write_route_outputs
+from optimizer.roads.travel import route_geometry
 from optimizer.routing.params import RoutingParams
 from optimizer.routing.solve import solve
 from optimizer.siting.feed import routing_instances
@@ -46,6 +49,7 @@ from optimizer.siting.feed import routing_instances
 )
 @click.option("--seed", type=int, default=0, show_default=True, help="Routing seed.")
 @ENGINE_OPTION
+@ROADS_OPTION
 @click.pass_context
 @reports_input_errors
 def plan_command(
@@ -56,6 +60,7 @@ def plan_command(
     route_time_limit: float,
     seed: int,
     engine: str,
+    roads: Path | None,
 ) -> None:
     """Site transfer stations, then plan the routes so each stop unloads at its station.
 
@@ -65,7 +70,7 @@ def plan_command(
     """
     lang = lang_of(ctx)
     check_writable(out, "--out")
-    instance = read_instance(workbook)
+    instance = choose_travel(read_instance(workbook), source=workbook, roads=roads)
     sited = run_siting(ctx, instance, out / "siting", siting)
     parts = routing_instances(instance, sited)
     total = sum(len(p.stops) for p in parts.values()) or 1
@@ -84,7 +89,9 @@ def plan_command(
             for v in violations[:20]:
                 click.echo(f"  - {v}", err=True)
             ctx.exit(EXIT_CHECK)
-        write_route_outputs(sub, result, out / "routing" / site_id, lang=lang)
+        write_route_outputs(
+            sub, result, out / "routing" / site_id, lang=lang, geometry=route_geometry(sub, result)
+        )
         used.update(r.vehicle_type for r in result.routes)
         km += result.distance_m / 1000
         co2 += result.co2_kg
@@ -126,3 +133,5 @@ def plan_command(
             f"未收运 {unserved} 个收集点",
         )
     )
+    if note := travel_note(instance, lang):
+        click.echo(note)

@@ -12,10 +12,12 @@ from optimizer.commands.common import (
     ENGINE_OPTION,
     EXIT_CHECK,
     EXIT_INFEASIBLE,
+    ROADS_OPTION,
     check_writable,
     lang_of,
     reports_input_errors,
 )
+from optimizer.distances import choose_travel, travel_note
 from optimizer.evaluate import Violation, check
 from optimizer.i18n import Lang, tr
 from optimizer.io.initial_routes import read_initial_routes
@@ -24,6 +26,7 @@ from optimizer.io.route_sheets import write_route_outputs
 from optimizer.maps import render_routes
 from optimizer.model import STREAM_ZH, Instance, InstanceError
 from optimizer.model import check as check_instance
+from optimizer.roads.travel import route_geometry
 from optimizer.routing.params import Objective, RoutingParams
 from optimizer.routing.result import RoutingResult
 from optimizer.routing.solve import Progress, solve
@@ -257,6 +260,7 @@ def _structural_check(instance: Instance) -> None:
     help="Stop after this many improving solutions (reproducible runs).",
 )
 @click.option("--quiet", is_flag=True, help="Do not show search progress.")
+@ROADS_OPTION
 @click.pass_context
 @reports_input_errors
 def route_command(
@@ -271,6 +275,7 @@ def route_command(
     initial: Path | None,
     solution_limit: int | None,
     quiet: bool,
+    roads: Path | None,
 ) -> None:
     """Plan the day's collection routes and write route sheets.
 
@@ -280,7 +285,7 @@ def route_command(
     """
     lang = lang_of(ctx)
     check_writable(out_dir, "--out")
-    instance = read_instance(source)
+    instance = choose_travel(read_instance(source), source=source, roads=roads)
     _structural_check(instance)
     params = RoutingParams(
         objective=Objective(objective),
@@ -359,12 +364,16 @@ def route_command(
         ctx.exit(EXIT_INFEASIBLE)
 
     extra = {"route_map.html": lambda path: render_routes(instance, result, path, lang=lang)}
-    written = write_route_outputs(instance, result, out_dir, lang=lang, extra=extra)
+    written = write_route_outputs(
+        instance, result, out_dir, lang=lang, extra=extra, geometry=route_geometry(instance, result)
+    )
 
     if result.status == "interrupted":
         click.echo(tr(lang, "Interrupted: best plan kept.", "已中断：保留当前最优方案。"))
     for line in summary_lines(summarize(instance, result), len(instance.stops), lang):
         click.echo(line)
+    if note := travel_note(instance, lang):
+        click.echo(note)
     if result.unserved:
         click.echo(tr(lang, "Unserved stops:", "未收运的收集点："))
         for line in diagnosis_lines(result, lang):

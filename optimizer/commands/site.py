@@ -9,11 +9,13 @@ import click
 from optimizer.commands.common import (
     EXIT_CHECK,
     EXIT_INFEASIBLE,
+    ROADS_OPTION,
     check_writable,
     lang_of,
     reports_input_errors,
 )
 from optimizer.commands.siting_options import SitingOptions, siting_options
+from optimizer.distances import choose_travel, travel_note
 from optimizer.i18n import Lang, tr
 from optimizer.io.load import read_instance
 from optimizer.io.siting_output import write_siting
@@ -175,6 +177,7 @@ def run_siting(
     help="Output folder.",
 )
 @siting_options
+@ROADS_OPTION
 @click.pass_context
 @reports_input_errors
 def site_command(
@@ -182,6 +185,7 @@ def site_command(
     workbook: Path,
     out: Path,
     siting: SitingOptions,
+    roads: Path | None,
 ) -> None:
     """Choose transfer stations and sizes and assign every stop (exact MIP).
 
@@ -189,5 +193,7 @@ def site_command(
     with a diagnosis when no plan meets the haul limit, capacities and budget.
     """
     check_writable(out, "--out")
-    instance = read_instance(workbook)
+    instance = choose_travel(read_instance(workbook), source=workbook, roads=roads)
     run_siting(ctx, instance, out, siting)
+    if note := travel_note(instance, lang_of(ctx)):
+        click.echo(note)

@@ -1,0 +1,223 @@
+"""Many-to-many road travel times and distances, and the road path of a leg.
+
+The road graph of one profile gets one extra node per point, placed where the
+point snaps onto its segment, so that a stop halfway along a long rural road
+is not moved to a junction. Shortest paths are by travel time (what a
+dispatcher drives); the distance reported is the length of that fastest path.
+
+Both come out of a single Dijkstra run per source (scipy.sparse.csgraph):
+every arc weight is ``deciseconds * 2**27 + decimetres`` as an exact integer
+in a float64, so a path's weight orders paths by time first and its remainder
+is the path's length. This holds while no path is longer than 2**27 dm
+(13,421 km; checked on the whole network) and no path takes longer than
+2**26 ds (77 days). ``optimizer/roads/README.md`` gives the measurements
+behind choosing scipy over a contraction hierarchy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import connected_components, dijkstra
+
+from optimizer.roads.network import RoadNetwork
+from optimizer.roads.profiles import Profile, RoadSpeeds, open_segments, segment_speeds_kmh
+from optimizer.roads.snap import Snap, snap
+
+_SLOTS = float(2**27)  # decimetre slots under each decisecond
+_BATCH_BYTES = 256 * 2**20  # Dijkstra result rows held at once
+
+
+@dataclass(frozen=True, eq=False)
+class RoadGraph:
+    """The directed road graph of one profile with a node for each snapped point."""
+
+    network: RoadNetwork
+    graph: csr_matrix
+    snap: Snap
+    access_s: NDArray[np.float64]  # time from a point to its snapped road position
+    point_lat: NDArray[np.float64]
+    point_lon: NDArray[np.float64]
+
+    @property
+    def num_points(self) -> int:
+        """Return the number of snapped points."""
+        return len(self.point_lat)
+
+    @property
+    def first_point_node(self) -> int:
+        """Return the graph node of point 0 (points follow the road nodes)."""
+        return len(self.network.node_lat)
+
+
+def _arcs(
+    src: NDArray[np.int64], dst: NDArray[np.int64], t: NDArray[np.float64], d: NDArray[np.float64]
+) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]]:
+    w = np.rint(t * 10.0) * _SLOTS + np.rint(d * 10.0)
+    return src, dst, np.maximum(w, 1.0)  # csgraph drops zero weights as "no arc"
+
+
+def build_graph(
+    network: RoadNetwork,
+    profile: Profile,
+    speeds: RoadSpeeds,
+    lat: NDArray[np.float64],
+    lon: NDArray[np.float64],
+) -> RoadGraph:
+    """Return the road graph of ``profile`` with the points snapped onto it."""
+    if float(network.length_m.sum()) * 10.0 >= _SLOTS:
+        raise ValueError(
+            "the extract holds more than 13,421 km of road: cut it to the county "
+            "(osmium extract --polygon county.geojson)"
+        )
+    usable = open_segments(network, profile)
+    kmh = segment_speeds_kmh(network, speeds)
+    seg_t = network.length_m / (kmh / 3.6)
+    fwd = usable & (network.oneway >= 0)
+    bwd = usable & (network.oneway <= 0)
+    n = len(network.node_lat)
+    linked = main_component(network, fwd, bwd)
+    where = snap(network, usable & linked[network.u] & linked[network.v], lat, lon)
+    parts = [
+        _arcs(network.u[fwd], network.v[fwd], seg_t[fwd], network.length_m[fwd]),
+        _arcs(network.v[bwd], network.u[bwd], seg_t[bwd], network.length_m[bwd]),
+    ]
+    s, f = where.segment, where.fraction
+    pts = n + np.arange(len(s))
+    seg_len, t_len = network.length_m[s], seg_t[s]
+    u, v = network.u[s], network.v[s]
+    for ok, a, b, share in ((fwd[s], u, v, f), (bwd[s], v, u, 1.0 - f)):
+        # Along the allowed direction a -> b: reach the point from a, leave it towards b.
+        parts.append(_arcs(a[ok], pts[ok], share[ok] * t_len[ok], share[ok] * seg_len[ok]))
+        rest = 1.0 - share[ok]
+        parts.append(_arcs(pts[ok], b[ok], rest * t_len[ok], rest * seg_len[ok]))
+    # Points on one segment: link neighbours directly along it.
+    order = np.lexsort((f, s))
+    same = s[order[1:]] == s[order[:-1]]
+    i, j = order[:-1][same], order[1:][same]
+    gap = f[j] - f[i]
+    seg = s[i]
+    for ok, a, b in ((fwd[seg], i, j), (bwd[seg], j, i)):
+        parts.append(
+            _arcs(
+                pts[a[ok]],
+                pts[b[ok]],
+                gap[ok] * seg_t[seg[ok]],
+                gap[ok] * network.length_m[seg[ok]],
+            )
+        )
+    src = np.concatenate([p[0] for p in parts])
+    dst = np.concatenate([p[1] for p in parts])
+    w = np.concatenate([p[2] for p in parts])
+    # Parallel ways between two nodes: keep the fastest (csr would add them up).
+    order = np.lexsort((w, dst, src))
+    src, dst, w = src[order], dst[order], w[order]
+    first = np.ones(len(src), dtype=bool)
+    first[1:] = (src[1:] != src[:-1]) | (dst[1:] != dst[:-1])
+    size = n + len(s)
+    graph = csr_matrix((w[first], (src[first], dst[first])), shape=(size, size))
+    access_kmh = kmh[s]
+    return RoadGraph(
+        network=network,
+        graph=graph,
+        snap=where,
+        access_s=where.offset_m / (access_kmh / 3.6),
+        point_lat=np.asarray(lat, dtype=np.float64),
+        point_lon=np.asarray(lon, dtype=np.float64),
+    )
+
+
+def main_component(
+    network: RoadNetwork, fwd: NDArray[np.bool_], bwd: NDArray[np.bool_]
+) -> NDArray[np.bool_]:
+    """Return which nodes lie in the largest strongly connected part of the directed roads.
+
+    Points snap only onto roads of this part, so every point can reach every
+    other: a road cut off by one-way streets or the edge of the extract is
+    never the only way in or out of a stop.
+    """
+    n = len(network.node_lat)
+    src = np.concatenate([network.u[fwd], network.v[bwd]])
+    dst = np.concatenate([network.v[fwd], network.u[bwd]])
+    graph = csr_matrix((np.ones(len(src)), (src, dst)), shape=(n, n))
+    _, labels = connected_components(graph, directed=True, connection="strong")
+    return np.asarray(labels == np.argmax(np.bincount(labels)))
+
+
+@dataclass(frozen=True, eq=False)
+class RoadMatrix:
+    """Point-to-point fastest-path times (s) and their lengths (m); inf = unreachable."""
+
+    duration_s: NDArray[np.float64]
+    distance_m: NDArray[np.float64]
+
+
+def road_matrix(graph: RoadGraph) -> RoadMatrix:
+    """Return the time and distance matrices between all snapped points."""
+    p = graph.num_points
+    first = graph.first_point_node
+    targets = np.arange(first, first + p)
+    size = graph.graph.shape[0]
+    batch = max(1, _BATCH_BYTES // (8 * size))
+    dur = np.empty((p, p))
+    dist = np.empty((p, p))
+    for lo in range(0, p, batch):
+        hi = min(p, lo + batch)
+        w = dijkstra(graph.graph, directed=True, indices=targets[lo:hi])[:, targets]
+        reach = np.isfinite(w)
+        ws = np.where(reach, w, 0.0)
+        ds = np.floor(ws / _SLOTS)
+        dur[lo:hi] = np.where(reach, ds / 10.0, np.inf)
+        dist[lo:hi] = np.where(reach, (ws - ds * _SLOTS) / 10.0, np.inf)
+    off_d, off_t = graph.snap.offset_m, graph.access_s
+    dist += off_d[:, None] + off_d[None, :]
+    dur += off_t[:, None] + off_t[None, :]
+    np.fill_diagonal(dist, 0.0)
+    np.fill_diagonal(dur, 0.0)
+    return RoadMatrix(duration_s=dur, distance_m=dist)
+
+
+def leg_paths(graph: RoadGraph, legs: Sequence[tuple[int, int]]) -> list[list[tuple[float, float]]]:
+    """Return the (lat, lon) polyline of the fastest road path of each (from, to) point pair.
+
+    A polyline starts at the ``from`` point, joins the road where the point
+    snaps, follows the road and leaves it for the ``to`` point.
+    """
+    net, where = graph.network, graph.snap
+    first = graph.first_point_node
+    on_lat = net.node_lat[net.u[where.segment]] + where.fraction * (
+        net.node_lat[net.v[where.segment]] - net.node_lat[net.u[where.segment]]
+    )
+    on_lon = net.node_lon[net.u[where.segment]] + where.fraction * (
+        net.node_lon[net.v[where.segment]] - net.node_lon[net.u[where.segment]]
+    )
+    sources = sorted({a for a, _ in legs})
+    row_of = {a: k for k, a in enumerate(sources)}
+    pred = np.empty((0, 0), dtype=np.int32)
+    if sources:
+        _, pred = dijkstra(
+            graph.graph,
+            directed=True,
+            indices=[first + a for a in sources],
+            return_predecessors=True,
+        )
+    out: list[list[tuple[float, float]]] = []
+    for a, b in legs:
+        line = [(float(graph.point_lat[a]), float(graph.point_lon[a]))]
+        if a != b:
+            nodes = [first + b]
+            row = pred[row_of[a]]
+            while nodes[-1] != first + a and row[nodes[-1]] >= 0:
+                nodes.append(int(row[nodes[-1]]))
+            for node in reversed(nodes):
+                if node >= first:
+                    line.append((float(on_lat[node - first]), float(on_lon[node - first])))
+                else:
+                    line.append((float(net.node_lat[node]), float(net.node_lon[node])))
+            line.append((float(graph.point_lat[b]), float(graph.point_lon[b])))
+        out.append(line)
+    return out

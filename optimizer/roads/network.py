@@ -1,0 +1,244 @@
+"""Read the drivable roads of an OpenStreetMap extract into flat segment arrays.
+
+One segment per pair of consecutive way nodes. What a segment keeps is what
+routing needs: its end nodes, length, road class, direction of travel and the
+legal limits on weight, width and height. Ways closed to every motor vehicle
+(``access``/``motor_vehicle`` = no or private) and non-road classes (footways,
+cycleways, steps, …) are left out on read; limits that depend on the vehicle
+are kept for :mod:`optimizer.roads.profiles`.
+
+Reading uses pyosmium (``osmium`` on PyPI, the OpenStreetMap project's own
+library binding libosmium); see ``optimizer/roads/README.md`` for why.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from numpy.typing import NDArray
+
+from optimizer.distances import haversine_m
+from optimizer.io.errors import InputError, InputProblem
+from optimizer.roads.cache import file_digest
+
+#: ``access`` values that close a way to motor vehicles (OSM wiki, Key:access).
+CLOSED_ACCESS = frozenset({"no", "private", "agricultural", "forestry", "emergency", "military"})
+_ONEWAY_FORWARD = frozenset({"yes", "true", "1"})
+_ONEWAY_BACKWARD = frozenset({"-1", "reverse"})
+_NUMBER = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*([a-z]*)\s*$")
+
+
+@dataclass(frozen=True, eq=False)
+class RoadNetwork:
+    """Road segments of an extract; arrays are indexed by segment unless named ``node_*``.
+
+    ``oneway`` is 1 where only u→v may be driven, -1 where only v→u, 0 both.
+    Limits are ``inf`` where the way has none; ``maxspeed_kmh`` is NaN where
+    untagged. ``classes[road_class[i]]`` is the OSM ``highway`` value.
+    """
+
+    source: str
+    digest: str
+    classes: tuple[str, ...]
+    node_lat: NDArray[np.float64]
+    node_lon: NDArray[np.float64]
+    u: NDArray[np.int64]
+    v: NDArray[np.int64]
+    length_m: NDArray[np.float64]
+    road_class: NDArray[np.int64]
+    oneway: NDArray[np.int8]
+    maxweight_t: NDArray[np.float64]
+    maxwidth_m: NDArray[np.float64]
+    maxheight_m: NDArray[np.float64]
+    hgv_closed: NDArray[np.bool_]
+    maxspeed_kmh: NDArray[np.float64]
+    way_id: NDArray[np.int64]
+    way_name: dict[int, str]
+
+    @property
+    def num_segments(self) -> int:
+        """Return the number of road segments."""
+        return len(self.u)
+
+    def road_label(self, segment: int) -> str:
+        """Return a road as a user recognises it: its name or class, and its OSM way id."""
+        way = int(self.way_id[segment])
+        name = self.way_name.get(way) or self.classes[int(self.road_class[segment])]
+        return f"{name} (OSM way {way})"
+
+
+def limit_value(text: str | None, unit: str) -> float:
+    """Return a numeric limit tag in ``unit`` (t or m), ``inf`` if absent or unreadable.
+
+    OSM limit tags are numbers in tonnes or metres, optionally with the unit
+    written out (``3.5 t``, ``2.2 m``); other units are rare in China and are
+    read as no limit rather than guessed.
+    """
+    if not text:
+        return math.inf
+    match = _NUMBER.match(text.lower())
+    if match is None or match.group(2) not in ("", unit):
+        return math.inf
+    return float(match.group(1))
+
+
+def _speed(text: str | None) -> float:
+    if not text:
+        return math.nan
+    match = _NUMBER.match(text.lower())
+    if match is None or match.group(2) not in ("", "kmh", "km/h"):
+        return math.nan
+    return float(match.group(1))
+
+
+def _motor_access(tags: dict[str, str]) -> str:
+    # The most specific tag wins (OSM wiki, Key:access, "transport mode hierarchy").
+    for key in ("motor_vehicle", "vehicle", "access"):
+        if key in tags:
+            return tags[key]
+    return "yes"
+
+
+def _oneway(tags: dict[str, str]) -> int:
+    value = tags.get("oneway", "")
+    if value in _ONEWAY_FORWARD:
+        return 1
+    if value in _ONEWAY_BACKWARD:
+        return -1
+    if value == "no":
+        return 0
+    implied = tags.get("junction") in ("roundabout", "circular") or tags.get("highway") in (
+        "motorway",
+        "motorway_link",
+    )
+    return 1 if implied else 0
+
+
+def read_roads(path: str | Path, classes: Iterable[str]) -> RoadNetwork:
+    """Read the ways of ``classes`` from an OSM extract (.osm.pbf or .osm XML).
+
+    Raises
+    ------
+    InputError
+        If the file is missing, unreadable as OSM data, or has no such road.
+
+    """
+    try:
+        import osmium
+    except ImportError:
+        raise InputError(
+            [
+                InputProblem(
+                    "--roads",
+                    None,
+                    "",
+                    str(path),
+                    "the optional road support: pip install 'countyopt[roads]'",
+                )
+            ]
+        ) from None
+    src = Path(path)
+    if not src.is_file():
+        raise InputError([InputProblem(str(src), None, "", "", "an existing OSM extract file")])
+    digest = file_digest(src)
+    wanted = tuple(classes)
+    class_index = {c: k for k, c in enumerate(wanted)}
+    node_of: dict[int, int] = {}
+    lat: list[float] = []
+    lon: list[float] = []
+    cols: dict[str, list[float]] = {
+        k: [] for k in ("u", "v", "cls", "oneway", "mw", "mwd", "mh", "hgv", "ms", "way")
+    }
+    names: dict[int, str] = {}
+    try:
+        processor = (
+            osmium.FileProcessor(str(src), osmium.osm.NODE | osmium.osm.WAY)
+            .with_locations()
+            .with_filter(osmium.filter.EntityFilter(osmium.osm.WAY))
+            .with_filter(osmium.filter.KeyFilter("highway"))
+        )
+        for way in processor:
+            tags = dict(way.tags)
+            cls = class_index.get(tags.get("highway", ""))
+            if cls is None or tags.get("area") == "yes":
+                continue
+            if _motor_access(tags) in CLOSED_ACCESS:
+                continue
+            row = (
+                cls,
+                _oneway(tags),
+                limit_value(tags.get("maxweight"), "t"),
+                min(limit_value(tags.get("maxwidth"), "m"), limit_value(tags.get("width"), "m")),
+                limit_value(tags.get("maxheight"), "m"),
+                tags.get("hgv") == "no",
+                _speed(tags.get("maxspeed")),
+                way.id,
+            )
+            if "name" in tags:
+                names[way.id] = tags.get("name:zh", tags["name"])
+            prev: int | None = None
+            for nd in way.nodes:
+                if not nd.location.valid():
+                    prev = None  # the way leaves the extract here
+                    continue
+                k = node_of.get(nd.ref)
+                if k is None:
+                    k = node_of[nd.ref] = len(lat)
+                    lat.append(nd.location.lat)
+                    lon.append(nd.location.lon)
+                if prev is not None and prev != k:
+                    cols["u"].append(prev)
+                    cols["v"].append(k)
+                    for key, value in zip(
+                        ("cls", "oneway", "mw", "mwd", "mh", "hgv", "ms", "way"), row, strict=True
+                    ):
+                        cols[key].append(value)
+                prev = k
+    except RuntimeError as err:
+        raise InputError(
+            [
+                InputProblem(
+                    str(src), None, "", "", f"an OpenStreetMap .osm.pbf or .osm file ({err})"
+                )
+            ]
+        ) from None
+    if not cols["u"]:
+        raise InputError(
+            [
+                InputProblem(
+                    str(src),
+                    None,
+                    "",
+                    "",
+                    "an extract with drivable roads (highway=" + "|".join(wanted[:6]) + "|…)",
+                )
+            ]
+        )
+    node_lat = np.array(lat)
+    node_lon = np.array(lon)
+    u = np.array(cols["u"], dtype=np.int64)
+    v = np.array(cols["v"], dtype=np.int64)
+    return RoadNetwork(
+        source=str(src),
+        digest=digest,
+        classes=wanted,
+        node_lat=node_lat,
+        node_lon=node_lon,
+        u=u,
+        v=v,
+        length_m=haversine_m(node_lat[u], node_lon[u], node_lat[v], node_lon[v]),
+        road_class=np.array(cols["cls"], dtype=np.int64),
+        oneway=np.array(cols["oneway"], dtype=np.int8),
+        maxweight_t=np.array(cols["mw"], dtype=np.float64),
+        maxwidth_m=np.array(cols["mwd"], dtype=np.float64),
+        maxheight_m=np.array(cols["mh"], dtype=np.float64),
+        hgv_closed=np.array(cols["hgv"], dtype=np.bool_),
+        maxspeed_kmh=np.array(cols["ms"], dtype=np.float64),
+        way_id=np.array(cols["way"], dtype=np.int64),
+        way_name=names,
+    )
