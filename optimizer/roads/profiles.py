@@ -152,10 +152,13 @@ def profile_of(vt: VehicleType, problems: list[InputProblem]) -> Profile:
 
 def open_segments(network: RoadNetwork, profile: Profile) -> NDArray[np.bool_]:
     """Return which segments the profile's vehicle may drive."""
+    def known(value: float) -> float:
+        return value if math.isfinite(value) else 0.0  # unknown: that limit is not applied
+
     ok = (
-        (network.maxweight_t >= profile.weight_t)
-        & (network.maxwidth_m >= profile.width_m)
-        & (network.maxheight_m >= profile.height_m)
+        (network.maxweight_t >= known(profile.weight_t))
+        & (network.maxwidth_m >= known(profile.width_m))
+        & (network.maxheight_m >= known(profile.height_m))
     )
     if profile.hgv:
         ok &= ~network.hgv_closed

@@ -1,0 +1,157 @@
+"""Planning commands on roads: a small county placed on the Helsinki extract."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+from click.testing import CliRunner
+
+from optimizer.cli import main
+from optimizer.distances import choose_travel, haversine_m
+from optimizer.evaluate import check
+from optimizer.io.load import read_instance
+from optimizer.io.solution import read_solution_json
+
+# Stop coordinates inside the extract, each within 30 m of a street.
+STOPS = [
+    (60.16777, 24.94796),
+    (60.16913, 24.94589),
+    (60.17224, 24.94784),
+    (60.16785, 24.94314),
+    (60.1709, 24.9471),
+    (60.17052, 24.94376),
+    (60.17088, 24.94638),
+    (60.17284, 24.9428),
+]
+
+
+def _workbook(folder: Path, stops: list[tuple[float, float]] = STOPS, settings: str = "") -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "sites.csv").write_text(
+        "id,name,kind,lat,lon,streams,open,close,unload_min\n"
+        "D,Depot,depot,60.16963,24.94036,,,,\n"
+        "T,Transfer,transfer,60.16701,24.94016,other,05:00,20:00,10\n",
+        encoding="utf-8",
+    )
+    rows = [f"S{k},Stop {k},{lat},{lon},other,400,3\n" for k, (lat, lon) in enumerate(stops)]
+    (folder / "stops.csv").write_text(
+        "id,name,lat,lon,stream,demand_kg,service_min\n" + "".join(rows), encoding="utf-8"
+    )
+    (folder / "vehicles.csv").write_text(
+        "type,count,depot,streams,capacity_kg,fuel,shift_start,shift_end,width_m,height_m,weight_t\n"
+        "C8,2,D,other,2000,diesel,05:30,14:00,2.5,3.4,8\n",
+        encoding="utf-8",
+    )
+    if settings:
+        (folder / "settings.csv").write_text("key,value\n" + settings, encoding="utf-8")
+    return folder
+
+
+def _route(args: list[str]) -> tuple[int, str]:
+    result = CliRunner().invoke(main, ["route", *args, "--solution-limit", "20", "--quiet"])
+    return result.exit_code, result.output
+
+
+def test_plan_on_roads_passes_the_checker_with_road_times(tmp_path: Path, helsinki: Path) -> None:
+    """A route plan on Helsinki's roads is re-checked against road times and says so."""
+    book = _workbook(tmp_path / "county")
+    code, out = _route([str(book), "--out", str(tmp_path / "out"), "--roads", str(helsinki)])
+    assert code == 0, out
+    assert "road paths on the OpenStreetMap extract Helsinki.osm.pbf" in out
+    instance = choose_travel(read_instance(book), source=book, roads=helsinki)
+    result = read_solution_json(tmp_path / "out" / "solution.json")
+    assert check(instance, result) == []
+    assert result.distance_m > 0
+    # Road legs are never shorter than the straight lines between the same points.
+    lat = np.array([p.lat for p in (*instance.sites, *instance.stops)])
+    lon = np.array([p.lon for p in (*instance.sites, *instance.stops)])
+    gc = haversine_m(lat[:, None], lon[:, None], lat[None, :], lon[None, :])
+    assert np.all(instance.travel.distance_m >= gc - 1.0)
+
+
+def test_solution_and_geojson_carry_each_legs_road_geometry(tmp_path: Path, helsinki: Path) -> None:
+    """Visits reached along roads carry a [lat, lon] polyline; the GeoJSON route follows it."""
+    book = _workbook(tmp_path / "county")
+    code, out = _route([str(book), "--out", str(tmp_path / "out"), "--roads", str(helsinki)])
+    assert code == 0, out
+    doc = json.loads((tmp_path / "out" / "solution.json").read_text(encoding="utf-8"))
+    legs = [v["geometry"] for r in doc["routes"] for v in r["visits"][1:] if "geometry" in v]
+    assert legs and all(len(g) >= 2 and len(g[0]) == 2 for g in legs)
+    assert any(len(g) > 2 for g in legs)  # bends, not straight lines
+    geo = json.loads((tmp_path / "out" / "routes.geojson").read_text(encoding="utf-8"))
+    lines = [f for f in geo["features"] if f["geometry"]["type"] == "LineString"]
+    num_visits = len(doc["routes"][0]["visits"])
+    assert len(lines[0]["geometry"]["coordinates"]) > num_visits
+
+
+def test_without_an_extract_the_summary_says_straight_line(tmp_path: Path) -> None:
+    """Without --roads the plan is as before and the summary names straight-line estimates."""
+    book = _workbook(tmp_path / "county")
+    code, out = _route([str(book), "--out", str(tmp_path / "out")])
+    assert code == 0, out
+    assert "straight-line estimates" in out
+    doc = json.loads((tmp_path / "out" / "solution.json").read_text(encoding="utf-8"))
+    assert not any("geometry" in v for r in doc["routes"] for v in r["visits"])
+
+
+def test_stop_far_from_any_road_is_an_input_problem(tmp_path: Path, helsinki: Path) -> None:
+    """A stop 1 km out in the sea is exit 2 naming the stop, its distance and the nearest road."""
+    book = _workbook(tmp_path / "county", [*STOPS, (60.1600, 24.9600)])
+    code, out = _route([str(book), "--out", str(tmp_path / "out"), "--roads", str(helsinki)])
+    assert code == 2
+    assert "stop S8" in out and " m from the nearest usable road" in out
+    assert "OSM way" in out and "within 200 m" in out
+    assert not (tmp_path / "out").exists()
+
+
+def test_roads_setting_is_relative_to_the_workbook(tmp_path: Path, helsinki: Path) -> None:
+    """A workbook naming its extract in settings routes on roads without --roads (zh summary)."""
+    book = _workbook(tmp_path / "county", settings="roads,maps/county.osm.pbf\n")
+    (book / "maps").mkdir()
+    shutil.copy(helsinki, book / "maps" / "county.osm.pbf")
+    result = CliRunner().invoke(
+        main,
+        [
+            "--lang",
+            "zh",
+            "route",
+            str(book),
+            "--out",
+            str(tmp_path / "o"),
+            "--solution-limit",
+            "20",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "基于 OpenStreetMap 路网数据 county.osm.pbf" in result.output
+
+
+def test_matrix_is_cached_by_content(tmp_path: Path, helsinki: Path) -> None:
+    """A second run reuses the cached matrix; other speeds make a new one."""
+    book = _workbook(tmp_path / "county")
+    first = choose_travel(read_instance(book), source=book, roads=helsinki)
+    cache = tmp_path / "cache" / "roads"
+    assert len(list(cache.glob("*.npz"))) == 1
+    again = choose_travel(read_instance(book), source=book, roads=helsinki)
+    assert again.travel == first.travel
+    assert len(list(cache.glob("*.npz"))) == 1
+    slow = _workbook(tmp_path / "slow", settings="road_speed_kmh.primary,10\n")
+    choose_travel(read_instance(slow), source=slow, roads=helsinki)
+    assert len(list(cache.glob("*.npz"))) == 2
+
+
+def test_bad_road_settings_are_input_problems(tmp_path: Path, helsinki: Path) -> None:
+    """A bad road_area and a bad vehicle width are reported together with exit 2."""
+    book = _workbook(tmp_path / "county", settings="road_area,mountain\n")
+    (book / "vehicles.csv").write_text(
+        "type,count,depot,streams,capacity_kg,fuel,shift_start,shift_end,width_m\n"
+        "C8,2,D,other,2000,diesel,05:30,14:00,wide\n",
+        encoding="utf-8",
+    )
+    code, out = _route([str(book), "--out", str(tmp_path / "out"), "--roads", str(helsinki)])
+    assert code == 2
+    assert "'road_area': got 'mountain'; expected urban or rural" in out
+    assert "'width_m': got 'wide'" in out

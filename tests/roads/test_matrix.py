@@ -1,0 +1,90 @@
+"""Road matrices: straight-line bound, one-way streets, vehicle limits, snapping, cache."""
+
+from __future__ import annotations
+
+import itertools
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from optimizer.distances import haversine_m
+from optimizer.roads.matrix import build_graph, leg_paths, road_matrix
+from optimizer.roads.network import read_roads
+from optimizer.roads.profiles import Profile, default_speeds
+
+SPEEDS = default_speeds("urban")
+VAN = Profile(width_m=1.8, height_m=2.2, weight_t=3.0)
+COMPACTOR = Profile(width_m=2.5, height_m=3.4, weight_t=8.0, hgv=True)
+
+
+def _matrix(extract: Path, profile: Profile, points: list[tuple[float, float]]) -> np.ndarray:
+    lat = np.array([p[0] for p in points])
+    lon = np.array([p[1] for p in points])
+    graph = build_graph(read_roads(extract, SPEEDS.classes), profile, SPEEDS, lat, lon)
+    return road_matrix(graph).distance_m
+
+
+def test_road_distances_never_shorter_than_straight_lines(helsinki: Path) -> None:
+    """Every road distance between 60 points in Helsinki is at least the great-circle distance."""
+    rng = np.random.default_rng(7)
+    lat = rng.uniform(60.167, 60.176, 60)
+    lon = rng.uniform(24.938, 24.950, 60)
+    graph = build_graph(read_roads(helsinki, SPEEDS.classes), COMPACTOR, SPEEDS, lat, lon)
+    matrix = road_matrix(graph)
+    straight = haversine_m(lat[:, None], lon[:, None], lat[None, :], lon[None, :])
+    assert np.all(np.isfinite(matrix.distance_m))
+    # Lengths are summed in whole decimetres per arc: allow that rounding.
+    assert np.all(matrix.distance_m >= straight - 1.0)
+    assert np.median(matrix.distance_m[straight > 0] / straight[straight > 0]) > 1.1
+
+
+def test_one_way_street_changes_a_to_b_versus_b_to_a(ladder: Path) -> None:
+    """Driving with a one-way street is short; against it the van goes round the block."""
+    a, b = (30.0031, 120.0025), (30.0031, 120.0075)
+    d = _matrix(ladder, VAN, [a, b])
+    assert d[0, 1] == pytest.approx(482 + 2 * 11, abs=5)  # along North St, 11 m off it each end
+    assert d[1, 0] > 4 * d[0, 1]  # round by East Ave, South St and West Ave
+
+
+def test_narrow_lane_is_used_by_the_van_and_avoided_by_the_compactor(ladder: Path) -> None:
+    """A lane signed 2 m wide carries the 1.8 m van but not the 2.5 m compactor."""
+    south, north = (30.0000, 120.0045), (30.0031, 120.0055)
+    van = _matrix(ladder, VAN, [south, north])
+    truck = _matrix(ladder, COMPACTOR, [south, north])
+    assert van[0, 1] < 500  # up the lane
+    assert truck[0, 1] > 2 * van[0, 1]  # round by West Ave
+
+
+def test_weight_limit_closes_signed_ways_to_heavy_trucks(helsinki: Path) -> None:
+    """Helsinki ways signed maxweight 4.5 t stay open to a 3 t van and close to an 8 t truck."""
+    network = read_roads(helsinki, SPEEDS.classes)
+    from optimizer.roads.profiles import open_segments
+
+    signed = network.maxweight_t == 4.5
+    assert signed.any()
+    assert open_segments(network, VAN)[signed].all()
+    assert not open_segments(network, COMPACTOR)[signed].any()
+
+
+def test_leg_path_follows_the_roads(ladder: Path) -> None:
+    """The shape of B->A against the one-way street runs through the far corners of the block."""
+    lat, lon = np.array([30.0031, 30.0031]), np.array([120.0025, 120.0075])
+    graph = build_graph(read_roads(ladder, SPEEDS.classes), VAN, SPEEDS, lat, lon)
+    (line,) = leg_paths(graph, [(1, 0)])
+    assert line[0] == (30.0031, 120.0075) and line[-1] == (30.0031, 120.0025)
+    corners = {(round(la, 4), round(lo, 4)) for la, lo in line}
+    assert {(30.003, 120.01), (30.0, 120.01), (30.0, 120.0), (30.003, 120.0)} <= corners
+    length = sum(
+        float(haversine_m(np.array(p[0]), np.array(p[1]), np.array(q[0]), np.array(q[1])))
+        for p, q in itertools.pairwise(line)
+    )
+    assert length == pytest.approx(road_matrix(graph).distance_m[1, 0], rel=0.01)
+
+
+def test_unknown_dimensions_apply_no_limit(ladder: Path) -> None:
+    """A vehicle type without dimensions is not held back by width signs."""
+    assert math.isinf(Profile().width_m)
+    south, north = (30.0000, 120.0045), (30.0031, 120.0055)
+    assert _matrix(ladder, Profile(), [south, north])[0, 1] < 500
