@@ -164,9 +164,7 @@ def solution_to_dict(
     }
 
 
-def dumps(
-    result: RoutingResult, instance: Instance, *, geometry: LegGeometry | None = None
-) -> str:
+def dumps(result: RoutingResult, instance: Instance, *, geometry: LegGeometry | None = None) -> str:
     """Return ``solution.json`` text for ``result`` (UTF-8, Chinese kept readable)."""
     doc = solution_to_dict(result, instance, geometry=geometry)
     # allow_nan=False: NaN/Infinity are not JSON and other tools reject them.

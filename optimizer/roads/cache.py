@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
@@ -61,13 +60,15 @@ def load(folder: Path, key: str) -> dict[str, NDArray[np.float64]] | None:
         return None
 
 
-def store(folder: Path, key: str, arrays: Mapping[str, NDArray[np.float64]]) -> None:
-    """Cache ``arrays`` under ``key``; a cache that cannot be written is skipped."""
+def store(
+    folder: Path, key: str, *, distance_m: NDArray[np.float64], duration_s: NDArray[np.float64]
+) -> None:
+    """Cache a matrix under ``key``; a cache that cannot be written is skipped."""
     target = folder / "roads" / f"{key}.npz"
     tmp = target.with_name(f".{key}.{os.getpid()}.npz")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        np.savez(tmp, **arrays)
+        np.savez(tmp, distance_m=distance_m, duration_s=duration_s)
         os.replace(tmp, target)
     except OSError:
         tmp.unlink(missing_ok=True)

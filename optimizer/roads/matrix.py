@@ -6,11 +6,11 @@ is not moved to a junction. Shortest paths are by travel time (what a
 dispatcher drives); the distance reported is the length of that fastest path.
 
 Both come out of a single Dijkstra run per source (scipy.sparse.csgraph):
-every arc weight is ``deciseconds * 2**27 + decimetres`` as an exact integer
+every arc weight is ``deciseconds * 2**30 + decimetres`` as an exact integer
 in a float64, so a path's weight orders paths by time first and its remainder
-is the path's length. This holds while no path is longer than 2**27 dm
-(13,421 km; checked on the whole network) and no path takes longer than
-2**26 ds (77 days). ``optimizer/roads/README.md`` gives the measurements
+is the path's length. This holds while no path is longer than 2**30 dm
+(107,374 km; checked on the whole network) and no path takes longer than
+2**23 ds (9.7 days; checked on the results). ``optimizer/roads/README.md`` gives the measurements
 behind choosing scipy over a contraction hierarchy.
 """
 
@@ -28,7 +28,7 @@ from optimizer.roads.network import RoadNetwork
 from optimizer.roads.profiles import Profile, RoadSpeeds, open_segments, segment_speeds_kmh
 from optimizer.roads.snap import Snap, snap
 
-_SLOTS = float(2**27)  # decimetre slots under each decisecond
+_SLOTS = float(2**30)  # decimetre slots under each decisecond
 _BATCH_BYTES = 256 * 2**20  # Dijkstra result rows held at once
 
 
@@ -71,7 +71,7 @@ def build_graph(
     """Return the road graph of ``profile`` with the points snapped onto it."""
     if float(network.length_m.sum()) * 10.0 >= _SLOTS:
         raise ValueError(
-            "the extract holds more than 13,421 km of road: cut it to the county "
+            "the extract holds more than 107,374 km of road: cut it to the county "
             "(osmium extract --polygon county.geojson)"
         )
     usable = open_segments(network, profile)
@@ -169,6 +169,8 @@ def road_matrix(graph: RoadGraph) -> RoadMatrix:
         hi = min(p, lo + batch)
         w = dijkstra(graph.graph, directed=True, indices=targets[lo:hi])[:, targets]
         reach = np.isfinite(w)
+        if np.any(w[reach] >= 2.0**53):
+            raise ValueError("a road path takes over 9 days: is the extract one county?")
         ws = np.where(reach, w, 0.0)
         ds = np.floor(ws / _SLOTS)
         dur[lo:hi] = np.where(reach, ds / 10.0, np.inf)

@@ -163,6 +163,8 @@ def read_roads(path: str | Path, classes: Iterable[str]) -> RoadNetwork:
             .with_filter(osmium.filter.KeyFilter("highway"))
         )
         for way in processor:
+            if not isinstance(way, osmium.osm.Way):
+                continue
             tags = dict(way.tags)
             cls = class_index.get(tags.get("highway", ""))
             if cls is None or tags.get("area") == "yes":

@@ -152,6 +152,7 @@ def profile_of(vt: VehicleType, problems: list[InputProblem]) -> Profile:
 
 def open_segments(network: RoadNetwork, profile: Profile) -> NDArray[np.bool_]:
     """Return which segments the profile's vehicle may drive."""
+
     def known(value: float) -> float:
         return value if math.isfinite(value) else 0.0  # unknown: that limit is not applied
 

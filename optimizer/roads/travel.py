@@ -158,7 +158,7 @@ def road_travel(instance: Instance, setup: RoadSetup, *, cache_dir: Path | None 
         matrix = road_matrix(_graph(setup, network, instance))
         arrays = {"distance_m": matrix.distance_m, "duration_s": matrix.duration_s}
         _check_reachable(setup, ids, matrix.duration_s)
-        cache.store(folder, key, arrays)
+        cache.store(folder, key, distance_m=matrix.distance_m, duration_s=matrix.duration_s)
     meta = dict(instance.meta)
     meta.update(travel_source="roads", roads=str(setup.extract))
     travel = TravelMatrix(tuple(ids), arrays["distance_m"], arrays["duration_s"])
