@@ -28,8 +28,14 @@ from optimizer.model import Instance, TravelMatrix
 from optimizer.roads import cache
 from optimizer.roads.matrix import RoadGraph, build_graph, leg_paths, road_matrix
 from optimizer.roads.network import RoadNetwork, read_roads
-from optimizer.roads.profiles import Profile, RoadSpeeds, profile_of, speeds_from_settings
-from optimizer.roads.snap import DEFAULT_SNAP_MAX_M
+from optimizer.roads.profiles import (
+    Profile,
+    RoadSpeeds,
+    open_segments,
+    profile_of,
+    speeds_from_settings,
+)
+from optimizer.roads.snap import DEFAULT_SNAP_MAX_M, snap
 from optimizer.routing.result import RoutingResult
 
 _MAX_LISTED = 10
@@ -111,18 +117,31 @@ def _graph(setup: RoadSetup, network: RoadNetwork, instance: Instance) -> RoadGr
         raise InputError([InputProblem(str(setup.extract), None, "", "", str(err))]) from None
     far = np.flatnonzero(graph.snap.offset_m > setup.snap_max_m)
     if len(far):
-        problems = [
-            InputProblem(
-                str(setup.extract),
-                None,
-                f"{kinds[k]} {ids[k]}",
-                f"{graph.snap.offset_m[k]:.0f} m from the nearest usable road",
+        # The nearest road of any part of the network says why: an island or a
+        # one-way trap nearby, or no road at all.
+        near = snap(network, open_segments(network, setup.profile), lat[far], lon[far])
+        problems = []
+        for n, k in enumerate(far[:_MAX_LISTED]):
+            expected = (
                 f"a location within {setup.snap_max_m:g} m of a road the fleet "
-                f"({setup.profile.label()}) may drive and that connects to the rest; "
-                f"the nearest is {network.road_label(int(graph.snap.segment[k]))}",
+                f"({setup.profile.label()}) may drive; the nearest is "
+                f"{network.road_label(int(graph.snap.segment[k]))}"
             )
-            for k in far[:_MAX_LISTED]
-        ]
+            if near.offset_m[n] < graph.snap.offset_m[k] - 1.0:
+                expected += (
+                    f" ({network.road_label(int(near.segment[n]))}, "
+                    f"{near.offset_m[n]:.0f} m away, is cut off from the rest of the roads: "
+                    "an island, or a one-way trap)"
+                )
+            problems.append(
+                InputProblem(
+                    str(setup.extract),
+                    None,
+                    f"{kinds[k]} {ids[k]}",
+                    f"{graph.snap.offset_m[k]:.0f} m from the nearest usable road",
+                    expected,
+                )
+            )
         if len(far) > _MAX_LISTED:
             problems.append(
                 InputProblem(

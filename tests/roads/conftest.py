@@ -23,6 +23,8 @@ def _private_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 # A ladder of streets, 0.005° (~480 m) between columns and 0.003° (~333 m) between rows:
+#   n7 ---Island Rd (no link to the rest)--- n8
+#
 #   n4 --North St (one-way east)-- n5 ---------------- n6
 #   |                              | lane, maxwidth 2  |
 #   n1 ----------South St--------- n2 ---------------- n3
@@ -33,6 +35,8 @@ _NODES = {
     4: (30.003, 120.000),
     5: (30.003, 120.005),
     6: (30.003, 120.010),
+    7: (30.006, 120.000),
+    8: (30.006, 120.005),
 }
 _WAYS = [
     (11, [1, 2, 3], {"highway": "residential", "name": "South St"}),
@@ -40,6 +44,7 @@ _WAYS = [
     (13, [1, 4], {"highway": "residential", "name": "West Ave"}),
     (14, [3, 6], {"highway": "residential", "name": "East Ave"}),
     (15, [2, 5], {"highway": "residential", "name": "Village lane", "maxwidth": "2.0"}),
+    (16, [7, 8], {"highway": "residential", "name": "Island Rd"}),
 ]
 
 

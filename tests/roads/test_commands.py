@@ -5,13 +5,16 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+import pytest
 from click.testing import CliRunner
 
 from optimizer.cli import main
 from optimizer.distances import choose_travel, haversine_m
 from optimizer.evaluate import check
+from optimizer.io.errors import InputError
 from optimizer.io.load import read_instance
 from optimizer.io.solution import read_solution_json
 
@@ -28,12 +31,21 @@ STOPS = [
 ]
 
 
-def _workbook(folder: Path, stops: list[tuple[float, float]] = STOPS, settings: str = "") -> Path:
+HELSINKI_SITES = ((60.16963, 24.94036), (60.16701, 24.94016))
+
+
+def _workbook(
+    folder: Path,
+    stops: list[tuple[float, float]] = STOPS,
+    settings: str = "",
+    sites: tuple[tuple[float, float], ...] = HELSINKI_SITES,
+) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
+    (depot_lat, depot_lon), (unload_lat, unload_lon) = sites
     (folder / "sites.csv").write_text(
         "id,name,kind,lat,lon,streams,open,close,unload_min\n"
-        "D,Depot,depot,60.16963,24.94036,,,,\n"
-        "T,Transfer,transfer,60.16701,24.94016,other,05:00,20:00,10\n",
+        f"D,Depot,depot,{depot_lat},{depot_lon},,,,\n"
+        f"T,Transfer,transfer,{unload_lat},{unload_lon},other,05:00,20:00,10\n",
         encoding="utf-8",
     )
     rows = [f"S{k},Stop {k},{lat},{lon},other,400,3\n" for k, (lat, lon) in enumerate(stops)]
@@ -155,3 +167,62 @@ def test_bad_road_settings_are_input_problems(tmp_path: Path, helsinki: Path) ->
     assert code == 2
     assert "'road_area': got 'mountain'; expected urban or rural" in out
     assert "'width_m': got 'wide'" in out
+
+
+def test_stop_near_a_cut_off_road_says_so(tmp_path: Path, ladder: Path) -> None:
+    """A stop beside a road with no link to the rest is an input problem naming that road."""
+    book = _workbook(
+        tmp_path / "town",
+        [(30.0031, 120.0025), (30.0061, 120.0025)],
+        sites=((30.0, 120.0), (30.0, 120.01)),
+    )
+    with pytest.raises(InputError) as err:
+        choose_travel(read_instance(book), source=book, roads=ladder)
+    (problem,) = err.value.problems
+    assert problem.column == "stop S1"
+    assert problem.value == "345 m from the nearest usable road"
+    assert "North St (OSM way 12)" in problem.expected
+    assert "Island Rd (OSM way 16), 11 m away, is cut off" in problem.expected
+
+
+def _helsinki_siting_county(folder: Path) -> Path:
+    """Write the siting test county scaled into central Helsinki and return its folder."""
+    from dataclasses import replace
+
+    from optimizer.distances import great_circle_matrix
+    from optimizer.io.workbook import write_workbook
+    from tests.siting.tiny_county import tiny_county
+
+    def moved(rec: Any) -> Any:
+        lat = 60.167 + (rec.lat - 29.996) / 0.604 * 0.009
+        lon = 24.938 + (rec.lon - 119.996) / 0.208 * 0.012
+        return replace(rec, lat=lat, lon=lon)
+
+    county = tiny_county()
+    stops, sites = tuple(map(moved, county.stops)), tuple(map(moved, county.sites))
+    points = [(p.id, p.lat, p.lon) for p in (*stops, *sites)]
+    meta = {"road_snap_max_m": "400"}
+    write_workbook(
+        replace(county, stops=stops, sites=sites, travel=great_circle_matrix(points), meta=meta),
+        folder,
+    )
+    return folder
+
+
+def test_site_and_plan_run_on_roads(tmp_path: Path, helsinki: Path) -> None:
+    """Siting and the site-then-route plan both run on road times, re-checked, with road legs."""
+    book = _helsinki_siting_county(tmp_path / "county")
+    roads = ["--roads", str(helsinki)]
+    site = CliRunner().invoke(main, ["site", str(book), "--out", str(tmp_path / "s"), *roads])
+    assert site.exit_code == 0, site.output
+    assert "road paths on the OpenStreetMap extract" in site.output
+    plan = CliRunner().invoke(
+        main, ["plan", str(book), "--out", str(tmp_path / "p"), "--route-time-limit", "2", *roads]
+    )
+    assert plan.exit_code == 0, plan.output
+    docs = list((tmp_path / "p" / "routing").glob("*/solution.json"))
+    assert docs
+    for path in docs:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        visits = [v for r in doc["routes"] for v in r["visits"][1:]]
+        assert visits and any("geometry" in v for v in visits)
