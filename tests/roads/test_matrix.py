@@ -88,3 +88,22 @@ def test_unknown_dimensions_apply_no_limit(ladder: Path) -> None:
     assert math.isinf(Profile().width_m)
     south, north = (30.0000, 120.0045), (30.0031, 120.0055)
     assert _matrix(ladder, Profile(), [south, north])[0, 1] < 500
+
+
+def test_contracting_road_bends_keeps_every_shortest_path(helsinki: Path) -> None:
+    """Bypassing dead ends and bends gives the very same matrix, on a third of the nodes."""
+    from scipy.sparse.csgraph import dijkstra
+
+    from optimizer.roads.matrix import contract
+
+    rng = np.random.default_rng(5)
+    lat, lon = rng.uniform(60.167, 60.176, 80), rng.uniform(24.938, 24.950, 80)
+    graph = build_graph(read_roads(helsinki, SPEEDS.classes), COMPACTOR, SPEEDS, lat, lon)
+    points = np.arange(graph.first_point_node, graph.graph.shape[0])
+    keep = np.zeros(graph.graph.shape[0], dtype=bool)
+    keep[points] = True
+    small, index = contract(graph.graph, keep)
+    assert small.shape[0] < graph.graph.shape[0] / 2
+    full = dijkstra(graph.graph, indices=points)[:, points]
+    fast = dijkstra(small, indices=index[points])[:, index[points]]
+    assert np.array_equal(full, fast)
