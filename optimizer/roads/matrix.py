@@ -212,6 +212,7 @@ def road_matrix(graph: RoadGraph) -> RoadMatrix:
     batch = max(1, _BATCH_BYTES // (8 * small.shape[0]))
     dur = np.empty((p, p))
     dist = np.empty((p, p))
+    off_d, off_t = graph.snap.offset_m, graph.access_s
     for lo in range(0, p, batch):
         hi = min(p, lo + batch)
         w = dijkstra(small, directed=True, indices=targets[lo:hi])[:, targets]
@@ -220,11 +221,11 @@ def road_matrix(graph: RoadGraph) -> RoadMatrix:
             raise ValueError("a road path takes over 9 days: is the extract one county?")
         ws = np.where(reach, w, 0.0)
         ds = np.floor(ws / _SLOTS)
-        dur[lo:hi] = np.where(reach, ds / 10.0, np.inf)
-        dist[lo:hi] = np.where(reach, (ws - ds * _SLOTS) / 10.0, np.inf)
-    off_d, off_t = graph.snap.offset_m, graph.access_s
-    dist += off_d[:, None] + off_d[None, :]
-    dur += off_t[:, None] + off_t[None, :]
+        # Plus the straight pieces from the points to the road and back.
+        dur[lo:hi] = np.where(reach, ds / 10.0, np.inf) + off_t[lo:hi, None] + off_t[None, :]
+        dist[lo:hi] = (
+            np.where(reach, (ws - ds * _SLOTS) / 10.0, np.inf) + off_d[lo:hi, None] + off_d[None, :]
+        )
     np.fill_diagonal(dist, 0.0)
     np.fill_diagonal(dur, 0.0)
     return RoadMatrix(duration_s=dur, distance_m=dist)
