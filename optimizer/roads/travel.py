@@ -162,6 +162,19 @@ def road_travel(instance: Instance, setup: RoadSetup, *, cache_dir: Path | None 
         ``setup.snap_max_m`` from a usable road, or a pair is unreachable.
 
     """
+    if instance.coord_sys != "wgs84":
+        raise InputError(
+            [
+                InputProblem(
+                    str(setup.extract),
+                    None,
+                    "",
+                    instance.coord_sys,
+                    "an instance in WGS-84 coordinates (planar benchmark coordinates "
+                    "do not lie on a map)",
+                )
+            ]
+        )
     if not setup.extract.is_file():
         raise InputError(
             [InputProblem(str(setup.extract), None, "", "", "an existing OSM extract (.osm.pbf)")]
