@@ -226,3 +226,23 @@ def test_site_and_plan_run_on_roads(tmp_path: Path, helsinki: Path) -> None:
         doc = json.loads(path.read_text(encoding="utf-8"))
         visits = [v for r in doc["routes"] for v in r["visits"][1:]]
         assert visits and any("geometry" in v for v in visits)
+
+
+def test_fleet_dimensions_decide_whether_the_lane_is_used(tmp_path: Path, ladder: Path) -> None:
+    """A van-only fleet's matrix goes up the 2 m lane; a fleet with a 2.5 m compactor's does not."""
+    book = _workbook(
+        tmp_path / "town",
+        [(30.0000, 120.0045), (30.0031, 120.0055)],
+        sites=((30.0, 120.0), (30.0, 120.01)),
+    )
+    van = "V2,1,D,other,800,diesel,05:30,14:00,1.8,2.2,3\n"
+    truck = "C8,1,D,other,8000,diesel,05:30,14:00,2.5,3.4,16\n"
+    head = "type,count,depot,streams,capacity_kg,fuel,shift_start,shift_end,"
+    head += "width_m,height_m,weight_t\n"
+    lengths = []
+    for fleet in (van, van + truck):
+        (book / "vehicles.csv").write_text(head + fleet, encoding="utf-8")
+        instance = choose_travel(read_instance(book), source=book, roads=ladder)
+        lengths.append(instance.travel.distance("S0", "S1"))
+    assert lengths[0] < 500
+    assert lengths[1] > 2 * lengths[0]
