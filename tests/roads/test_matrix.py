@@ -107,3 +107,19 @@ def test_contracting_road_bends_keeps_every_shortest_path(helsinki: Path) -> Non
     full = dijkstra(graph.graph, indices=points)[:, points]
     fast = dijkstra(small, indices=index[points])[:, index[points]]
     assert np.array_equal(full, fast)
+
+
+def test_worker_processes_give_the_same_matrix(
+    helsinki: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Splitting the searches over two processes changes no number of the matrix."""
+    import optimizer.roads.matrix as matrix_module
+
+    rng = np.random.default_rng(11)
+    lat, lon = rng.uniform(60.167, 60.176, 40), rng.uniform(24.938, 24.950, 40)
+    graph = build_graph(read_roads(helsinki, SPEEDS.classes), COMPACTOR, SPEEDS, lat, lon)
+    alone = road_matrix(graph)
+    monkeypatch.setattr(matrix_module, "_PARALLEL_WORK", 0)
+    shared = road_matrix(graph, workers=2)
+    assert np.array_equal(alone.duration_s, shared.duration_s)
+    assert np.array_equal(alone.distance_m, shared.distance_m)
