@@ -388,7 +388,7 @@ def routes_geojson(
 def _road_line(
     route: Route, geometry: LegGeometry, straight: list[tuple[float, float]]
 ) -> list[tuple[float, float]]:
-    """Return the route's line along the roads; straight where a leg has no shape."""
+    """Return the route's line along the roads, or ``straight`` if a leg has no shape."""
     line: list[tuple[float, float]] = straight[:1]
     for prev, visit in zip(route.visits, route.visits[1:], strict=False):
         if prev.location == visit.location:

@@ -182,8 +182,13 @@ def road_travel(instance: Instance, setup: RoadSetup, *, cache_dir: Path | None 
         )
     _, ids, lat, lon = _points(instance)
     folder = cache.default_cache_dir() if cache_dir is None else cache_dir
+    # The snapping limit is part of the key: a cached matrix has passed its check.
     key = cache.cache_key(
-        cache.file_digest(setup.extract), setup.profile.key(), setup.speeds.key(), lat, lon
+        cache.file_digest(setup.extract),
+        f"{setup.profile.key()};snap={setup.snap_max_m:g}",
+        setup.speeds.key(),
+        lat,
+        lon,
     )
     arrays = cache.load(folder, key)
     if arrays is None:
