@@ -123,3 +123,23 @@ def test_worker_processes_give_the_same_matrix(
     shared = road_matrix(graph, workers=2)
     assert np.array_equal(alone.duration_s, shared.duration_s)
     assert np.array_equal(alone.distance_m, shared.distance_m)
+
+
+@pytest.mark.parametrize(
+    ("text", "unit", "expected"),
+    [
+        ("3.5", "t", 3.5),
+        ("3.5 t", "t", 3.5),
+        ("2.2 m", "m", 2.2),
+        ("2.2m", "m", 2.2),
+        ("7'6\"", "m", math.inf),
+        ("none", "t", math.inf),
+        ("", "m", math.inf),
+        ("12 st", "t", math.inf),
+    ],
+)
+def test_limit_tags_are_read_in_tonnes_and_metres(text: str, unit: str, expected: float) -> None:
+    """Limit signs in t or m are read; feet, 'none' and other units impose no limit."""
+    from optimizer.roads.network import limit_value
+
+    assert limit_value(text, unit) == expected
