@@ -107,11 +107,16 @@ def travel_note(instance: Instance, lang: Lang) -> str:
     """Return one line saying where the plan's distances and times come from."""
     source = instance.meta.get("travel_source", "")
     if source == "roads":
+        from optimizer.roads.travel import fleet_profile
+
         name = Path(instance.meta.get("roads", "")).name
+        profile = fleet_profile(instance, []).label()
         return tr(
             lang,
-            f"Distances and times: shortest road paths on the OpenStreetMap extract {name}.",
-            f"里程与时间：基于 OpenStreetMap 路网数据 {name} 的道路最短路径。",
+            f"Distances and times: shortest road paths on the OpenStreetMap extract {name}, "
+            f"on roads open to the fleet's largest vehicle ({profile}).",
+            f"里程与时间：基于 OpenStreetMap 路网数据 {name} 的道路最短路径，"
+            f"仅使用车队中最大车辆（{profile}）可通行的道路。",
         )
     if source == "matrix":
         return tr(

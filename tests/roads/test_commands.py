@@ -73,6 +73,7 @@ def test_plan_on_roads_passes_the_checker_with_road_times(tmp_path: Path, helsin
     code, out = _route([str(book), "--out", str(tmp_path / "out"), "--roads", str(helsinki)])
     assert code == 0, out
     assert "road paths on the OpenStreetMap extract Helsinki.osm.pbf" in out
+    assert "largest vehicle (width 2.5 m, height 3.4 m, weight 8 t, hgv)" in out
     instance = choose_travel(read_instance(book), source=book, roads=helsinki)
     result = read_solution_json(tmp_path / "out" / "solution.json")
     assert check(instance, result) == []
