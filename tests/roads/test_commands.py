@@ -247,3 +247,16 @@ def test_fleet_dimensions_decide_whether_the_lane_is_used(tmp_path: Path, ladder
         lengths.append(instance.travel.distance("S0", "S1"))
     assert lengths[0] < 500
     assert lengths[1] > 2 * lengths[0]
+
+
+@pytest.mark.parametrize("content", [None, b"not an extract"], ids=["missing", "garbage"])
+def test_unreadable_extract_is_an_input_problem(tmp_path: Path, content: bytes | None) -> None:
+    """A missing or garbled extract is exit 2 naming the file; nothing is written."""
+    book = _workbook(tmp_path / "county")
+    extract = tmp_path / "county.osm.pbf"
+    if content is not None:
+        extract.write_bytes(content)
+    code, out = _route([str(book), "--out", str(tmp_path / "out"), "--roads", str(extract)])
+    assert code == 2
+    assert "county.osm.pbf" in out and "Traceback" not in out
+    assert not (tmp_path / "out").exists()
