@@ -110,13 +110,13 @@ def travel_note(instance: Instance, lang: Lang) -> str:
         from optimizer.roads.travel import fleet_profile
 
         name = Path(instance.meta.get("roads", "")).name
-        profile = fleet_profile(instance, []).label()
+        profile = fleet_profile(instance, [])
         return tr(
             lang,
             f"Distances and times: shortest road paths on the OpenStreetMap extract {name}, "
-            f"on roads open to the fleet's largest vehicle ({profile}).",
+            f"on roads open to the fleet's largest vehicle ({profile.label(lang)}).",
             f"里程与时间：基于 OpenStreetMap 路网数据 {name} 的道路最短路径，"
-            f"仅使用车队中最大车辆（{profile}）可通行的道路。",
+            f"仅使用车队中最大车辆（{profile.label(lang)}）可通行的道路。",
         )
     if source == "matrix":
         return tr(

@@ -29,6 +29,7 @@ from importlib import resources
 import numpy as np
 from numpy.typing import NDArray
 
+from optimizer.i18n import Lang, tr
 from optimizer.io.errors import InputProblem
 from optimizer.model import VehicleType
 from optimizer.roads.network import RoadNetwork
@@ -100,18 +101,20 @@ class Profile:
         """Return a stable text of the profile (for cache keys and grouping)."""
         return f"w={self.width_m:g};h={self.height_m:g};t={self.weight_t:g};hgv={int(self.hgv)}"
 
-    def label(self) -> str:
-        """Return the profile as a short text for users."""
+    def label(self, lang: Lang = "en") -> str:
+        """Return the profile as a short text for users, in ``lang``."""
         parts = [
-            f"{name} {value:g} {unit}"
-            for name, value, unit in (
-                ("width", self.width_m, "m"),
-                ("height", self.height_m, "m"),
-                ("weight", self.weight_t, "t"),
+            f"{tr(lang, en, zh)} {value:g} {unit}"
+            for en, zh, value, unit in (
+                ("width", "宽", self.width_m, "m"),
+                ("height", "高", self.height_m, "m"),
+                ("weight", "总重", self.weight_t, "t"),
             )
             if math.isfinite(value)
         ]
-        return ", ".join(parts + (["hgv"] if self.hgv else [])) or "no dimensions given"
+        if self.hgv:
+            parts.append(tr(lang, "hgv", "重型货车"))
+        return tr(lang, ", ", "，").join(parts) or tr(lang, "no dimensions given", "未给出尺寸")
 
 
 def _dimension(vt: VehicleType, column: str, problems: list[InputProblem]) -> float:

@@ -140,6 +140,7 @@ def test_roads_setting_is_relative_to_the_workbook(tmp_path: Path, helsinki: Pat
     )
     assert result.exit_code == 0, result.output
     assert "基于 OpenStreetMap 路网数据 county.osm.pbf" in result.output
+    assert "（宽 2.5 m，高 3.4 m，总重 8 t，重型货车）" in result.output
 
 
 def test_matrix_is_cached_by_content(tmp_path: Path, helsinki: Path) -> None:
