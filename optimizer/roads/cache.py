@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -37,38 +39,36 @@ def file_digest(path: Path) -> str:
     return digest.hexdigest()
 
 
-def cache_key(
-    digest: str, profile: str, speeds: str, lat: NDArray[np.float64], lon: NDArray[np.float64]
-) -> str:
-    """Return the cache key of one matrix."""
-    h = hashlib.sha256()
-    for part in (CACHE_VERSION, digest, profile, speeds):
-        h.update(part.encode())
+def cache_key(*parts: str | NDArray[np.float64]) -> str:
+    """Return the cache key of an entry computed from ``parts`` (texts and arrays)."""
+    h = hashlib.sha256(CACHE_VERSION.encode())
+    for part in parts:
+        if isinstance(part, str):
+            h.update(part.encode())
+        else:
+            h.update(np.ascontiguousarray(part, dtype=np.float64).tobytes())
         h.update(b"\0")
-    h.update(np.ascontiguousarray(lat, dtype=np.float64).tobytes())
-    h.update(np.ascontiguousarray(lon, dtype=np.float64).tobytes())
     return h.hexdigest()
 
 
-def load(folder: Path, key: str) -> dict[str, NDArray[np.float64]] | None:
+def load(folder: Path, key: str) -> dict[str, NDArray[Any]] | None:
     """Return the arrays cached under ``key``, or None."""
     path = folder / "roads" / f"{key}.npz"
     try:
         with np.load(path, allow_pickle=False) as data:
-            return {name: np.asarray(data[name], dtype=np.float64) for name in data.files}
+            return {name: np.asarray(data[name]) for name in data.files}
     except (OSError, ValueError):
         return None
 
 
-def store(
-    folder: Path, key: str, *, distance_m: NDArray[np.float64], duration_s: NDArray[np.float64]
-) -> None:
-    """Cache a matrix under ``key``; a cache that cannot be written is skipped."""
+def store(folder: Path, key: str, arrays: Mapping[str, NDArray[Any]]) -> None:
+    """Cache ``arrays`` under ``key``; a cache that cannot be written is skipped."""
     target = folder / "roads" / f"{key}.npz"
     tmp = target.with_name(f".{key}.{os.getpid()}.npz")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        np.savez(tmp, distance_m=distance_m, duration_s=duration_s)
+        savez: Any = np.savez  # its stub types **kwds as if one could be allow_pickle
+        savez(tmp, **arrays)
         os.replace(tmp, target)
     except OSError:
         tmp.unlink(missing_ok=True)

@@ -24,7 +24,7 @@ from numpy.typing import NDArray
 
 from optimizer.distances import haversine_m
 from optimizer.io.errors import InputError, InputProblem
-from optimizer.roads.cache import file_digest
+from optimizer.roads.cache import cache_key, file_digest, load, store
 
 #: ``access`` values that close a way to motor vehicles (OSM wiki, Key:access).
 CLOSED_ACCESS = frozenset({"no", "private", "agricultural", "forestry", "emergency", "military"})
@@ -119,8 +119,30 @@ def _oneway(tags: dict[str, str]) -> int:
     return 1 if implied else 0
 
 
-def read_roads(path: str | Path, classes: Iterable[str]) -> RoadNetwork:
+_ARRAYS = (
+    "node_lat",
+    "node_lon",
+    "u",
+    "v",
+    "length_m",
+    "road_class",
+    "oneway",
+    "maxweight_t",
+    "maxwidth_m",
+    "maxheight_m",
+    "hgv_closed",
+    "maxspeed_kmh",
+    "way_id",
+)
+
+
+def read_roads(
+    path: str | Path, classes: Iterable[str], *, cache_dir: Path | None = None
+) -> RoadNetwork:
     """Read the ways of ``classes`` from an OSM extract (.osm.pbf or .osm XML).
+
+    With ``cache_dir`` the parsed roads are kept there, keyed by the
+    extract's bytes and the classes, so later runs skip parsing.
 
     Raises
     ------
@@ -128,6 +150,29 @@ def read_roads(path: str | Path, classes: Iterable[str]) -> RoadNetwork:
         If the file is missing, unreadable as OSM data, or has no such road.
 
     """
+    src = Path(path)
+    if not src.is_file():
+        raise InputError([InputProblem(str(src), None, "", "", "an existing OSM extract file")])
+    digest = file_digest(src)
+    wanted = tuple(classes)
+    key = cache_key("network", digest, ";".join(wanted))
+    arrays = None if cache_dir is None else load(cache_dir, key)
+    if arrays is not None:
+        names = dict(zip(arrays["name_way"].tolist(), arrays["name_text"].tolist(), strict=True))
+        fields = {name: arrays[name] for name in _ARRAYS}
+        return RoadNetwork(str(src), digest, wanted, way_name=names, **fields)
+    network = _parse(src, digest, wanted)
+    if cache_dir is not None:
+        named = sorted(network.way_name.items())
+        extra = {
+            "name_way": np.array([w for w, _ in named], dtype=np.int64),
+            "name_text": np.array([n for _, n in named], dtype=np.str_),
+        }
+        store(cache_dir, key, {name: getattr(network, name) for name in _ARRAYS} | extra)
+    return network
+
+
+def _parse(src: Path, digest: str, wanted: tuple[str, ...]) -> RoadNetwork:
     try:
         import osmium
     except ImportError:
@@ -137,16 +182,11 @@ def read_roads(path: str | Path, classes: Iterable[str]) -> RoadNetwork:
                     "--roads",
                     None,
                     "",
-                    str(path),
+                    str(src),
                     "the optional road support: pip install 'countyopt[roads]'",
                 )
             ]
         ) from None
-    src = Path(path)
-    if not src.is_file():
-        raise InputError([InputProblem(str(src), None, "", "", "an existing OSM extract file")])
-    digest = file_digest(src)
-    wanted = tuple(classes)
     class_index = {c: k for k, c in enumerate(wanted)}
     node_of: dict[int, int] = {}
     lat: list[float] = []

@@ -184,6 +184,7 @@ def road_travel(instance: Instance, setup: RoadSetup, *, cache_dir: Path | None 
     folder = cache.default_cache_dir() if cache_dir is None else cache_dir
     # The snapping limit is part of the key: a cached matrix has passed its check.
     key = cache.cache_key(
+        "matrix",
         cache.file_digest(setup.extract),
         f"{setup.profile.key()};snap={setup.snap_max_m:g}",
         setup.speeds.key(),
@@ -192,13 +193,13 @@ def road_travel(instance: Instance, setup: RoadSetup, *, cache_dir: Path | None 
     )
     arrays = cache.load(folder, key)
     if arrays is None:
-        network = read_roads(setup.extract, setup.speeds.classes)
+        network = read_roads(setup.extract, setup.speeds.classes, cache_dir=folder)
         # Up to 4 processes: a county office PC has a few cores to spare.
         workers = min(4, os.cpu_count() or 1)
         matrix = road_matrix(_graph(setup, network, instance), workers=workers)
         arrays = {"distance_m": matrix.distance_m, "duration_s": matrix.duration_s}
         _check_reachable(setup, ids, matrix.duration_s)
-        cache.store(folder, key, distance_m=matrix.distance_m, duration_s=matrix.duration_s)
+        cache.store(folder, key, arrays)
     meta = dict(instance.meta)
     meta.update(travel_source="roads", roads=str(setup.extract))
     travel = TravelMatrix(tuple(ids), arrays["distance_m"], arrays["duration_s"])
@@ -231,11 +232,13 @@ def leg_geometry(
     legs: Sequence[tuple[str, str]],
     *,
     tolerance_m: float = 5.0,
+    cache_dir: Path | None = None,
 ) -> dict[tuple[str, str], list[list[float]]]:
     """Return each leg's road path as [lat, lon] pairs, simplified (Douglas-Peucker)."""
     import shapely
 
-    network = read_roads(setup.extract, setup.speeds.classes)
+    folder = cache.default_cache_dir() if cache_dir is None else cache_dir
+    network = read_roads(setup.extract, setup.speeds.classes, cache_dir=folder)
     graph = _graph(setup, network, instance)
     _, ids, _, _ = _points(instance)
     row = {i: k for k, i in enumerate(ids)}

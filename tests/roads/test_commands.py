@@ -144,17 +144,18 @@ def test_roads_setting_is_relative_to_the_workbook(tmp_path: Path, helsinki: Pat
 
 
 def test_matrix_is_cached_by_content(tmp_path: Path, helsinki: Path) -> None:
-    """A second run reuses the cached matrix; other speeds make a new one."""
+    """A second run reuses the cached roads and matrix; other speeds make one new matrix."""
     book = _workbook(tmp_path / "county")
     first = choose_travel(read_instance(book), source=book, roads=helsinki)
     cache = tmp_path / "cache" / "roads"
-    assert len(list(cache.glob("*.npz"))) == 1
+    assert len(list(cache.glob("*.npz"))) == 2  # the parsed roads and the matrix
     again = choose_travel(read_instance(book), source=book, roads=helsinki)
     assert again.travel == first.travel
-    assert len(list(cache.glob("*.npz"))) == 1
-    slow = _workbook(tmp_path / "slow", settings="road_speed_kmh.primary,10\n")
-    choose_travel(read_instance(slow), source=slow, roads=helsinki)
     assert len(list(cache.glob("*.npz"))) == 2
+    slow = _workbook(tmp_path / "slow", settings="road_speed_kmh.primary,10\n")
+    slower = choose_travel(read_instance(slow), source=slow, roads=helsinki)
+    assert len(list(cache.glob("*.npz"))) == 3
+    assert slower.travel.duration_s.sum() > first.travel.duration_s.sum()
 
 
 def test_bad_road_settings_are_input_problems(tmp_path: Path, helsinki: Path) -> None:

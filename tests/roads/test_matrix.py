@@ -143,3 +143,15 @@ def test_limit_tags_are_read_in_tonnes_and_metres(text: str, unit: str, expected
     from optimizer.roads.network import limit_value
 
     assert limit_value(text, unit) == expected
+
+
+def test_cached_roads_read_back_equal(helsinki: Path, tmp_path: Path) -> None:
+    """Roads parsed once and read from the cache are the same arrays, names and limits."""
+    fresh = read_roads(helsinki, SPEEDS.classes, cache_dir=tmp_path)
+    cached = read_roads(helsinki, SPEEDS.classes, cache_dir=tmp_path)
+    assert len(list((tmp_path / "roads").glob("*.npz"))) == 1
+    for name in ("node_lat", "u", "v", "length_m", "oneway", "maxweight_t", "hgv_closed"):
+        assert np.array_equal(getattr(fresh, name), getattr(cached, name), equal_nan=True)
+        assert getattr(fresh, name).dtype == getattr(cached, name).dtype
+    assert cached.way_name == fresh.way_name and cached.way_name
+    assert cached.classes == fresh.classes and cached.digest == fresh.digest
