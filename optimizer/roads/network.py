@@ -18,6 +18,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -191,9 +192,10 @@ def _parse(src: Path, digest: str, wanted: tuple[str, ...]) -> RoadNetwork:
     node_of: dict[int, int] = {}
     lat: list[float] = []
     lon: list[float] = []
-    cols: dict[str, list[float]] = {
-        k: [] for k in ("u", "v", "cls", "oneway", "mw", "mwd", "mh", "hgv", "ms", "way")
-    }
+    seg_u: list[int] = []
+    seg_v: list[int] = []
+    rows: list[tuple[int, int, float, float, float, bool, float, int]] = []
+    per_row: list[int] = []  # segments of each way row
     names: dict[int, str] = {}
     try:
         processor = (
@@ -211,36 +213,42 @@ def _parse(src: Path, digest: str, wanted: tuple[str, ...]) -> RoadNetwork:
                 continue
             if _motor_access(tags) in CLOSED_ACCESS:
                 continue
-            row = (
-                cls,
-                _oneway(tags),
-                limit_value(tags.get("maxweight"), "t"),
-                min(limit_value(tags.get("maxwidth"), "m"), limit_value(tags.get("width"), "m")),
-                limit_value(tags.get("maxheight"), "m"),
-                tags.get("hgv") == "no",
-                _speed(tags.get("maxspeed")),
-                way.id,
-            )
             if "name" in tags:
                 names[way.id] = tags.get("name:zh", tags["name"])
-            prev: int | None = None
+            before = len(seg_u)
+            prev = -1
             for nd in way.nodes:
-                if not nd.location.valid():
-                    prev = None  # the way leaves the extract here
+                loc = nd.location
+                if not loc.valid():
+                    prev = -1  # the way leaves the extract here
                     continue
-                k = node_of.get(nd.ref)
+                ref = nd.ref
+                k = node_of.get(ref)
                 if k is None:
-                    k = node_of[nd.ref] = len(lat)
-                    lat.append(nd.location.lat)
-                    lon.append(nd.location.lon)
-                if prev is not None and prev != k:
-                    cols["u"].append(prev)
-                    cols["v"].append(k)
-                    for key, value in zip(
-                        ("cls", "oneway", "mw", "mwd", "mh", "hgv", "ms", "way"), row, strict=True
-                    ):
-                        cols[key].append(value)
+                    k = node_of[ref] = len(lat)
+                    lat.append(loc.lat)
+                    lon.append(loc.lon)
+                if prev >= 0 and prev != k:
+                    seg_u.append(prev)
+                    seg_v.append(k)
                 prev = k
+            if len(seg_u) > before:
+                per_row.append(len(seg_u) - before)
+                rows.append(
+                    (
+                        cls,
+                        _oneway(tags),
+                        limit_value(tags.get("maxweight"), "t"),
+                        min(
+                            limit_value(tags.get("maxwidth"), "m"),
+                            limit_value(tags.get("width"), "m"),
+                        ),
+                        limit_value(tags.get("maxheight"), "m"),
+                        tags.get("hgv") == "no",
+                        _speed(tags.get("maxspeed")),
+                        way.id,
+                    )
+                )
     except RuntimeError as err:
         raise InputError(
             [
@@ -249,7 +257,7 @@ def _parse(src: Path, digest: str, wanted: tuple[str, ...]) -> RoadNetwork:
                 )
             ]
         ) from None
-    if not cols["u"]:
+    if not seg_u:
         raise InputError(
             [
                 InputProblem(
@@ -263,8 +271,13 @@ def _parse(src: Path, digest: str, wanted: tuple[str, ...]) -> RoadNetwork:
         )
     node_lat = np.array(lat)
     node_lon = np.array(lon)
-    u = np.array(cols["u"], dtype=np.int64)
-    v = np.array(cols["v"], dtype=np.int64)
+    u = np.array(seg_u, dtype=np.int64)
+    v = np.array(seg_v, dtype=np.int64)
+    counts = np.array(per_row, dtype=np.int64)
+
+    def column(k: int, dtype: type) -> NDArray[Any]:
+        return np.repeat(np.array([r[k] for r in rows], dtype=dtype), counts)
+
     return RoadNetwork(
         source=str(src),
         digest=digest,
@@ -274,13 +287,13 @@ def _parse(src: Path, digest: str, wanted: tuple[str, ...]) -> RoadNetwork:
         u=u,
         v=v,
         length_m=haversine_m(node_lat[u], node_lon[u], node_lat[v], node_lon[v]),
-        road_class=np.array(cols["cls"], dtype=np.int64),
-        oneway=np.array(cols["oneway"], dtype=np.int8),
-        maxweight_t=np.array(cols["mw"], dtype=np.float64),
-        maxwidth_m=np.array(cols["mwd"], dtype=np.float64),
-        maxheight_m=np.array(cols["mh"], dtype=np.float64),
-        hgv_closed=np.array(cols["hgv"], dtype=np.bool_),
-        maxspeed_kmh=np.array(cols["ms"], dtype=np.float64),
-        way_id=np.array(cols["way"], dtype=np.int64),
+        road_class=column(0, np.int64),
+        oneway=column(1, np.int8),
+        maxweight_t=column(2, np.float64),
+        maxwidth_m=column(3, np.float64),
+        maxheight_m=column(4, np.float64),
+        hgv_closed=column(5, np.bool_),
+        maxspeed_kmh=column(6, np.float64),
+        way_id=column(7, np.int64),
         way_name=names,
     )
