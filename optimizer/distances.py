@@ -32,6 +32,7 @@ from optimizer.model import Instance, TravelMatrix
 EARTH_RADIUS_M = 6_371_008.8  # IUGG mean radius
 DEFAULT_CIRCUITY = 1.3
 DEFAULT_SPEED_KMH = 25.0
+_ROW_BLOCK = 500
 
 
 def haversine_m(
@@ -73,8 +74,16 @@ def great_circle_matrix(
     ids = tuple(p[0] for p in points)
     lat = np.array([p[1] for p in points], dtype=np.float64)
     lon = np.array([p[2] for p in points], dtype=np.float64)
-    dist = haversine_m(lat[:, None], lon[:, None], lat[None, :], lon[None, :]) * circuity
-    duration = dist / (speed_kmh / 3.6)
+    n = len(ids)
+    dist = np.empty((n, n))
+    duration = np.empty((n, n))
+    # Row blocks keep the temporaries small: 10,000 points would otherwise
+    # hold several 800 MB arrays at once.
+    for lo in range(0, n, _ROW_BLOCK):
+        hi = min(n, lo + _ROW_BLOCK)
+        block = haversine_m(lat[lo:hi, None], lon[lo:hi, None], lat[None, :], lon[None, :])
+        dist[lo:hi] = block * circuity
+        duration[lo:hi] = dist[lo:hi] / (speed_kmh / 3.6)
     return TravelMatrix(ids, dist, duration)
 
 
