@@ -283,29 +283,34 @@ def leg_paths(graph: RoadGraph, legs: Sequence[tuple[int, int]]) -> list[list[tu
     on_lon = net.node_lon[net.u[where.segment]] + where.fraction * (
         net.node_lon[net.v[where.segment]] - net.node_lon[net.u[where.segment]]
     )
-    sources = sorted({a for a, _ in legs})
-    row_of = {a: k for k, a in enumerate(sources)}
-    pred = np.empty((0, 0), dtype=np.int32)
-    if sources:
+    by_source: dict[int, list[int]] = {}
+    for k, (a, _) in enumerate(legs):
+        by_source.setdefault(a, []).append(k)
+    sources = sorted(by_source)
+    # Both Dijkstra arrays (distances and predecessors) per source span the graph.
+    batch = max(1, _BATCH_BYTES // (12 * graph.graph.shape[0]))
+    out: list[list[tuple[float, float]]] = [[] for _ in legs]
+    for lo in range(0, len(sources), batch):
+        share = sources[lo : lo + batch]
         _, pred = dijkstra(
             graph.graph,
             directed=True,
-            indices=[first + a for a in sources],
+            indices=[first + a for a in share],
             return_predecessors=True,
         )
-    out: list[list[tuple[float, float]]] = []
-    for a, b in legs:
-        line = [(float(graph.point_lat[a]), float(graph.point_lon[a]))]
-        if a != b:
-            nodes = [first + b]
-            row = pred[row_of[a]]
-            while nodes[-1] != first + a and row[nodes[-1]] >= 0:
-                nodes.append(int(row[nodes[-1]]))
-            for node in reversed(nodes):
-                if node >= first:
-                    line.append((float(on_lat[node - first]), float(on_lon[node - first])))
-                else:
-                    line.append((float(net.node_lat[node]), float(net.node_lon[node])))
-            line.append((float(graph.point_lat[b]), float(graph.point_lon[b])))
-        out.append(line)
+        for row, a in zip(pred, share, strict=True):
+            for k in by_source[a]:
+                b = legs[k][1]
+                line = [(float(graph.point_lat[a]), float(graph.point_lon[a]))]
+                if a != b:
+                    nodes = [first + b]
+                    while nodes[-1] != first + a and row[nodes[-1]] >= 0:
+                        nodes.append(int(row[nodes[-1]]))
+                    for node in reversed(nodes):
+                        if node >= first:
+                            line.append((float(on_lat[node - first]), float(on_lon[node - first])))
+                        else:
+                            line.append((float(net.node_lat[node]), float(net.node_lon[node])))
+                    line.append((float(graph.point_lat[b]), float(graph.point_lon[b])))
+                out[k] = line
     return out
