@@ -20,6 +20,7 @@ Defaults, with sources:
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -88,14 +89,21 @@ def great_circle_matrix(
 
 
 def choose_travel(
-    instance: Instance, *, source: Path, roads: Path | None, cache_dir: Path | None = None
+    instance: Instance,
+    *,
+    source: Path,
+    roads: Path | None,
+    cache_dir: Path | None = None,
+    parallel: bool = False,
 ) -> Instance:
     """Return ``instance`` on road travel if an extract is given, else unchanged.
 
     The extract is ``roads`` (the ``--roads`` option) or the workbook's
     ``roads`` setting, relative to the workbook at ``source``. Without one the
     instance keeps the matrix it was read with (straight line × circuity, or a
-    user's ``matrix.csv``).
+    user's ``matrix.csv``). ``parallel`` runs large road searches in up to 4
+    worker processes; a script that sets it must guard its entry point with
+    ``if __name__ == "__main__":`` (the command line does).
 
     Raises
     ------
@@ -109,7 +117,9 @@ def choose_travel(
     extract = extract_path(instance, source, roads)
     if extract is None:
         return instance
-    return road_travel(instance, road_setup(instance, extract), cache_dir=cache_dir)
+    workers = min(4, os.cpu_count() or 1) if parallel else 1
+    setup = road_setup(instance, extract)
+    return road_travel(instance, setup, cache_dir=cache_dir, workers=workers)
 
 
 def travel_note(instance: Instance, lang: Lang) -> str:

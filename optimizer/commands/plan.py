@@ -70,7 +70,7 @@ def plan_command(
     """
     lang = lang_of(ctx)
     check_writable(out, "--out")
-    instance = choose_travel(read_instance(workbook), source=workbook, roads=roads)
+    instance = choose_travel(read_instance(workbook), source=workbook, roads=roads, parallel=True)
     sited = run_siting(ctx, instance, out / "siting", siting)
     parts = routing_instances(instance, sited)
     total = sum(len(p.stops) for p in parts.values()) or 1

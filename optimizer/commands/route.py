@@ -285,7 +285,7 @@ def route_command(
     """
     lang = lang_of(ctx)
     check_writable(out_dir, "--out")
-    instance = choose_travel(read_instance(source), source=source, roads=roads)
+    instance = choose_travel(read_instance(source), source=source, roads=roads, parallel=True)
     _structural_check(instance)
     params = RoutingParams(
         objective=Objective(objective),

@@ -193,7 +193,7 @@ def site_command(
     with a diagnosis when no plan meets the haul limit, capacities and budget.
     """
     check_writable(out, "--out")
-    instance = choose_travel(read_instance(workbook), source=workbook, roads=roads)
+    instance = choose_travel(read_instance(workbook), source=workbook, roads=roads, parallel=True)
     run_siting(ctx, instance, out, siting)
     if note := travel_note(instance, lang_of(ctx)):
         click.echo(note)

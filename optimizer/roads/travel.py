@@ -16,7 +16,6 @@ rural default speeds), ``road_speed_kmh.<highway>`` (one class's speed),
 from __future__ import annotations
 
 import math
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -153,7 +152,9 @@ def _graph(setup: RoadSetup, network: RoadNetwork, instance: Instance) -> RoadGr
     return graph
 
 
-def road_travel(instance: Instance, setup: RoadSetup, *, cache_dir: Path | None = None) -> Instance:
+def road_travel(
+    instance: Instance, setup: RoadSetup, *, cache_dir: Path | None = None, workers: int = 1
+) -> Instance:
     """Return ``instance`` with its travel matrix on the roads of ``setup.extract``.
 
     Raises
@@ -194,8 +195,6 @@ def road_travel(instance: Instance, setup: RoadSetup, *, cache_dir: Path | None 
     arrays = cache.load(folder, key)
     if arrays is None:
         network = read_roads(setup.extract, setup.speeds.classes, cache_dir=folder)
-        # Up to 4 processes: a county office PC has a few cores to spare.
-        workers = min(4, os.cpu_count() or 1)
         matrix = road_matrix(_graph(setup, network, instance), workers=workers)
         arrays = {"distance_m": matrix.distance_m, "duration_s": matrix.duration_s}
         _check_reachable(setup, ids, matrix.duration_s)
