@@ -1,4 +1,8 @@
-"""Travel matrices: great-circle distance × circuity, at an average speed.
+"""Travel matrices: great-circle distance × circuity at an average speed, or roads.
+
+:func:`choose_travel` puts an instance on the roads of an OpenStreetMap
+extract (:mod:`optimizer.roads`) when the user gives one; engines only ever
+see the resulting :class:`~optimizer.model.TravelMatrix`.
 
 Defaults, with sources:
 
@@ -16,16 +20,20 @@ Defaults, with sources:
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
+from pathlib import Path
 
 import numpy as np
 from numpy.typing import NDArray
 
-from optimizer.model import TravelMatrix
+from optimizer.i18n import Lang, tr
+from optimizer.model import Instance, TravelMatrix
 
 EARTH_RADIUS_M = 6_371_008.8  # IUGG mean radius
 DEFAULT_CIRCUITY = 1.3
 DEFAULT_SPEED_KMH = 25.0
+_ROW_BLOCK = 500
 
 
 def haversine_m(
@@ -67,6 +75,81 @@ def great_circle_matrix(
     ids = tuple(p[0] for p in points)
     lat = np.array([p[1] for p in points], dtype=np.float64)
     lon = np.array([p[2] for p in points], dtype=np.float64)
-    dist = haversine_m(lat[:, None], lon[:, None], lat[None, :], lon[None, :]) * circuity
-    duration = dist / (speed_kmh / 3.6)
+    n = len(ids)
+    dist = np.empty((n, n))
+    duration = np.empty((n, n))
+    # Row blocks keep the temporaries small: 10,000 points would otherwise
+    # hold several 800 MB arrays at once.
+    for lo in range(0, n, _ROW_BLOCK):
+        hi = min(n, lo + _ROW_BLOCK)
+        block = haversine_m(lat[lo:hi, None], lon[lo:hi, None], lat[None, :], lon[None, :])
+        dist[lo:hi] = block * circuity
+        duration[lo:hi] = dist[lo:hi] / (speed_kmh / 3.6)
     return TravelMatrix(ids, dist, duration)
+
+
+def choose_travel(
+    instance: Instance,
+    *,
+    source: Path,
+    roads: Path | None,
+    cache_dir: Path | None = None,
+    parallel: bool = False,
+) -> Instance:
+    """Return ``instance`` on road travel if an extract is given, else unchanged.
+
+    The extract is ``roads`` (the ``--roads`` option) or the workbook's
+    ``roads`` setting, relative to the workbook at ``source``. Without one the
+    instance keeps the matrix it was read with (straight line × circuity, or a
+    user's ``matrix.csv``). ``parallel`` runs large road searches in up to 4
+    worker processes; a script that sets it must guard its entry point with
+    ``if __name__ == "__main__":`` (the command line does).
+
+    Raises
+    ------
+    InputError
+        If the extract or the road settings are bad, or a location lies too
+        far from a usable road (see :mod:`optimizer.roads.travel`).
+
+    """
+    from optimizer.roads.travel import extract_path, road_setup, road_travel
+
+    extract = extract_path(instance, source, roads)
+    if extract is None:
+        return instance
+    workers = min(4, os.cpu_count() or 1) if parallel else 1
+    setup = road_setup(instance, extract)
+    return road_travel(instance, setup, cache_dir=cache_dir, workers=workers)
+
+
+def travel_note(instance: Instance, lang: Lang) -> str:
+    """Return one line saying where the plan's distances and times come from."""
+    source = instance.meta.get("travel_source", "")
+    if source == "roads":
+        from optimizer.roads.travel import fleet_profile
+
+        name = Path(instance.meta.get("roads", "")).name
+        profile = fleet_profile(instance, [])
+        return tr(
+            lang,
+            f"Distances and times: shortest road paths on the OpenStreetMap extract {name}, "
+            f"on roads open to the fleet's largest vehicle ({profile.label(lang)}).",
+            f"里程与时间：基于 OpenStreetMap 路网数据 {name} 的道路最短路径，"
+            f"仅使用车队中最大车辆（{profile.label(lang)}）可通行的道路。",
+        )
+    if source == "matrix":
+        return tr(
+            lang,
+            "Distances and times: the matrix given with the input.",
+            "里程与时间：输入中给定的矩阵。",
+        )
+    if instance.coord_sys != "wgs84":
+        return ""
+    circuity = instance.meta.get("circuity", f"{DEFAULT_CIRCUITY:g}")
+    return tr(
+        lang,
+        f"Distances and times: straight-line estimates (great circle × {circuity}); "
+        "give --roads FILE.osm.pbf for road distances.",
+        f"里程与时间：直线距离估算（大圆距离 × {circuity}）；"
+        "使用 --roads FILE.osm.pbf 可按实际道路计算。",
+    )

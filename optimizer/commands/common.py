@@ -89,6 +89,15 @@ ENGINE_OPTION = click.option(
 )
 
 
+ROADS_OPTION = click.option(
+    "--roads",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="OpenStreetMap extract of the county (.osm.pbf): travel on its roads "
+    "(overrides the workbook's 'roads' setting; without either, straight lines × circuity).",
+)
+
+
 def reports_input_errors(func: F) -> F:
     """Turn input and instance errors into a report and exit code 2."""
 

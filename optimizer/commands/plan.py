@@ -12,6 +12,7 @@ from optimizer.commands.common import (
     ENGINE_OPTION,
     EXIT_CHECK,
     EXIT_INTERRUPTED,
+    ROADS_OPTION,
     check_writable,
     lang_of,
     reports_input_errors,
@@ -19,12 +20,14 @@ from optimizer.commands.common import (
 from optimizer.commands.route import diagnosis_lines, summary_lines
 from optimizer.commands.site import run_siting
 from optimizer.commands.siting_options import SitingOptions, siting_options
+from optimizer.distances import choose_travel, travel_note
 from optimizer.evaluate import check, objective_value
 from optimizer.i18n import Lang, tr
 from optimizer.io.load import read_instance
 from optimizer.io.route_sheets import write_route_outputs
 from optimizer.maps import render_routes
 from optimizer.model import Instance
+from optimizer.roads.travel import route_geometry
 from optimizer.routing.diagnose import detail
 from optimizer.routing.params import RoutingParams
 from optimizer.routing.result import Route, RoutingResult, Unserved, VisitKind
@@ -220,6 +223,7 @@ def comparison_with_route(
     show_default=True,
     help="Also route the workbook without siting (same time limit) and report the difference.",
 )
+@ROADS_OPTION
 @click.pass_context
 @reports_input_errors
 def plan_command(
@@ -231,6 +235,7 @@ def plan_command(
     seed: int,
     engine: str,
     compare: bool,
+    roads: Path | None,
 ) -> None:
     """Site transfer stations, then plan the routes so each stop unloads at its station.
 
@@ -243,7 +248,7 @@ def plan_command(
     """
     lang = lang_of(ctx)
     check_writable(out, "--out")
-    instance = read_instance(workbook)
+    instance = choose_travel(read_instance(workbook), source=workbook, roads=roads, parallel=True)
     sited = run_siting(ctx, instance, out / "siting", siting)
     assert sited.decision is not None
     problem = build_county_problem(instance, siting.config(), split=siting.split).problem
@@ -292,6 +297,7 @@ def plan_command(
         out / "routing",
         lang=lang,
         extra={"route_map.html": lambda path: render_routes(county, plan, path, lang=lang)},
+        geometry=route_geometry(county, plan),
     )
     summary = summarize(county, plan)
     for line in summary_lines(summary, len(instance.stops), lang):
@@ -337,5 +343,7 @@ def plan_command(
         )
         for line in lines:
             click.echo(line)
+    if note := travel_note(instance, lang):
+        click.echo(note)
     if plan.status == "interrupted":
         ctx.exit(EXIT_INTERRUPTED)

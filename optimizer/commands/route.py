@@ -15,10 +15,12 @@ from optimizer.commands.common import (
     EXIT_CHECK,
     EXIT_INFEASIBLE,
     EXIT_INTERRUPTED,
+    ROADS_OPTION,
     check_writable,
     lang_of,
     reports_input_errors,
 )
+from optimizer.distances import choose_travel, travel_note
 from optimizer.evaluate import Violation, check
 from optimizer.i18n import Lang, tr
 from optimizer.io.initial_routes import read_initial_routes
@@ -28,6 +30,7 @@ from optimizer.io.vrplib_solution import benchmark_outputs
 from optimizer.maps import render_routes
 from optimizer.model import STREAM_ZH, Instance, InstanceError
 from optimizer.model import check as check_instance
+from optimizer.roads.travel import route_geometry
 from optimizer.routing.diagnose import detail_text
 from optimizer.routing.params import Objective, RoutingParams
 from optimizer.routing.result import RoutingResult, UnservedReason
@@ -298,6 +301,7 @@ def _structural_check(instance: Instance) -> None:
     help="Stop after this many improving solutions (reproducible runs).",
 )
 @click.option("--quiet", is_flag=True, help="Do not show search progress.")
+@ROADS_OPTION
 @click.pass_context
 @reports_input_errors
 def route_command(
@@ -312,6 +316,7 @@ def route_command(
     initial: Path | None,
     solution_limit: int | None,
     quiet: bool,
+    roads: Path | None,
 ) -> None:
     """Plan the day's collection routes and write route sheets.
 
@@ -323,7 +328,7 @@ def route_command(
     """
     lang = lang_of(ctx)
     check_writable(out_dir, "--out")
-    instance = read_instance(source)
+    instance = choose_travel(read_instance(source), source=source, roads=roads, parallel=True)
     _structural_check(instance)
     objective = objective or instance.meta.get("objective", Objective.COST.value)
     params = RoutingParams(
@@ -406,12 +411,16 @@ def route_command(
         "route_map.html": lambda path: render_routes(instance, result, path, lang=lang),
         **benchmark_outputs(instance, result),
     }
-    written = write_route_outputs(instance, result, out_dir, lang=lang, extra=extra)
+    written = write_route_outputs(
+        instance, result, out_dir, lang=lang, extra=extra, geometry=route_geometry(instance, result)
+    )
 
     if result.status == "interrupted":
         click.echo(tr(lang, "Interrupted: best plan kept.", "已中断：保留当前最优方案。"))
     for line in summary_lines(summarize(instance, result), len(instance.stops), lang):
         click.echo(line)
+    if note := travel_note(instance, lang):
+        click.echo(note)
     if result.unserved:
         click.echo(tr(lang, "Unserved stops:", "未收运的收集点："))
         for line in diagnosis_lines(result, lang):

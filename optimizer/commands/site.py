@@ -9,11 +9,13 @@ import click
 from optimizer.commands.common import (
     EXIT_CHECK,
     EXIT_INFEASIBLE,
+    ROADS_OPTION,
     check_writable,
     lang_of,
     reports_input_errors,
 )
 from optimizer.commands.siting_options import SitingOptions, siting_options
+from optimizer.distances import choose_travel, travel_note
 from optimizer.i18n import Lang, tr
 from optimizer.io.load import SITING_FORMATS, read_facility_problem, read_instance, siting_format
 from optimizer.io.siting_output import write_siting
@@ -225,6 +227,7 @@ def benchmark_summary_lines(
     "p1 = holmberg, else a county]; uncap reads a cap file without capacities.",
 )
 @siting_options
+@ROADS_OPTION
 @click.pass_context
 @reports_input_errors
 def site_command(
@@ -233,6 +236,7 @@ def site_command(
     out: Path,
     fmt: str | None,
     siting: SitingOptions,
+    roads: Path | None,
 ) -> None:
     """Choose transfer stations and sizes and assign every stop (exact MIP).
 
@@ -246,8 +250,15 @@ def site_command(
     check_writable(out, "--out")
     kind = siting_format(workbook, fmt)
     if kind == "county":
-        run_siting(ctx, read_instance(workbook), out, siting)
+        instance = choose_travel(
+            read_instance(workbook), source=workbook, roads=roads, parallel=True
+        )
+        run_siting(ctx, instance, out, siting)
+        if note := travel_note(instance, lang_of(ctx)):
+            click.echo(note)
         return
+    if roads is not None:
+        raise click.UsageError("--roads applies to county workbooks, not benchmark files")
     lang = lang_of(ctx)
     problem = read_facility_problem(workbook, kind)
     with native_stdout_silenced():  # HiGHS prints its banner from C++

@@ -22,7 +22,7 @@ import pandas as pd
 
 from optimizer.i18n import Lang, tr
 from optimizer.io.atomic import atomic_path, write_folder_atomic, write_text_atomic
-from optimizer.io.solution import find_place, location_name, write_solution_json
+from optimizer.io.solution import LegGeometry, find_place, location_name, write_solution_json
 from optimizer.model import STREAM_ZH, Instance, Stop
 from optimizer.routing.diagnose import detail_text
 from optimizer.routing.result import Route, RoutingResult, VisitKind
@@ -518,11 +518,14 @@ def _feature(geometry: dict[str, Any], properties: dict[str, Any]) -> dict[str, 
     return {"type": "Feature", "geometry": geometry, "properties": properties}
 
 
-def routes_geojson(instance: Instance, result: RoutingResult) -> dict[str, Any]:
+def routes_geojson(
+    instance: Instance, result: RoutingResult, *, geometry: LegGeometry | None = None
+) -> dict[str, Any]:
     """Return a GeoJSON FeatureCollection of the plan (RFC 7946, WGS-84 lon/lat).
 
-    One LineString per route through its visits, one Point per visit, and one
-    Point per unserved stop (``kind`` "unserved").
+    One LineString per route through its visits (along the roads of
+    ``geometry`` where it has the leg), one Point per visit, and one Point
+    per unserved stop (``kind`` "unserved").
 
     Raises
     ------
@@ -538,6 +541,8 @@ def routes_geojson(instance: Instance, result: RoutingResult) -> dict[str, Any]:
     features: list[dict[str, Any]] = []
     for route in result.routes:
         line = [c for v in route.visits if (c := _coords(instance, v.location)) is not None]
+        if geometry:
+            line = _road_line(route, geometry, line)
         features.append(
             _feature(
                 {"type": "LineString", "coordinates": [[lon, lat] for lat, lon in line]},
@@ -595,11 +600,30 @@ def routes_geojson(instance: Instance, result: RoutingResult) -> dict[str, Any]:
     return {"type": "FeatureCollection", "features": features}
 
 
+def _road_line(
+    route: Route, geometry: LegGeometry, straight: list[tuple[float, float]]
+) -> list[tuple[float, float]]:
+    """Return the route's line along the roads, or ``straight`` if a leg has no shape."""
+    line: list[tuple[float, float]] = straight[:1]
+    for prev, visit in zip(route.visits, route.visits[1:], strict=False):
+        if prev.location == visit.location:
+            continue
+        leg = geometry.get((prev.location, visit.location))
+        if not leg:
+            return straight
+        line += [(lat, lon) for lat, lon in leg[1:]]
+    return line
+
+
 def write_routes_geojson(
-    instance: Instance, result: RoutingResult, path: str | os.PathLike[str]
+    instance: Instance,
+    result: RoutingResult,
+    path: str | os.PathLike[str],
+    *,
+    geometry: LegGeometry | None = None,
 ) -> Path:
     """Write the plan as a GeoJSON file (see :func:`routes_geojson`)."""
-    doc = routes_geojson(instance, result)
+    doc = routes_geojson(instance, result, geometry=geometry)
     write_text_atomic(path, json.dumps(doc, ensure_ascii=False, allow_nan=False) + "\n")
     return Path(path)
 
@@ -611,6 +635,7 @@ def write_route_outputs(
     *,
     lang: Lang = "en",
     extra: Mapping[str, Callable[[Path], object]] | None = None,
+    geometry: LegGeometry | None = None,
 ) -> list[Path]:
     """Write ``solution.json`` and the route sheets into ``out_dir``: all or nothing.
 
@@ -618,15 +643,18 @@ def write_route_outputs(
     ``lang`` is, or if the workbook had Chinese headers: :func:`sheet_lang`)
     and, for WGS-84 instances, ``routes.geojson``; ``extra`` adds more files (name -> writer
     called with the path to write, e.g. a map). If any writer fails, nothing
-    new appears in ``out_dir``.
+    new appears in ``out_dir``. ``geometry`` (road shapes of legs) goes into
+    ``solution.json`` and ``routes.geojson``.
     """
     sheets = sheet_lang(instance, lang)
     writers: dict[str, Callable[[Path], object]] = {
-        "solution.json": lambda p: write_solution_json(result, instance, p),
+        "solution.json": lambda p: write_solution_json(result, instance, p, geometry=geometry),
         "routes.csv": lambda p: write_routes_csv(instance, result, p, lang=sheets),
         "routes.xlsx": lambda p: write_routes_xlsx(instance, result, p, lang=sheets),
     }
     if instance.coord_sys == "wgs84":
-        writers["routes.geojson"] = lambda p: write_routes_geojson(instance, result, p)
+        writers["routes.geojson"] = lambda p: write_routes_geojson(
+            instance, result, p, geometry=geometry
+        )
     writers.update(extra or {})
     return write_folder_atomic(out_dir, writers)

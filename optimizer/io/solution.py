@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -30,6 +31,9 @@ from optimizer.routing.result import (
     VisitKind,
 )
 from optimizer.timefmt import format_clock
+
+#: Road shape of legs by (from, to) location id: [lat, lon] pairs (optimizer.roads).
+LegGeometry = Mapping[tuple[str, str], list[list[float]]]
 
 SCHEMA = "countyopt.solution"
 SCHEMA_VERSION = 1
@@ -67,7 +71,21 @@ def _visit_dict(visit: Visit, instance: Instance) -> dict[str, Any]:
     }
 
 
-def _route_dict(route: Route, instance: Instance) -> dict[str, Any]:
+def _visit_dicts(
+    route: Route, instance: Instance, geometry: LegGeometry | None
+) -> list[dict[str, Any]]:
+    out = [_visit_dict(v, instance) for v in route.visits]
+    # A visit reached along the roads carries the leg's shape ([lat, lon] pairs).
+    for prev, visit, doc in zip(route.visits, route.visits[1:], out[1:], strict=False):
+        leg = (geometry or {}).get((prev.location, visit.location))
+        if leg:
+            doc["geometry"] = leg
+    return out
+
+
+def _route_dict(
+    route: Route, instance: Instance, geometry: LegGeometry | None = None
+) -> dict[str, Any]:
     return {
         "vehicle": route.vehicle,
         "vehicle_type": route.vehicle_type,
@@ -77,7 +95,7 @@ def _route_dict(route: Route, instance: Instance) -> dict[str, Any]:
         "co2_kg": route.co2_kg,
         "cost_yuan": route.cost,
         "num_stops": len(route.stops),
-        "visits": [_visit_dict(v, instance) for v in route.visits],
+        "visits": _visit_dicts(route, instance, geometry),
     }
 
 
@@ -100,7 +118,9 @@ def _setting_value(value: object) -> object:
     return value
 
 
-def solution_to_dict(result: RoutingResult, instance: Instance) -> dict[str, Any]:
+def solution_to_dict(
+    result: RoutingResult, instance: Instance, *, geometry: LegGeometry | None = None
+) -> dict[str, Any]:
     """Return the ``solution.json`` document of ``result`` as plain data.
 
     Parameters
@@ -109,6 +129,9 @@ def solution_to_dict(result: RoutingResult, instance: Instance) -> dict[str, Any
         The plan to describe.
     instance
         The instance it solves; supplies location names and collected totals.
+    geometry
+        Road shape of legs by (from, to) location id, as [lat, lon] pairs;
+        a visit reached by such a leg gets it as ``geometry``.
 
     """
     return {
@@ -134,25 +157,29 @@ def solution_to_dict(result: RoutingResult, instance: Instance) -> dict[str, Any
             "stops_unserved": len(result.unserved),
             "collected_kg": _served_kg(result, instance),
         },
-        "routes": [_route_dict(r, instance) for r in result.routes],
+        "routes": [_route_dict(r, instance, geometry) for r in result.routes],
         "unserved": [
             {"stop": u.stop, "reason": u.reason.value, "detail": u.detail} for u in result.unserved
         ],
     }
 
 
-def dumps(result: RoutingResult, instance: Instance) -> str:
+def dumps(result: RoutingResult, instance: Instance, *, geometry: LegGeometry | None = None) -> str:
     """Return ``solution.json`` text for ``result`` (UTF-8, Chinese kept readable)."""
-    doc = solution_to_dict(result, instance)
+    doc = solution_to_dict(result, instance, geometry=geometry)
     # allow_nan=False: NaN/Infinity are not JSON and other tools reject them.
     return json.dumps(doc, ensure_ascii=False, indent=1, allow_nan=False) + "\n"
 
 
 def write_solution_json(
-    result: RoutingResult, instance: Instance, path: str | os.PathLike[str]
+    result: RoutingResult,
+    instance: Instance,
+    path: str | os.PathLike[str],
+    *,
+    geometry: LegGeometry | None = None,
 ) -> Path:
     """Write ``result`` to ``path`` as ``solution.json``, atomically."""
-    write_text_atomic(path, dumps(result, instance))
+    write_text_atomic(path, dumps(result, instance, geometry=geometry))
     return Path(path)
 
 
