@@ -291,13 +291,16 @@ def plan_command(
         for v in violations[:20]:
             click.echo(f"  - {v}", err=True)
         ctx.exit(EXIT_CHECK)
+    legs = route_geometry(county, plan)
     written = write_route_outputs(
         county,
         plan,
         out / "routing",
         lang=lang,
-        extra={"route_map.html": lambda path: render_routes(county, plan, path, lang=lang)},
-        geometry=route_geometry(county, plan),
+        extra={
+            "route_map.html": lambda path: render_routes(county, plan, path, lang=lang, roads=legs)
+        },
+        geometry=legs,
     )
     summary = summarize(county, plan)
     for line in summary_lines(summary, len(instance.stops), lang):

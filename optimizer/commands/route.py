@@ -407,13 +407,12 @@ def route_command(
             click.echo(line, err=True)
         ctx.exit(EXIT_INFEASIBLE)
 
+    legs = route_geometry(instance, result)
     extra: dict[str, Callable[[Path], object]] = {
-        "route_map.html": lambda path: render_routes(instance, result, path, lang=lang),
+        "route_map.html": lambda path: render_routes(instance, result, path, lang=lang, roads=legs),
         **benchmark_outputs(instance, result),
     }
-    written = write_route_outputs(
-        instance, result, out_dir, lang=lang, extra=extra, geometry=route_geometry(instance, result)
-    )
+    written = write_route_outputs(instance, result, out_dir, lang=lang, extra=extra, geometry=legs)
 
     if result.status == "interrupted":
         click.echo(tr(lang, "Interrupted: best plan kept.", "已中断：保留当前最优方案。"))

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from optimizer.i18n import Lang, tr
+from optimizer.io.solution import LegGeometry
 from optimizer.maps.labels import esc, kg, km, stream_label
 from optimizer.maps.labels import table as popup_table
 from optimizer.maps.page import (
@@ -67,15 +68,17 @@ THIN_DASHED = PlanStyle(weight=2.5, opacity=0.95, dash="7 5")
 
 
 def leg_path(
-    canvas: Canvas, start: list[float], end: list[float], visit: Visit
+    canvas: Canvas,
+    start: list[float],
+    end: list[float],
+    geometry: Sequence[Sequence[float]] | None,
 ) -> list[list[float]]:
-    """Return the GeoJSON positions of the leg from ``start`` to ``visit`` (at ``end``).
+    """Return the GeoJSON positions of the leg from ``start`` to ``end``.
 
-    A leg that carries its road geometry (``visit.geometry``: [lat, lon]
-    points of the road from the previous place) is drawn along the road;
-    otherwise it is the straight segment.
+    A leg with its road geometry ([lat, lon] points of the road from the
+    previous place, as :func:`optimizer.roads.travel.route_geometry` gives
+    them) is drawn along the road; otherwise it is the straight segment.
     """
-    geometry = getattr(visit, "geometry", None)
     if geometry and len(geometry) >= 2:
         return [start, *(canvas.point(float(lat), float(lon)) for lat, lon in geometry), end]
     return [start, end]
@@ -162,6 +165,7 @@ def route_features(
     *,
     vehicle_label: str,
     plan_style: PlanStyle = PLAIN,
+    roads: LegGeometry | None = None,
 ) -> list[Feature]:
     """Return the legs, direction chevrons, stops and breaks of one route."""
     lang = canvas.lang
@@ -192,7 +196,7 @@ def route_features(
                 ),
                 (tr(lang, "Load on board", "车载量"), kg(prev.load_kg)),
             ]
-            path = leg_path(canvas, start, here, visit)
+            path = leg_path(canvas, start, here, (roads or {}).get((prev.location, visit.location)))
             legs.append(
                 feature(
                     {"type": "LineString", "coordinates": path},
@@ -301,6 +305,7 @@ def add_routes(
     label: str = "",
     show: bool = True,
     plan_style: PlanStyle = PLAIN,
+    roads: LegGeometry | None = None,
 ) -> tuple[list[Feature], list[VehicleKey]]:
     """Add one layer per vehicle; return the features and the vehicles' legend keys.
 
@@ -317,7 +322,14 @@ def add_routes(
         color = vehicle_color(first_color + i)
         name = vehicle_label(route)
         feats = route_features(
-            canvas, instance, route, color, arrows, vehicle_label=name, plan_style=plan_style
+            canvas,
+            instance,
+            route,
+            color,
+            arrows,
+            vehicle_label=name,
+            plan_style=plan_style,
+            roads=roads,
         )
         visits = route.visits
         span = (
@@ -436,6 +448,7 @@ def render_routes(
     basemap: str | None = None,
     offline: bool = False,
     tianditu_key: str | None = None,
+    roads: LegGeometry | None = None,
 ) -> Path:
     """Write the route map of ``result`` on ``instance`` to an HTML file.
 
@@ -458,6 +471,9 @@ def render_routes(
         (what the default already does; kept for ``--offline``).
     tianditu_key
         Developer key for the Tianditu base map.
+    roads
+        Road geometry per leg (from, to) when the plan runs on a road
+        network: legs are drawn along the roads instead of straight.
 
     Returns
     -------
@@ -487,7 +503,7 @@ def render_routes(
     # Canvas layers draw in the order they are added: unserved stops first so
     # that routes stay on top of them.
     features = add_unserved(canvas, instance, result)
-    routed, keys = add_routes(canvas, instance, result)
+    routed, keys = add_routes(canvas, instance, result, roads=roads)
     features += routed
     features += add_sites(canvas, instance, unloads)
     legend = f"<div>{esc(plan_summary(lang, result))}</div><hr>" + vehicles_legend(lang, keys)
