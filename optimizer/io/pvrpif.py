@@ -278,3 +278,48 @@ def plan_paths(result: object) -> Paths:
         ]
         for d, day in enumerate(result.days)
     }
+
+
+def result_from_paths(week: WeekInstance, paths: Paths) -> object:
+    """Return a week result with the routes given as node paths per day (e.g. the authors' plan).
+
+    Times, loads and metrics are simulated on each day's instance, so the
+    result can be held to :func:`optimizer.periodic.check.check_week`.
+    """
+    from optimizer.evaluate import objective_value, simulate_route
+    from optimizer.periodic.model import day_instance
+    from optimizer.periodic.result import WeekResult
+    from optimizer.routing.result import RoutingResult, VisitKind
+
+    truck = week.base.vehicle_types[0]
+    kinds = {s.id: VisitKind.STOP for s in week.base.stops}
+    visits: dict[str, list[int]] = {}
+    for d, day in paths.items():
+        for p in day:
+            for node in p:
+                if kinds.get(str(node)) is VisitKind.STOP:
+                    visits.setdefault(str(node), []).append(d)
+    pattern = {sid: tuple(sorted(days)) for sid, days in visits.items()}
+    days = []
+    for d in range(week.days):
+        inst = day_instance(week, d, pattern)
+        routes = []
+        for k, p in enumerate(q for q in paths.get(d, []) if len(q) > 2):
+            seq = [
+                (
+                    VisitKind.DEPOT
+                    if i in (0, len(p) - 1)
+                    else kinds.get(str(n), VisitKind.UNLOAD),
+                    str(n),
+                )
+                for i, n in enumerate(p)
+            ]
+            routes.append(simulate_route(inst, f"{truck.id}#{k + 1}", truck, seq, 0.0))
+        days.append(
+            RoutingResult(
+                inst.name, tuple(routes), (), "time", objective_value(routes, "time"), "given"
+            )
+        )
+    return WeekResult(
+        week.name, tuple(days), pattern, "time", sum(x.objective_value for x in days)
+    )

@@ -48,8 +48,9 @@ def horizon_instance(
 
     With fewer days than the horizon, a stop with a choice of patterns is
     routed once, on its first visit (its other visits follow the pattern);
-    a stop visited once whose day may lie beyond is left out; a stop with
-    one pattern is routed on each of its days inside.
+    a stop visited once is routed on one of the days inside (the days
+    beyond repeat the first ones); a stop with one pattern is routed on
+    each of its days inside.
     """
     base = week.base
     D = days or week.days
@@ -63,10 +64,13 @@ def horizon_instance(
         m3 = sum(b for _, b in mean.values()) / n
         for k in range(n):
             on = sorted({p[k] for p in rule.patterns if len(p) == n})
-            if D < week.days and (
-                on[-1] >= D or (k > 0 and len(rule.patterns) > 1)
-            ):
-                continue
+            if D < week.days:
+                if k > 0 and len(rule.patterns) > 1:
+                    continue  # its day follows from the first visit's
+                if n == 1:
+                    on = [d for d in on if d < D]  # a single visit: on one of the days routed
+                if not on or on[-1] >= D:
+                    continue
             own = stop.window or TimeWindow(0, DAY_S)
             window = TimeWindow(own.start + on[0] * DAY_S, own.end + on[-1] * DAY_S)
             vid = f"{stop.id}@{k}"

@@ -6,8 +6,9 @@ workbook reader, settings in ``Instance.meta``):
 - stops: ``frequency_per_week`` (visits in 7 days; scaled to the horizon),
   optional ``patterns`` (``"Mon-Wed-Fri|Tue-Thu-Sat"`` or ``"0,2,4;1,3,5"``),
   optional ``max_interval_days``, optional ``daily_kg`` (generation per
-  day; default ``demand_kg × visits / days``: ``demand_kg`` is what one
-  visit collects at the average interval);
+  day; default ``demand_kg × frequency_per_week / 7``: ``demand_kg`` is what
+  one visit collects at the stated frequency, so a pattern with fewer or
+  more visits collects more or less per visit);
 - per area, settings ``patterns:AREA`` and ``max_interval_days:AREA`` apply
   to every stop of that area without its own;
 - medical stops default to at most :data:`MEDICAL_MAX_INTERVAL_DAYS` days
@@ -96,10 +97,10 @@ def _rule(instance: Instance, stop: Stop, days: int, work: frozenset[int]) -> Vi
     cut = tuple(p for p in cut if p)
     if not cut:
         raise ModelError(f"{where}: no vehicle for stream {stop.stream.value} works on its days")
-    per_week = len(cut[0])
     daily_text = stop.extra.get("daily_kg", "").strip()
     try:
-        daily = float(daily_text) if daily_text else stop.demand_kg * per_week / days
+        # demand_kg is what a visit collects at the stop's stated frequency.
+        daily = float(daily_text) if daily_text else stop.demand_kg * visits / days
     except ValueError:
         raise ModelError(f"{where}: daily_kg: {daily_text!r} is not a number") from None
     scale = daily / stop.demand_kg if stop.demand_kg > 0 else 0.0

@@ -53,7 +53,10 @@ from optimizer.routing.result import Route, RoutingResult, VisitKind
 
 UNSERVED_PENALTY = 1e7  # per visit left out, in objective units: worse than any route
 POLISH_SHARE = 0.3  # of the time limit kept for the final polish
+DAY_SHARES = 4  # a day routed while patterns change gets at most 1 / (4 × days) of the time
 SKIP_UPHILL = 0.8  # share of moves with a positive estimate not tried (seeded)
+RELAX_STARTS = 3  # relaxations with different seeds; the best routed one starts the search
+REROUTED_MOVES = 8  # best-estimated moves tried with their days routed again
 CLUSTER_MAX = 6  # stops moved together by one perturbation
 NEIGHBOURS = 10  # nearest stops considered for a cluster
 
@@ -79,7 +82,7 @@ class WeekParams:
     balance: bool = False
     same_vehicle: bool = False
     minimize_vehicles: bool = False
-    relax_share: float = 0.25
+    relax_share: float = 0.3
 
     def __post_init__(self) -> None:
         if self.time_limit_s <= 0:
@@ -126,7 +129,10 @@ class _Days:
         )
         return (tuple(sorted(h.fleet[day].items())), tuple(sorted(h.open_sites[day])), on, limit)
 
-    def route(self, day: int, visits: Mapping[str, Pattern], limit: int) -> tuple[Instance, RoutingResult]:
+    def route(
+        self, day: int, visits: Mapping[str, Pattern], limit: int, cap_s: float | None = None
+    ) -> tuple[Instance, RoutingResult]:
+        """Route ``day`` with ``limit`` units of search, in at most ``cap_s`` seconds (cached)."""
         from optimizer.routing.solve import solve
 
         key = self.key(day, visits, limit)
@@ -136,7 +142,11 @@ class _Days:
             return inst, _for_day(hit[1], inst.name)
         rp = RoutingParams(
             objective=self.params.objective,
-            time_limit_s=max(self.params.time_limit_s, 1.0),
+            # A day's share of the week's time bounds engines that also stop on
+            # time (OR-Tools repairing a PyVRP plan on big days).
+            time_limit_s=max(
+                cap_s or self.params.time_limit_s / (DAY_SHARES * self.week.days), 0.2
+            ),
             solution_limit=limit,
             seed=self.params.seed,
             engine=self.params.engine,
@@ -156,14 +166,18 @@ def _for_day(result: RoutingResult, name: str) -> RoutingResult:
 
 
 def _score(week: WeekInstance, days: list[RoutingResult], params: WeekParams) -> tuple[float, ...]:
-    obj = sum(d.objective_value for d in days) + UNSERVED_PENALTY * sum(len(d.unserved) for d in days)
+    obj = sum(d.objective_value for d in days)
+    obj += UNSERVED_PENALTY * sum(len(d.unserved) for d in days)
     if not params.balance:
         return (obj,)
     peak = max((d.num_vehicles for d in days), default=0)
     hours = [sum(r.duration_s for r in d.routes) / 3600.0 for d in days]
     working = [h for h, f in zip(hours, week.horizon.fleet, strict=True) if any(f.values())]
     spread = (max(working) - min(working)) if working else 0.0
-    return (float(peak), round(spread, 1), obj)
+    # An hour of spread between the busiest and the quietest day weighs as
+    # much as an average vehicle-hour of the plan.
+    per_hour = obj / sum(hours) if sum(hours) > 0 and obj < UNSERVED_PENALTY else 0.0
+    return (float(peak), obj + per_hour * spread)
 
 
 def construct(week: WeekInstance) -> Visits:
@@ -338,28 +352,49 @@ def solve_week(
     rng = random.Random(params.seed)
     days = _Days(week, params)
     D = week.days
-    visits = construct(week)
+    lim = params.day_solution_limit
+    starts: list[Visits] = [construct(week)]
     if params.relax_share > 0 and initial is None:
         from optimizer.periodic.relax import relaxed_patterns
 
-        relaxed = relaxed_patterns(
-            week,
-            RoutingParams(
-                objective=params.objective,
-                time_limit_s=params.time_limit_s * params.relax_share,
-                solution_limit=None if params.max_moves is None else params.polish_solution_limit,
-                seed=params.seed,
-                engine=params.engine,
-                minimize_vehicles=params.balance,
-            ),
-        )
-        visits.update(relaxed or {})
+        # Several short relaxations with different seeds: their plans differ
+        # much more than a longer run improves one (measured on PVRP-IF).
+        for k in range(RELAX_STARTS):
+            relaxed = relaxed_patterns(
+                week,
+                RoutingParams(
+                    objective=params.objective,
+                    time_limit_s=params.time_limit_s * params.relax_share / RELAX_STARTS,
+                    solution_limit=None
+                    if params.max_moves is None
+                    else params.polish_solution_limit,
+                    seed=params.seed + k,
+                    engine=params.engine,
+                    minimize_vehicles=params.balance,
+                ),
+            )
+            if relaxed is None:
+                break
+            starts.append({**starts[0], **relaxed})
     if initial is not None:
+        first = dict(starts[0])
         for sid, p in initial.items():
-            if sid in visits and tuple(p) in week.rule(sid).patterns:
-                visits[sid] = tuple(p)
-    lim = params.day_solution_limit
-    state = [days.route(d, visits, lim) for d in range(D)]
+            if sid in first and tuple(p) in week.rule(sid).patterns:
+                first[sid] = tuple(p)
+        starts = [first]
+    best_start: tuple[tuple[float, ...], Visits, list[tuple[Instance, RoutingResult]]] | None = None
+    for start in starts:
+        routed = [days.route(d, start, lim) for d in range(D)]
+        sc = _score(week, [r for _, r in routed], params)
+        if best_start is None or sc < best_start[0]:
+            best_start = (sc, start, routed)
+    assert best_start is not None
+    _, visits, state = best_start
+    if params.max_moves is None and days.units:
+        # Leave the polish the time it should need (from the routing so far), at most POLISH_SHARE.
+        per_unit = days.seconds / days.units
+        need = 1.25 * D * per_unit * params.polish_solution_limit
+        ls_end = max(ls_end, deadline - need)
     search = _Search(week, params, days, rng, t0, ls_end, progress)
     visits, state, score = search.descend(visits, state)
     near = _neighbours(week)
@@ -371,8 +406,12 @@ def solve_week(
         trial = dict(visits)
         seed_stop = rng.choice(movable)
         size = rng.randint(2, CLUSTER_MAX)
-        cluster = [seed_stop] + [s for s in near[seed_stop] if s in trial][: size - 1]
         target = rng.choice([p for p in week.rule(seed_stop).patterns if p != visits[seed_stop]])
+        if rng.random() < 0.5:  # a cluster of nearby stops moves together
+            cluster = [seed_stop] + [s for s in near[seed_stop] if s in trial][: size - 1]
+        else:  # stops of the same frequency gather on the same days (e.g. a light day)
+            same = [s for s in movable if target in week.rule(s).patterns and visits[s] != target]
+            cluster = [seed_stop] + rng.sample(same, min(len(same), size - 1))
         for sid in cluster:
             options = week.rule(sid).patterns
             if target in options:
@@ -398,7 +437,7 @@ def solve_week(
         polish = params.polish_solution_limit
         if params.max_moves is None:  # on a time limit: fit the polish into the time left
             polish = days.limit_within(left / (D - d), polish)
-        better = days.route(d, visits, polish)
+        better = days.route(d, visits, polish, cap_s=left / (D - d))
         trial_state = list(state)
         trial_state[d] = better
         if _score(week, [r for _, r in trial_state], params) <= score:
@@ -491,17 +530,42 @@ class _Search:
                     moved = True
             if moved:
                 continue
-            if not stale:
+            if stale:
+                rerouted = list(state)
+                for d in sorted(stale):
+                    rerouted[d] = self.days.route(d, visits, params.day_solution_limit)
+                stale = set()
+                new_score = _score(week, [r for _, r in rerouted], params)
+                if new_score < score:
+                    state, score = rerouted, new_score
+                    continue
+            # Moves whose gain only shows once the days are routed again:
+            # the most promising few, each with its changed days re-routed.
+            got = self.rerouted_move(visits, state, score)
+            if got is None:
                 break
-            rerouted = list(state)
-            for d in sorted(stale):
-                rerouted[d] = self.days.route(d, visits, params.day_solution_limit)
-            stale = set()
-            new_score = _score(week, [r for _, r in rerouted], params)
-            if new_score >= score:
-                break
-            state, score = rerouted, new_score
+            visits, state, score = got
         return visits, state, score
+
+    def rerouted_move(
+        self, visits: Visits, state: list[tuple[Instance, RoutingResult]], score: tuple[float, ...]
+    ) -> tuple[Visits, list[tuple[Instance, RoutingResult]], tuple[float, ...]] | None:
+        """Return the week after the first of the best-estimated moves that improves, or None."""
+        week = self.week
+        for _, sid, p in _estimates(week, visits, state)[:REROUTED_MOVES]:
+            if self.out_of_moves():
+                return None
+            self.tried += 1
+            trial = dict(visits)
+            trial[sid] = p
+            changed = set(p) ^ set(visits[sid]) | _amount_days(week, sid, visits[sid], p)
+            moved = list(state)
+            for d in sorted(changed):
+                moved[d] = self.days.route(d, trial, self.params.day_solution_limit)
+            new_score = _score(week, [r for _, r in moved], self.params)
+            if new_score < score:
+                return trial, moved, new_score
+        return None
 
 
 def _neighbours(week: WeekInstance) -> dict[str, list[str]]:
@@ -617,7 +681,10 @@ def independent_days(week: WeekInstance, params: WeekParams) -> WeekResult:
     days = _Days(week, params)
     results = [
         _for_day(r, inst.name)
-        for inst, r in (days.route(d, visits, params.polish_solution_limit) for d in range(week.days))
+        for inst, r in (
+            days.route(d, visits, params.polish_solution_limit, params.time_limit_s / week.days)
+            for d in range(week.days)
+        )
     ]
     return WeekResult(
         instance=week.name,
