@@ -195,7 +195,11 @@ def step_week(ctx: DemoContext) -> StepDone:
     from optimizer.periodic.demo_step import week_step
 
     result, _, files, message = week_step(
-        ctx.instance, ctx.out_dir / "week", lang=ctx.lang, time_limit_s=ctx.time_limit_s, seed=ctx.seed
+        ctx.instance,
+        ctx.out_dir / "week",
+        lang=ctx.lang,
+        time_limit_s=ctx.time_limit_s,
+        seed=ctx.seed,
     )
     ctx.results["week"] = result
     return StepDone(message, tuple(files))

@@ -1,4 +1,4 @@
-"""Solve Taverna & Tilk's PVRP-IF instances with the week solver and check every plan.
+r"""Solve Taverna & Tilk's PVRP-IF instances with the week solver and check every plan.
 
 Usage::
 
@@ -94,9 +94,7 @@ def run_one(path: Path, row: dict[str, str], args: argparse.Namespace) -> dict[s
         moves_tried=result.settings.get("moves_tried"),
         days_routed=result.settings.get("days_routed"),
         solve_s=round(solve_s, 3),
-        child_cpu_s=round(
-            usage.ru_utime + usage.ru_stime - usage0.ru_utime - usage0.ru_stime, 3
-        ),
+        child_cpu_s=round(usage.ru_utime + usage.ru_stime - usage0.ru_utime - usage0.ru_stime, 3),
     )
     return record
 
@@ -104,7 +102,8 @@ def run_one(path: Path, row: dict[str, str], args: argparse.Namespace) -> dict[s
 def table(records: list[dict[str, Any]]) -> str:
     """Return the Markdown table of a sweep, side by side with the authors' bounds."""
     lines = [
-        "| instance | stops | MIP UB | MIP LB | BCP UB | BCP LB | best UB | ours | gap to best UB % "
+        "| instance | stops | MIP UB | MIP LB | BCP UB | BCP LB | best UB | ours "
+        "| gap to best UB % "
         "| feasible | s | cpu s |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|:-:|---:|---:|",
     ]
@@ -155,7 +154,9 @@ def main() -> None:
     out = args.out or Path(__file__).with_name(f"results_{args.time_limit:g}s.jsonl")
     done = set()
     if out.is_file():
-        done = {json.loads(x)["instance"] for x in out.read_text(encoding="utf-8").splitlines() if x}
+        done = {
+            json.loads(x)["instance"] for x in out.read_text(encoding="utf-8").splitlines() if x
+        }
     files = sorted((args.data_dir / "instances").glob("*.geojson"))
     for path in files:
         if (args.only and path.stem not in args.only) or path.stem in done:

@@ -46,7 +46,9 @@ def load_week(source: Path, days: int) -> WeekInstance:
     try:
         return week_from_instance(instance, days=days)
     except ModelError as err:
-        raise InputError([InputProblem(str(source), None, "", "", f"valid week rules ({err})")]) from None
+        raise InputError(
+            [InputProblem(str(source), None, "", "", f"valid week rules ({err})")]
+        ) from None
 
 
 def week_lines(week: WeekInstance, result: WeekResult, lang: Lang) -> list[str]:
@@ -55,6 +57,8 @@ def week_lines(week: WeekInstance, result: WeekResult, lang: Lang) -> list[str]:
         f"{day_name(d, lang=lang)} {n}" for d, n in enumerate(result.vehicles_per_day)
     )
     hours = sum(r.duration_s for day in result.days for r in day.routes) / 3600
+    tried = result.settings.get("moves_tried", 0)
+    kept = result.settings.get("moves_kept", 0)
     return [
         tr(
             lang,
@@ -68,10 +72,10 @@ def week_lines(week: WeekInstance, result: WeekResult, lang: Lang) -> list[str]:
         tr(
             lang,
             f"Visits missed: {result.num_unserved}; pattern moves tried "
-            f"{result.settings.get('moves_tried', 0)}, kept {result.settings.get('moves_kept', 0)}; "
+            f"{tried}, kept {kept}; "
             f"{result.runtime_s:.1f} s",
-            f"漏收次数：{result.num_unserved}；尝试调整收运日 {result.settings.get('moves_tried', 0)} 次，"
-            f"采纳 {result.settings.get('moves_kept', 0)} 次；用时 {result.runtime_s:.1f} 秒",
+            f"漏收次数：{result.num_unserved}；尝试调整收运日 {tried} 次，"
+            f"采纳 {kept} 次；用时 {result.runtime_s:.1f} 秒",
         ),
     ]
 
@@ -96,9 +100,15 @@ def _map_writer(lang: Lang) -> Any:
     "out_dir",
     required=True,
     type=click.Path(file_okay=False, path_type=Path),
-    help="Folder for solution.json, calendar.csv, totals.csv, week.xlsx and per-day sheets and maps.",
+    help="Folder for solution.json, calendar.csv, totals.csv, week.xlsx, per-day sheets, maps.",
 )
-@click.option("--days", type=click.IntRange(1, 28), default=7, show_default=True, help="Days in the repeating plan.")
+@click.option(
+    "--days",
+    type=click.IntRange(1, 28),
+    default=7,
+    show_default=True,
+    help="Days in the repeating plan.",
+)
 @click.option(
     "--time-limit",
     type=click.FloatRange(min=0, min_open=True),
@@ -119,7 +129,7 @@ def _map_writer(lang: Lang) -> Any:
     "--balance/--no-balance",
     default=True,
     show_default=True,
-    help="First use as few vehicles as possible on the busiest day, and even out hours across days.",
+    help="Fewest vehicles on the busiest day first, and even out hours across days.",
 )
 @click.option(
     "--same-vehicle/--any-vehicle",
@@ -144,7 +154,7 @@ def _map_writer(lang: Lang) -> Any:
     "--compare-daily/--no-compare-daily",
     default=True,
     show_default=True,
-    help="Also plan each day on its own (every stop on its first allowed days) and report the saving.",
+    help="Also plan each day on its own (stops on their first allowed days); report the saving.",
 )
 @click.option("--no-maps", is_flag=True, help="Do not draw the per-day maps.")
 @click.pass_context
@@ -191,7 +201,8 @@ def week_command(
             lang,
             f"Planning {len(week.base.stops)} stops over {week.days} days "
             f"(time limit {time_limit:g} s)…",
-            f"正在规划 {len(week.base.stops)} 个收集点的 {week.days} 天计划（时限 {time_limit:g} 秒）…",
+            f"正在规划 {len(week.base.stops)} 个收集点的 {week.days} 天计划"
+            f"（时限 {time_limit:g} 秒）…",
         ),
         err=True,
     )
@@ -209,7 +220,14 @@ def week_command(
             click.echo(f"  - {v}", err=True)
         ctx.exit(EXIT_CHECK)
     if week.base.stops and not any(day.routes for day in result.days):
-        click.echo(tr(lang, "No stop can be served on any day; nothing was written.", "任何一天都无法收运，未写出任何文件。"), err=True)
+        click.echo(
+            tr(
+                lang,
+                "No stop can be served on any day; nothing was written.",
+                "任何一天都无法收运，未写出任何文件。",
+            ),
+            err=True,
+        )
         for v in violations[:MAX_LISTED]:
             click.echo(f"  - {v}", err=True)
         ctx.exit(EXIT_INFEASIBLE)
@@ -223,17 +241,25 @@ def week_command(
     if compare_daily:
         alone = independent_days(week, params)
         saved = alone.peak_vehicles - result.peak_vehicles
+        km_saved = (alone.distance_m - result.distance_m) / 1000
         click.echo(
             tr(
                 lang,
                 f"Each day planned on its own (first allowed days): fleet {alone.peak_vehicles}, "
                 f"{alone.distance_m / 1000:,.1f} km, visits missed {alone.num_unserved}; the week "
-                f"saves {saved} vehicle(s) and {(alone.distance_m - result.distance_m) / 1000:,.1f} km",
+                f"saves {saved} vehicle(s) and {km_saved:,.1f} km",
                 f"逐日单独规划（按默认收运日）：车队 {alone.peak_vehicles} 辆，里程 "
-                f"{alone.distance_m / 1000:,.1f} km，漏收 {alone.num_unserved} 次；周计划节省 {saved} 辆车、"
-                f"{(alone.distance_m - result.distance_m) / 1000:,.1f} km",
+                f"{alone.distance_m / 1000:,.1f} km，漏收 {alone.num_unserved} 次；"
+                f"周计划节省 {saved} 辆车、"
+                f"{km_saved:,.1f} km",
             )
         )
-    click.echo(tr(lang, f"Written to {out_dir} ({time.perf_counter() - t0:.0f} s):", f"已写入 {out_dir}（{time.perf_counter() - t0:.0f} 秒）："))
+    click.echo(
+        tr(
+            lang,
+            f"Written to {out_dir} ({time.perf_counter() - t0:.0f} s):",
+            f"已写入 {out_dir}（{time.perf_counter() - t0:.0f} 秒）：",
+        )
+    )
     for path in written:
         click.echo(f"  {path.name}")

@@ -23,6 +23,7 @@ which is the file's demand on every visit since the schemes are evenly spaced.
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 from typing import Any
 
@@ -88,7 +89,11 @@ def parse_pvrpif(doc: Any, *, file: str, name: str) -> WeekInstance:
     problems: list[InputProblem] = []
     if not is_pvrpif(doc):
         raise InputError(
-            [InputProblem(file, None, "info", "", "a PVRP-IF FeatureCollection with info and duration")]
+            [
+                InputProblem(
+                    file, None, "info", "", "a PVRP-IF FeatureCollection with info and duration"
+                )
+            ]
         )
     info: dict[str, Any] = doc["info"]
     head = {k: _number(info, k, file, None, problems) for k in _INFO_KEYS}
@@ -109,14 +114,19 @@ def parse_pvrpif(doc: Any, *, file: str, name: str) -> WeekInstance:
         if kind not in ("depot", "customer", "intermediateFacility"):
             problems.append(
                 InputProblem(
-                    file, None, f"features[{k}].type", repr(kind),
+                    file,
+                    None,
+                    f"features[{k}].type",
+                    repr(kind),
                     "depot, customer or intermediateFacility",
                 )
             )
             continue
         if props.get("id") != k:
             problems.append(
-                InputProblem(file, None, f"features[{k}].id", repr(props.get("id")), f"{k} (matrix row)")
+                InputProblem(
+                    file, None, f"features[{k}].id", repr(props.get("id")), f"{k} (matrix row)"
+                )
             )
         for key in ("frequency", "demand", "service"):
             _number(props, key, file, None, problems)
@@ -124,7 +134,9 @@ def parse_pvrpif(doc: Any, *, file: str, name: str) -> WeekInstance:
     matrix = np.asarray(doc["duration"], dtype=object)
     if matrix.shape != (n, n):
         problems.append(
-            InputProblem(file, None, "duration", str(matrix.shape), f"a {n} x {n} matrix of minutes")
+            InputProblem(
+                file, None, "duration", str(matrix.shape), f"a {n} x {n} matrix of minutes"
+            )
         )
     if problems:
         raise InputError(problems)
@@ -152,13 +164,19 @@ def parse_pvrpif(doc: Any, *, file: str, name: str) -> WeekInstance:
                 sites.append(Site(sid, f"depot {sid}", SiteKind.DEPOT, la, lo))
             elif kind == "intermediateFacility":
                 sites.append(
-                    Site(sid, f"facility {sid}", SiteKind.TRANSFER, la, lo, frozenset({Stream.OTHER}))
+                    Site(
+                        sid, f"facility {sid}", SiteKind.TRANSFER, la, lo, frozenset({Stream.OTHER})
+                    )
                 )
             else:
                 freq = int(props["frequency"])
                 stops.append(
                     Stop(
-                        sid, f"customer {sid}", la, lo, Stream.OTHER,
+                        sid,
+                        f"customer {sid}",
+                        la,
+                        lo,
+                        Stream.OTHER,
                         demand_kg=float(props["demand"]),
                         service_s=round(float(props["service"]) * 60),
                         frequency_per_week=max(1, min(14, freq)),
@@ -166,17 +184,25 @@ def parse_pvrpif(doc: Any, *, file: str, name: str) -> WeekInstance:
                 )
                 rules.append(
                     VisitRule(
-                        sid, default_patterns(freq, days),
+                        sid,
+                        default_patterns(freq, days),
                         daily_kg=float(props["demand"]) * freq / days,
                     )
                 )
         truck = VehicleType(
-            "truck", int(head["numVehicles"]), depot, frozenset({Stream.OTHER}),
-            capacity_kg=head["maxCapacity"], max_duration_s=round(head["maxDuration"] * 60),
+            "truck",
+            int(head["numVehicles"]),
+            depot,
+            frozenset({Stream.OTHER}),
+            capacity_kg=head["maxCapacity"],
+            max_duration_s=round(head["maxDuration"] * 60),
             name="PVRP-IF truck",
         )
         base = Instance(
-            name, tuple(stops), tuple(sites), (truck,),
+            name,
+            tuple(stops),
+            tuple(sites),
+            (truck,),
             TravelMatrix(ids, dist, minutes * 60.0),
             {
                 "coord_sys": "wgs84",
@@ -240,7 +266,7 @@ def check_authors_rules(path: str | Path, routes: Paths) -> tuple[float, list[st
                 problems.append(f"day {d} route {k}: does not start and end at depot {depot}")
             load = 0.0
             t = 0.0
-            for a, b in zip(p, p[1:], strict=False):
+            for a, b in itertools.pairwise(p):
                 cost += dur[a][b]
                 t += dur[a][b] + props[b]["service"]
                 kind = props[b]["type"]
@@ -273,8 +299,7 @@ def plan_paths(result: object) -> Paths:
     assert isinstance(result, WeekResult)
     return {
         d: [
-            [int(v.location) for v in r.visits if v.kind is not VisitKind.BREAK]
-            for r in day.routes
+            [int(v.location) for v in r.visits if v.kind is not VisitKind.BREAK] for r in day.routes
         ]
         for d, day in enumerate(result.days)
     }
@@ -320,6 +345,4 @@ def result_from_paths(week: WeekInstance, paths: Paths) -> object:
                 inst.name, tuple(routes), (), "time", objective_value(routes, "time"), "given"
             )
         )
-    return WeekResult(
-        week.name, tuple(days), pattern, "time", sum(x.objective_value for x in days)
-    )
+    return WeekResult(week.name, tuple(days), pattern, "time", sum(x.objective_value for x in days))

@@ -57,7 +57,9 @@ def check_week(week: WeekInstance, result: WeekResult) -> list[WeekViolation]:
     for d, day in enumerate(result.days):
         for u in day.unserved:
             missed.setdefault(u.stop, []).append(d)
-            out.append(WeekViolation("missed_visit", f"stop {u.stop} is not visited ({u.reason})", d))
+            out.append(
+                WeekViolation("missed_visit", f"stop {u.stop} is not visited ({u.reason})", d)
+            )
     stop_ids = {s.id for s in week.base.stops}
     for sid in sorted(set(served) - stop_ids):
         out.append(WeekViolation("unknown_id", f"routes visit unknown stop {sid!r}"))
@@ -75,7 +77,9 @@ def check_week(week: WeekInstance, result: WeekResult) -> list[WeekViolation]:
             more = " …" if len(rule.patterns) > 6 else ""
             got = "-".join(day_name(x) for x in days) or "no day"
             out.append(
-                WeekViolation("pattern", f"stop {stop.id} is visited on {got}; allowed: {allowed}{more}")
+                WeekViolation(
+                    "pattern", f"stop {stop.id} is visited on {got}; allowed: {allowed}{more}"
+                )
             )
         if rule.max_interval_days is not None and days:
             worst = max(gaps(days, week.days))

@@ -52,7 +52,9 @@ def day_name(day: int, *, lang: str = "en") -> str:
 
 def gaps(pattern: Pattern, days: int) -> tuple[int, ...]:
     """Return the days from each visit to the next one, the last wrapping into the next week."""
-    return tuple((pattern[(k + 1) % len(pattern)] - d) % days or days for k, d in enumerate(pattern))
+    return tuple(
+        (pattern[(k + 1) % len(pattern)] - d) % days or days for k, d in enumerate(pattern)
+    )
 
 
 def default_patterns(frequency: int, days: int) -> tuple[Pattern, ...]:
@@ -253,19 +255,21 @@ def day_instance(week: WeekInstance, day: int, visits: Mapping[str, Pattern]) ->
             hours = open_today[site.id]
             sites.append(site if hours is None else dataclasses.replace(site, hours=hours))
     fleet = week.horizon.fleet[day]
-    types = tuple(
-        dataclasses.replace(vt, count=fleet.get(vt.id, 0)) for vt in base.vehicle_types
-    )
+    types = tuple(dataclasses.replace(vt, count=fleet.get(vt.id, 0)) for vt in base.vehicle_types)
     meta = dict(base.meta)
     meta["day"] = str(day)
     return dataclasses.replace(
-        base, name=f"{base.name} {day_name(day)}", stops=tuple(stops), sites=tuple(sites),
-        vehicle_types=types, meta=meta,
+        base,
+        name=f"{base.name} {day_name(day)}",
+        stops=tuple(stops),
+        sites=tuple(sites),
+        vehicle_types=types,
+        meta=meta,
     )
 
 
 def working_days(week: WeekInstance, stream: Stream) -> frozenset[int]:
-    """Return the days on which some vehicle carrying ``stream`` is available and a facility takes it."""
+    """Return the days on which a vehicle carrying ``stream`` works and a facility takes it."""
     out = set()
     for d in range(week.days):
         trucks = any(

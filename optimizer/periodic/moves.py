@@ -44,7 +44,7 @@ def _simulate(inst: Instance, name: str, vt: VehicleType, seq: Seq, leave: float
 
 
 def resimulate(inst: Instance, result: RoutingResult) -> RoutingResult | None:
-    """Return ``result``'s routes simulated on ``inst`` (amounts changed), or None if one breaks a rule."""
+    """Return ``result``'s routes simulated on ``inst`` (new amounts); None if one breaks a rule."""
     routes: list[Route] = []
     for r in result.routes:
         vt = inst.vehicle_type(r.vehicle_type)
@@ -55,7 +55,9 @@ def resimulate(inst: Instance, result: RoutingResult) -> RoutingResult | None:
     return _with_routes(result, routes, result.unserved)
 
 
-def _with_routes(result: RoutingResult, routes: Sequence[Route], unserved: Sequence[Unserved]) -> RoutingResult:
+def _with_routes(
+    result: RoutingResult, routes: Sequence[Route], unserved: Sequence[Unserved]
+) -> RoutingResult:
     value = sum(route_objective(r, result.objective) for r in routes)
     return dataclasses.replace(
         result, routes=tuple(routes), unserved=tuple(unserved), objective_value=value
@@ -63,7 +65,7 @@ def _with_routes(result: RoutingResult, routes: Sequence[Route], unserved: Seque
 
 
 def remove(day: DayPlan, inst: Instance, sid: str) -> RoutingResult | None:
-    """Return the day's plan on ``inst`` without stop ``sid`` (None if a route then breaks a rule)."""
+    """Return the day's plan on ``inst`` without stop ``sid`` (None if a route breaks a rule)."""
     routes: list[Route] = []
     for r in day.result.routes:
         if sid in r.stops:
@@ -82,7 +84,7 @@ def remove(day: DayPlan, inst: Instance, sid: str) -> RoutingResult | None:
 
 
 def insert(day: DayPlan, inst: Instance, sid: str) -> RoutingResult | None:
-    """Return the day's plan on ``inst`` with stop ``sid`` inserted where it costs least, or None."""
+    """Return the day's plan on ``inst`` with ``sid`` inserted where it costs least, or None."""
     stop = inst.stop(sid)
     result = day.result
     facilities = [f.id for f in inst.unloading_sites if stop.stream in f.streams]
@@ -95,12 +97,27 @@ def insert(day: DayPlan, inst: Instance, sid: str) -> RoutingResult | None:
         for i in range(len(body) - 1):
             a, b = body[i][1], body[i + 1][1]
             add = travel_s(inst, vt, a, sid) + travel_s(inst, vt, sid, b) - travel_s(inst, vt, a, b)
-            options.append((add, k, body[: i + 1] + [(VisitKind.STOP, sid)] + body[i + 1 :]))
+            options.append((add, k, [*body[: i + 1], (VisitKind.STOP, sid), *body[i + 1 :]]))
             if facilities and b != facilities[0]:
-                f = min(facilities, key=lambda f: travel_s(inst, vt, sid, f) + travel_s(inst, vt, f, b))
-                extra = travel_s(inst, vt, sid, f) + travel_s(inst, vt, f, b) - travel_s(inst, vt, sid, b)
+                f = min(
+                    facilities, key=lambda f: travel_s(inst, vt, sid, f) + travel_s(inst, vt, f, b)
+                )
+                extra = (
+                    travel_s(inst, vt, sid, f)
+                    + travel_s(inst, vt, f, b)
+                    - travel_s(inst, vt, sid, b)
+                )
                 options.append(
-                    (add + extra, k, body[: i + 1] + [(VisitKind.STOP, sid), (VisitKind.UNLOAD, f)] + body[i + 1 :])
+                    (
+                        add + extra,
+                        k,
+                        [
+                            *body[: i + 1],
+                            (VisitKind.STOP, sid),
+                            (VisitKind.UNLOAD, f),
+                            *body[i + 1 :],
+                        ],
+                    )
                 )
     options.sort(key=lambda o: (o[0], o[1]))
     best: tuple[float, RoutingResult] | None = None
@@ -131,7 +148,9 @@ def _drop(unserved: Sequence[Unserved], sid: str) -> list[Unserved]:
     return [u for u in unserved if u.stop != sid]
 
 
-def _new_route(inst: Instance, result: RoutingResult, sid: str, facilities: list[str]) -> RoutingResult | None:
+def _new_route(
+    inst: Instance, result: RoutingResult, sid: str, facilities: list[str]
+) -> RoutingResult | None:
     stop = inst.stop(sid)
     used = {r.vehicle for r in result.routes}
     for vt in inst.vehicle_types:
@@ -141,8 +160,15 @@ def _new_route(inst: Instance, result: RoutingResult, sid: str, facilities: list
         free = [n for n in names if n not in used]
         if not free:
             continue
-        f = min(facilities, key=lambda f: travel_s(inst, vt, sid, f) + travel_s(inst, vt, f, vt.depot))
-        seq: Seq = [(VisitKind.DEPOT, vt.depot), (VisitKind.STOP, sid), (VisitKind.UNLOAD, f), (VisitKind.DEPOT, vt.depot)]
+        f = min(
+            facilities, key=lambda f: travel_s(inst, vt, sid, f) + travel_s(inst, vt, f, vt.depot)
+        )
+        seq: Seq = [
+            (VisitKind.DEPOT, vt.depot),
+            (VisitKind.STOP, sid),
+            (VisitKind.UNLOAD, f),
+            (VisitKind.DEPOT, vt.depot),
+        ]
         got = _simulate(inst, free[0], vt, seq, float(vt.shift.start))
         if got is not None:
             return _with_routes(result, [*result.routes, got], _drop(result.unserved, sid))

@@ -61,7 +61,10 @@ def totals_table(week: WeekInstance, result: WeekResult, *, lang: Lang = "en") -
         rows.append(row)
     frame = pd.DataFrame(rows)
     if rows:
-        total = {k: (frame[k].sum() if k != frame.columns[0] else tr(lang, "week", "全周")) for k in frame.columns}
+        total = {
+            k: (frame[k].sum() if k != frame.columns[0] else tr(lang, "week", "全周"))
+            for k in frame.columns
+        }
         vehicles = tr(lang, "vehicles", "车辆")
         total[vehicles] = int(frame[vehicles].max())  # the fleet the week needs
         frame = pd.concat([frame, pd.DataFrame([total])], ignore_index=True)
@@ -81,7 +84,9 @@ def calendar_table(week: WeekInstance, result: WeekResult, *, lang: Lang = "en")
         row: dict[str, Any] = {
             tr(lang, "stop", "收集点"): stop.id,
             tr(lang, "name", "名称"): stop.name,
-            tr(lang, "stream", "垃圾类别"): stop.stream.value if lang != "zh" else STREAM_ZH[stop.stream],
+            tr(lang, "stream", "垃圾类别"): stop.stream.value
+            if lang != "zh"
+            else STREAM_ZH[stop.stream],
             tr(lang, "days", "收运日"): "-".join(day_name(d, lang=lang) for d in pattern),
         }
         for d in range(week.days):
@@ -97,7 +102,7 @@ def calendar_table(week: WeekInstance, result: WeekResult, *, lang: Lang = "en")
 
 
 def week_to_dict(week: WeekInstance, result: WeekResult) -> dict[str, Any]:
-    """Return ``solution.json`` of a week: the days (each the day contract) and the week's own parts."""
+    """Return ``solution.json`` of a week: its days (each the day contract) and its own parts."""
     insts = day_instances(week, result)
     days = []
     for d, (inst, day) in enumerate(zip(insts, result.days, strict=True)):
@@ -119,7 +124,10 @@ def week_to_dict(week: WeekInstance, result: WeekResult) -> dict[str, Any]:
         "objective_value": result.objective_value,
         "seed": result.seed,
         "runtime_s": result.runtime_s,
-        "settings": {k: v if isinstance(v, int | float | str | bool) else str(v) for k, v in result.settings.items()},
+        "settings": {
+            k: v if isinstance(v, int | float | str | bool) else str(v)
+            for k, v in result.settings.items()
+        },
         "visits": {sid: list(p) for sid, p in sorted(result.visits.items())},
         "totals": {
             "vehicles_per_day": list(result.vehicles_per_day),
@@ -134,7 +142,9 @@ def week_to_dict(week: WeekInstance, result: WeekResult) -> dict[str, Any]:
     }
 
 
-def write_week_xlsx(week: WeekInstance, result: WeekResult, path: Path, *, lang: Lang = "en") -> Path:
+def write_week_xlsx(
+    week: WeekInstance, result: WeekResult, path: Path, *, lang: Lang = "en"
+) -> Path:
     """Write the week workbook: totals, calendar, then one sheet per day and vehicle."""
     insts = day_instances(week, result)
     names = [tr(lang, "totals", "汇总"), tr(lang, "calendar", "收运日历")]
@@ -181,7 +191,9 @@ def write_week_outputs(
 
     writers: dict[str, Callable[[Path], object]] = {
         "solution.json": lambda p: write_text_atomic(
-            p, json.dumps(week_to_dict(week, result), ensure_ascii=False, indent=1, allow_nan=False) + "\n"
+            p,
+            json.dumps(week_to_dict(week, result), ensure_ascii=False, indent=1, allow_nan=False)
+            + "\n",
         ),
         "totals.csv": csv_writer(totals_table(week, result, lang=lang)),
         "calendar.csv": csv_writer(calendar_table(week, result, lang=lang)),

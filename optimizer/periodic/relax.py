@@ -31,7 +31,7 @@ def _shift(w: TimeWindow, d: int) -> TimeWindow:
 
 
 def first_days(week: WeekInstance) -> int:
-    """Return how many leading days hold the first visit of every stop with several visits and patterns."""
+    """Return how many leading days hold the first visits of stops with a choice of patterns."""
     firsts = [
         p[0]
         for r in week.rules
@@ -64,7 +64,7 @@ def horizon_instance(
         m3 = sum(b for _, b in mean.values()) / n
         for k in range(n):
             on = sorted({p[k] for p in rule.patterns if len(p) == n})
-            if D < week.days:
+            if week.days > D:
                 if k > 0 and len(rule.patterns) > 1:
                     continue  # its day follows from the first visit's
                 if n == 1:

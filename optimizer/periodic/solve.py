@@ -36,7 +36,7 @@ import dataclasses
 import math
 import random
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 
@@ -49,7 +49,7 @@ from optimizer.periodic.model import Pattern, WeekInstance, amounts, day_instanc
 from optimizer.periodic.moves import DayPlan, insert, remove, resimulate
 from optimizer.periodic.result import WeekResult
 from optimizer.routing.params import Objective, RoutingParams
-from optimizer.routing.result import Route, RoutingResult, VisitKind
+from optimizer.routing.result import Route, RoutingResult, Visit, VisitKind
 
 UNSERVED_PENALTY = 1e7  # per visit left out, in objective units: worse than any route
 POLISH_SHARE = 0.3  # of the time limit kept for the final polish
@@ -83,6 +83,7 @@ class WeekParams:
     same_vehicle: bool = False
     minimize_vehicles: bool = False
     relax_share: float = 0.3
+    unit_s: float | None = None
 
     def __post_init__(self) -> None:
         if self.time_limit_s <= 0:
@@ -116,7 +117,7 @@ class _Days:
         self.units = 0  # solution-limit units routed in that time
 
     def limit_within(self, seconds: float, wanted: int) -> int:
-        """Return the largest solution limit up to ``wanted`` that should route a day in ``seconds``."""
+        """Return the largest solution limit up to ``wanted`` that routes a day in ``seconds``."""
         if not self.units:
             return wanted
         per_unit = self.seconds / self.units
@@ -125,7 +126,11 @@ class _Days:
     def key(self, day: int, visits: Mapping[str, Pattern], limit: int) -> tuple[object, ...]:
         h = self.week.horizon
         on = tuple(
-            sorted((s, amounts(self.week.rule(s), p, self.week.days)[day]) for s, p in visits.items() if day in p)
+            sorted(
+                (s, amounts(self.week.rule(s), p, self.week.days)[day])
+                for s, p in visits.items()
+                if day in p
+            )
         )
         return (tuple(sorted(h.fleet[day].items())), tuple(sorted(h.open_sites[day])), on, limit)
 
@@ -140,14 +145,19 @@ class _Days:
         hit = self.cache.get(key)
         if hit is not None:  # the same stops and fleet on another day: same routes
             return inst, _for_day(hit[1], inst.name)
+        unit = self.params.unit_s
         rp = RoutingParams(
             objective=self.params.objective,
             # A day's share of the week's time bounds engines that also stop on
             # time (OR-Tools repairing a PyVRP plan on big days).
             time_limit_s=max(
-                cap_s or self.params.time_limit_s / (DAY_SHARES * self.week.days), 0.2
+                min(
+                    cap_s or self.params.time_limit_s / (DAY_SHARES * self.week.days),
+                    math.inf if unit is None else limit * unit,
+                ),
+                0.2,
             ),
-            solution_limit=limit,
+            solution_limit=limit if unit is None else None,
             seed=self.params.seed,
             engine=self.params.engine,
             minimize_vehicles=self.params.minimize_vehicles or self.params.balance,
@@ -189,11 +199,19 @@ def construct(week: WeekInstance) -> Visits:
     kg = [0.0] * D
     work = [0.0] * D
     cap_kg = [
-        sum(vt.capacity_kg * n * 3 for t, n in week.horizon.fleet[d].items() for vt in [base.vehicle_type(t)])
+        sum(
+            vt.capacity_kg * n * 3
+            for t, n in week.horizon.fleet[d].items()
+            for vt in [base.vehicle_type(t)]
+        )
         for d in range(D)
     ]
     cap_s = [
-        sum((vt.max_duration_s or vt.shift.length) * n for t, n in week.horizon.fleet[d].items() for vt in [base.vehicle_type(t)])
+        sum(
+            (vt.max_duration_s or vt.shift.length) * n
+            for t, n in week.horizon.fleet[d].items()
+            for vt in [base.vehicle_type(t)]
+        )
         for d in range(D)
     ]
     tm = base.travel
@@ -241,14 +259,18 @@ def _removal(inst: Instance, result: RoutingResult, sid: str) -> float:
             k = locs.index(sid)
             a, b = locs[k - 1], locs[k + 1]
             return (
-                travel_s(inst, vt, a, sid) + travel_s(inst, vt, sid, b) - travel_s(inst, vt, a, b)
+                travel_s(inst, vt, a, sid)
+                + travel_s(inst, vt, sid, b)
+                - travel_s(inst, vt, a, b)
                 + inst.stop(sid).service_s
             )
     return 0.0
 
 
-def _insertion(inst: Instance, week: WeekInstance, result: RoutingResult, sid: str, kg: float) -> float:
-    """Return the cheapest extra time of serving ``sid`` (collecting ``kg``) in ``result``'s routes."""
+def _insertion(
+    inst: Instance, week: WeekInstance, result: RoutingResult, sid: str, kg: float
+) -> float:
+    """Return the cheapest extra time of serving ``sid`` (``kg``) in ``result``'s routes."""
     base = week.base
     stop = base.stop(sid)
     best = math.inf
@@ -270,31 +292,43 @@ def _insertion(inst: Instance, week: WeekInstance, result: RoutingResult, sid: s
             trip_peak = _trip_peak(visits, k)
             if trip_peak + kg > vt.capacity_kg and facilities:
                 add += min(
-                    travel_s(inst, vt, sid, f) + travel_s(inst, vt, f, b) - travel_s(inst, vt, sid, b)
+                    travel_s(inst, vt, sid, f)
+                    + travel_s(inst, vt, f, b)
+                    - travel_s(inst, vt, sid, b)
                     for f in facilities
                 )
             del load
             if add > slack:
                 add += 4 * (add - slack) + 3600.0
             best = min(best, add)
-    spare = [vt for vt in inst.vehicle_types if stop.stream in vt.streams and sum(1 for r in result.routes if r.vehicle_type == vt.id) < vt.count]
+    spare = [
+        vt
+        for vt in inst.vehicle_types
+        if stop.stream in vt.streams
+        and sum(1 for r in result.routes if r.vehicle_type == vt.id) < vt.count
+    ]
     if spare and facilities:
         vt = spare[0]
-        fresh = min(
-            travel_s(inst, vt, vt.depot, sid) + travel_s(inst, vt, sid, f) + travel_s(inst, vt, f, vt.depot)
-            for f in facilities
-        ) + stop.service_s
+        fresh = (
+            min(
+                travel_s(inst, vt, vt.depot, sid)
+                + travel_s(inst, vt, sid, f)
+                + travel_s(inst, vt, f, vt.depot)
+                for f in facilities
+            )
+            + stop.service_s
+        )
         best = min(best, fresh + 1800.0 * (1 if used else 0))
     return best
 
 
-def _trip_peak(visits: list[object], k: int) -> float:
+def _trip_peak(visits: Sequence[Visit], k: int) -> float:
     """Return the most load on board in the trip containing arc ``k`` (before its unload)."""
     peak = 0.0
     for v in visits[k:]:
-        if v.kind is VisitKind.UNLOAD or v.kind is VisitKind.DEPOT and v is not visits[k]:  # type: ignore[attr-defined]
+        if v.kind is VisitKind.UNLOAD or (v.kind is VisitKind.DEPOT and v is not visits[k]):
             break
-        peak = max(peak, v.load_kg)  # type: ignore[attr-defined]
+        peak = max(peak, v.load_kg)
     return peak
 
 
@@ -353,7 +387,12 @@ def solve_week(
     days = _Days(week, params)
     D = week.days
     lim = params.day_solution_limit
-    starts: list[Visits] = [construct(week)]
+    # The balanced construction and the office's default timetable (every
+    # stop on its first allowed days) both start; relaxations add more.
+    starts: list[Visits] = [
+        construct(week),
+        {s.id: week.rule(s.id).patterns[0] for s in week.base.stops},
+    ]
     if params.relax_share > 0 and initial is None:
         from optimizer.periodic.relax import relaxed_patterns
 
@@ -408,10 +447,10 @@ def solve_week(
         size = rng.randint(2, CLUSTER_MAX)
         target = rng.choice([p for p in week.rule(seed_stop).patterns if p != visits[seed_stop]])
         if rng.random() < 0.5:  # a cluster of nearby stops moves together
-            cluster = [seed_stop] + [s for s in near[seed_stop] if s in trial][: size - 1]
+            cluster = [seed_stop, *[s for s in near[seed_stop] if s in trial][: size - 1]]
         else:  # stops of the same frequency gather on the same days (e.g. a light day)
             same = [s for s in movable if target in week.rule(s).patterns and visits[s] != target]
-            cluster = [seed_stop] + rng.sample(same, min(len(same), size - 1))
+            cluster = [seed_stop, *rng.sample(same, min(len(same), size - 1))]
         for sid in cluster:
             options = week.rule(sid).patterns
             if target in options:
@@ -541,10 +580,10 @@ class _Search:
                     continue
             # Moves whose gain only shows once the days are routed again:
             # the most promising few, each with its changed days re-routed.
-            got = self.rerouted_move(visits, state, score)
-            if got is None:
+            step = self.rerouted_move(visits, state, score)
+            if step is None:
                 break
-            visits, state, score = got
+            visits, state, score = step
         return visits, state, score
 
     def rerouted_move(
@@ -591,7 +630,7 @@ def _apply(
     new: Visits,
     sid: str,
 ) -> list[tuple[Instance, RoutingResult]] | None:
-    """Return the days after moving ``sid`` from ``old[sid]`` to ``new[sid]``, or None if infeasible."""
+    """Return the days after moving ``sid`` to ``new[sid]``, or None if infeasible."""
     before, after = old[sid], new[sid]
     out = list(state)
     for d in sorted(set(before) | set(after) | _amount_days(week, sid, before, after)):
@@ -682,7 +721,12 @@ def independent_days(week: WeekInstance, params: WeekParams) -> WeekResult:
     results = [
         _for_day(r, inst.name)
         for inst, r in (
-            days.route(d, visits, params.polish_solution_limit, params.time_limit_s / week.days)
+            days.route(
+                d,
+                visits,
+                params.polish_solution_limit,
+                POLISH_SHARE * params.time_limit_s / week.days,
+            )
             for d in range(week.days)
         )
     ]

@@ -22,12 +22,17 @@ def tiny_doc() -> dict[str, Any]:
         {
             "id": str(k),
             "type": "Feature",
-            "properties": {"id": k, "type": t, "frequency": float(freq[k]),
-                           "demand": 10.0 * (k % 4), "service": 2.0 if t == "customer" else 0.0},
+            "properties": {
+                "id": k,
+                "type": t,
+                "frequency": float(freq[k]),
+                "demand": 10.0 * (k % 4),
+                "service": 2.0 if t == "customer" else 0.0,
+            },
             "geometry": {"type": "Point", "coordinates": [9.1 + 0.01 * k, 45.4 + 0.01 * k]},
         }
         for k, t in enumerate(kinds)
-    ]  # fmt: skip
+    ]
     duration = [[0.0 if a == b else float(3 + abs(a - b)) for b in range(5)] for a in range(5)]
     duration[1][2] = 7.0  # asymmetric, as OSRM times are
     info = {"numVehicles": 1, "maxDuration": 120, "maxCapacity": 40, "planningHorizon": 2}
@@ -52,7 +57,7 @@ def test_road_times_are_used_as_given(tmp_path: Path) -> None:
 
 
 def test_frequencies_become_the_schemes(tmp_path: Path) -> None:
-    """A customer visited twice in 2 days goes daily; once, on either day; each visit collects its demand."""
+    """Twice in 2 days is daily; once is either day; each visit collects the file's demand."""
     week = read_pvrpif(write(tmp_path, tiny_doc()))
     assert week.rule("1").patterns == ((0, 1),)
     assert week.rule("2").patterns == ((0,), (1,))

@@ -17,9 +17,12 @@ from optimizer.routing.params import Objective
 from tests.periodic.week_data import PVRPIF, needs_pvrpif, week_county
 
 FAST = WeekParams(
-    objective=Objective.COST, day_solution_limit=1, polish_solution_limit=3, max_moves=10,
+    objective=Objective.COST,
+    day_solution_limit=1,
+    polish_solution_limit=3,
+    max_moves=10,
     engine="pyvrp",
-)  # fmt: skip
+)
 
 
 @pytest.fixture(scope="module")
@@ -61,7 +64,7 @@ def test_amounts_follow_accumulation(planned: tuple[WeekInstance, WeekResult]) -
 
 
 def test_interval_limit_is_checked(planned: tuple[WeekInstance, WeekResult]) -> None:
-    """A clinic whose limit is one day but is visited every other day breaks the maximum interval."""
+    """A clinic with a one-day limit visited every other day breaks the maximum interval."""
     week, result = planned
     rules = tuple(
         dataclasses.replace(r, max_interval_days=1, patterns=(result.visits["H1"],))
@@ -93,7 +96,7 @@ def test_planned_week_is_clean(planned: tuple[WeekInstance, WeekResult]) -> None
 
 @needs_pvrpif
 def test_authors_optimum_passes_our_check() -> None:
-    """Taverna & Tilk's proven optimum of Milano_020_4_0 passes our week check at cost 562 minutes."""
+    """The authors' proven optimum of Milano_020_4_0 passes our week check at 562 minutes."""
     week = read_pvrpif(PVRPIF / "instances" / "Milano_020_4_0.geojson")
     paths = read_solution_report(PVRPIF / "solutions" / "report_Milano_020_4_0_feasible_562_0.txt")
     result = result_from_paths(week, paths)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from tests.periodic.week_data import week_county
 
 from optimizer.model import ModelError, Stream
 from optimizer.periodic.model import (
@@ -15,10 +14,11 @@ from optimizer.periodic.model import (
     parse_patterns,
 )
 from optimizer.periodic.rules import week_from_instance
+from tests.periodic.week_data import week_county
 
 
 def test_week_defaults_follow_the_usual_timetables() -> None:
-    """Three times a week is Mon-Wed-Fri or Tue-Thu-Sat; twice is Mon-Thu or Tue-Fri; daily is every day."""
+    """Three a week is Mon-Wed-Fri or Tue-Thu-Sat; twice is Mon-Thu or Tue-Fri; 7 is daily."""
     assert default_patterns(3, 7) == ((0, 2, 4), (1, 3, 5))
     assert default_patterns(2, 7) == ((0, 3), (1, 4))
     assert default_patterns(7, 7) == ((0, 1, 2, 3, 4, 5, 6),)
@@ -32,7 +32,7 @@ def test_four_day_horizon_matches_the_pvrpif_schemes() -> None:
 
 
 def test_interval_patterns_never_wait_longer_than_the_limit() -> None:
-    """Every pattern for a 2-day limit over a repeating week has 4 visits and gaps of at most 2 days."""
+    """Every pattern for a 2-day limit has 4 visits and gaps of at most 2 days (week repeating)."""
     patterns = interval_patterns(2, 7)
     assert patterns
     assert all(len(p) == 4 and max(gaps(p, 7)) <= 2 for p in patterns)
@@ -56,7 +56,7 @@ def test_patterns_parse_english_chinese_and_numbers() -> None:
 
 
 def test_clinics_get_the_two_day_limit() -> None:
-    """Medical stops are visited with at most 2 days between visits unless the workbook says otherwise."""
+    """Medical stops get at most 2 days between visits unless the workbook says otherwise."""
     week = week_from_instance(week_county())
     rule = week.rule("H1")
     assert rule.max_interval_days == 2

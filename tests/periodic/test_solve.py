@@ -55,7 +55,7 @@ def test_objective_is_the_sum_of_the_days(planned) -> None:  # type: ignore[no-u
 
 
 def test_week_is_no_worse_than_planning_days_alone(planned) -> None:  # type: ignore[no-untyped-def]
-    """Choosing the days together needs no more vehicles on the busiest day than the fixed timetable."""
+    """Choosing days together needs no more vehicles on the busiest day than a fixed timetable."""
     week, result = planned
     alone = independent_days(week, FAST)
     assert result.num_unserved <= alone.num_unserved
@@ -63,7 +63,7 @@ def test_week_is_no_worse_than_planning_days_alone(planned) -> None:  # type: ig
 
 
 def test_same_vehicle_keeps_crews_on_their_streets() -> None:
-    """Renaming vehicles across days keeps at least as many stops on one vehicle, and stays feasible."""
+    """Renaming vehicles keeps at least as many stops on one vehicle, and stays feasible."""
     week = week_from_instance(week_county())
     plain = solve_week(week, params=FAST)
     kept = solve_week(week, params=WeekParams(**{**FAST.__dict__, "same_vehicle": True}))
