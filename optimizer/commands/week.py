@@ -181,7 +181,7 @@ def week_command(
     (column or setting ``patterns``) and maximum interval (medical waste: at
     most 2 days); what a visit collects is what accumulated since the
     previous one. Every day is re-checked independently before anything is
-    written.
+    written; Ctrl-C stops the search and keeps the best week.
     """
     lang = lang_of(ctx)
     check_writable(out_dir, "--out")
@@ -234,6 +234,8 @@ def week_command(
     written = write_week_outputs(
         week, result, out_dir, lang=lang, map_writer=None if no_maps else _map_writer(lang)
     )
+    if result.status == "interrupted":
+        click.echo(tr(lang, "Interrupted: best week kept.", "已中断：保留当前最优周计划。"))
     for line in week_lines(week, result, lang):
         click.echo(line)
     for v in violations[:MAX_LISTED]:

@@ -113,8 +113,14 @@ class _Days:
         self.params = params
         self.cache: dict[tuple[object, ...], tuple[Instance, RoutingResult]] = {}
         self.routed = 0
+        self.interrupted = False  # Ctrl-C reached a day's routing (it kept its best plan)
+        self.hit: Callable[[], bool] = lambda: False  # Ctrl-C between routings
         self.seconds = 0.0  # spent routing, for the polish to fit the time left
         self.units = 0  # solution-limit units routed in that time
+
+    def stopped(self) -> bool:
+        """Return whether Ctrl-C asked the week to stop (keeping the best week)."""
+        return self.interrupted or self.hit()
 
     def limit_within(self, seconds: float, wanted: int) -> int:
         """Return the largest solution limit up to ``wanted`` that routes a day in ``seconds``."""
@@ -167,6 +173,8 @@ class _Days:
         self.seconds += time.perf_counter() - t0
         self.units += limit
         self.routed += 1
+        if result.status == "interrupted":
+            self.interrupted = True
         self.cache[key] = (inst, result)
         return inst, result
 
@@ -374,17 +382,38 @@ def solve_week(
     params
         Objective, limits, engine, balance and same-vehicle options.
     initial
-        Visiting days to start from (the construction's otherwise); a stop
-        missing or on a pattern it does not allow starts on the construction's.
+        Visiting days to start from (instead of the construction and the
+        relaxations); a stop missing or on a pattern it does not allow starts
+        on the construction's.
     progress
         Called whenever the best week improves.
 
+    Returns
+    -------
+    WeekResult
+        One routing result per day; status "interrupted" if Ctrl-C stopped
+        the search (the best week found is kept).
+
     """
+    from optimizer.routing.solve import _sigint_flag
+
+    days = _Days(week, params)
+    with _sigint_flag() as hit:
+        days.hit = hit
+        return _solve_week(week, days, params, initial, progress)
+
+
+def _solve_week(
+    week: WeekInstance,
+    days: _Days,
+    params: WeekParams,
+    initial: Mapping[str, Pattern] | None,
+    progress: Callable[[WeekProgress], None] | None,
+) -> WeekResult:
     t0 = time.perf_counter()
     deadline = t0 + params.time_limit_s
     ls_end = t0 + params.time_limit_s * (1 - POLISH_SHARE)
     rng = random.Random(params.seed)
-    days = _Days(week, params)
     D = week.days
     lim = params.day_solution_limit
     # The balanced construction and the office's default timetable (every
@@ -423,6 +452,8 @@ def solve_week(
         starts = [first]
     best_start: tuple[tuple[float, ...], Visits, list[tuple[Instance, RoutingResult]]] | None = None
     for start in starts:
+        if best_start is not None and days.stopped():
+            break
         routed = [days.route(d, start, lim) for d in range(D)]
         sc = _score(week, [r for _, r in routed], params)
         if best_start is None or sc < best_start[0]:
@@ -471,7 +502,7 @@ def solve_week(
     # Polish: more search on every day; keep the better plan of each day.
     for d in range(D):
         left = deadline - time.perf_counter()
-        if left <= 0:
+        if left <= 0 or days.stopped():
             break
         polish = params.polish_solution_limit
         if params.max_moves is None:  # on a time limit: fit the polish into the time left
@@ -487,6 +518,8 @@ def solve_week(
         results = keep_vehicles(results)
     total = sum(r.objective_value for r in results)
     status = "ok" if not any(r.unserved for r in results) else "unserved"
+    if days.stopped():
+        status = "interrupted"
     return WeekResult(
         instance=week.name,
         days=tuple(results),
@@ -531,8 +564,10 @@ class _Search:
 
     def out_of_moves(self) -> bool:
         """Return whether the move budget or the time is spent."""
-        return time.perf_counter() > self.end or (
-            self.params.max_moves is not None and self.tried >= self.params.max_moves
+        return (
+            time.perf_counter() > self.end
+            or self.days.stopped()
+            or (self.params.max_moves is not None and self.tried >= self.params.max_moves)
         )
 
     def report(self, score: tuple[float, ...]) -> None:
