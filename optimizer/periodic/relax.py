@@ -108,11 +108,14 @@ def horizon_instance(
     return inst, origin
 
 
-def relaxed_patterns(week: WeekInstance, params: RoutingParams) -> dict[str, Pattern] | None:
+def relaxed_patterns(
+    week: WeekInstance, params: RoutingParams
+) -> tuple[dict[str, Pattern], bool] | None:
     """Return patterns from routing the first visits over the first days (None if too big).
 
     A stop routed in the relaxation takes the pattern starting on the day
-    its first visit landed; stops left out keep what the caller chose.
+    its first visit landed; stops left out keep what the caller chose. The
+    flag says whether Ctrl-C stopped the relaxation.
     """
     total = sum(len(week.rule(s.id).patterns[0]) for s in week.base.stops)
     if total > MAX_VISITS:
@@ -132,7 +135,7 @@ def relaxed_patterns(week: WeekInstance, params: RoutingParams) -> dict[str, Pat
         if s.id in landed and len(rule.patterns) > 1:
             first = min(landed[s.id])
             out[s.id] = next((p for p in rule.patterns if p[0] == first), rule.patterns[0])
-    return out
+    return out, result.status == "interrupted"
 
 
 def _closest(patterns: tuple[Pattern, ...], days: set[int]) -> Pattern:

@@ -443,7 +443,10 @@ def _solve_week(
             )
             if relaxed is None:
                 break
-            starts.append({**starts[0], **relaxed})
+            starts.append({**starts[0], **relaxed[0]})
+            if relaxed[1] or days.stopped():
+                days.interrupted = True
+                break
     if initial is not None:
         first = dict(starts[0])
         for sid, p in initial.items():

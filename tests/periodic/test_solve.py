@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import threading
+import time
+
 import pytest
 
 from optimizer.periodic.check import check_week
@@ -78,3 +83,18 @@ def test_same_seed_same_week() -> None:
     b = solve_week(week, params=FAST)
     assert dict(a.visits) == dict(b.visits)
     assert a.objective_value == pytest.approx(b.objective_value)
+
+
+def test_ctrl_c_keeps_the_best_week() -> None:
+    """Ctrl-C during the search ends it early with a checked week marked interrupted."""
+    week = week_from_instance(week_county())
+    timer = threading.Timer(1.0, lambda: os.kill(os.getpid(), signal.SIGINT))
+    timer.start()
+    t0 = time.perf_counter()
+    try:
+        result = solve_week(week, params=WeekParams(time_limit_s=120.0, engine="pyvrp"))
+    finally:
+        timer.cancel()
+    assert time.perf_counter() - t0 < 60.0
+    assert result.status == "interrupted"
+    assert [v for v in check_week(week, result) if v.rule != "missed_visit"] == []
