@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from optimizer.model import ModelError, Stream
@@ -88,3 +90,12 @@ def test_daily_generation_spreads_the_visit_amount() -> None:
     week = week_from_instance(week_county())
     assert week.rule("S02").daily_kg == pytest.approx(1200.0 * 3 / 7)
     assert week.base.stop("H1").stream is Stream.MEDICAL
+
+
+def test_area_setting_sets_the_patterns_of_its_stops() -> None:
+    """A ``patterns:village`` setting gives village stops those days; other areas keep theirs."""
+    county = week_county()
+    county = dataclasses.replace(county, meta={"patterns:village": "Tue-Fri|Wed-Sat"})
+    week = week_from_instance(county)
+    assert week.rule("S08").patterns == ((1, 4), (2, 5))
+    assert week.rule("S02").patterns == ((0, 2, 4), (1, 3, 5))
