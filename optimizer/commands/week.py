@@ -119,9 +119,9 @@ def _map_writer(lang: Lang) -> Any:
 @click.option(
     "--objective",
     type=click.Choice([o.value for o in Objective]),
-    default=Objective.COST.value,
-    show_default=True,
-    help="What to minimise over the week: distance, working time, cost or CO2.",
+    default=None,
+    help="What to minimise over the week: distance, working time, cost or CO2 "
+    "[default: cost; the set's own for benchmark files, e.g. time for PVRP-IF].",
 )
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed of the search.")
 @ENGINE_OPTION
@@ -165,7 +165,7 @@ def week_command(
     out_dir: Path,
     days: int,
     time_limit: float,
-    objective: str,
+    objective: str | None,
     seed: int,
     engine: str,
     balance: bool,
@@ -187,7 +187,7 @@ def week_command(
     check_writable(out_dir, "--out")
     week = load_week(source, days)
     params = WeekParams(
-        objective=Objective(objective),
+        objective=Objective(objective or week.base.meta.get("objective", "cost")),
         time_limit_s=time_limit,
         seed=seed,
         engine=engine,
@@ -244,16 +244,16 @@ def week_command(
         alone = independent_days(week, params)
         saved = alone.peak_vehicles - result.peak_vehicles
         km_saved = (alone.distance_m - result.distance_m) / 1000
+        more = alone.num_unserved - result.num_unserved
         click.echo(
             tr(
                 lang,
                 f"Each day planned on its own (first allowed days): fleet {alone.peak_vehicles}, "
                 f"{alone.distance_m / 1000:,.1f} km, visits missed {alone.num_unserved}; the week "
-                f"saves {saved} vehicle(s) and {km_saved:,.1f} km",
+                f"saves {saved} vehicle(s) and {km_saved:,.1f} km, and makes {more} more visits",
                 f"逐日单独规划（按默认收运日）：车队 {alone.peak_vehicles} 辆，里程 "
                 f"{alone.distance_m / 1000:,.1f} km，漏收 {alone.num_unserved} 次；"
-                f"周计划节省 {saved} 辆车、"
-                f"{km_saved:,.1f} km",
+                f"周计划节省 {saved} 辆车、{km_saved:,.1f} km，多完成 {more} 次收运",
             )
         )
     click.echo(
