@@ -20,6 +20,7 @@ from optimizer.commands.map import map_command
 from optimizer.commands.plan import plan_command
 from optimizer.commands.route import route_command
 from optimizer.commands.site import site_command
+from optimizer.commands.week import week_command
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -48,6 +49,7 @@ for _command in (
     plan_command,
     route_command,
     site_command,
+    week_command,
 ):
     main.add_command(_command)
 

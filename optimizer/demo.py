@@ -196,6 +196,21 @@ def step_carbon(ctx: DemoContext) -> StepDone:
     return StepDone(message, (*files, scenario))
 
 
+def step_week(ctx: DemoContext) -> StepDone:
+    """Plan a repeating week (visiting days and routes) for villages, clinics and weekly points."""
+    from optimizer.periodic.demo_step import week_step
+
+    result, _, files, message = week_step(
+        ctx.instance,
+        ctx.out_dir / "week",
+        lang=ctx.lang,
+        time_limit_s=ctx.time_limit_s,
+        seed=ctx.seed,
+    )
+    ctx.results["week"] = result
+    return StepDone(message, tuple(files))
+
+
 Step = Callable[[DemoContext], StepDone]
 
 #: The demo's steps in order: (name, function).
@@ -205,6 +220,7 @@ STEPS: list[tuple[str, Step]] = [
     ("siting", step_siting),
     ("routing", step_routing),
     ("maps", step_maps),
+    ("week", step_week),
     ("carbon", step_carbon),
 ]
 

@@ -134,6 +134,10 @@ def read_instance(path: str | Path, *, coord_sys: str | None = None) -> Instance
         return read_instance_json(src, coord_sys=coord_sys)
     if kind == "geojson":
         from optimizer.io.geojson import read_geojson
+        from optimizer.io.pvrpif import is_pvrpif_file, read_pvrpif
+
+        if is_pvrpif_file(src):  # a periodic benchmark file, read as its one-day instance
+            return read_pvrpif(src).base
 
         return read_geojson(src, coord_sys=coord_sys)
     if kind == "vrplib":

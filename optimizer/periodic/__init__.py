@@ -1,0 +1,1 @@
+"""The week: visiting days, accumulation and daily routes over a repeating horizon."""

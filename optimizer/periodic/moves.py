@@ -1,0 +1,180 @@
+"""Exact pattern moves on a week's routes: take a stop off some days, insert it on others.
+
+A move changes one stop's pattern. On the days it leaves, the stop is cut
+out of its route; on the days it joins, it is inserted at the cheapest
+position of a route (with a facility visit after it when the trip would be
+over capacity), or on a vehicle not used that day. Every changed route is
+simulated again (:func:`optimizer.evaluate.simulate_route`, with the break
+re-placed) and must pass :func:`optimizer.evaluate.check_route`, so a move's
+change of objective is exact, not an estimate; routing each changed day
+again (PyVRP, OR-Tools) only ever improves on it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from optimizer.evaluate import check_route, route_objective, travel_s
+from optimizer.model import Instance, VehicleType
+from optimizer.routing.result import Route, RoutingResult, Unserved, UnservedReason, VisitKind
+from optimizer.routing.sequence import drop_idle_unloads, place_break
+
+Seq = list[tuple[VisitKind, str]]
+POSITIONS_TRIED = 6  # cheapest insertion positions simulated per route
+
+
+@dataclass(frozen=True)
+class DayPlan:
+    """One day: its instance (stops with the day's amounts) and its routing result."""
+
+    instance: Instance
+    result: RoutingResult
+
+
+def _body(route: Route) -> Seq:
+    return [(v.kind, v.location) for v in route.visits if v.kind is not VisitKind.BREAK]
+
+
+def _simulate(inst: Instance, name: str, vt: VehicleType, seq: Seq, leave: float) -> Route | None:
+    seq = drop_idle_unloads(inst, seq)
+    route = place_break(inst, name, vt, seq, leave)
+    return None if check_route(inst, route) else route
+
+
+def resimulate(inst: Instance, result: RoutingResult) -> RoutingResult | None:
+    """Return ``result``'s routes simulated on ``inst`` (new amounts); None if one breaks a rule."""
+    routes: list[Route] = []
+    for r in result.routes:
+        vt = inst.vehicle_type(r.vehicle_type)
+        got = _simulate(inst, r.vehicle, vt, _body(r), r.visits[0].departure_s)
+        if got is None:
+            return None
+        routes.append(got)
+    return _with_routes(result, routes, result.unserved)
+
+
+def _with_routes(
+    result: RoutingResult, routes: Sequence[Route], unserved: Sequence[Unserved]
+) -> RoutingResult:
+    value = sum(route_objective(r, result.objective) for r in routes)
+    return dataclasses.replace(
+        result, routes=tuple(routes), unserved=tuple(unserved), objective_value=value
+    )
+
+
+def remove(day: DayPlan, inst: Instance, sid: str) -> RoutingResult | None:
+    """Return the day's plan on ``inst`` without stop ``sid`` (None if a route breaks a rule)."""
+    routes: list[Route] = []
+    for r in day.result.routes:
+        if sid in r.stops:
+            vt = inst.vehicle_type(r.vehicle_type)
+            seq = [x for x in _body(r) if not (x[0] is VisitKind.STOP and x[1] == sid)]
+            if not any(k is VisitKind.STOP for k, _ in seq):
+                continue  # the vehicle stays home
+            got = _simulate(inst, r.vehicle, vt, seq, r.visits[0].departure_s)
+            if got is None:
+                return None
+            routes.append(got)
+        else:
+            routes.append(r)
+    unserved = [u for u in day.result.unserved if u.stop != sid]
+    return _with_routes(day.result, routes, unserved)
+
+
+def insert(day: DayPlan, inst: Instance, sid: str) -> RoutingResult | None:
+    """Return the day's plan on ``inst`` with ``sid`` inserted where it costs least, or None."""
+    stop = inst.stop(sid)
+    result = day.result
+    facilities = [f.id for f in inst.unloading_sites if stop.stream in f.streams]
+    options: list[tuple[float, int, Seq]] = []
+    for k, r in enumerate(result.routes):
+        vt = inst.vehicle_type(r.vehicle_type)
+        if stop.stream not in vt.streams:
+            continue
+        body = _body(r)
+        for i in range(len(body) - 1):
+            a, b = body[i][1], body[i + 1][1]
+            add = travel_s(inst, vt, a, sid) + travel_s(inst, vt, sid, b) - travel_s(inst, vt, a, b)
+            options.append((add, k, [*body[: i + 1], (VisitKind.STOP, sid), *body[i + 1 :]]))
+            if facilities and b != facilities[0]:
+                f = min(
+                    facilities, key=lambda f: travel_s(inst, vt, sid, f) + travel_s(inst, vt, f, b)
+                )
+                extra = (
+                    travel_s(inst, vt, sid, f)
+                    + travel_s(inst, vt, f, b)
+                    - travel_s(inst, vt, sid, b)
+                )
+                options.append(
+                    (
+                        add + extra,
+                        k,
+                        [
+                            *body[: i + 1],
+                            (VisitKind.STOP, sid),
+                            (VisitKind.UNLOAD, f),
+                            *body[i + 1 :],
+                        ],
+                    )
+                )
+    options.sort(key=lambda o: (o[0], o[1]))
+    best: tuple[float, RoutingResult] | None = None
+    tried: dict[int, int] = {}
+    for _, k, seq in options:
+        if tried.get(k, 0) >= POSITIONS_TRIED:
+            continue
+        tried[k] = tried.get(k, 0) + 1
+        r = result.routes[k]
+        vt = inst.vehicle_type(r.vehicle_type)
+        got = _simulate(inst, r.vehicle, vt, seq, r.visits[0].departure_s)
+        if got is None:
+            continue
+        routes = list(result.routes)
+        routes[k] = got
+        delta = route_objective(got, result.objective) - route_objective(r, result.objective)
+        if best is None or delta < best[0]:
+            best = (delta, _with_routes(result, routes, _drop(result.unserved, sid)))
+    fresh = _new_route(inst, result, sid, facilities)
+    if fresh is not None:
+        delta = route_objective(fresh.routes[-1], result.objective)
+        if best is None or delta < best[0]:
+            best = (delta, fresh)
+    return None if best is None else best[1]
+
+
+def _drop(unserved: Sequence[Unserved], sid: str) -> list[Unserved]:
+    return [u for u in unserved if u.stop != sid]
+
+
+def _new_route(
+    inst: Instance, result: RoutingResult, sid: str, facilities: list[str]
+) -> RoutingResult | None:
+    stop = inst.stop(sid)
+    used = {r.vehicle for r in result.routes}
+    for vt in inst.vehicle_types:
+        if stop.stream not in vt.streams or not facilities:
+            continue
+        names = [f"{vt.id}#{i + 1}" for i in range(vt.count)]
+        free = [n for n in names if n not in used]
+        if not free:
+            continue
+        f = min(
+            facilities, key=lambda f: travel_s(inst, vt, sid, f) + travel_s(inst, vt, f, vt.depot)
+        )
+        seq: Seq = [
+            (VisitKind.DEPOT, vt.depot),
+            (VisitKind.STOP, sid),
+            (VisitKind.UNLOAD, f),
+            (VisitKind.DEPOT, vt.depot),
+        ]
+        got = _simulate(inst, free[0], vt, seq, float(vt.shift.start))
+        if got is not None:
+            return _with_routes(result, [*result.routes, got], _drop(result.unserved, sid))
+    return None
+
+
+def unserved_entry(sid: str) -> Unserved:
+    """Return the unserved record of a stop a move could not place."""
+    return Unserved(sid, UnservedReason.NOT_ROUTED, "no feasible position on this day")

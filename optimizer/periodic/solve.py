@@ -1,0 +1,781 @@
+"""Plan the week: choose each stop's visiting days and each day's routes together.
+
+Method (measured in ``benchmarks/periodic``):
+
+1. **Balanced construction.** Stops with the fewest allowed patterns and the
+   most waste first; each takes the pattern whose days are cheapest to
+   extend: the detour to the nearest stop already on that day, plus a
+   penalty for days whose waste or working time passes the day's fleet.
+2. **Day routing** of every day through :func:`optimizer.routing.solve.solve`
+   (the existing engine adapters, so multi-trip, streams, breaks and every
+   day rule hold) with a small, fixed amount of search per day; identical
+   days are solved once (cache).
+3. **Local search over pattern changes.** For every stop and every other
+   allowed pattern, a cheap estimate of the change: the saving of removing
+   the stop from the routes of the days it leaves, plus the cheapest
+   insertion into the routes of the days it joins (with the accumulated
+   amount; an insertion that breaks a route's duration or a trip's
+   capacity is priced as a new trip through the nearest facility). Moves
+   are tried best estimate first; the affected days are re-routed and the
+   move is kept when the week's score improves. Swaps of two stops between
+   patterns are tried the same way when no single move improves.
+4. **Polish**: every day is routed again with a larger search budget, and
+   the better plan of each day is kept.
+
+Score: the routing objective summed over days (plus a penalty per visit
+left out); with ``balance`` the first goal is the fewest vehicles on the
+busiest day (the fleet the week needs), then the spread of working hours
+between days, then the objective. With ``same_vehicle`` the vehicles of
+each day are renamed (assignment problem) so that a stop is served by the
+same vehicle (crew) on as many of its days as possible.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import random
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from types import MappingProxyType
+
+import numpy as np
+from scipy.optimize import linear_sum_assignment
+
+from optimizer.evaluate import travel_s
+from optimizer.model import Instance
+from optimizer.periodic.model import Pattern, WeekInstance, amounts, day_instance
+from optimizer.periodic.moves import DayPlan, insert, remove, resimulate
+from optimizer.periodic.result import WeekResult
+from optimizer.routing.params import Objective, RoutingParams
+from optimizer.routing.result import Route, RoutingResult, Visit, VisitKind
+
+UNSERVED_PENALTY = 1e7  # per visit left out, in objective units: worse than any route
+POLISH_SHARE = 0.3  # of the time limit kept for the final polish
+DAY_SHARES = 4  # a day routed while patterns change gets at most 1 / (4 × days) of the time
+SKIP_UPHILL = 0.8  # share of moves with a positive estimate not tried (seeded)
+RELAX_STARTS = 3  # relaxations with different seeds; the best routed one starts the search
+REROUTED_MOVES = 8  # best-estimated moves tried with their days routed again
+CLUSTER_MAX = 6  # stops moved together by one perturbation
+NEIGHBOURS = 10  # nearest stops considered for a cluster
+
+
+@dataclass(frozen=True)
+class WeekParams:
+    """Settings of a week run.
+
+    ``day_solution_limit`` is the search given to each day while patterns
+    change, ``polish_solution_limit`` the one for the final routing (see
+    ``RoutingParams.solution_limit``: a fixed amount of work per day, so
+    runs are reproducible); ``max_moves`` bounds the pattern changes tried
+    (None: until ``time_limit_s``). ``engine`` as in routing.
+    """
+
+    objective: Objective = Objective.COST
+    time_limit_s: float = 60.0
+    seed: int = 0
+    engine: str = "auto"
+    day_solution_limit: int = 2
+    polish_solution_limit: int = 60
+    max_moves: int | None = None
+    balance: bool = False
+    same_vehicle: bool = False
+    minimize_vehicles: bool = False
+    relax_share: float = 0.3
+    unit_s: float | None = None
+
+    def __post_init__(self) -> None:
+        if self.time_limit_s <= 0:
+            raise ValueError(f"time limit must be > 0 s, got {self.time_limit_s}")
+        if self.day_solution_limit < 1 or self.polish_solution_limit < 1:
+            raise ValueError("solution limits must be >= 1")
+
+
+@dataclass(frozen=True)
+class WeekProgress:
+    """Search progress: elapsed seconds, best score's objective, moves tried and kept."""
+
+    elapsed_s: float
+    objective: float
+    moves_tried: int
+    moves_kept: int
+
+
+Visits = dict[str, Pattern]
+
+
+class _Days:
+    """Route days of a week and remember every day already routed."""
+
+    def __init__(self, week: WeekInstance, params: WeekParams) -> None:
+        self.week = week
+        self.params = params
+        self.cache: dict[tuple[object, ...], tuple[Instance, RoutingResult]] = {}
+        self.routed = 0
+        self.interrupted = False  # Ctrl-C reached a day's routing (it kept its best plan)
+        self.hit: Callable[[], bool] = lambda: False  # Ctrl-C between routings
+        self.seconds = 0.0  # spent routing, for the polish to fit the time left
+        self.units = 0  # solution-limit units routed in that time
+
+    def stopped(self) -> bool:
+        """Return whether Ctrl-C asked the week to stop (keeping the best week)."""
+        return self.interrupted or self.hit()
+
+    def limit_within(self, seconds: float, wanted: int) -> int:
+        """Return the largest solution limit up to ``wanted`` that routes a day in ``seconds``."""
+        if not self.units:
+            return wanted
+        per_unit = self.seconds / self.units
+        return max(1, min(wanted, int(seconds / per_unit) if per_unit > 0 else wanted))
+
+    def key(self, day: int, visits: Mapping[str, Pattern], limit: int) -> tuple[object, ...]:
+        h = self.week.horizon
+        on = tuple(
+            sorted(
+                (s, amounts(self.week.rule(s), p, self.week.days)[day])
+                for s, p in visits.items()
+                if day in p
+            )
+        )
+        return (tuple(sorted(h.fleet[day].items())), tuple(sorted(h.open_sites[day])), on, limit)
+
+    def route(
+        self, day: int, visits: Mapping[str, Pattern], limit: int, cap_s: float | None = None
+    ) -> tuple[Instance, RoutingResult]:
+        """Route ``day`` with ``limit`` units of search, in at most ``cap_s`` seconds (cached)."""
+        from optimizer.routing.solve import solve
+
+        key = self.key(day, visits, limit)
+        inst = day_instance(self.week, day, visits)
+        hit = self.cache.get(key)
+        if hit is not None:  # the same stops and fleet on another day: same routes
+            return inst, _for_day(hit[1], inst.name)
+        unit = self.params.unit_s
+        rp = RoutingParams(
+            objective=self.params.objective,
+            # A day's share of the week's time bounds engines that also stop on
+            # time (OR-Tools repairing a PyVRP plan on big days).
+            time_limit_s=max(
+                min(
+                    cap_s or self.params.time_limit_s / (DAY_SHARES * self.week.days),
+                    math.inf if unit is None else limit * unit,
+                ),
+                0.2,
+            ),
+            solution_limit=limit if unit is None else None,
+            seed=self.params.seed,
+            engine=self.params.engine,
+            minimize_vehicles=self.params.minimize_vehicles or self.params.balance,
+        )
+        t0 = time.perf_counter()
+        result = solve(inst, params=rp)
+        self.seconds += time.perf_counter() - t0
+        self.units += limit
+        self.routed += 1
+        if result.status == "interrupted":
+            self.interrupted = True
+        self.cache[key] = (inst, result)
+        return inst, result
+
+
+def _for_day(result: RoutingResult, name: str) -> RoutingResult:
+    return result if result.instance == name else dataclasses.replace(result, instance=name)
+
+
+def _score(week: WeekInstance, days: list[RoutingResult], params: WeekParams) -> tuple[float, ...]:
+    obj = sum(d.objective_value for d in days)
+    obj += UNSERVED_PENALTY * sum(len(d.unserved) for d in days)
+    if not params.balance:
+        return (obj,)
+    peak = max((d.num_vehicles for d in days), default=0)
+    hours = [sum(r.duration_s for r in d.routes) / 3600.0 for d in days]
+    working = [h for h, f in zip(hours, week.horizon.fleet, strict=True) if any(f.values())]
+    spread = (max(working) - min(working)) if working else 0.0
+    # An hour of spread between the busiest and the quietest day weighs as
+    # much as an average vehicle-hour of the plan.
+    per_hour = obj / sum(hours) if sum(hours) > 0 and obj < UNSERVED_PENALTY else 0.0
+    return (float(peak), obj + per_hour * spread)
+
+
+def construct(week: WeekInstance) -> Visits:
+    """Return a first pattern for every stop: balanced days, stops near each other together."""
+    base = week.base
+    D = week.days
+    on_day: list[list[str]] = [[] for _ in range(D)]
+    depots = sorted({vt.depot for vt in base.vehicle_types})
+    kg = [0.0] * D
+    work = [0.0] * D
+    cap_kg = [
+        sum(
+            vt.capacity_kg * n * 3
+            for t, n in week.horizon.fleet[d].items()
+            for vt in [base.vehicle_type(t)]
+        )
+        for d in range(D)
+    ]
+    cap_s = [
+        sum(
+            (vt.max_duration_s or vt.shift.length) * n
+            for t, n in week.horizon.fleet[d].items()
+            for vt in [base.vehicle_type(t)]
+        )
+        for d in range(D)
+    ]
+    tm = base.travel
+
+    def detour(sid: str, d: int) -> float:
+        near = on_day[d] or depots
+        rows = [tm.index(x) for x in near[-200:]]
+        k = tm.index(sid)
+        return float(np.min(tm.duration_s[rows, k]) + np.min(tm.duration_s[k, rows]))
+
+    order = sorted(
+        base.stops,
+        key=lambda s: (len(week.rule(s.id).patterns), -week.rule(s.id).daily_kg, s.id),
+    )
+    visits: Visits = {}
+    for stop in order:
+        rule = week.rule(stop.id)
+        best: tuple[float, Pattern] | None = None
+        for p in rule.patterns:
+            got = amounts(rule, p, D)
+            cost = 0.0
+            for d in p:
+                cost += detour(stop.id, d) + stop.service_s
+                load = (kg[d] + got[d][0]) / cap_kg[d] if cap_kg[d] else math.inf
+                busy = (work[d] + stop.service_s) / cap_s[d] if cap_s[d] else math.inf
+                cost += 3600.0 * max(load, busy) ** 4
+            if best is None or cost < best[0]:
+                best = (cost, p)
+        assert best is not None
+        visits[stop.id] = best[1]
+        got = amounts(rule, best[1], D)
+        for d in best[1]:
+            on_day[d].append(stop.id)
+            kg[d] += got[d][0]
+            work[d] += stop.service_s + detour(stop.id, d)
+    return visits
+
+
+def _removal(inst: Instance, result: RoutingResult, sid: str) -> float:
+    """Return the time saved by taking ``sid`` out of its route (seconds)."""
+    for route in result.routes:
+        vt = inst.vehicle_type(route.vehicle_type)
+        locs = [v.location for v in route.visits if v.kind is not VisitKind.BREAK]
+        if sid in locs:
+            k = locs.index(sid)
+            a, b = locs[k - 1], locs[k + 1]
+            return (
+                travel_s(inst, vt, a, sid)
+                + travel_s(inst, vt, sid, b)
+                - travel_s(inst, vt, a, b)
+                + inst.stop(sid).service_s
+            )
+    return 0.0
+
+
+def _insertion(
+    inst: Instance, week: WeekInstance, result: RoutingResult, sid: str, kg: float
+) -> float:
+    """Return the cheapest extra time of serving ``sid`` (``kg``) in ``result``'s routes."""
+    base = week.base
+    stop = base.stop(sid)
+    best = math.inf
+    facilities = [f.id for f in inst.unloading_sites if stop.stream in f.streams]
+    used = {r.vehicle for r in result.routes}
+    for route in result.routes:
+        vt = inst.vehicle_type(route.vehicle_type)
+        if stop.stream not in vt.streams:
+            continue
+        visits = [v for v in route.visits if v.kind is not VisitKind.BREAK]
+        limit = vt.max_duration_s or vt.shift.length
+        slack = limit - route.duration_s
+        load = 0.0
+        for k in range(len(visits) - 1):
+            a, b = visits[k].location, visits[k + 1].location
+            load = visits[k].load_kg
+            add = travel_s(inst, vt, a, sid) + travel_s(inst, vt, sid, b) - travel_s(inst, vt, a, b)
+            add += stop.service_s
+            trip_peak = _trip_peak(visits, k)
+            if trip_peak + kg > vt.capacity_kg and facilities:
+                add += min(
+                    travel_s(inst, vt, sid, f)
+                    + travel_s(inst, vt, f, b)
+                    - travel_s(inst, vt, sid, b)
+                    for f in facilities
+                )
+            del load
+            if add > slack:
+                add += 4 * (add - slack) + 3600.0
+            best = min(best, add)
+    spare = [
+        vt
+        for vt in inst.vehicle_types
+        if stop.stream in vt.streams
+        and sum(1 for r in result.routes if r.vehicle_type == vt.id) < vt.count
+    ]
+    if spare and facilities:
+        vt = spare[0]
+        fresh = (
+            min(
+                travel_s(inst, vt, vt.depot, sid)
+                + travel_s(inst, vt, sid, f)
+                + travel_s(inst, vt, f, vt.depot)
+                for f in facilities
+            )
+            + stop.service_s
+        )
+        best = min(best, fresh + 1800.0 * (1 if used else 0))
+    return best
+
+
+def _trip_peak(visits: Sequence[Visit], k: int) -> float:
+    """Return the most load on board in the trip containing arc ``k`` (before its unload)."""
+    peak = 0.0
+    for v in visits[k:]:
+        if v.kind is VisitKind.UNLOAD or (v.kind is VisitKind.DEPOT and v is not visits[k]):
+            break
+        peak = max(peak, v.load_kg)
+    return peak
+
+
+def _estimates(
+    week: WeekInstance, visits: Visits, state: list[tuple[Instance, RoutingResult]]
+) -> list[tuple[float, str, Pattern]]:
+    """Return (estimated change in seconds, stop, new pattern) for every single move."""
+    D = week.days
+    out: list[tuple[float, str, Pattern]] = []
+    removal: dict[tuple[str, int], float] = {}
+    for sid, cur in visits.items():
+        rule = week.rule(sid)
+        if len(rule.patterns) < 2:
+            continue
+        for d in cur:
+            removal[(sid, d)] = _removal(state[d][0], state[d][1], sid)
+        for p in rule.patterns:
+            if p == cur:
+                continue
+            new = amounts(rule, p, D)
+            est = -sum(removal[(sid, d)] for d in cur if d not in p)
+            for d in p:
+                if d not in cur:
+                    est += _insertion(state[d][0], week, state[d][1], sid, new[d][0])
+            out.append((est, sid, p))
+    out.sort(key=lambda m: (m[0], m[1], m[2]))
+    return out
+
+
+def solve_week(
+    week: WeekInstance,
+    *,
+    params: WeekParams,
+    initial: Mapping[str, Pattern] | None = None,
+    progress: Callable[[WeekProgress], None] | None = None,
+) -> WeekResult:
+    """Plan every day of ``week``: the visiting days of each stop and each day's routes.
+
+    Parameters
+    ----------
+    week
+        The week to plan.
+    params
+        Objective, limits, engine, balance and same-vehicle options.
+    initial
+        Visiting days to start from (instead of the construction and the
+        relaxations); a stop missing or on a pattern it does not allow starts
+        on the construction's.
+    progress
+        Called whenever the best week improves.
+
+    Returns
+    -------
+    WeekResult
+        One routing result per day; status "interrupted" if Ctrl-C stopped
+        the search (the best week found is kept).
+
+    """
+    from optimizer.routing.solve import _sigint_flag
+
+    days = _Days(week, params)
+    with _sigint_flag() as hit:
+        days.hit = hit
+        return _solve_week(week, days, params, initial, progress)
+
+
+def _solve_week(
+    week: WeekInstance,
+    days: _Days,
+    params: WeekParams,
+    initial: Mapping[str, Pattern] | None,
+    progress: Callable[[WeekProgress], None] | None,
+) -> WeekResult:
+    t0 = time.perf_counter()
+    deadline = t0 + params.time_limit_s
+    ls_end = t0 + params.time_limit_s * (1 - POLISH_SHARE)
+    rng = random.Random(params.seed)
+    D = week.days
+    lim = params.day_solution_limit
+    # The balanced construction and the office's default timetable (every
+    # stop on its first allowed days) both start; relaxations add more.
+    starts: list[Visits] = [
+        construct(week),
+        {s.id: week.rule(s.id).patterns[0] for s in week.base.stops},
+    ]
+    if params.relax_share > 0 and initial is None:
+        from optimizer.periodic.relax import relaxed_patterns
+
+        # Several short relaxations with different seeds: their plans differ
+        # much more than a longer run improves one (measured on PVRP-IF).
+        for k in range(RELAX_STARTS):
+            relaxed = relaxed_patterns(
+                week,
+                RoutingParams(
+                    objective=params.objective,
+                    time_limit_s=params.time_limit_s * params.relax_share / RELAX_STARTS,
+                    solution_limit=None
+                    if params.max_moves is None
+                    else params.polish_solution_limit,
+                    seed=params.seed + k,
+                    engine=params.engine,
+                    minimize_vehicles=params.balance,
+                ),
+            )
+            if relaxed is None:
+                break
+            starts.append({**starts[0], **relaxed[0]})
+            if relaxed[1] or days.stopped():
+                days.interrupted = True
+                break
+    if initial is not None:
+        first = dict(starts[0])
+        for sid, p in initial.items():
+            if sid in first and tuple(p) in week.rule(sid).patterns:
+                first[sid] = tuple(p)
+        starts = [first]
+    best_start: tuple[tuple[float, ...], Visits, list[tuple[Instance, RoutingResult]]] | None = None
+    for start in starts:
+        if best_start is not None and days.stopped():
+            break
+        routed = [days.route(d, start, lim) for d in range(D)]
+        sc = _score(week, [r for _, r in routed], params)
+        if best_start is None or sc < best_start[0]:
+            best_start = (sc, start, routed)
+    assert best_start is not None
+    _, visits, state = best_start
+    if params.max_moves is None and days.units:
+        # Leave the polish the time it should need (from the routing so far), at most POLISH_SHARE.
+        per_unit = days.seconds / days.units
+        need = 1.25 * D * per_unit * params.polish_solution_limit
+        ls_end = max(ls_end, deadline - need)
+    search = _Search(week, params, days, rng, t0, ls_end, progress)
+    visits, state, score = search.descend(visits, state)
+    near = _neighbours(week)
+    movable = [s.id for s in week.base.stops if len(week.rule(s.id).patterns) > 1]
+    # Iterated local search: move a cluster of nearby stops to other patterns
+    # together (what single moves cannot), route the changed days again,
+    # descend, and keep the result if the week got better.
+    while movable and time.perf_counter() < ls_end and not search.out_of_moves():
+        trial = dict(visits)
+        seed_stop = rng.choice(movable)
+        size = rng.randint(2, CLUSTER_MAX)
+        target = rng.choice([p for p in week.rule(seed_stop).patterns if p != visits[seed_stop]])
+        if rng.random() < 0.5:  # a cluster of nearby stops moves together
+            cluster = [seed_stop, *[s for s in near[seed_stop] if s in trial][: size - 1]]
+        else:  # stops of the same frequency gather on the same days (e.g. a light day)
+            same = [s for s in movable if target in week.rule(s).patterns and visits[s] != target]
+            cluster = [seed_stop, *rng.sample(same, min(len(same), size - 1))]
+        for sid in cluster:
+            options = week.rule(sid).patterns
+            if target in options:
+                trial[sid] = target
+            elif len(options) > 1:
+                trial[sid] = rng.choice([p for p in options if p != visits[sid]])
+        changed = {d for sid in cluster for d in set(visits[sid]) ^ set(trial[sid])}
+        changed |= {d for sid in cluster for d in _amount_days(week, sid, visits[sid], trial[sid])}
+        moved = list(state)
+        for d in sorted(changed):
+            moved[d] = days.route(d, trial, lim)
+        got_visits, got_state, got_score = search.descend(trial, moved)
+        if got_score < score:
+            visits, state, score = got_visits, got_state, got_score
+            search.kept += 1
+            search.report(score)
+    tried, kept = search.tried, search.kept
+    # Polish: more search on every day; keep the better plan of each day.
+    for d in range(D):
+        left = deadline - time.perf_counter()
+        if left <= 0 or days.stopped():
+            break
+        polish = params.polish_solution_limit
+        if params.max_moves is None:  # on a time limit: fit the polish into the time left
+            polish = days.limit_within(left / (D - d), polish)
+        better = days.route(d, visits, polish, cap_s=left / (D - d))
+        trial_state = list(state)
+        trial_state[d] = better
+        if _score(week, [r for _, r in trial_state], params) <= score:
+            state = trial_state
+            score = _score(week, [r for _, r in state], params)
+    results = [_for_day(r, inst.name) for inst, r in state]
+    if params.same_vehicle:
+        results = keep_vehicles(results)
+    total = sum(r.objective_value for r in results)
+    status = "ok" if not any(r.unserved for r in results) else "unserved"
+    if days.stopped():
+        status = "interrupted"
+    return WeekResult(
+        instance=week.name,
+        days=tuple(results),
+        visits=visits,
+        objective=str(params.objective),
+        objective_value=total,
+        settings=MappingProxyType(
+            {
+                "time_limit_s": params.time_limit_s,
+                "day_solution_limit": params.day_solution_limit,
+                "polish_solution_limit": params.polish_solution_limit,
+                "balance": params.balance,
+                "same_vehicle": params.same_vehicle,
+                "engine": params.engine,
+                "moves_tried": tried,
+                "moves_kept": kept,
+                "days_routed": days.routed,
+            }
+        ),
+        seed=params.seed,
+        runtime_s=time.perf_counter() - t0,
+        status=status,
+    )
+
+
+class _Search:
+    """Single-move descent on a week, shared by every start of the iterated search."""
+
+    def __init__(
+        self,
+        week: WeekInstance,
+        params: WeekParams,
+        days: _Days,
+        rng: random.Random,
+        t0: float,
+        end: float,
+        progress: Callable[[WeekProgress], None] | None,
+    ) -> None:
+        self.week, self.params, self.days, self.rng = week, params, days, rng
+        self.t0, self.end, self.progress = t0, end, progress
+        self.tried = self.kept = 0
+
+    def out_of_moves(self) -> bool:
+        """Return whether the move budget or the time is spent."""
+        return (
+            time.perf_counter() > self.end
+            or self.days.stopped()
+            or (self.params.max_moves is not None and self.tried >= self.params.max_moves)
+        )
+
+    def report(self, score: tuple[float, ...]) -> None:
+        """Tell the caller about a better week."""
+        if self.progress is not None:
+            self.progress(
+                WeekProgress(time.perf_counter() - self.t0, score[-1], self.tried, self.kept)
+            )
+
+    def descend(
+        self, visits: Visits, state: list[tuple[Instance, RoutingResult]]
+    ) -> tuple[Visits, list[tuple[Instance, RoutingResult]], tuple[float, ...]]:
+        """Apply improving single moves (exact), routing changed days again when none is left."""
+        week, params = self.week, self.params
+        score = _score(week, [r for _, r in state], params)
+        stale: set[int] = set()
+        while not self.out_of_moves():
+            moved = False
+            for est, sid, p in _estimates(week, visits, state):
+                if self.out_of_moves():
+                    break
+                if est > 0 and self.rng.random() < SKIP_UPHILL:
+                    continue
+                self.tried += 1
+                trial = dict(visits)
+                trial[sid] = p
+                got = _apply(week, state, visits, trial, sid)
+                if got is None:
+                    continue
+                new_score = _score(week, [r for _, r in got], params)
+                if new_score < score:
+                    stale |= {d for d in range(week.days) if got[d] is not state[d]}
+                    visits, state, score = trial, got, new_score
+                    moved = True
+            if moved:
+                continue
+            if stale:
+                rerouted = list(state)
+                for d in sorted(stale):
+                    rerouted[d] = self.days.route(d, visits, params.day_solution_limit)
+                stale = set()
+                new_score = _score(week, [r for _, r in rerouted], params)
+                if new_score < score:
+                    state, score = rerouted, new_score
+                    continue
+            # Moves whose gain only shows once the days are routed again:
+            # the most promising few, each with its changed days re-routed.
+            step = self.rerouted_move(visits, state, score)
+            if step is None:
+                break
+            visits, state, score = step
+        return visits, state, score
+
+    def rerouted_move(
+        self, visits: Visits, state: list[tuple[Instance, RoutingResult]], score: tuple[float, ...]
+    ) -> tuple[Visits, list[tuple[Instance, RoutingResult]], tuple[float, ...]] | None:
+        """Return the week after the first of the best-estimated moves that improves, or None."""
+        week = self.week
+        for _, sid, p in _estimates(week, visits, state)[:REROUTED_MOVES]:
+            if self.out_of_moves():
+                return None
+            self.tried += 1
+            trial = dict(visits)
+            trial[sid] = p
+            changed = set(p) ^ set(visits[sid]) | _amount_days(week, sid, visits[sid], p)
+            moved = list(state)
+            for d in sorted(changed):
+                moved[d] = self.days.route(d, trial, self.params.day_solution_limit)
+            new_score = _score(week, [r for _, r in moved], self.params)
+            if new_score < score:
+                return trial, moved, new_score
+        return None
+
+
+def _neighbours(week: WeekInstance) -> dict[str, list[str]]:
+    """Return each movable stop's nearest movable stops (by travel time both ways)."""
+    base = week.base
+    ids = [s.id for s in base.stops if len(week.rule(s.id).patterns) > 1]
+    if not ids:
+        return {}
+    rows = np.array([base.travel.index(i) for i in ids])
+    t = base.travel.duration_s[np.ix_(rows, rows)]
+    both = t + t.T
+    out: dict[str, list[str]] = {}
+    for k, sid in enumerate(ids):
+        order = np.argsort(both[k], kind="stable")
+        out[sid] = [ids[j] for j in order[1 : NEIGHBOURS + 1]]
+    return out
+
+
+def _apply(
+    week: WeekInstance,
+    state: list[tuple[Instance, RoutingResult]],
+    old: Visits,
+    new: Visits,
+    sid: str,
+) -> list[tuple[Instance, RoutingResult]] | None:
+    """Return the days after moving ``sid`` to ``new[sid]``, or None if infeasible."""
+    before, after = old[sid], new[sid]
+    out = list(state)
+    for d in sorted(set(before) | set(after) | _amount_days(week, sid, before, after)):
+        inst = day_instance(week, d, new)
+        plan = DayPlan(*state[d])
+        if d in before and d not in after:
+            got = remove(plan, inst, sid)
+        elif d in after and d not in before:
+            got = insert(plan, inst, sid)
+        elif d in before and d in after and d in _amount_days(week, sid, before, after):
+            got = resimulate(inst, plan.result)
+        else:
+            continue
+        if got is None:
+            return None
+        out[d] = (inst, _for_day(got, inst.name))
+    return out
+
+
+def _amount_days(week: WeekInstance, sid: str, old: Pattern, new: Pattern) -> set[int]:
+    """Return the days kept by a move whose collected amount changes (accumulation)."""
+    rule = week.rule(sid)
+    a, b = amounts(rule, old, week.days), amounts(rule, new, week.days)
+    return {d for d in set(old) & set(new) if a[d] != b[d]}
+
+
+def keep_vehicles(days: list[RoutingResult]) -> list[RoutingResult]:
+    """Rename each day's vehicles so that stops keep their vehicle (crew) across the week.
+
+    Days with the most routes are named first; each next day's routes take
+    the names (of the same type) that already serve most of their stops
+    (an assignment problem). Routes do not change, only which vehicle drives them.
+    """
+    owner: dict[str, dict[str, int]] = {}  # stop -> vehicle name -> days
+    out = list(days)
+    for d in sorted(range(len(days)), key=lambda k: (-len(days[k].routes), k)):
+        day = days[d]
+        renamed: list[Route] = []
+        by_type: dict[str, list[Route]] = {}
+        for r in day.routes:
+            by_type.setdefault(r.vehicle_type, []).append(r)
+        for type_id, routes in sorted(by_type.items()):
+            names = sorted({r.vehicle for r in routes} | _known_names(owner, type_id))
+            gain = np.zeros((len(routes), len(names)))
+            for i, r in enumerate(routes):
+                for s in r.stops:
+                    for j, name in enumerate(names):
+                        gain[i, j] += owner.get(s, {}).get(name, 0)
+            rows, cols = linear_sum_assignment(-gain)
+            for i, j in zip(rows, cols, strict=True):
+                renamed.append(dataclasses.replace(routes[i], vehicle=names[j]))
+        for r in renamed:
+            for s in r.stops:
+                owner.setdefault(s, {})[r.vehicle] = owner.get(s, {}).get(r.vehicle, 0) + 1
+        out[d] = dataclasses.replace(day, routes=tuple(sorted(renamed, key=lambda r: r.vehicle)))
+    return out
+
+
+def _known_names(owner: dict[str, dict[str, int]], type_id: str) -> set[str]:
+    return {n for names in owner.values() for n in names if n.rsplit("#", 1)[0] == type_id}
+
+
+def same_vehicle_share(result: WeekResult) -> float:
+    """Return the share of stops visited more than once that keep one vehicle all week."""
+    seen: dict[str, set[str]] = {}
+    count: dict[str, int] = {}
+    for day in result.days:
+        for r in day.routes:
+            for s in r.stops:
+                seen.setdefault(s, set()).add(r.vehicle)
+                count[s] = count.get(s, 0) + 1
+    multi = [s for s, n in count.items() if n > 1]
+    if not multi:
+        return 1.0
+    return sum(1 for s in multi if len(seen[s]) == 1) / len(multi)
+
+
+def independent_days(week: WeekInstance, params: WeekParams) -> WeekResult:
+    """Plan each day on its own: every stop on its first allowed pattern, no search over days.
+
+    This is the timetable an office writes without looking at the week as a
+    whole (all "three times a week" stops on Mon-Wed-Fri, …); the days are
+    routed with the same engine and the polish search budget, for comparison.
+    """
+    t0 = time.perf_counter()
+    visits: Visits = {s.id: week.rule(s.id).patterns[0] for s in week.base.stops}
+    days = _Days(week, params)
+    results = [
+        _for_day(r, inst.name)
+        for inst, r in (
+            days.route(
+                d,
+                visits,
+                params.polish_solution_limit,
+                POLISH_SHARE * params.time_limit_s / week.days,
+            )
+            for d in range(week.days)
+        )
+    ]
+    return WeekResult(
+        instance=week.name,
+        days=tuple(results),
+        visits=visits,
+        objective=str(params.objective),
+        objective_value=sum(r.objective_value for r in results),
+        settings=MappingProxyType({"method": "first pattern, days routed on their own"}),
+        seed=params.seed,
+        runtime_s=time.perf_counter() - t0,
+        status="ok" if not any(r.unserved for r in results) else "unserved",
+    )

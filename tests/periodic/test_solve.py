@@ -1,0 +1,100 @@
+"""The week solver: feasible weeks, better than planning each day alone, crews kept."""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import time
+
+import pytest
+
+from optimizer.periodic.check import check_week
+from optimizer.periodic.model import gaps
+from optimizer.periodic.rules import week_from_instance
+from optimizer.periodic.solve import (
+    WeekParams,
+    independent_days,
+    same_vehicle_share,
+    solve_week,
+)
+from optimizer.routing.params import Objective
+from tests.periodic.week_data import week_county
+
+FAST = WeekParams(
+    objective=Objective.COST,
+    day_solution_limit=1,
+    polish_solution_limit=3,
+    max_moves=30,
+    time_limit_s=60.0,
+    engine="pyvrp",
+)
+
+
+@pytest.fixture(scope="module")
+def planned():  # type: ignore[no-untyped-def]
+    """Plan the week county once for the tests of this module."""
+    week = week_from_instance(week_county())
+    return week, solve_week(week, params=FAST)
+
+
+def test_week_passes_the_independent_check(planned) -> None:  # type: ignore[no-untyped-def]
+    """Every day of the planned week is feasible and every stop keeps an allowed pattern."""
+    week, result = planned
+    assert check_week(week, result) == []
+    for stop in week.base.stops:
+        assert result.visits[stop.id] in week.rule(stop.id).patterns
+
+
+def test_clinics_never_wait_more_than_two_days(planned) -> None:  # type: ignore[no-untyped-def]
+    """Both clinics are visited with at most 2 days between visits, the week repeating."""
+    week, result = planned
+    for clinic in ("H1", "H2"):
+        assert max(gaps(result.visits[clinic], week.days)) <= 2
+
+
+def test_objective_is_the_sum_of_the_days(planned) -> None:  # type: ignore[no-untyped-def]
+    """The week's objective is the sum of its days' objectives."""
+    _, result = planned
+    assert result.objective_value == pytest.approx(sum(d.objective_value for d in result.days))
+
+
+def test_week_is_no_worse_than_planning_days_alone(planned) -> None:  # type: ignore[no-untyped-def]
+    """Choosing days together needs no more vehicles on the busiest day than a fixed timetable."""
+    week, result = planned
+    alone = independent_days(week, FAST)
+    assert result.num_unserved <= alone.num_unserved
+    assert result.peak_vehicles <= alone.peak_vehicles or alone.num_unserved > 0
+
+
+def test_same_vehicle_keeps_crews_on_their_streets() -> None:
+    """Renaming vehicles keeps at least as many stops on one vehicle, and stays feasible."""
+    week = week_from_instance(week_county())
+    plain = solve_week(week, params=FAST)
+    kept = solve_week(week, params=WeekParams(**{**FAST.__dict__, "same_vehicle": True}))
+    assert check_week(week, kept) == []
+    assert same_vehicle_share(kept) >= same_vehicle_share(plain)
+
+
+def test_same_seed_same_week() -> None:
+    """Two runs with the same seed and work limits give the same visiting days and objective."""
+    week = week_from_instance(week_county())
+    a = solve_week(week, params=FAST)
+    b = solve_week(week, params=FAST)
+    assert dict(a.visits) == dict(b.visits)
+    assert a.objective_value == pytest.approx(b.objective_value)
+
+
+def test_ctrl_c_keeps_the_best_week() -> None:
+    """Ctrl-C during the search ends it early with a checked week marked interrupted."""
+    week = week_from_instance(week_county())
+    timer = threading.Timer(1.0, lambda: os.kill(os.getpid(), signal.SIGINT))
+    timer.start()
+    t0 = time.perf_counter()
+    try:
+        result = solve_week(week, params=WeekParams(time_limit_s=120.0, engine="pyvrp"))
+    finally:
+        timer.cancel()
+    assert time.perf_counter() - t0 < 60.0
+    assert result.status == "interrupted"
+    assert [v for v in check_week(week, result) if v.rule != "missed_visit"] == []
