@@ -68,8 +68,9 @@ def routing_format(path: str | Path) -> str | None:
     """Return which routing reader handles ``path``, or None if none does.
 
     ``workbook`` (a folder of CSV files, ``.xlsx``), ``json`` (a countyopt
-    instance), ``geojson``, ``vrplib`` (VRPLIB: CVRP X, E, Solomon, GH,
-    MTVRPTWR, HFVRP), ``evrptw`` (Schneider et al.) or ``kim`` (Kim et al.).
+    instance), ``geojson``, ``pvrpif`` (Taverna & Tilk periodic GeoJSON),
+    ``vrplib`` (VRPLIB: CVRP X, E, Solomon, GH, MTVRPTWR, HFVRP), ``evrptw``
+    (Schneider et al.) or ``kim`` (Kim et al.).
     The three benchmark text formats are told apart by the first line:
     ``StringID …`` is E-VRPTW, ``KEY : value`` is VRPLIB, a number is Kim.
     """
@@ -80,9 +81,9 @@ def routing_format(path: str | Path) -> str | None:
     if suffix == ".json":
         return "json"
     if suffix == ".geojson":
-        # PVRP-IF GeoJSON (optimizer/io/pvrpif.py) is dispatched here, ahead of
-        # plain GeoJSON, once its reader is there: return "pvrpif" for it.
-        return "geojson"
+        from optimizer.io.pvrpif import is_pvrpif_file
+
+        return "pvrpif" if is_pvrpif_file(src) else "geojson"
     if suffix not in ROUTING_TEXT_SUFFIXES or not src.is_file():
         return None
     with src.open(encoding="utf-8", errors="replace") as f:
@@ -132,12 +133,12 @@ def read_instance(path: str | Path, *, coord_sys: str | None = None) -> Instance
         from optimizer.io.instance_json import read_instance_json
 
         return read_instance_json(src, coord_sys=coord_sys)
+    if kind == "pvrpif":  # a periodic benchmark file, read as its one-day instance
+        from optimizer.io.pvrpif import read_pvrpif
+
+        return read_pvrpif(src).base
     if kind == "geojson":
         from optimizer.io.geojson import read_geojson
-        from optimizer.io.pvrpif import is_pvrpif_file, read_pvrpif
-
-        if is_pvrpif_file(src):  # a periodic benchmark file, read as its one-day instance
-            return read_pvrpif(src).base
 
         return read_geojson(src, coord_sys=coord_sys)
     if kind == "vrplib":
@@ -197,7 +198,7 @@ def siting_format(path: str | Path, fmt: str | None = None) -> str:
                 [InputProblem("--format", None, "", fmt, "county, " + ", ".join(SITING_FORMATS))]
             )
         return fmt
-    if routing_format(src) in ("workbook", "json", "geojson"):
+    if routing_format(src) in ("workbook", "json", "geojson", "pvrpif"):
         return "county"
     for name, pattern in _SITING_NAMES.items():
         if pattern.match(src.name):

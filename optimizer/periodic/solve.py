@@ -395,10 +395,10 @@ def solve_week(
         the search (the best week found is kept).
 
     """
-    from optimizer.routing.solve import _sigint_flag
+    from optimizer.routing.solve import sigint_flag
 
     days = _Days(week, params)
-    with _sigint_flag() as hit:
+    with sigint_flag() as hit:
         days.hit = hit
         return _solve_week(week, days, params, initial, progress)
 

@@ -79,7 +79,7 @@ def components(instance: Instance, stop_ids: list[str]) -> list[Component]:
 
 
 @contextmanager
-def _sigint_flag() -> Iterator[Callable[[], bool]]:
+def sigint_flag() -> Iterator[Callable[[], bool]]:
     """Turn Ctrl-C into a flag the search polls, so the best solution survives."""
     hit = [False]
     if threading.current_thread() is not threading.main_thread():
@@ -139,7 +139,7 @@ def solve(
     choices: list[str] = []
     choices_zh: list[str] = []
     num_planned = 0
-    with _sigint_flag() as interrupted:
+    with sigint_flag() as interrupted:
         for k, part in enumerate(parts, start=1):
             # Each component gets a floor (small ones still need a real search),
             # the rest of the time in proportion to its stops.
