@@ -432,7 +432,7 @@ class Row:
             or value > Decimal(repr(top))
         ):
             # Name the magnitude limit only to those who went past it.
-            huge = value.is_finite() and abs(value) > Decimal(repr(MAX_MAGNITUDE))
+            huge = value.is_finite() and value.copy_abs() > Decimal(repr(MAX_MAGNITUDE))
             shown = _fmt_expected(
                 bottom if huge else low, top if huge else high, what, low_open=low_open
             )
