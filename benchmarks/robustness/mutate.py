@@ -4,8 +4,9 @@ Each case takes a valid base workbook (``tests/data/workbook/good``,
 ``chinese_headers`` or the first rows of ``instances/demo_county``), writes it
 as a CSV folder or an .xlsx file after one to three random mutations from
 ``tests/io/workbook_mutations.py``, and runs ``countyopt check`` on it
-in-process. A case fails if anything but exit 0 or exit 2 with a complete
-report comes out, if it takes longer than ``MAX_SECONDS`` of CPU, or if a
+in-process (a workbook the reader refuses goes through the command every
+``--cli-every``-th case; otherwise its problems are judged directly). A case
+fails if anything but exit 0 or exit 2 with a complete report comes out, if it takes longer than ``MAX_SECONDS`` of CPU, or if a
 cell it surely broke is not named. Every ``--commands-every``-th workbook
 the reader refuses is also given to ``route`` and ``site``, which must exit 2
 and write nothing. One zip bomb runs first. Memory is capped (``--max-gb``)
@@ -69,12 +70,12 @@ def draw_case(rng: random.Random, index: int, slow_every: int) -> wm.Book:
     return wm.mutate(book, rng, ops)
 
 
-def run_case(book: wm.Book, lang: str, commands: bool, work: Path) -> wm.Outcome:
+def run_case(book: wm.Book, lang: str, commands: bool, cli: bool, work: Path) -> wm.Outcome:
     """Write and judge one book in a fresh folder under ``work``."""
     folder = Path(tempfile.mkdtemp(dir=work))
     try:
         path = wm.write_book(book, folder)
-        return wm.check_book(path, book, lang=lang, commands=commands)
+        return wm.check_book(path, book, lang=lang, commands=commands, cli=cli)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
@@ -116,6 +117,9 @@ def main() -> int:
     parser.add_argument("--until", default="", help="stop at this UTC time, HH:MM")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--commands-every", type=int, default=20)
+    parser.add_argument(
+        "--cli-every", type=int, default=5, help="refused workbooks also through `check`"
+    )
     parser.add_argument("--slow-every", type=int, default=2000, help="100,000-row cases")
     parser.add_argument("--max-gb", type=float, default=4.0, help="address-space cap")
     parser.add_argument("--case-timeout", type=int, default=120, help="wall seconds per case")
@@ -152,7 +156,8 @@ def main() -> int:
             signal.alarm(args.case_timeout)
             try:
                 book = draw_case(rng, index, args.slow_every)
-                outcome = run_case(book, lang, commands, work)
+                cli = commands or index % args.cli_every == 0
+                outcome = run_case(book, lang, commands, cli, work)
             except CaseTimeout:
                 outcome = wm.Outcome(-1, float(args.case_timeout), "wall-clock timeout")
             except MemoryError:
