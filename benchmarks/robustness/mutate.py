@@ -6,8 +6,9 @@ as a CSV folder or an .xlsx file after one to three random mutations from
 ``tests/io/workbook_mutations.py``, and runs ``countyopt check`` on it
 in-process (a workbook the reader refuses goes through the command every
 ``--cli-every``-th case; otherwise its problems are judged directly). A case
-fails if anything but exit 0 or exit 2 with a complete report comes out, if it takes longer than ``MAX_SECONDS`` of CPU, or if a
-cell it surely broke is not named. Every ``--commands-every``-th workbook
+fails if anything but exit 0 or exit 2 with a complete report comes out,
+if it takes longer than ``MAX_SECONDS`` of CPU, or if a cell it surely
+broke is not named. Every ``--commands-every``-th workbook
 the reader refuses is also given to ``route`` and ``site``, which must exit 2
 and write nothing. One zip bomb runs first. Memory is capped (``--max-gb``)
 so a memory bomb fails the case instead of the machine.
