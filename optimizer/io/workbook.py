@@ -168,17 +168,15 @@ def _excel_cell(value: Any) -> str:
     return cell_text(value)
 
 
-def _damaged(path: Path, detail: str = "") -> InputProblem:
-    en = f" ({detail})" if detail else ""
-    zh = f"（{detail}）" if detail else ""
+def _damaged(path: Path) -> InputProblem:
     return InputProblem(
         path.name,
         None,
         "",
         "",
         Text(
-            f"an Excel .xlsx file that Excel can open; this one is damaged or not .xlsx{en}",
-            f"Excel 能打开的 .xlsx 文件；此文件已损坏或不是 .xlsx 格式{zh}",
+            "an Excel .xlsx file that Excel can open; this one is damaged or not .xlsx",
+            "Excel 能打开的 .xlsx 文件；此文件已损坏或不是 .xlsx 格式",
         ),
     )
 
@@ -286,41 +284,45 @@ def _read_xlsx(path: Path, problems: list[InputProblem]) -> dict[str, Table]:
         return {}
     tables: dict[str, Table] = {}
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-        try:
-            for sheet in book.worksheets:
-                name = table_of(sheet.title)
-                if name is None:
-                    continue
-                file = f"{path.name}[{sheet.title}]"
-                if name in tables:
-                    problems.append(
-                        InputProblem(
-                            file,
-                            None,
-                            "",
-                            "",
-                            Text(
-                                f"one sheet for table {name!r}, found two",
-                                f"{TABLE_ZH[name]}表只能有一个工作表，找到了两个",
-                            ),
+        # Our own handle: openpyxl leaves its file open when the archive is damaged.
+        with path.open("rb") as handle:
+            book = openpyxl.load_workbook(handle, read_only=True, data_only=True)
+            try:
+                for sheet in book.worksheets:
+                    name = table_of(sheet.title)
+                    if name is None:
+                        continue
+                    file = f"{path.name}[{sheet.title}]"
+                    if name in tables:
+                        problems.append(
+                            InputProblem(
+                                file,
+                                None,
+                                "",
+                                "",
+                                Text(
+                                    f"one sheet for table {name!r}, found two",
+                                    f"{TABLE_ZH[name]}表只能有一个工作表，找到了两个",
+                                ),
+                            )
                         )
-                    )
-                    continue
-                try:
-                    values = _sheet_values(book, sheet, name, file)
-                    tables[name] = table_from_rows(values, name=name, file=file, encoding="xlsx")
-                except InputError as err:
-                    problems.extend(err.problems)
-        finally:
-            book.close()
+                        continue
+                    try:
+                        values = _sheet_values(book, sheet, name, file)
+                        tables[name] = table_from_rows(
+                            values, name=name, file=file, encoding="xlsx"
+                        )
+                    except InputError as err:
+                        problems.extend(err.problems)
+            finally:
+                book.close()
     except MemoryError:
         raise
     # openpyxl raises whatever its zip and XML layers raise on a damaged file
     # (BadZipFile, zlib.error, ParseError, KeyError, IndexError, TypeError, ...):
     # every one of them means the file, not the program, is broken.
-    except Exception as err:
-        problems.append(_damaged(path, type(err).__name__))
+    except Exception:
+        problems.append(_damaged(path))
         return {}
     return tables
 
@@ -362,6 +364,8 @@ def read_tables(path: str | Path) -> dict[str, Table]:
             ]
         )
     reported = {p.file for p in problems}
+    if src.name in reported:
+        raise InputError(problems)  # the workbook as a whole is unreadable
     for name in REQUIRED_TABLES:
         if name not in tables and not any(name in f or TABLE_ZH[name] in f for f in reported):
             zh = TABLE_ZH[name]

@@ -26,6 +26,15 @@ DEFECTS = {
     "lat_out_of_range": ("stops.csv", 3, "lat"),
     "missing_vehicles_table": ("missing_vehicles_table", None, ""),
     "unknown_fuel": ("vehicles.csv", 2, "fuel"),
+    # Found by the mutation campaign (benchmarks/robustness/mutations.md):
+    "demand_exponent_overflow": ("stops.csv", 2, "demand_kg"),
+    "circuity_overflow": ("settings.csv", 2, "value"),
+    "vehicle_count_astronomical": ("vehicles.csv", 2, "count"),
+    "row_longer_than_header": ("stops.csv", 3, ""),
+    "stop_id_control_character": ("stops.csv", 3, "id"),
+    "time_past_48_hours": ("vehicles.csv", 2, "shift_end"),
+    "xlsx_sheet_xml_damaged.xlsx": ("xlsx_sheet_xml_damaged.xlsx", None, ""),
+    "date_in_time_column.xlsx": ("date_in_time_column.xlsx[stops]", 2, "tw_start"),
 }
 
 
