@@ -94,8 +94,8 @@ def parse_matrix(
                 "from",
                 ids[a],
                 Text(
-                    f"each pair once; {ids[a]} -> {ids[b]} is also in row {seen[a, b]}",
-                    f"每对只出现一次；{ids[a]} -> {ids[b]} 也出现在第 {seen[a, b]} 行",
+                    f"each pair once; {ids[a]!r} -> {ids[b]!r} is also in row {seen[a, b]}",
+                    f"每对只出现一次；{ids[a]!r} -> {ids[b]!r} 也出现在第 {seen[a, b]} 行",
                 ),
             )
             continue

@@ -496,21 +496,23 @@ def _build(row: Row, make: Callable[..., _R], fields: dict[str, Any]) -> _R | No
 
 @dataclass
 class _Ids:
-    """Location ids seen so far, with where each was first used."""
+    """Location ids seen so far, with the file and row where each was first used."""
 
-    first: dict[str, str]
+    first: dict[str, tuple[str, int]]
 
     def claim(self, row: Row, col: str, value: str) -> bool:
-        where = f"{row.cols.table.file} row {row.row_no}"
         if value in self.first:
-            first = self.first[value]
+            file, number = self.first[value]
             row.report(
                 col,
                 value,
-                Text(f"a unique id (already used in {first})", f"不重复的编号（已用于 {first}）"),
+                Text(
+                    f"a unique id (already used in {file} row {number})",
+                    f"不重复的编号（已用于 {file} 第 {number} 行）",
+                ),
             )
             return False
-        self.first[value] = where
+        self.first[value] = (row.cols.table.file, row.row_no)
         return True
 
 
