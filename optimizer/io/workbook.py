@@ -850,6 +850,7 @@ def parse_tables(
         Listing every problem found.
 
     """
+    _check_row_counts(tables)
     problems: list[InputProblem] = []
     if coord_sys is not None and coord_sys not in COORD_SYSTEMS:
         problems.append(
@@ -918,6 +919,24 @@ def parse_tables(
         travel=travel,
         meta=out_meta,
     )
+
+
+def _check_row_counts(tables: Mapping[str, Table]) -> None:
+    """Raise InputError at the first row past ``MAX_ROWS`` of any table, before parsing.
+
+    Readers of text tables stop at the limit themselves; this catches tables
+    built from other sources (GeoJSON features) before the travel matrix,
+    which grows with the square of the rows, is built.
+    """
+    for name, table in tables.items():
+        cap = MAX_ROWS.get(name)
+        if cap is None or len(table.rows) <= cap:
+            continue
+        filled = [k for k, r in enumerate(table.rows) if any(c.strip() for c in r)]
+        if len(filled) > cap:
+            k = filled[cap]
+            row = table.numbers[k] if table.numbers else table.first_row + k
+            raise InputError([too_many_rows(name, table.file, row)])
 
 
 def _with_options(site: Site, options: list[BuildOption]) -> Site:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import time
 import zipfile
 from pathlib import Path
@@ -183,3 +184,26 @@ def test_good_workbook_as_xlsx_still_reads_like_the_csv_folder(tmp_path: Path) -
     path = write_book(base_book("good", "xlsx"), tmp_path)
     a, b = read_instance(GOOD), read_instance(path)
     assert a.stops == b.stops and a.sites == b.sites and a.vehicle_types == b.vehicle_types
+
+
+def test_geojson_with_too_many_features_is_refused_before_the_travel_matrix(
+    tmp_path: Path,
+) -> None:
+    """20,000 GeoJSON stops stop at the feature past the limit instead of a 3 GB matrix."""
+    point = {"type": "Point", "coordinates": [114.3, 34.8]}
+    feats = [
+        {"type": "Feature", "geometry": point, "properties": {"id": "D", "kind": "depot"}},
+    ] + [
+        {
+            "type": "Feature",
+            "geometry": point,
+            "properties": {"id": f"X{k}", "stream": "other", "demand_kg": 1},
+        }
+        for k in range(20_000)
+    ]
+    path = tmp_path / "county.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": feats}), "utf-8")
+    code, out, seconds = _check(path)
+    assert code == 2
+    assert f"county.geojson features, row {MAX_ROWS['stops'] + 2}" in out
+    assert seconds < 10.0
