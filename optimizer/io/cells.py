@@ -37,8 +37,8 @@ _DATE_TIME = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T](\d{1,2}:\d
 MAX_MAGNITUDE = 1e15
 #: Latest clock time a cell may hold: the planning day and the night after.
 MAX_CLOCK_S = 48 * 3600
-#: Largest CSV file read (a full matrix of 3,000 locations is about 300 MB).
-MAX_CSV_BYTES = 512 * 1024 * 1024
+#: Largest CSV file read (a full matrix of 2,000 locations is about 120 MB).
+MAX_CSV_BYTES = 256 * 1024 * 1024
 #: Most data rows per table. The travel matrix over stops and sites grows with
 #: the square of their number (5,500 locations take about 0.5 GB), so a
 #: larger county is planned area by area, one workbook each.
@@ -48,6 +48,8 @@ MAX_ROWS = {
     "vehicles": 500,
     "build_options": 5000,
     "settings": 500,
+    # A full long-format matrix of 2,000 locations; more take GBs as text rows.
+    "matrix": 4_000_000,
 }
 #: Units as messages name them, in both languages.
 _UNITS: dict[str, str] = {
