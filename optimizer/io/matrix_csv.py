@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from optimizer.i18n import Text
-from optimizer.io.cells import Table, decode, locate_columns, parse_csv, rows_of
+from optimizer.io.cells import MAX_CSV_BYTES, Table, decode, locate_columns, parse_csv, rows_of
 from optimizer.io.errors import InputError, InputProblem
 from optimizer.model import TravelMatrix
 
@@ -41,6 +41,13 @@ def read_matrix_table(path: Path) -> Table:
                 )
             ]
         )
+    size = path.stat().st_size
+    if size > MAX_CSV_BYTES:
+        limit = MAX_CSV_BYTES // 2**20
+        expected = Text(
+            f"a matrix CSV file of at most {limit} MB", f"不超过 {limit} MB 的距离矩阵 CSV 文件"
+        )
+        raise InputError([InputProblem(path.name, None, "", f"{size:,} bytes", expected)])
     problems: list[InputProblem] = []
     decoded = decode(path.read_bytes(), path.name, problems)
     if decoded is None:
