@@ -140,7 +140,7 @@ def parse_csv(text: str, *, name: str, file: str, encoding: str = "") -> Table:
     """
     if not text.strip():
         raise InputError([InputProblem(file, None, "", "", header_hint(name))])
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text), strict=True)
     values: list[list[str]] = []
     try:
         for record in reader:
@@ -165,6 +165,20 @@ def parse_csv(text: str, *, name: str, file: str, encoding: str = "") -> Table:
             ]
         ) from None
     return table_from_rows(values, name=name, file=file, encoding=encoding)
+
+
+def _delimiter(text: str) -> str:
+    """Return the cell separator: a comma, unless the first line has none but tabs or semicolons.
+
+    Excel saves "Text (Tab delimited)" (文本文件(制表符分隔)) as .txt, and in
+    some locales saves "CSV" with semicolons; the header line tells which.
+    """
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    if "," in first:
+        return ","
+    if "\t" in first:
+        return "\t"
+    return ";" if ";" in first else ","
 
 
 def _row_cap(name: str) -> int:

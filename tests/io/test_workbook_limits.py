@@ -207,3 +207,18 @@ def test_geojson_with_too_many_features_is_refused_before_the_travel_matrix(
     assert code == 2
     assert f"county.geojson features, row {MAX_ROWS['stops'] + 2}" in out
     assert seconds < 10.0
+
+
+@pytest.mark.parametrize("separator", ["\t", ";"])
+def test_tab_and_semicolon_separated_tables_read_like_csv(tmp_path: Path, separator: str) -> None:
+    """Excel's tab-delimited .txt and semicolon "CSV" read to the same county as the CSV folder."""
+    for src in GOOD.iterdir():
+        text = src.read_text(encoding="utf-8")
+        if src.stem == "stops":
+            rows = [line.split(",") for line in text.splitlines()]
+            # A list cell keeps its own separator; quote nothing else.
+            text = "\n".join(separator.join(cells) for cells in rows) + "\n"
+            (tmp_path / "stops.txt").write_text(text, encoding="gb18030")
+        else:
+            (tmp_path / src.name).write_text(text, encoding="utf-8")
+    assert read_instance(tmp_path).stops == read_instance(GOOD).stops
