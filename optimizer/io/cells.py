@@ -147,23 +147,18 @@ def parse_csv(text: str, *, name: str, file: str, encoding: str = "") -> Table:
             values.append(record)
             if len(values) > _row_cap(name):
                 break
-    except csv.Error:
-        raise InputError(
-            [
-                InputProblem(
-                    file,
-                    reader.line_num,
-                    "",
-                    "",
-                    Text(
-                        'well-formed CSV: a cell that starts with a quote (") ends with one, '
-                        "and a cell holding a comma or a line break is quoted",
-                        '格式正确的 CSV：以引号（"）开头的单元格要以引号结尾，'
-                        "含逗号或换行的单元格要加引号",
-                    ),
-                )
-            ]
-        ) from None
+    except csv.Error as err:
+        limit = csv.field_size_limit()
+        expected = (
+            Text(f"cells of at most {limit:,} characters", f"每个单元格最多 {limit:,} 个字符")
+            if "field limit" in str(err)
+            else Text(
+                'well-formed CSV: a cell that starts with a quote (") ends with one, '
+                "and a cell holding a comma or a line break is quoted",
+                '格式正确的 CSV：以引号（"）开头的单元格要以引号结尾，含逗号或换行的单元格要加引号',
+            )
+        )
+        raise InputError([InputProblem(file, reader.line_num, "", "", expected)]) from None
     return table_from_rows(values, name=name, file=file, encoding=encoding)
 
 

@@ -94,6 +94,7 @@ _STOPS = {
     "control_character": _sub("S2,", "S\x1b2,"),
     "long_row": _sub(",urban\nS2", ",urban,x,y\nS2"),
     "bad_quote": _sub("S2,", '"S2,'),
+    "huge_cell": _sub("东门小区", "x" * 200_000),
     "duplicate_header": _sub("id,name", "id,编号"),
     "missing_column": _sub("id,name,lat,", "id,name,"),
     "empty_file": _const(""),
