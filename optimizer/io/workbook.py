@@ -269,8 +269,10 @@ def _sheet_values(book: Any, sheet: Any, name: str, file: str) -> list[list[str]
         values.append(cells)
         if cells:
             filled += 1
-            if cap is not None and filled > cap + 20:
-                raise InputError([too_many_rows(name, file, len(values))])
+            # Enough rows read for the table to hold more than ``cap`` data
+            # rows below any titles: the table reports the exact row.
+            if cap is not None and filled > cap + 12:
+                break
     _fill_merged(values, _merged_ranges(book, sheet))
     return values
 
