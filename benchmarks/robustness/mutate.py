@@ -73,6 +73,7 @@ def draw_case(rng: random.Random, index: int, slow_every: int) -> wm.Book:
 
 def run_case(book: wm.Book, lang: str, commands: bool, cli: bool, work: Path) -> wm.Outcome:
     """Write and judge one book in a fresh folder under ``work``."""
+    work.mkdir(parents=True, exist_ok=True)  # a cleaner of /tmp must not fail every case
     folder = Path(tempfile.mkdtemp(dir=work))
     try:
         path = wm.write_book(book, folder)
