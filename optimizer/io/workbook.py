@@ -201,7 +201,8 @@ def _xlsx_size_problem(path: Path) -> InputProblem | None:
     try:
         with zipfile.ZipFile(path) as archive:
             parts = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+    # A flipped bit in a header also gives NotImplementedError ("zip file version").
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
         return _damaged(path)
     # Reading never inflates a part past the size its header declares, so the
     # declared sizes bound the work before any XML is parsed.

@@ -35,6 +35,7 @@ DEFECTS = {
     "time_past_48_hours": ("vehicles.csv", 2, "shift_end"),
     "xlsx_sheet_xml_damaged.xlsx": ("xlsx_sheet_xml_damaged.xlsx", None, ""),
     "date_in_time_column.xlsx": ("date_in_time_column.xlsx[stops]", 2, "tw_start"),
+    "xlsx_zip_version_flipped.xlsx": ("xlsx_zip_version_flipped.xlsx", None, ""),
 }
 
 
