@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Literal
 
 Lang = Literal["en", "zh"]
@@ -52,3 +53,26 @@ def translate(
                 values = {k: convert(k, v) for k, v in values.items()}
             return zh.format(**values)
     return text
+
+
+@dataclass(frozen=True)
+class Text:
+    """A message written in both languages at the place it is composed.
+
+    Messages that reach users are built as ``Text(en, zh)`` rather than
+    translated later from English, so that no text can miss its Chinese.
+    ``str()`` gives the English; :meth:`pick` gives either.
+    """
+
+    en: str
+    zh: str
+
+    def __str__(self) -> str:
+        return self.en
+
+    def __add__(self, other: Text) -> Text:
+        return Text(self.en + other.en, self.zh + other.zh)
+
+    def pick(self, lang: Lang) -> str:
+        """Return the text in ``lang``."""
+        return tr(lang, self.en, self.zh)

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 import click
 
-from optimizer.i18n import Lang, tr
+from optimizer.i18n import Lang, Text, tr
 from optimizer.io.errors import InputError, InputProblem
 from optimizer.model import InstanceError
 
@@ -31,12 +31,7 @@ def lang_of(ctx: click.Context) -> Lang:
 
 def problem_line(problem: InputProblem, lang: Lang) -> str:
     """Return one input problem as a sentence in ``lang`` (file, row, column, value, expected)."""
-    if lang != "zh":
-        return str(problem)
-    where = problem.file if problem.row is None else f"{problem.file}，第 {problem.row} 行"
-    col = f"，列 {problem.column!r}" if problem.column else ""
-    val = f"：值为 {problem.value!r}" if problem.value != "" else ""
-    return f"{where}{col}{val}；应为 {problem.expected}"
+    return problem.line(lang)
 
 
 def check_writable(folder: Path, option: str) -> None:
@@ -50,12 +45,10 @@ def check_writable(folder: Path, option: str) -> None:
         probe = probe.parent
     if probe.is_dir() and os.access(probe, os.W_OK):
         return
-    lang = lang_of(click.get_current_context())
     if probe.is_dir():
-        expected = tr(lang, "a folder you may write to", "有写入权限的文件夹")
+        expected = Text("a folder you may write to", "有写入权限的文件夹")
     else:
-        expected = tr(
-            lang,
+        expected = Text(
             f"a folder, but {str(probe)!r} is a file",
             f"文件夹，但 {str(probe)!r} 是一个文件",
         )

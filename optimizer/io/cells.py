@@ -9,6 +9,7 @@ reader can list every bad cell at once.
 
 from __future__ import annotations
 
+import csv
 import io
 import math
 import re
@@ -16,16 +17,58 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-import pandas as pd
-
-from optimizer.io.columns import TABLE_COLUMNS, column_of
+from optimizer.i18n import Text
+from optimizer.io.columns import TABLE_COLUMNS, TABLE_ZH, column_of
 from optimizer.io.errors import InputError, InputProblem
-from optimizer.timefmt import parse_clock
+from optimizer.timefmt import format_clock, parse_clock
 
 _ENCODINGS = ("utf-8-sig", "gb18030")
 _LIST_SEPARATORS = re.compile(r"[;,；，、|]")
 _TRUE = frozenset({"yes", "y", "true", "1", "是", "对", "x", "✓"})
 _FALSE = frozenset({"no", "n", "false", "0", "否", "不是", ""})
+# Invisible characters that Excel and web pages leave in cells (a BOM, zero-width spaces).
+_INVISIBLE = str.maketrans("", "", "\ufeff\u200b\u200c\u200d\u2060")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# A date, or a date and a time, as Excel and other tools write them ("2024-05-01 07:30").
+_DATE_TIME = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T](\d{1,2}:\d{2}(?::\d{2})?))?$")
+
+#: Largest magnitude of any number in a workbook: nothing a county measures
+#: comes near it, and every bound below it keeps sums far from overflow.
+MAX_MAGNITUDE = 1e15
+#: Latest clock time a cell may hold: the planning day and the night after.
+MAX_CLOCK_S = 48 * 3600
+#: Largest CSV file read (a full matrix of 2,000 locations is about 120 MB).
+MAX_CSV_BYTES = 256 * 1024 * 1024
+#: Most data rows per table. A whole county holds 10,000-30,000 collection
+#: points (the scale countyopt plans); the travel matrix over stops and sites
+#: grows with the square of their number, so a larger area is planned part by
+#: part, one workbook each.
+MAX_ROWS = {
+    "stops": 30_000,
+    "sites": 2_000,
+    "vehicles": 500,
+    "build_options": 5000,
+    "settings": 500,
+    # A full long-format matrix of 2,000 locations; more take GBs as text rows.
+    "matrix": 4_000_000,
+}
+#: Units as messages name them, in both languages.
+_UNITS: dict[str, str] = {
+    "": "",
+    "kg": "千克",
+    "m3": "立方米",
+    "m": "米",
+    "s": "秒",
+    "km": "公里",
+    "km/h": "公里/小时",
+    "t/day": "吨/日",
+    "minutes": "分钟",
+    "hours": "小时",
+    "yuan": "元",
+    "yuan/year": "元/年",
+    "degrees latitude": "度（纬度）",
+    "degrees longitude": "度（经度）",
+}
 
 
 @dataclass(frozen=True)
@@ -76,8 +119,12 @@ def decode(data: bytes, file: str, problems: list[InputProblem]) -> tuple[str, s
             None,
             "",
             "",
-            'a CSV text file in UTF-8 or GB18030/GBK (in Excel: Save As "CSV UTF-8"); '
-            "this file is binary or UTF-16",
+            Text(
+                'a CSV text file in UTF-8 or GB18030/GBK (in Excel: Save As "CSV UTF-8"); '
+                "this file is binary or UTF-16",
+                "UTF-8 或 GB18030/GBK 编码的 CSV 文本文件（在 Excel 中“另存为”“CSV UTF-8”）；"
+                "此文件是二进制文件或 UTF-16 编码",
+            ),
         )
     )
     return None
@@ -89,39 +136,144 @@ def parse_csv(text: str, *, name: str, file: str, encoding: str = "") -> Table:
     Raises
     ------
     InputError
-        If the text is empty or not well-formed CSV.
+        If the text is empty, not well-formed CSV, or has too many rows.
 
     """
     if not text.strip():
         raise InputError([InputProblem(file, None, "", "", header_hint(name))])
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text), strict=True)
+    values: list[list[str]] = []
     try:
-        frame = pd.read_csv(
-            io.StringIO(text),
-            header=None,
-            dtype=str,
-            keep_default_na=False,
-            skip_blank_lines=False,
-            sep=",",
+        for record in reader:
+            values.append(record)
+            if len(values) > _row_cap(name):
+                break
+    except csv.Error as err:
+        limit = csv.field_size_limit()
+        expected = (
+            Text(f"cells of at most {limit:,} characters", f"每个单元格最多 {limit:,} 个字符")
+            if "field limit" in str(err)
+            else Text(
+                'well-formed CSV: a cell that starts with a quote (") ends with one, '
+                "and a cell holding a comma or a line break is quoted",
+                '格式正确的 CSV：以引号（"）开头的单元格要以引号结尾，含逗号或换行的单元格要加引号',
+            )
         )
-    except pd.errors.ParserError as err:
-        raise InputError([InputProblem(file, None, "", "", f"well-formed CSV ({err})")]) from err
-    values = [[_text(c) for c in r] for r in frame.to_numpy(dtype=object).tolist()]
-    head = tuple(values[0])
-    rows = tuple(tuple(r) for r in values[1:])
-    return Table(name, file, head, rows, 2, encoding)
+        raise InputError([InputProblem(file, reader.line_num, "", "", expected)]) from None
+    return table_from_rows(values, name=name, file=file, encoding=encoding)
 
 
-def _text(cell: object) -> str:
-    # pandas fills the missing fields of a short line with NaN even with dtype=str.
-    if cell is None or (isinstance(cell, float) and math.isnan(cell)):
-        return ""
-    return str(cell)
+def _delimiter(text: str) -> str:
+    """Return the cell separator: a comma, unless the first line has none but tabs or semicolons.
+
+    Excel saves "Text (Tab delimited)" (文本文件(制表符分隔)) as .txt, and in
+    some locales saves "CSV" with semicolons; the header line tells which.
+    """
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    if "," in first:
+        return ","
+    if "\t" in first:
+        return "\t"
+    return ";" if ";" in first else ","
 
 
-def header_hint(name: str) -> str:
+def _row_cap(name: str) -> int:
+    # Title rows above the header and blank rows do not count against the cap.
+    return MAX_ROWS.get(name, 10**9) + _HEADER_SEARCH + 10_000
+
+
+_HEADER_SEARCH = 10  # rows searched for the header below titles
+
+
+def _header_index(name: str, values: Sequence[Sequence[str]]) -> int:
+    """Return the index of the header row: the first, unless titles sit above it.
+
+    Spreadsheets often carry a title ("某某县收集点清单") or notes above the
+    header; the header is the first of the top rows that names two known columns.
+    """
+    for k, cells in enumerate(values[:_HEADER_SEARCH]):
+        if sum(column_of(name, c) is not None for c in cells if c.strip()) >= 2:
+            return k
+    return 0
+
+
+def table_from_rows(
+    values: Sequence[Sequence[str]], *, name: str, file: str, encoding: str = ""
+) -> Table:
+    """Return a table from rows of text: header, then data; ragged rows are evened out.
+
+    Raises
+    ------
+    InputError
+        If the table holds no header, a row has more cells than the header
+        has columns, or the table has more than ``MAX_ROWS`` data rows.
+
+    """
+    rows = [list(r) for r in values]
+    while rows and all(not c.strip() for c in rows[-1]):
+        rows.pop()
+    if not rows:
+        raise InputError([InputProblem(file, None, "", "", header_hint(name))])
+    top = _header_index(name, rows)
+    head = list(rows[top])
+    while head and not head[-1].strip():
+        head.pop()
+    problems: list[InputProblem] = []
+    data: list[tuple[str, ...]] = []
+    width = len(head)
+    filled = 0
+    cap = MAX_ROWS.get(name)
+    for k, cells in enumerate(rows[top + 1 :]):
+        number = top + 2 + k
+        extra = [c for c in cells[width:] if c.strip()]
+        if extra and len(problems) < 10:
+            problems.append(
+                InputProblem(
+                    file,
+                    number,
+                    "",
+                    extra[0][:80],
+                    Text(
+                        f"at most {width} cells, one per column of the header "
+                        "(quote a cell that holds a comma)",
+                        f"最多 {width} 个单元格，与表头的列一一对应（含逗号的单元格要加引号）",
+                    ),
+                )
+            )
+        if any(c.strip() for c in cells):
+            filled += 1
+            if cap is not None and filled > cap:
+                problems.append(too_many_rows(name, file, number))
+                break
+        data.append(tuple(cells[:width]) + ("",) * (width - len(cells)))
+    if problems:
+        raise InputError(problems)
+    return Table(name, file, tuple(head), tuple(data), top + 2, encoding)
+
+
+def too_many_rows(name: str, file: str, row: int) -> InputProblem:
+    """Return the problem of a table with more data rows than ``MAX_ROWS`` allows."""
+    cap = MAX_ROWS[name]
+    return InputProblem(
+        file,
+        row,
+        "",
+        "",
+        Text(
+            f"at most {cap:,} rows in table {name!r}; plan a larger county area by area, "
+            "one workbook per area",
+            f"{TABLE_ZH.get(name, name)}表最多 {cap:,} 行；更大的县请按片区分别建表规划",
+        ),
+    )
+
+
+def header_hint(name: str) -> Text:
     """Return what an empty table should have held."""
-    cols = [c.name for c in TABLE_COLUMNS[name] if c.required]
-    return f"a header row with the columns {', '.join(cols)} (the file is empty)"
+    cols = ", ".join(c.name for c in TABLE_COLUMNS[name] if c.required)
+    return Text(
+        f"a header row with the columns {cols} (the table is empty)",
+        f"包含 {cols} 这些列的表头行（表是空的）",
+    )
 
 
 def locate_columns(table: Table, problems: list[InputProblem]) -> Columns:
@@ -142,11 +294,15 @@ def locate_columns(table: Table, problems: list[InputProblem]) -> Columns:
                     header_row,
                     head,
                     head,
-                    f"each column once; {head!r} and {first!r} both mean {name!r}",
+                    Text(
+                        f"each column once; {head!r} and {first!r} both mean {name!r}",
+                        f"每列只出现一次；{head!r} 和 {first!r} 都表示 {name!r}",
+                    ),
                 )
             )
             continue
         cols.index[name] = pos
+    found = ", ".join(repr(h) for h in table.headers) or "-"
     for col in TABLE_COLUMNS[table.name]:
         if col.required and col.name not in cols.index:
             cols.missing.append(col.name)
@@ -156,8 +312,10 @@ def locate_columns(table: Table, problems: list[InputProblem]) -> Columns:
                     header_row,
                     col.name,
                     "",
-                    f"a column {col.name!r} (or {col.zh!r}); headers found: "
-                    + ", ".join(repr(h) for h in table.headers),
+                    Text(
+                        f"a column {col.name!r} (or {col.zh!r}); headers found: {found}",
+                        f"列 {col.name!r}（或 {col.zh!r}）；现有表头：{found}",
+                    ),
                 )
             )
     return cols
@@ -172,14 +330,29 @@ def rows_of(cols: Columns, problems: list[InputProblem]) -> Iterator[Row]:
         yield Row(cols, numbers[k] if numbers else cols.table.first_row + k, cells, problems)
 
 
-def _fmt_expected(low: float | None, high: float | None, what: str) -> str:
+def _bound(x: float) -> str:
+    return f"{x:,.0f}" if float(x).is_integer() and abs(x) < 1e16 else f"{x:g}"
+
+
+def _fmt_expected(
+    low: float | None, high: float | None, what: Text, *, low_open: bool = False
+) -> Text:
     if low is not None and high is not None:
-        return f"{what} between {low:g} and {high:g}"
+        lo, hi = _bound(low), _bound(high)
+        if low_open:
+            return Text(f"{what.en} > {lo} and <= {hi}", f"大于 {lo} 且不超过 {hi} 的{what.zh}")
+        return Text(f"{what.en} between {lo} and {hi}", f"{lo} 到 {hi} 之间的{what.zh}")
     if low is not None:
-        return f"{what} >= {low:g}"
+        op = ">" if low_open else ">="
+        return Text(f"{what.en} {op} {_bound(low)}", f"{op} {_bound(low)} 的{what.zh}")
     if high is not None:
-        return f"{what} <= {high:g}"
+        return Text(f"{what.en} <= {_bound(high)}", f"<= {_bound(high)} 的{what.zh}")
     return what
+
+
+def _number_text(unit: str) -> Text:
+    zh = _UNITS.get(unit, unit)
+    return Text(f"a number in {unit}", f"以{zh}计的数") if unit else Text("a number", "数")
 
 
 class Row:
@@ -212,10 +385,10 @@ class Row:
         return self.cells[pos]
 
     def text(self, name: str) -> str:
-        """Return the cell of column ``name`` without surrounding spaces."""
-        return self.raw(name).strip()
+        """Return the cell of column ``name`` without surrounding spaces or invisible marks."""
+        return self.raw(name).translate(_INVISIBLE).strip()
 
-    def report(self, name: str, value: str, expected: str) -> None:
+    def report(self, name: str, value: str, expected: Text) -> None:
         """Record a problem with the cell of column ``name``."""
         self.problems.append(
             InputProblem(self.cols.table.file, self.row_no, self.header(name), value, expected)
@@ -225,7 +398,16 @@ class Row:
         """Return the non-empty text of ``name``, or report it as missing."""
         text = self.text(name)
         if not text and name not in self.cols.missing:
-            self.report(name, "", f"a value in {name!r} (the cell is empty)")
+            self.report(
+                name, "", Text(f"a value in {name!r} (the cell is empty)", "一个值（单元格为空）")
+            )
+            return None
+        if _CONTROL.search(text):
+            self.report(
+                name,
+                text,
+                Text("text without control characters", "不含控制字符的文本"),
+            )
             return None
         return text or None
 
@@ -239,28 +421,34 @@ class Row:
         low_open: bool = False,
         unit: str = "",
     ) -> Decimal | None:
-        """Return the number in ``name`` as an exact decimal, or None if empty or bad."""
+        """Return the number in ``name`` as an exact decimal, or None if empty or bad.
+
+        Without an explicit ``high``, numbers beyond ``MAX_MAGNITUDE`` are refused.
+        """
         text = self.text(name)
-        what = f"a number{f' in {unit}' if unit else ''}"
+        what = _number_text(unit)
         if not text:
             if required and name not in self.cols.missing:
-                self.report(name, "", f"{what} (the cell is empty)")
+                self.report(name, "", what + Text(" (the cell is empty)", "（单元格为空）"))
             return None
         try:
             value = Decimal(text.replace("，", "").replace(",", "").replace("_", ""))
         except InvalidOperation:
             value = Decimal("NaN")
-        expected = _fmt_expected(low, high, what)
-        if low_open and low is not None:
-            expected = expected.replace(f">= {low:g}", f"> {low:g}")
-        if not value.is_finite():
-            self.report(name, text, expected)
-            return None
+        top = MAX_MAGNITUDE if high is None else high
+        bottom = -MAX_MAGNITUDE if low is None else low
         if (
-            low is not None
-            and (value < Decimal(repr(low)) or (low_open and value == Decimal(repr(low))))
-        ) or (high is not None and value > Decimal(repr(high))):
-            self.report(name, text, expected)
+            not value.is_finite()
+            or value < Decimal(repr(bottom))
+            or (low_open and value == Decimal(repr(bottom)))
+            or value > Decimal(repr(top))
+        ):
+            # Name the magnitude limit only to those who went past it.
+            huge = value.is_finite() and value.copy_abs() > Decimal(repr(MAX_MAGNITUDE))
+            shown = _fmt_expected(
+                bottom if huge else low, top if huge else high, what, low_open=low_open
+            )
+            self.report(name, text, shown)
             return None
         return value
 
@@ -294,31 +482,81 @@ class Row:
         if value is None:
             return None
         if value != value.to_integral_value():
-            self.report(name, self.text(name), _fmt_expected(low, high, "a whole number"))
+            self.report(
+                name, self.text(name), _fmt_expected(low, high, Text("a whole number", "整数"))
+            )
             return None
         return int(value)
 
     def seconds(
-        self, name: str, *, per: int, required: bool = False, low: float | None = 0.0
+        self,
+        name: str,
+        *,
+        per: int,
+        required: bool = False,
+        low: float | None = 0.0,
+        high: float | None = None,
     ) -> int | None:
-        """Return a duration given in minutes (``per=60``) or hours (3600) as whole seconds."""
-        unit = {60: "minutes", 3600: "hours"}.get(per, f"units of {per} s")
-        value = self.decimal(name, required=required, low=low, unit=unit)
+        """Return a duration given in minutes (``per=60``) or hours (3600) as whole seconds.
+
+        At most two days unless ``high`` (in the same unit) says otherwise.
+        """
+        unit = {60: "minutes", 3600: "hours"}.get(per, "s")
+        top = MAX_CLOCK_S / per if high is None else high
+        value = self.decimal(name, required=required, low=low, high=top, unit=unit)
         return None if value is None else round(value * per)
 
     def time(self, name: str, *, required: bool = False) -> int | None:
         """Return a clock time "HH:MM" or "HH:MM:SS" as seconds from midnight, or None.
 
-        Hours past 24 stand for the next day (night shifts: "26:30").
+        Hours past 24 stand for the next day (night shifts: "26:30"), up to
+        48:00. A date and time ("2024-05-01 07:30", as Excel writes a cell
+        typed as a date and time) gives its time of day.
         """
         text = self.text(name)
         if not text:
             if required and name not in self.cols.missing:
-                self.report(name, "", "a time HH:MM (the cell is empty)")
+                self.report(
+                    name,
+                    "",
+                    Text("a time HH:MM (the cell is empty)", "HH:MM 格式的时间（单元格为空）"),
+                )
             return None
-        seconds = parse_clock(text)
+        clock = text
+        dated = _DATE_TIME.match(text)
+        if dated is not None:
+            if dated.group(4) is None:
+                self.report(
+                    name,
+                    text,
+                    Text(
+                        "a time of day HH:MM, not a date (format the cell as a time)",
+                        "HH:MM 格式的时刻，而不是日期（请把单元格格式设为时间）",
+                    ),
+                )
+                return None
+            clock = dated.group(4)
+        seconds = parse_clock(clock)
         if seconds is None:
-            self.report(name, text, "a time HH:MM, e.g. 07:30 (after midnight: 25:30)")
+            self.report(
+                name,
+                text,
+                Text(
+                    "a time HH:MM, e.g. 07:30 (after midnight: 25:30)",
+                    "HH:MM 格式的时间，例如 07:30（过了午夜写作 25:30）",
+                ),
+            )
+        elif seconds > MAX_CLOCK_S:
+            last = format_clock(MAX_CLOCK_S)
+            self.report(
+                name,
+                text,
+                Text(
+                    f"a time from 00:00 to {last} (the planning day and the night after)",
+                    f"00:00 到 {last} 之间的时间（规划日及其后的夜间）",
+                ),
+            )
+            return None
         return seconds
 
     def flag(self, name: str) -> bool:
@@ -327,7 +565,11 @@ class Row:
         if text in _TRUE:
             return True
         if text not in _FALSE:
-            self.report(name, self.text(name), "yes or no (是 or 否; true/false, 1/0)")
+            self.report(
+                name,
+                self.text(name),
+                Text("yes or no (是 or 否; true/false, 1/0)", "是或否（yes/no、true/false、1/0）"),
+            )
         return False
 
     def items(self, name: str) -> list[str]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from optimizer.i18n import Lang, Text
+
 
 @dataclass(frozen=True)
 class InputProblem:
@@ -11,19 +13,35 @@ class InputProblem:
 
     ``row`` is the 1-based line number in the file as a spreadsheet shows it
     (the header is row 1), or None for a problem with the whole file.
+    ``expected`` says what would be valid, in both languages (:class:`Text`);
+    readers outside the county workbook may still give English only.
     """
 
     file: str
     row: int | None
     column: str
     value: str
-    expected: str
+    expected: Text | str
 
     def __str__(self) -> str:
+        return self.line("en")
+
+    def expected_in(self, lang: Lang) -> str:
+        """Return what was expected, in ``lang`` when the reader wrote both languages."""
+        return self.expected.pick(lang) if isinstance(self.expected, Text) else self.expected
+
+    def line(self, lang: Lang) -> str:
+        """Return the problem as one sentence in ``lang``: file, row, column, value, expected."""
+        expected = self.expected_in(lang)
+        if lang == "zh":
+            where = self.file if self.row is None else f"{self.file}，第 {self.row} 行"
+            col = f"，列 {self.column!r}" if self.column else ""
+            val = f"：值为 {self.value!r}" if self.value != "" else ""
+            return f"{where}{col}{val}；应为 {expected}"
         where = self.file if self.row is None else f"{self.file}, row {self.row}"
         col = f", column {self.column!r}" if self.column else ""
         val = f": got {self.value!r}" if self.value != "" else ""
-        return f"{where}{col}{val}; expected {self.expected}"
+        return f"{where}{col}{val}; expected {expected}"
 
 
 class InputError(ValueError):

@@ -18,7 +18,7 @@ import math
 from pathlib import Path
 from typing import Any
 
-from optimizer.i18n import Lang
+from optimizer.i18n import Lang, Text
 from optimizer.io.atomic import write_text_atomic
 from optimizer.io.cells import Table, cell_text
 from optimizer.io.columns import column_of, table_of
@@ -102,10 +102,12 @@ def parse(text: str, *, file: str = "<geojson>", coord_sys: str | None = None) -
     """
     doc = parse_json_text(text, file=file)
     if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":
-        raise InputError([InputProblem(file, None, "type", "", "a GeoJSON FeatureCollection")])
+        expected = Text("a GeoJSON FeatureCollection", "GeoJSON 要素集合（FeatureCollection）")
+        raise InputError([InputProblem(file, None, "type", "", expected)])
     features = doc.get("features")
     if not isinstance(features, list):
-        raise InputError([InputProblem(file, None, "features", "", "a list of features")])
+        expected = Text("a list of features", "要素（feature）列表")
+        raise InputError([InputProblem(file, None, "features", "", expected)])
     where = f"{file} features"
     problems: list[InputProblem] = []
     located: dict[str, list[tuple[int, dict[str, Any]]]] = {name: [] for name in _LOCATED}
@@ -120,12 +122,18 @@ def parse(text: str, *, file: str = "<geojson>", coord_sys: str | None = None) -
             and all(isinstance(c, int | float) and math.isfinite(c) for c in coords[:2])
         ):
             problems.append(
-                InputProblem(where, k, "geometry", "", "a Point with [longitude, latitude]")
+                InputProblem(
+                    where,
+                    k,
+                    "geometry",
+                    "",
+                    Text("a Point with [longitude, latitude]", "点（Point），坐标为 [经度, 纬度]"),
+                )
             )
             continue
         props = feat.get("properties") or {}
         if not isinstance(props, dict):
-            problems.append(InputProblem(where, k, "properties", "", "an object"))
+            problems.append(InputProblem(where, k, "properties", "", Text("an object", "对象")))
             continue
         record = {h: v for h, v in props.items() if h != "table"}
         record.update(lat=coords[1], lon=coords[0])
@@ -136,7 +144,9 @@ def parse(text: str, *, file: str = "<geojson>", coord_sys: str | None = None) -
         if name is None or name in _LOCATED:
             continue
         if not isinstance(value, list) or not all(isinstance(r, dict) for r in value):
-            problems.append(InputProblem(file, None, key, "", "a list of row objects"))
+            problems.append(
+                InputProblem(file, None, key, "", Text("a list of row objects", "行对象列表"))
+            )
             continue
         tables[name] = _table(name, f"{file} {key}", list(enumerate(value, start=1)))
     if problems:

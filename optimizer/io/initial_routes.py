@@ -38,9 +38,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
+from typing import Any
 
 from optimizer import evaluate
 from optimizer.evaluate import Violation
+from optimizer.i18n import Text
 from optimizer.io.cells import decode
 from optimizer.io.columns import normalise
 from optimizer.io.errors import InputError, InputProblem
@@ -81,10 +83,39 @@ class _Row:
 def _parse_rows(
     text: str, file: str, instance: Instance, problems: list[InputProblem]
 ) -> list[_Row]:
-    reader = csv.reader(io.StringIO(text))
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        return _rows_of(reader, file, instance, problems)
+    except csv.Error:
+        problems.append(
+            InputProblem(
+                file,
+                reader.line_num,
+                "",
+                "",
+                Text(
+                    "well-formed CSV (check the quotes on this line)",
+                    "格式正确的 CSV（请检查此行的引号）",
+                ),
+            )
+        )
+        return []
+
+
+def _rows_of(
+    reader: Any, file: str, instance: Instance, problems: list[InputProblem]
+) -> list[_Row]:
     header = next(reader, None)
     if header is None or not any(h.strip() for h in header):
-        problems.append(InputProblem(file, None, "", "", "a header row: vehicle, type, seq, stop"))
+        problems.append(
+            InputProblem(
+                file,
+                None,
+                "",
+                "",
+                Text("a header row: vehicle, type, seq, stop", "表头行：vehicle、type、seq、stop"),
+            )
+        )
         return []
     index: dict[str, int] = {}
     for pos, head in enumerate(header):
@@ -99,7 +130,16 @@ def _parse_rows(
             aliases = ", ".join(_ALIASES[name])
             found = ", ".join(repr(h) for h in header)
             problems.append(
-                InputProblem(file, 1, name, "", f"a column {name!r} ({aliases}); found {found}")
+                InputProblem(
+                    file,
+                    1,
+                    name,
+                    "",
+                    Text(
+                        f"a column {name!r} ({aliases}); found {found}",
+                        f"列 {name!r}（{aliases}）；现有：{found}",
+                    ),
+                )
             )
     if any(name not in index for name in required):
         return []
@@ -117,7 +157,7 @@ def _parse_rows(
         ok = True
         for name in required:
             if not cell(name):
-                problems.append(InputProblem(file, number, name, "", "a value"))
+                problems.append(InputProblem(file, number, name, "", Text("a value", "一个值")))
                 ok = False
         seq_text = cell("seq")
         try:
@@ -125,13 +165,19 @@ def _parse_rows(
         except ValueError:
             seq = 0
         if seq_text and seq < 1:
-            problems.append(InputProblem(file, number, "seq", seq_text, "a whole number >= 1"))
+            problems.append(
+                InputProblem(
+                    file, number, "seq", seq_text, Text("a whole number >= 1", ">= 1 的整数")
+                )
+            )
             ok = False
         if ok:
             vtype = cell("type") or default_type
             rows.append(_Row(number, cell("vehicle"), vtype, seq, cell("stop")))
     if not rows and not problems:
-        problems.append(InputProblem(file, None, "", "", "at least one route row"))
+        problems.append(
+            InputProblem(file, None, "", "", Text("at least one route row", "至少一行路线"))
+        )
     return rows
 
 
@@ -150,7 +196,11 @@ def _validate(
         if row.vtype not in types:
             problems.append(
                 InputProblem(
-                    file, row.number, "type", row.vtype, "a vehicle type: " + ", ".join(types)
+                    file,
+                    row.number,
+                    "type",
+                    row.vtype,
+                    Text(f"a vehicle type: {', '.join(types)}", f"车型：{', '.join(types)}"),
                 )
             )
         first = first_type.setdefault(row.vehicle, row)
@@ -161,7 +211,10 @@ def _validate(
                     row.number,
                     "type",
                     row.vtype,
-                    f"{first.vtype!r} as on row {first.number} for vehicle {row.vehicle!r}",
+                    Text(
+                        f"{first.vtype!r} as on row {first.number} for vehicle {row.vehicle!r}",
+                        f"{first.vtype!r}，与车辆 {row.vehicle!r} 在第 {first.number} 行的一致",
+                    ),
                 )
             )
         key = (row.vehicle, row.seq)
@@ -172,7 +225,10 @@ def _validate(
                     row.number,
                     "seq",
                     str(row.seq),
-                    f"a seq not used before by vehicle {row.vehicle!r} (row {seen_seq[key]})",
+                    Text(
+                        f"a seq not used before by vehicle {row.vehicle!r} (row {seen_seq[key]})",
+                        f"车辆 {row.vehicle!r} 未用过的 seq（第 {seen_seq[key]} 行已用）",
+                    ),
                 )
             )
         seen_seq.setdefault(key, row.number)
@@ -185,20 +241,26 @@ def _validate(
                         row.number,
                         "stop",
                         row.location,
-                        f"each stop once; it is also on row {seen_stop[row.location]}",
+                        Text(
+                            f"each stop once; it is also on row {seen_stop[row.location]}",
+                            f"每个收集点只出现一次；第 {seen_stop[row.location]} 行也有",
+                        ),
                     )
                 )
             seen_stop.setdefault(row.location, row.number)
         elif vt is not None and row.location == vt.depot:
             continue  # routes always start and end at the depot
         elif row.location not in facilities:
-            what = "a stop id or a facility id of the instance"
+            what = Text("a stop id or a facility id of the instance", "收集点编号或处理设施编号")
             try:
                 kind = instance.site(row.location).kind
             except KeyError:
                 kind = None
             if kind is SiteKind.DEPOT and vt is not None:
-                what = f"a stop or facility id (vehicles of type {vt.id} use depot {vt.depot})"
+                what = Text(
+                    f"a stop or facility id (vehicles of type {vt.id} use depot {vt.depot})",
+                    f"收集点或处理设施编号（{vt.id} 型车辆使用车场 {vt.depot}）",
+                )
             problems.append(InputProblem(file, row.number, "stop", row.location, what))
         if len(problems) == bad:
             kept.append(row)
@@ -215,8 +277,12 @@ def _validate(
                     extra.number,
                     "vehicle",
                     extra.vehicle,
-                    f"at most {vt.count} vehicles of type {type_id} (the fleet has {vt.count}); "
-                    f"the file uses {len(vehicles)}: " + ", ".join(vehicles),
+                    Text(
+                        f"at most {vt.count} vehicles of type {type_id} (the fleet has "
+                        f"{vt.count}); the file uses {len(vehicles)}: {', '.join(vehicles)}",
+                        f"{type_id} 型车辆最多 {vt.count} 辆（车队共 {vt.count} 辆）；"
+                        f"文件中用了 {len(vehicles)} 辆：{', '.join(vehicles)}",
+                    ),
                 )
             )
     return kept
@@ -363,7 +429,9 @@ def read_initial_routes(
     try:
         data = p.read_bytes()
     except FileNotFoundError:
-        raise InputError([InputProblem(str(p), None, "", "", "an existing file")]) from None
+        raise InputError(
+            [InputProblem(str(p), None, "", "", Text("an existing file", "存在的文件"))]
+        ) from None
     problems: list[InputProblem] = []
     decoded = decode(data, str(p), problems)
     if decoded is None:

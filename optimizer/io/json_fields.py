@@ -13,10 +13,18 @@ from collections.abc import Callable, Mapping
 from enum import StrEnum
 from typing import Any
 
+from optimizer.i18n import Text
 from optimizer.io.errors import InputProblem
 
 #: Marks an absent field, distinct from JSON null.
 MISSING: Any = object()
+
+# What fields hold, in both languages.
+NUMBER = Text("a finite number", "有限的数")
+INTEGER = Text("an integer", "整数")
+STRING = Text("a string", "字符串")
+OBJECTS = Text("a list of objects", "对象列表")
+_MISSING_FIELD = Text(" (the field is missing)", "（缺少此字段）")
 
 
 def field_path(where: str, key: str) -> str:
@@ -57,7 +65,7 @@ class JsonFields:
         self.file = file
         self.problems: list[InputProblem] = []
 
-    def report(self, where: str, value: object, expected: str) -> None:
+    def report(self, where: str, value: object, expected: Text | str) -> None:
         """Record that the field at path ``where`` holds ``value`` instead of ``expected``."""
         shown = "" if value is MISSING else json.dumps(value, ensure_ascii=False)[:80]
         self.problems.append(InputProblem(self.file, None, where, shown, expected))
@@ -68,7 +76,7 @@ class JsonFields:
         where: str,
         key: str,
         check: Callable[[Any], bool],
-        expected: str,
+        expected: Text | str,
         default: Any = MISSING,
     ) -> Any:
         """Return field ``key`` of ``obj`` if it passes ``check``, else report it and return None.
@@ -78,7 +86,12 @@ class JsonFields:
         """
         value = obj.get(key, default)
         if value is MISSING:
-            self.report(field_path(where, key), MISSING, f"{expected} (the field is missing)")
+            missing = (
+                expected + _MISSING_FIELD
+                if isinstance(expected, Text)
+                else f"{expected}{_MISSING_FIELD.en}"
+            )
+            self.report(field_path(where, key), MISSING, missing)
             return None
         if value is None and default is None:
             return None
@@ -89,20 +102,20 @@ class JsonFields:
 
     def number(self, obj: Mapping[str, Any], where: str, key: str) -> float:
         """Return a required finite number, or 0.0 after reporting it."""
-        value = self.get(obj, where, key, is_number, "a finite number")
+        value = self.get(obj, where, key, is_number, NUMBER)
         return 0.0 if value is None else value
 
     def integer(self, obj: Mapping[str, Any], where: str, key: str) -> int:
         """Return a required integer, or 0 after reporting it."""
-        value = self.get(obj, where, key, is_int, "an integer")
+        value = self.get(obj, where, key, is_int, INTEGER)
         return 0 if value is None else value
 
     def text(self, obj: Mapping[str, Any], where: str, key: str) -> str:
         """Return a required string, or "" after reporting it."""
-        value = self.get(obj, where, key, is_str, "a string")
+        value = self.get(obj, where, key, is_str, STRING)
         return "" if value is None else value
 
     def objects(self, obj: Mapping[str, Any], where: str, key: str) -> list[dict[str, Any]]:
         """Return a required list of objects, or [] after reporting it."""
-        value = self.get(obj, where, key, is_list_of_objects, "a list of objects")
+        value = self.get(obj, where, key, is_list_of_objects, OBJECTS)
         return [] if value is None else value

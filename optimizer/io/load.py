@@ -18,6 +18,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from optimizer.i18n import Text
 from optimizer.io.errors import InputError, InputProblem
 from optimizer.model import Instance
 
@@ -42,11 +43,17 @@ def read_input_text(path: str | os.PathLike[str], *, encoding: str = "utf-8-sig"
     try:
         return src.read_text(encoding=encoding)
     except FileNotFoundError:
-        expected = "an existing file"
+        expected = Text("an existing file", "存在的文件")
     except UnicodeDecodeError as err:
-        expected = f"text in {err.encoding.upper()} ({err.reason} at byte {err.start})"
+        code = err.encoding.upper()
+        expected = Text(
+            f"text in {code} ({err.reason} at byte {err.start})",
+            f"{code} 编码的文本（第 {err.start} 字节无法解码）",
+        )
     except OSError as err:
-        expected = f"a readable file ({err.strerror or err})"
+        expected = Text(
+            f"a readable file ({err.strerror or err})", f"可读取的文件（{err.strerror or err}）"
+        )
     raise InputError([InputProblem(str(src), None, "", "", expected)]) from None
 
 
@@ -56,7 +63,7 @@ def parse_json_text(text: str, *, file: str) -> Any:
         return json.loads(text)
     except json.JSONDecodeError as err:
         raise InputError(
-            [InputProblem(file, err.lineno, "", "", f"valid JSON ({err.msg})")]
+            [InputProblem(file, err.lineno, "", "", Text(f"valid JSON ({err.msg})", "有效的 JSON"))]
         ) from None
 
 
@@ -123,7 +130,13 @@ def read_instance(path: str | Path, *, coord_sys: str | None = None) -> Instance
     src = Path(path)
     suffix = src.suffix.lower()
     if not src.exists():
-        raise InputError([InputProblem(str(src), None, "", "", "an existing file or folder")])
+        raise InputError(
+            [
+                InputProblem(
+                    str(src), None, "", "", Text("an existing file or folder", "存在的文件或文件夹")
+                )
+            ]
+        )
     kind = routing_format(src)
     if kind == "workbook":
         from optimizer.io.workbook import read_workbook
@@ -160,9 +173,14 @@ def read_instance(path: str | Path, *, coord_sys: str | None = None) -> Instance
                 None,
                 "",
                 suffix,
-                "a workbook folder, .xlsx, .json (countyopt instance), .geojson, or a "
-                "VRPLIB (.vrp, .vrptw), E-VRPTW or Kim et al. benchmark file"
-                + ("; save the old .xls format as .xlsx in Excel" if suffix == ".xls" else ""),
+                Text(
+                    "a workbook folder, .xlsx, .json (countyopt instance), .geojson, or a "
+                    "VRPLIB (.vrp, .vrptw), E-VRPTW or Kim et al. benchmark file"
+                    + ("; save the old .xls format as .xlsx in Excel" if suffix == ".xls" else ""),
+                    "工作簿文件夹、.xlsx、.json（countyopt 实例）、.geojson，或 VRPLIB"
+                    "（.vrp、.vrptw）、E-VRPTW、Kim 等基准文件"
+                    + ("；请在 Excel 中把旧的 .xls 另存为 .xlsx" if suffix == ".xls" else ""),
+                ),
             )
         ]
     )

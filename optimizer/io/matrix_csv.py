@@ -12,7 +12,8 @@ from pathlib import Path
 
 import numpy as np
 
-from optimizer.io.cells import Table, decode, locate_columns, parse_csv, rows_of
+from optimizer.i18n import Text
+from optimizer.io.cells import MAX_CSV_BYTES, Table, decode, locate_columns, parse_csv, rows_of
 from optimizer.io.errors import InputError, InputProblem
 from optimizer.model import TravelMatrix
 
@@ -29,7 +30,24 @@ def read_matrix_table(path: Path) -> Table:
 
     """
     if not path.is_file():
-        raise InputError([InputProblem(str(path), None, "", "", "an existing matrix CSV file")])
+        raise InputError(
+            [
+                InputProblem(
+                    str(path),
+                    None,
+                    "",
+                    "",
+                    Text("an existing matrix CSV file", "存在的距离矩阵 CSV 文件"),
+                )
+            ]
+        )
+    size = path.stat().st_size
+    if size > MAX_CSV_BYTES:
+        limit = MAX_CSV_BYTES // 2**20
+        expected = Text(
+            f"a matrix CSV file of at most {limit} MB", f"不超过 {limit} MB 的距离矩阵 CSV 文件"
+        )
+        raise InputError([InputProblem(path.name, None, "", f"{size:,} bytes", expected)])
     problems: list[InputProblem] = []
     decoded = decode(path.read_bytes(), path.name, problems)
     if decoded is None:
@@ -66,16 +84,26 @@ def parse_matrix(
         for col in ("from", "to"):
             value = row.required(col)
             if value is not None and value not in index:
-                row.report(col, value, "the id of a stop or site of the instance")
+                row.report(
+                    col,
+                    value,
+                    Text("the id of a stop or site of the instance", "某个收集点或设施的编号"),
+                )
             ends.append(index.get(value or ""))
-        d = row.number("distance_m", required=True, low=0, unit="m")
-        t = row.number("duration_s", required=True, low=0, unit="s")
+        # Bounds: a tenth of the way to the moon, and four months.
+        d = row.number("distance_m", required=True, low=0, high=4e7, unit="m")
+        t = row.number("duration_s", required=True, low=0, high=1e7, unit="s")
         a, b = ends
         if a is None or b is None or not row.ok:
             continue
         if (a, b) in seen:
             row.report(
-                "from", ids[a], f"each pair once; {ids[a]} -> {ids[b]} is also in row {seen[a, b]}"
+                "from",
+                ids[a],
+                Text(
+                    f"each pair once; {ids[a]!r} -> {ids[b]!r} is also in row {seen[a, b]}",
+                    f"每对只出现一次；{ids[a]!r} -> {ids[b]!r} 也出现在第 {seen[a, b]} 行",
+                ),
             )
             continue
         seen[a, b] = row.row_no
@@ -91,7 +119,10 @@ def parse_matrix(
                     None,
                     "from/to",
                     f"{ids[a]} -> {ids[b]}",
-                    "a row for every ordered pair of locations (this pair is missing)",
+                    Text(
+                        "a row for every ordered pair of locations (this pair is missing)",
+                        "每个有序地点对一行（缺少这一对）",
+                    ),
                 )
             )
         if len(gaps) > _MAX_LISTED:
@@ -101,7 +132,10 @@ def parse_matrix(
                     None,
                     "from/to",
                     "",
-                    f"a row for every ordered pair; {len(gaps) - _MAX_LISTED} more are missing",
+                    Text(
+                        f"a row for every ordered pair; {len(gaps) - _MAX_LISTED} more are missing",
+                        f"每个有序地点对一行；另有 {len(gaps) - _MAX_LISTED} 对缺失",
+                    ),
                 )
             )
     if len(problems) > start:

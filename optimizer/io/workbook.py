@@ -15,6 +15,7 @@ provenance keys in :data:`READER_META_KEYS`.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
@@ -25,18 +26,21 @@ import pandas as pd
 
 from optimizer.coords import records_to_wgs84
 from optimizer.distances import DEFAULT_CIRCUITY, DEFAULT_SPEED_KMH, great_circle_matrix
-from optimizer.i18n import Lang
+from optimizer.i18n import Lang, Text
 from optimizer.io.atomic import atomic_path, write_folder_atomic
 from optimizer.io.cells import (
+    MAX_CSV_BYTES,
+    MAX_ROWS,
     Row,
     Table,
     cell_text,
     decode,
     format_number,
-    header_hint,
     locate_columns,
     parse_csv,
     rows_of,
+    table_from_rows,
+    too_many_rows,
 )
 from optimizer.io.columns import (
     FUEL_ZH,
@@ -82,6 +86,21 @@ _R = TypeVar("_R")
 
 
 def _read_csv_file(path: Path, name: str, problems: list[InputProblem]) -> Table | None:
+    size = path.stat().st_size
+    if size > MAX_CSV_BYTES:
+        problems.append(
+            InputProblem(
+                path.name,
+                None,
+                "",
+                f"{size:,} bytes",
+                Text(
+                    f"a CSV file of at most {MAX_CSV_BYTES // 2**20} MB",
+                    f"不超过 {MAX_CSV_BYTES // 2**20} MB 的 CSV 文件",
+                ),
+            )
+        )
+        return None
     decoded = decode(path.read_bytes(), path.name, problems)
     if decoded is None:
         return None
@@ -96,11 +115,20 @@ def _read_folder(folder: Path, problems: list[InputProblem]) -> dict[str, Table]
     tables: dict[str, Table] = {}
     for path in sorted(folder.iterdir()):
         name = table_of(path.stem)
-        if name is None or path.suffix.lower() not in (".csv", ".txt"):
+        if name is None or path.suffix.lower() not in (".csv", ".txt") or not path.is_file():
             continue
         if name in tables:
             problems.append(
-                InputProblem(path.name, None, "", "", f"one file for table {name!r}, found two")
+                InputProblem(
+                    path.name,
+                    None,
+                    "",
+                    "",
+                    Text(
+                        f"one file for table {name!r}, found two",
+                        f"{TABLE_ZH[name]}表只能有一个文件，找到了两个",
+                    ),
+                )
             )
             continue
         table = _read_csv_file(path, name, problems)
@@ -109,15 +137,30 @@ def _read_folder(folder: Path, problems: list[InputProblem]) -> dict[str, Table]
     return tables
 
 
+#: Largest .xlsx file, and the most its parts may unpack to: a workbook of
+#: 5,000 stops takes a few MB; anything far bigger is a zip bomb or not a county.
+MAX_XLSX_BYTES = 64 * 2**20
+MAX_XLSX_UNPACKED = 256 * 2**20
+_MAX_XLSX_PARTS = 10_000
+#: Excel's first day (serial 1 is 1900-01-01); a date-time before 1900-03-01 is
+#: a duration or a time past 24:00 typed into a cell formatted [h]:mm.
+_EXCEL_DAYS_END = dt.datetime(1900, 3, 1)
+
+
 def _excel_cell(value: Any) -> str:
     # Cells typed by Excel come back as Python objects; turn them into the
     # text a user would have typed so that one parser handles both formats.
     if isinstance(value, dt.datetime):
-        # A time past 24:00 in a cell formatted h:mm comes back as a date-time
-        # a day or more after Excel's epoch: its serial number is the time in days.
-        from openpyxl.utils.datetime import to_excel
+        if value < _EXCEL_DAYS_END:
+            from openpyxl.utils.datetime import to_excel
 
-        return format_clock(round(float(to_excel(value)) * 86400), exact=True)
+            return format_clock(round(float(to_excel(value)) * 86400), exact=True)
+        if value.time() == dt.time(0):
+            return value.date().isoformat()
+        clock = value.hour * 3600 + value.minute * 60 + value.second
+        return f"{value.date().isoformat()} {format_clock(clock, exact=True)}"
+    if isinstance(value, dt.date):
+        return value.isoformat()
     if isinstance(value, dt.time):
         return format_clock(value.hour * 3600 + value.minute * 60 + value.second, exact=True)
     if isinstance(value, dt.timedelta):
@@ -125,40 +168,165 @@ def _excel_cell(value: Any) -> str:
     return cell_text(value)
 
 
-def _read_xlsx(path: Path, problems: list[InputProblem]) -> dict[str, Table]:
+def _damaged(path: Path) -> InputProblem:
+    return InputProblem(
+        path.name,
+        None,
+        "",
+        "",
+        Text(
+            "an Excel .xlsx file that Excel can open; this one is damaged or not .xlsx",
+            "Excel 能打开的 .xlsx 文件；此文件已损坏或不是 .xlsx 格式",
+        ),
+    )
+
+
+def _xlsx_size_problem(path: Path) -> InputProblem | None:
+    """Return a problem if the .xlsx is too big or unpacks to too much (a zip bomb)."""
     import zipfile
 
-    import openpyxl
-    from openpyxl.utils.exceptions import InvalidFileException
-
+    size = path.stat().st_size
+    if size > MAX_XLSX_BYTES:
+        limit = MAX_XLSX_BYTES // 2**20
+        return InputProblem(
+            path.name,
+            None,
+            "",
+            f"{size:,} bytes",
+            Text(
+                f"an .xlsx file of at most {limit} MB (save big tables as CSV files)",
+                f"不超过 {limit} MB 的 .xlsx 文件（大表请另存为 CSV 文件）",
+            ),
+        )
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    # An .xlsx is a zip archive: a renamed CSV or a truncated download fails as a bad zip.
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as err:
-        problems.append(InputProblem(path.name, None, "", "", f"an Excel .xlsx file ({err})"))
+        with zipfile.ZipFile(path) as archive:
+            parts = archive.infolist()
+    # A flipped bit in a header also gives NotImplementedError ("zip file version").
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
+        return _damaged(path)
+    # Reading never inflates a part past the size its header declares, so the
+    # declared sizes bound the work before any XML is parsed.
+    unpacked = sum(p.file_size for p in parts)
+    if len(parts) > _MAX_XLSX_PARTS or unpacked > MAX_XLSX_UNPACKED:
+        limit = MAX_XLSX_UNPACKED // 2**20
+        return InputProblem(
+            path.name,
+            None,
+            "",
+            f"{unpacked:,} bytes",
+            Text(
+                f"an .xlsx file whose parts unpack to at most {limit} MB "
+                "(this one is a zip bomb or far bigger than a county workbook)",
+                f"解压后不超过 {limit} MB 的 .xlsx 文件（此文件是压缩炸弹或远大于县域工作簿）",
+            ),
+        )
+    return None
+
+
+_MERGE = re.compile(rb"<(?:\w+:)?mergeCell\s[^>]*?ref=\"([A-Z]+[0-9]+):([A-Z]+[0-9]+)\"")
+
+
+def _merged_ranges(book: Any, sheet: Any) -> list[tuple[int, int, int, int]]:
+    """Return the merged ranges of a read-only sheet as 0-based (row0, col0, row1, col1)."""
+    from openpyxl.utils.cell import coordinate_to_tuple
+
+    found: list[tuple[int, int, int, int]] = []
+    tail = b""
+    with book._archive.open(sheet._worksheet_path) as src:
+        while chunk := src.read(1 << 20):
+            data = tail + chunk
+            for m in _MERGE.finditer(data):
+                r0, c0 = coordinate_to_tuple(m.group(1).decode())
+                r1, c1 = coordinate_to_tuple(m.group(2).decode())
+                found.append((r0 - 1, c0 - 1, r1 - 1, c1 - 1))
+            tail = data[-200:] if not _MERGE.search(data[-200:]) else b""
+    return found
+
+
+def _fill_merged(values: list[list[str]], ranges: list[tuple[int, int, int, int]]) -> None:
+    # A merged cell (合并单元格) means its value for every cell it covers,
+    # as the user sees it; Excel stores the value in the first cell only.
+    for r0, c0, r1, c1 in ranges:
+        if r0 >= len(values) or c0 >= len(values[r0]):
+            continue
+        value = values[r0][c0]
+        for r in range(r0, min(r1, len(values) - 1) + 1):
+            row = values[r]
+            for c in range(c0, min(c1, len(row) - 1) + 1):
+                row[c] = value
+
+
+def _sheet_values(book: Any, sheet: Any, name: str, file: str) -> list[list[str]]:
+    # Excel's stored dimension can claim a million rows and 16,384 columns;
+    # read only the cells the sheet holds.
+    sheet.reset_dimensions()
+    values: list[list[str]] = []
+    filled = 0
+    cap = MAX_ROWS.get(name)
+    for row in sheet.iter_rows(values_only=True):
+        cells = [_excel_cell(v) for v in row]
+        while cells and not cells[-1].strip():
+            cells.pop()
+        values.append(cells)
+        if cells:
+            filled += 1
+            # Enough rows read for the table to hold more than ``cap`` data
+            # rows below any titles: the table reports the exact row.
+            if cap is not None and filled > cap + 12:
+                break
+    _fill_merged(values, _merged_ranges(book, sheet))
+    return values
+
+
+def _read_xlsx(path: Path, problems: list[InputProblem]) -> dict[str, Table]:
+    import openpyxl
+
+    refused = _xlsx_size_problem(path)
+    if refused is not None:
+        problems.append(refused)
         return {}
     tables: dict[str, Table] = {}
     try:
-        for sheet in book.worksheets:
-            name = table_of(sheet.title)
-            if name is None:
-                continue
-            file = f"{path.name}[{sheet.title}]"
-            values = [[_excel_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-            while values and all(not c.strip() for c in values[-1]):
-                values.pop()
-            if not values:
-                problems.append(InputProblem(file, None, "", "", header_hint(name)))
-                continue
-            width = max(len(r) for r in values)
-            values = [r + [""] * (width - len(r)) for r in values]
-            head = tuple(values[0])
-            while head and not head[-1].strip():
-                head = head[:-1]
-            rows = tuple(tuple(r[: len(head)]) for r in values[1:])
-            tables[name] = Table(name, file, head, rows, 2, "xlsx")
-    finally:
-        book.close()
+        # Our own handle: openpyxl leaves its file open when the archive is damaged.
+        with path.open("rb") as handle:
+            book = openpyxl.load_workbook(handle, read_only=True, data_only=True)
+            try:
+                for sheet in book.worksheets:
+                    name = table_of(sheet.title)
+                    if name is None:
+                        continue
+                    file = f"{path.name}[{sheet.title}]"
+                    if name in tables:
+                        problems.append(
+                            InputProblem(
+                                file,
+                                None,
+                                "",
+                                "",
+                                Text(
+                                    f"one sheet for table {name!r}, found two",
+                                    f"{TABLE_ZH[name]}表只能有一个工作表，找到了两个",
+                                ),
+                            )
+                        )
+                        continue
+                    try:
+                        values = _sheet_values(book, sheet, name, file)
+                        tables[name] = table_from_rows(
+                            values, name=name, file=file, encoding="xlsx"
+                        )
+                    except InputError as err:
+                        problems.extend(err.problems)
+            finally:
+                book.close()
+    except MemoryError:
+        raise
+    # openpyxl raises whatever its zip and XML layers raise on a damaged file
+    # (BadZipFile, zlib.error, ParseError, KeyError, IndexError, TypeError, ...):
+    # every one of them means the file, not the program, is broken.
+    except Exception:
+        problems.append(_damaged(path))
+        return {}
     return tables
 
 
@@ -178,24 +346,41 @@ def read_tables(path: str | Path) -> dict[str, Table]:
         where = "folder"
     elif src.suffix.lower() in (".xlsx", ".xlsm"):
         if not src.exists():
-            raise InputError([InputProblem(src.name, None, "", "", "an existing file")])
+            raise InputError(
+                [InputProblem(src.name, None, "", "", Text("an existing file", "存在的文件"))]
+            )
         tables = _read_xlsx(src, problems)
         where = "sheet"
     else:
         raise InputError(
             [
                 InputProblem(
-                    str(src), None, "", "", "a workbook folder of CSV files or an .xlsx file"
+                    str(src),
+                    None,
+                    "",
+                    "",
+                    Text(
+                        "a workbook folder of CSV files or an .xlsx file",
+                        "由 CSV 文件组成的工作簿文件夹或 .xlsx 文件",
+                    ),
                 )
             ]
         )
     reported = {p.file for p in problems}
+    if src.name in reported:
+        raise InputError(problems)  # the workbook as a whole is unreadable
     for name in REQUIRED_TABLES:
         if name not in tables and not any(name in f or TABLE_ZH[name] in f for f in reported):
+            zh = TABLE_ZH[name]
             wanted = (
-                f"a file {name}.csv (or {TABLE_ZH[name]}.csv) in the folder"
+                Text(
+                    f"a file {name}.csv (or {zh}.csv) in the folder",
+                    f"文件夹中的文件 {name}.csv（或 {zh}.csv）",
+                )
                 if where == "folder"
-                else f"a sheet named {name!r} (or {TABLE_ZH[name]!r})"
+                else Text(
+                    f"a sheet named {name!r} (or {zh!r})", f"名为 {name!r}（或 {zh!r}）的工作表"
+                )
             )
             problems.append(InputProblem(src.name, None, "", "", wanted))
     if problems:
@@ -252,10 +437,14 @@ def _settings_values(table: Table | None) -> dict[str, str]:
     }
 
 
+def _one_of(names: str) -> Text:
+    return Text(f"one of {names}", f"以下之一：{names}")
+
+
 def _stream(row: Row, name: str, text: str) -> Stream | None:
     stream = stream_of(text)
     if stream is None:
-        row.report(name, text, "one of " + valid_names(list(Stream), STREAM_ZH))
+        row.report(name, text, _one_of(valid_names(list(Stream), STREAM_ZH)))
     return stream
 
 
@@ -272,14 +461,25 @@ def _window(row: Row, start_col: str, end_col: str) -> TimeWindow | None:
         if row.text(start_col) and row.text(end_col):
             return None  # a bad time, already reported
         missing = end_col if start is not None else start_col
-        row.report(missing, "", f"both {start_col} and {end_col}, or neither")
+        row.report(
+            missing,
+            "",
+            Text(
+                f"both {start_col} and {end_col}, or neither",
+                f"{start_col} 和 {end_col} 都填或都不填",
+            ),
+        )
         return None
     if end < start:
         row.report(
             end_col,
             row.text(end_col),
-            f"a time at or after {start_col} {format_clock(start, exact=True)} "
-            "(a window past midnight ends at e.g. 26:00)",
+            Text(
+                f"a time at or after {start_col} {format_clock(start, exact=True)} "
+                "(a window past midnight ends at e.g. 26:00)",
+                f"不早于 {start_col} {format_clock(start, exact=True)} 的时间"
+                "（跨过午夜的时间窗写作如 26:00 结束）",
+            ),
         )
         return None
     return TimeWindow(start, end)
@@ -293,22 +493,29 @@ def _build(row: Row, make: Callable[..., _R], fields: dict[str, Any]) -> _R | No
     try:
         return make(**fields)
     except ModelError as err:
-        row.report("id", row.text("id"), f"a valid record ({err})")
+        row.report("id", row.text("id"), Text(f"a valid record ({err})", f"有效的记录（{err}）"))
         return None
 
 
 @dataclass
 class _Ids:
-    """Location ids seen so far, with where each was first used."""
+    """Location ids seen so far, with the file and row where each was first used."""
 
-    first: dict[str, str]
+    first: dict[str, tuple[str, int]]
 
     def claim(self, row: Row, col: str, value: str) -> bool:
-        where = f"{row.cols.table.file} row {row.row_no}"
         if value in self.first:
-            row.report(col, value, f"a unique id (already used in {self.first[value]})")
+            file, number = self.first[value]
+            row.report(
+                col,
+                value,
+                Text(
+                    f"a unique id (already used in {file} row {number})",
+                    f"不重复的编号（已用于 {file} 第 {number} 行）",
+                ),
+            )
             return False
-        self.first[value] = where
+        self.first[value] = (row.cols.table.file, row.row_no)
         return True
 
 
@@ -332,8 +539,8 @@ def _parse_stops(
         lat, lon = _coords(row, coord_sys)
         stream_text = row.required("stream")
         stream = _stream(row, "stream", stream_text) if stream_text else None
-        demand = row.number("demand_kg", required=True, low=0, unit="kg")
-        demand_m3 = row.number("demand_m3", low=0, unit="m3")
+        demand = row.number("demand_kg", required=True, low=0, high=1e6, unit="kg")
+        demand_m3 = row.number("demand_m3", low=0, high=1e4, unit="m3")
         service = row.seconds("service_min", per=60)
         window = _window(row, "tw_start", "tw_end")
         freq = row.integer("frequency_per_week", low=1, high=14)
@@ -361,7 +568,15 @@ def _parse_stops(
             stops.append(stop)
     if not stops and not any(p.file == table.file for p in problems):
         problems.append(
-            InputProblem(table.file, 2, "", "", "at least one stop (the table has no rows)")
+            InputProblem(
+                table.file,
+                2,
+                "",
+                "",
+                Text(
+                    "at least one stop (the table has no rows)", "至少一个收集点（表中没有数据行）"
+                ),
+            )
         )
     return stops
 
@@ -378,12 +593,12 @@ def _parse_sites(
         kind_text = row.required("kind")
         kind = kind_of(kind_text) if kind_text else None
         if kind_text and kind is None:
-            row.report("kind", kind_text, "one of " + valid_names(list(SiteKind), SITE_KIND_ZH))
+            row.report("kind", kind_text, _one_of(valid_names(list(SiteKind), SITE_KIND_ZH)))
         lat, lon = _coords(row, coord_sys)
         streams = _streams(row, "streams")
         hours = _window(row, "open", "close")
         unload = row.seconds("unload_min", per=60)
-        capacity = row.number("capacity_t_per_day", low=0, scale=3, unit="t/day")
+        capacity = row.number("capacity_t_per_day", low=0, high=1e5, scale=3, unit="t/day")
         candidate = row.flag("candidate")
         site = _build(
             row,
@@ -406,7 +621,16 @@ def _parse_sites(
             sites.append(site)
     if not sites and not any(p.file == table.file for p in problems):
         problems.append(
-            InputProblem(table.file, 2, "", "", "at least one site: a depot and the facilities")
+            InputProblem(
+                table.file,
+                2,
+                "",
+                "",
+                Text(
+                    "at least one site: a depot and the facilities",
+                    "至少一个设施：车场和处理设施",
+                ),
+            )
         )
     return sites
 
@@ -419,13 +643,21 @@ def _parse_build_options(
     for row in rows_of(cols, problems):
         site = row.required("site")
         if site is not None and site not in site_ids:
-            row.report("site", site, "the id of a site in the sites table")
+            row.report(
+                "site", site, Text("the id of a site in the sites table", "设施表中某个设施的编号")
+            )
         size = row.required("size_class")
         capacity = row.number(
-            "capacity_t_per_day", required=True, low=0, low_open=True, scale=3, unit="t/day"
+            "capacity_t_per_day",
+            required=True,
+            low=0,
+            low_open=True,
+            high=1e5,
+            scale=3,
+            unit="t/day",
         )
-        capital = row.number("capital_cost_yuan", required=True, low=0, unit="yuan")
-        fixed = row.number("fixed_cost_yuan_per_year", low=0, unit="yuan/year")
+        capital = row.number("capital_cost_yuan", required=True, low=0, high=1e12, unit="yuan")
+        fixed = row.number("fixed_cost_yuan_per_year", low=0, high=1e11, unit="yuan/year")
         option = _build(
             row,
             BuildOption,
@@ -455,36 +687,61 @@ def _parse_vehicles(
         if type_id is not None:
             if type_id in seen:
                 row.report(
-                    "type", type_id, f"a unique vehicle type (already in row {seen[type_id]})"
+                    "type",
+                    type_id,
+                    Text(
+                        f"a unique vehicle type (already in row {seen[type_id]})",
+                        f"不重复的车型（第 {seen[type_id]} 行已有）",
+                    ),
                 )
             seen.setdefault(type_id, row.row_no)
-        count = row.integer("count", required=True, low=0)
+        count = row.integer("count", required=True, low=0, high=1000)
         depot = row.required("depot")
         if depot is not None:
             if depot not in site_ids:
-                row.report("depot", depot, "the id of a site of kind depot in the sites table")
-            elif depot in kinds and kinds[depot] is not SiteKind.DEPOT:
                 row.report(
-                    "depot", depot, f"a site of kind depot (this one is {kinds[depot].value})"
+                    "depot",
+                    depot,
+                    Text(
+                        "the id of a site of kind depot in the sites table",
+                        "设施表中类型为车场（depot）的设施编号",
+                    ),
+                )
+            elif depot in kinds and kinds[depot] is not SiteKind.DEPOT:
+                kind = kinds[depot]
+                row.report(
+                    "depot",
+                    depot,
+                    Text(
+                        f"a site of kind depot (this one is {kind.value})",
+                        f"类型为车场的设施（此设施是{SITE_KIND_ZH[kind]}）",
+                    ),
                 )
         streams = _streams(row, "streams") if row.required("streams") else frozenset()
-        capacity = row.number("capacity_kg", required=True, low=0, low_open=True, unit="kg")
-        capacity_m3 = row.number("capacity_m3", low=0, low_open=True, unit="m3")
+        capacity = row.number(
+            "capacity_kg", required=True, low=0, low_open=True, high=1e5, unit="kg"
+        )
+        capacity_m3 = row.number("capacity_m3", low=0, low_open=True, high=1000, unit="m3")
         fuel_text = row.required("fuel")
         fuel = fuel_of(fuel_text) if fuel_text else None
         if fuel_text and fuel is None:
-            row.report("fuel", fuel_text, "one of " + valid_names(list(Fuel), FUEL_ZH))
-        range_m = row.number("range_km", low=0, low_open=True, scale=3, unit="km")
+            row.report("fuel", fuel_text, _one_of(valid_names(list(Fuel), FUEL_ZH)))
+        range_m = row.number("range_km", low=0, low_open=True, high=1e4, scale=3, unit="km")
         shift = _window(row, "shift_start", "shift_end")
         if shift is None and row.ok:
-            row.report("shift_start", row.text("shift_start"), "a shift start and end, HH:MM")
+            row.report(
+                "shift_start",
+                row.text("shift_start"),
+                Text("a shift start and end, HH:MM", "上班和下班时间，HH:MM"),
+            )
         brk = _break(row)
-        max_stops = row.integer("max_stops", low=1)
-        max_load = row.number("max_load_kg_per_day", low=0, low_open=True, unit="kg")
+        max_stops = row.integer("max_stops", low=1, high=MAX_ROWS["stops"])
+        max_load = row.number("max_load_kg_per_day", low=0, low_open=True, high=1e6, unit="kg")
         max_duration = row.seconds("max_shift_h", per=3600, low=0)
-        speed = row.number("speed_factor", low=0, low_open=True)
+        speed = row.number("speed_factor", low=0.05, high=20)
         costs = [
-            row.number(c, low=0, unit="yuan") for c in ("fixed_cost", "cost_per_km", "cost_per_h")
+            row.number(c, low=0, high=high, unit="yuan")
+            for c, high in (("fixed_cost", 1e6), ("cost_per_km", 1e4), ("cost_per_h", 1e5))
         ]
         vt = _build(
             row,
@@ -514,7 +771,9 @@ def _parse_vehicles(
         if vt is not None:
             types.append(vt)
     if not types and not any(p.file == table.file for p in problems):
-        problems.append(InputProblem(table.file, 2, "", "", "at least one vehicle type"))
+        problems.append(
+            InputProblem(table.file, 2, "", "", Text("at least one vehicle type", "至少一种车型"))
+        )
     return types
 
 
@@ -525,7 +784,11 @@ def _break(row: Row) -> Break | None:
     window = _window(row, "break_start", "break_end")
     minutes = row.seconds("break_min", per=60, required=True, low=0)
     if minutes is not None and minutes <= 0:
-        row.report("break_min", row.text("break_min"), "a break length > 0 minutes")
+        row.report(
+            "break_min",
+            row.text("break_min"),
+            Text("a break length > 0 minutes", "大于 0 分钟的休息时长"),
+        )
         return None
     if window is None or minutes is None:
         return None
@@ -546,14 +809,18 @@ def _parse_settings(
         value = row.text("value")
         if key == "coord_sys":
             if value.lower() not in COORD_SYSTEMS:
-                row.report("value", value, "coord_sys wgs84, gcj02 or planar")
+                row.report(
+                    "value",
+                    value,
+                    Text("coord_sys wgs84, gcj02 or planar", "坐标系 wgs84、gcj02 或 planar"),
+                )
             elif chosen is None:
                 chosen = value.lower()
             continue
         if key == "circuity":
-            circuity = row.number("value", low=1.0) or circuity
+            circuity = row.number("value", low=1.0, high=10.0) or circuity
         elif key == "speed_kmh":
-            speed = row.number("value", low=0, low_open=True, unit="km/h") or speed
+            speed = row.number("value", low=0, low_open=True, high=200, unit="km/h") or speed
         if key not in ("matrix",):
             meta[key] = value
     return meta, chosen or "wgs84", circuity, speed
@@ -586,9 +853,18 @@ def parse_tables(
         Listing every problem found.
 
     """
+    _check_row_counts(tables)
     problems: list[InputProblem] = []
     if coord_sys is not None and coord_sys not in COORD_SYSTEMS:
-        problems.append(InputProblem("--coord-sys", None, "", coord_sys, "wgs84, gcj02 or planar"))
+        problems.append(
+            InputProblem(
+                "--coord-sys",
+                None,
+                "",
+                coord_sys,
+                Text("wgs84, gcj02 or planar", "wgs84、gcj02 或 planar"),
+            )
+        )
         coord_sys = None
     settings, coord, circuity, speed = _parse_settings(tables.get("settings"), coord_sys, problems)
     ids = _Ids({})
@@ -628,7 +904,10 @@ def parse_tables(
                 None,
                 "",
                 "",
-                "a matrix table: planar coordinates do not give road distances",
+                Text(
+                    "a matrix table: planar coordinates do not give road distances",
+                    "距离矩阵表：平面坐标无法给出道路距离",
+                ),
             )
         )
     else:
@@ -650,6 +929,24 @@ def parse_tables(
 
 def _is_cjk(text: str) -> bool:
     return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+def _check_row_counts(tables: Mapping[str, Table]) -> None:
+    """Raise InputError at the first row past ``MAX_ROWS`` of any table, before parsing.
+
+    Readers of text tables stop at the limit themselves; this catches tables
+    built from other sources (GeoJSON features) before the travel matrix,
+    which grows with the square of the rows, is built.
+    """
+    for name, table in tables.items():
+        cap = MAX_ROWS.get(name)
+        if cap is None or len(table.rows) <= cap:
+            continue
+        filled = [k for k, r in enumerate(table.rows) if any(c.strip() for c in r)]
+        if len(filled) > cap:
+            k = filled[cap]
+            row = table.numbers[k] if table.numbers else table.first_row + k
+            raise InputError([too_many_rows(name, table.file, row)])
 
 
 def _with_options(site: Site, options: list[BuildOption]) -> Site:

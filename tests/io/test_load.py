@@ -30,7 +30,7 @@ def test_unreadable_file_is_an_input_error(
     with pytest.raises(InputError) as err:
         read_input_text(path)
     (problem,) = err.value.problems
-    assert problem.file == str(path) and problem.expected.startswith(expected)
+    assert problem.file == str(path) and str(problem.expected).startswith(expected)
 
 
 def test_bad_json_names_file_and_line() -> None:
@@ -39,4 +39,4 @@ def test_bad_json_names_file_and_line() -> None:
         parse_json_text('{\n"a": 1,\n}', file="x.json")
     (problem,) = err.value.problems
     assert (problem.file, problem.row) == ("x.json", 3)
-    assert problem.expected.startswith("valid JSON")
+    assert str(problem.expected).startswith("valid JSON")

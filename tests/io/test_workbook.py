@@ -26,6 +26,16 @@ DEFECTS = {
     "lat_out_of_range": ("stops.csv", 3, "lat"),
     "missing_vehicles_table": ("missing_vehicles_table", None, ""),
     "unknown_fuel": ("vehicles.csv", 2, "fuel"),
+    # Found by the mutation campaign (benchmarks/robustness/mutations.md):
+    "demand_exponent_overflow": ("stops.csv", 2, "demand_kg"),
+    "circuity_overflow": ("settings.csv", 2, "value"),
+    "vehicle_count_astronomical": ("vehicles.csv", 2, "count"),
+    "row_longer_than_header": ("stops.csv", 3, ""),
+    "stop_id_control_character": ("stops.csv", 3, "id"),
+    "time_past_48_hours": ("vehicles.csv", 2, "shift_end"),
+    "xlsx_sheet_xml_damaged.xlsx": ("xlsx_sheet_xml_damaged.xlsx", None, ""),
+    "date_in_time_column.xlsx": ("date_in_time_column.xlsx[stops]", 2, "tw_start"),
+    "xlsx_zip_version_flipped.xlsx": ("xlsx_zip_version_flipped.xlsx", None, ""),
 }
 
 
@@ -97,7 +107,8 @@ def test_xlsx_missing_sheet_is_named(tmp_path: Path) -> None:
     book.save(path)
     with pytest.raises(InputError) as err:
         read_instance(path)
-    assert any("vehicles" in p.expected and "车辆" in p.expected for p in err.value.problems)
+    texts = [str(p.expected) for p in err.value.problems]
+    assert any("vehicles" in t and "车辆" in t for t in texts)
 
 
 def test_gcj02_setting_moves_points_to_wgs84() -> None:
@@ -179,4 +190,4 @@ def test_utf16_csv_is_refused_with_advice(tmp_path: Path) -> None:
     with pytest.raises(InputError) as err:
         read_instance(folder)
     assert [(p.file, p.row) for p in err.value.problems] == [("sites.csv", None)]
-    assert "CSV UTF-8" in err.value.problems[0].expected
+    assert "CSV UTF-8" in str(err.value.problems[0].expected)
