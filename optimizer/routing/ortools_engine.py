@@ -315,8 +315,11 @@ class _Model:
             else:
                 accepted = self.instance.site(nd.location).streams
                 ok = [v for v, (_, vt) in enumerate(self.fleet) if vt.streams & accepted]
-            if len(ok) < len(self.fleet):
-                routing.SetAllowedVehiclesForIndex(ok, self.index(node))
+            banned = [v for v in range(len(self.fleet)) if v not in ok]
+            if banned:
+                # Not SetAllowedVehiclesForIndex: its SWIG wrapper in OR-Tools
+                # 9.15 rejects every Python sequence (absl::Span TypeError).
+                routing.VehicleVar(self.index(node)).RemoveValues(banned)
         # A second unload right after one that emptied the same streams is
         # useless; forbidding it stops the search chaining free reload copies.
         reloads = self.node_range(VisitKind.UNLOAD)

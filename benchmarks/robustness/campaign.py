@@ -1,0 +1,119 @@
+"""Generated-county campaign: every command on random valid counties, in one process.
+
+Draws counties with ``tests/county_gen.py`` (Hypothesis, seeded), writes each
+one to a temporary folder, runs ``route`` with every engine, ``site`` and
+``plan`` through click's CliRunner and judges each outcome
+(:func:`tests.county_gen.judge`). One JSON line per county goes to
+``RUNS/campaign-SEED.jsonl``; a county with a failure is kept in
+``RUNS/failures/`` to be minimised. Stops at ``--count`` counties or at the
+``--until`` deadline (UTC ``HH:MM``), whichever comes first, and prints the
+counts per command.
+
+    nice -n 15 python benchmarks/robustness/campaign.py --count 10000 --until 06:40 --seed 1
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import shutil
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from hypothesis import HealthCheck, Phase, given, seed, settings  # noqa: E402
+
+from tests.county_gen import COMMANDS, County, counties, describe, judge  # noqa: E402
+
+RUNS = ROOT / "benchmarks" / "runs" / "robustness"
+
+
+def _deadline(until: str | None) -> float:
+    if until is None:
+        return float("inf")
+    now = dt.datetime.now(dt.UTC)
+    hh, mm = (int(x) for x in until.split(":"))
+    end = now.replace(hour=hh, minute=mm, second=0, microsecond=0)
+    if end <= now:
+        end += dt.timedelta(days=1)
+    return time.time() + (end - now).total_seconds()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the campaign; return 1 if any failure was found."""
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--count", type=int, default=100, help="counties to try at most")
+    ap.add_argument("--until", help="stop starting counties after this UTC time (HH:MM)")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--commands", default=",".join(COMMANDS))
+    ap.add_argument("--max-stops", type=int, default=30)
+    ap.add_argument("--runs", type=Path, default=RUNS)
+    args = ap.parse_args(argv)
+    commands = args.commands.split(",")
+    end = _deadline(args.until)
+    args.runs.mkdir(parents=True, exist_ok=True)
+    (args.runs / "failures").mkdir(exist_ok=True)
+    log = args.runs / f"campaign-{args.seed}.jsonl"
+    tried: Counter[str] = Counter()
+    codes: Counter[tuple[str, int]] = Counter()
+    failed: Counter[str] = Counter()
+    classes: Counter[str] = Counter()
+    n = [0]
+    t_start = time.time()
+    cpu_start = time.process_time()
+
+    @settings(
+        max_examples=args.count,
+        database=None,
+        deadline=None,
+        phases=[Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
+    @seed(args.seed)
+    @given(counties(max_stops=args.max_stops))
+    def one(county: County) -> None:
+        if time.time() > end:
+            return
+        k = n[0]
+        n[0] += 1
+        record: dict[str, object] = {"county": k, **describe(county), "runs": []}
+        with tempfile.TemporaryDirectory(prefix="county-") as tmp:
+            workbook = county.write(Path(tmp))
+            for cmd in commands:
+                v = judge(cmd, workbook, Path(tmp) / f"out-{cmd.replace(':', '-')}")
+                tried[cmd] += 1
+                codes[(cmd, v.exit_code)] += 1
+                record["runs"].append(  # type: ignore[attr-defined]
+                    {"cmd": cmd, "exit": v.exit_code, "s": round(v.seconds, 3), "why": v.why}
+                )
+                if not v.ok:
+                    failed[cmd] += 1
+                    classes[v.why.split(" at ")[0][:120]] += 1
+                    keep = args.runs / "failures" / f"s{args.seed}-c{k}"
+                    if not keep.exists():
+                        shutil.copytree(tmp, keep, ignore=shutil.ignore_patterns("out-*"))
+        with log.open("a", encoding="utf-8") as f:
+            f.write(json.dumps(record, ensure_ascii=False) + "\n")
+        if k % 25 == 0:
+            print(f"{k} counties, {sum(failed.values())} failures", flush=True)
+
+    one()
+    wall = time.time() - t_start
+    cpu = time.process_time() - cpu_start
+    print(f"counties: {n[0]}  wall {wall:.0f} s  cpu {cpu:.0f} s  ({cpu / max(n[0], 1):.2f} s cpu each)")
+    for cmd in commands:
+        exits = ", ".join(f"exit {c}: {m}" for (k2, c), m in sorted(codes.items()) if k2 == cmd)
+        print(f"  {cmd:14s} tried {tried[cmd]:6d}  failures {failed[cmd]:4d}  ({exits})")
+    for why, m in classes.most_common():
+        print(f"  {m:5d} × {why}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
