@@ -113,9 +113,7 @@ def forms(draw: st.DrawFn) -> Form:
 
 
 @st.composite
-def _facilities(
-    draw: st.DrawFn, streams: list[Stream], lat: float, lon: float
-) -> list[Site]:
+def _facilities(draw: st.DrawFn, streams: list[Stream], lat: float, lon: float) -> list[Site]:
     """Draw facilities so that every stream has at least one; maybe one far-only stream."""
     out: list[Site] = []
     uncovered = set(streams)
@@ -128,8 +126,10 @@ def _facilities(
     for s in sorted(uncovered - set().union(*groups)) if groups else sorted(uncovered):
         groups.append(frozenset({s}))
     for k, group in enumerate(groups):
-        only_far = far is not None and group == frozenset({far}) and far not in set().union(
-            *(g for g in groups if g is not group)
+        only_far = (
+            far is not None
+            and group == frozenset({far})
+            and far not in set().union(*(g for g in groups if g is not group))
         )
         kind = SiteKind.TRANSFER if len(group) > 1 else _KIND_OF[next(iter(group))]
         hours = draw(
@@ -185,9 +185,7 @@ def _candidates(draw: st.DrawFn, streams: list[Stream], lat: float, lon: float) 
 
 
 @st.composite
-def _vehicle_types(
-    draw: st.DrawFn, streams: list[Stream], depots: list[str]
-) -> list[VehicleType]:
+def _vehicle_types(draw: st.DrawFn, streams: list[Stream], depots: list[str]) -> list[VehicleType]:
     """Draw 1-4 vehicle types, single- or multi-stream, so that every stream has a carrier."""
     carried: list[frozenset[Stream]] = []
     for _ in range(draw(st.integers(1, 4))):
@@ -379,7 +377,10 @@ def write_county(instance: Instance, form: Form, folder: Path) -> Path:
 
 # -- judging a CLI run ---------------------------------------------------------
 
+#: Commands judged: ``route:ENGINE``, ``site`` and ``plan`` through the CLI;
+#: ``lib:ENGINE`` through the library (see :func:`judge`).
 COMMANDS = ("route:ortools", "route:pyvrp", "route:auto", "site", "plan")
+LIB_COMMANDS = ("lib:ortools", "lib:pyvrp", "lib:auto")
 
 
 @dataclass(frozen=True)
@@ -454,8 +455,43 @@ def _check_plan_output(workbook: Path, out: Path) -> str:
     return ""
 
 
+def _judge_library(command: str, workbook: Path) -> tuple[int, str]:
+    """Read, check and solve through the library as ``route`` does, without writing outputs.
+
+    Returns the exit code the command would give and the problem found (empty if none).
+    """
+    from optimizer.evaluate import check
+    from optimizer.io.errors import InputError
+    from optimizer.io.load import read_instance
+    from optimizer.model import InstanceError
+    from optimizer.routing.params import RoutingParams
+    from optimizer.routing.solve import solve
+
+    try:
+        instance = read_instance(workbook)
+        check_instance(instance, strict=True)
+    except (InputError, InstanceError) as exc:
+        return 2, "" if str(exc).strip() else "input rejected without a message"
+    params = RoutingParams(
+        time_limit_s=1.0, solution_limit=20, seed=1, engine=command.split(":", 1)[1]
+    )
+    result = solve(instance, params=params)
+    violations = check(instance, result)
+    if violations:
+        return 4, f"checker: {violations[0]}"
+    for u in result.unserved:
+        if not str(u.reason).strip():
+            return 0, f"stop {u.stop} unserved without a reason"
+    return (3 if not result.routes and instance.stops else 0), ""
+
+
 def judge(command: str, workbook: Path, out: Path) -> Verdict:
-    """Run ``command`` on ``workbook`` in-process and judge the outcome (see module doc)."""
+    """Run ``command`` on ``workbook`` in-process and judge the outcome (see module doc).
+
+    ``lib:ENGINE`` runs what ``route --engine ENGINE`` runs (read, check,
+    solve, independent check) without writing route sheets and maps, which
+    cost most of a small county's time; the other commands go through the CLI.
+    """
     import time
 
     from click.testing import CliRunner
@@ -463,13 +499,23 @@ def judge(command: str, workbook: Path, out: Path) -> Verdict:
     from optimizer.cli import main
 
     t0 = time.perf_counter()
+    if command.startswith("lib:"):
+        try:
+            code, why = _judge_library(command, workbook)
+        except Exception as exc:
+            tb = traceback.format_exception(exc)
+            where = tb[-2].strip().splitlines()[0] if len(tb) >= 2 else ""
+            code, why = 1, f"exception: {type(exc).__name__}: {exc} at {where}"
+        return Verdict(command, code, not why, why, time.perf_counter() - t0)
     res = CliRunner().invoke(main, cli_args(command, workbook, out), catch_exceptions=True)
     code = res.exit_code
     text = res.output + (res.stderr if res.stderr_bytes is not None else "")
     why = ""
     if res.exception is not None and not isinstance(res.exception, SystemExit):
-        tb = "".join(traceback.format_exception(res.exception)).strip().splitlines()
-        why = f"exception: {tb[-1]} at {tb[-3].strip() if len(tb) >= 3 else ''}"
+        exc = res.exception
+        tb = traceback.format_exception(exc)
+        where = tb[-2].strip().splitlines()[0] if len(tb) >= 2 else ""
+        why = f"exception: {type(exc).__name__}: {exc} at {where}"
     elif "Traceback" in text:
         why = "traceback printed"
     elif code == 0:
@@ -480,7 +526,7 @@ def judge(command: str, workbook: Path, out: Path) -> Verdict:
                 why = "" if (out / "siting.json").exists() else "site wrote no siting.json"
             else:
                 why = _check_plan_output(workbook, out)
-        except Exception as exc:  # noqa: BLE001 - any failure to re-read is a finding
+        except Exception as exc:
             why = f"output unreadable: {type(exc).__name__}: {exc}"
     elif code in (2, 3):
         if not text.strip():

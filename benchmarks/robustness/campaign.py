@@ -29,7 +29,14 @@ sys.path.insert(0, str(ROOT))
 
 from hypothesis import HealthCheck, Phase, given, seed, settings  # noqa: E402
 
-from tests.county_gen import COMMANDS, County, counties, describe, judge  # noqa: E402
+from tests.county_gen import (  # noqa: E402
+    COMMANDS,
+    LIB_COMMANDS,
+    County,
+    counties,
+    describe,
+    judge,
+)
 
 RUNS = ROOT / "benchmarks" / "runs" / "robustness"
 
@@ -51,11 +58,26 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--count", type=int, default=100, help="counties to try at most")
     ap.add_argument("--until", help="stop starting counties after this UTC time (HH:MM)")
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--commands", default=",".join(COMMANDS))
+    ap.add_argument(
+        "--cli-every",
+        type=int,
+        default=5,
+        help="run route (every engine) and plan through the CLI on every N-th county; "
+        "on the others run the engines through the library and site through the CLI",
+    )
     ap.add_argument("--max-stops", type=int, default=30)
     ap.add_argument("--runs", type=Path, default=RUNS)
+    ap.add_argument("--keep", action="store_true", help="keep every county, not only failures")
+    ap.add_argument(
+        "--replay", nargs="+", type=Path, help="run every command on these kept county folders"
+    )
     args = ap.parse_args(argv)
-    commands = args.commands.split(",")
+    if args.replay:
+        return replay(args.replay)
+    every = max(1, args.cli_every)
+    cli_set = list(COMMANDS)
+    lib_set = [*LIB_COMMANDS, "site"]
+    commands = [*cli_set, *LIB_COMMANDS]
     end = _deadline(args.until)
     args.runs.mkdir(parents=True, exist_ok=True)
     (args.runs / "failures").mkdir(exist_ok=True)
@@ -82,22 +104,23 @@ def main(argv: list[str] | None = None) -> int:
             return
         k = n[0]
         n[0] += 1
-        record: dict[str, object] = {"county": k, **describe(county), "runs": []}
+        runs: list[dict[str, object]] = []
+        record: dict[str, object] = {"county": k, **describe(county), "runs": runs}
         with tempfile.TemporaryDirectory(prefix="county-") as tmp:
             workbook = county.write(Path(tmp))
-            for cmd in commands:
+            for cmd in cli_set if k % every == 0 else lib_set:
                 v = judge(cmd, workbook, Path(tmp) / f"out-{cmd.replace(':', '-')}")
                 tried[cmd] += 1
                 codes[(cmd, v.exit_code)] += 1
-                record["runs"].append(  # type: ignore[attr-defined]
+                runs.append(
                     {"cmd": cmd, "exit": v.exit_code, "s": round(v.seconds, 3), "why": v.why}
                 )
                 if not v.ok:
                     failed[cmd] += 1
                     classes[v.why.split(" at ")[0][:120]] += 1
-                    keep = args.runs / "failures" / f"s{args.seed}-c{k}"
-                    if not keep.exists():
-                        shutil.copytree(tmp, keep, ignore=shutil.ignore_patterns("out-*"))
+            if args.keep or any(r["why"] for r in runs):
+                keep = args.runs / "failures" / f"s{args.seed}-c{k}"
+                shutil.copytree(tmp, keep, ignore=shutil.ignore_patterns("out-*"))
         with log.open("a", encoding="utf-8") as f:
             f.write(json.dumps(record, ensure_ascii=False) + "\n")
         if k % 25 == 0:
@@ -106,13 +129,29 @@ def main(argv: list[str] | None = None) -> int:
     one()
     wall = time.time() - t_start
     cpu = time.process_time() - cpu_start
-    print(f"counties: {n[0]}  wall {wall:.0f} s  cpu {cpu:.0f} s  ({cpu / max(n[0], 1):.2f} s cpu each)")
+    print(
+        f"counties: {n[0]}  wall {wall:.0f} s  cpu {cpu:.0f} s  "
+        f"({cpu / max(n[0], 1):.2f} s cpu each)"
+    )
     for cmd in commands:
         exits = ", ".join(f"exit {c}: {m}" for (k2, c), m in sorted(codes.items()) if k2 == cmd)
         print(f"  {cmd:14s} tried {tried[cmd]:6d}  failures {failed[cmd]:4d}  ({exits})")
     for why, m in classes.most_common():
         print(f"  {m:5d} × {why}")
     return 1 if failed else 0
+
+
+def replay(folders: list[Path]) -> int:
+    """Run every command (CLI and library) on kept counties; print what fails."""
+    bad = 0
+    for folder in folders:
+        workbook = next(p for p in sorted(folder.iterdir()) if p.name.startswith("county"))
+        with tempfile.TemporaryDirectory(prefix="replay-") as tmp:
+            for cmd in [*COMMANDS, *LIB_COMMANDS]:
+                v = judge(cmd, workbook, Path(tmp) / f"out-{cmd.replace(':', '-')}")
+                bad += not v.ok
+                print(f"{folder.name} {cmd:14s} exit {v.exit_code} {v.seconds:6.2f} s {v.why}")
+    return 1 if bad else 0
 
 
 if __name__ == "__main__":

@@ -21,7 +21,9 @@ def _carriers(instance: Instance, stop: Stop) -> list[VehicleType]:
 
 def _reachable(instance: Instance, stop: Stop, vt: VehicleType) -> bool:
     """Return whether ``vt`` can serve ``stop`` alone on a route and still unload and go home."""
-    arrive = vt.shift.start + travel_s(instance, vt, vt.depot, stop.id)
+    # A stop is collected on a trip that leaves after its release time.
+    depart = max(vt.shift.start, stop.release_s)
+    arrive = depart + travel_s(instance, vt, vt.depot, stop.id)
     start = max(arrive, stop.window.start) if stop.window is not None else arrive
     if stop.window is not None and start > stop.window.end:
         return False
@@ -38,9 +40,9 @@ def _reachable(instance: Instance, stop: Stop, vt: VehicleType) -> bool:
         if home > vt.shift.end:
             continue
         # Leaving as late as possible shortens the day to its working part.
-        if vt.max_duration_s is not None and home - vt.shift.start > vt.max_duration_s:
+        if vt.max_duration_s is not None and home - depart > vt.max_duration_s:
             slack = start - arrive
-            if home - vt.shift.start - slack > vt.max_duration_s:
+            if home - depart - slack > vt.max_duration_s:
                 continue
         return True
     return False
@@ -81,7 +83,8 @@ def unservable(instance: Instance, stop: Stop) -> Unserved | None:
         return Unserved(
             stop.id,
             UnservedReason.WINDOW_UNREACHABLE,
-            "no vehicle can reach it inside its window, unload and return within its shift",
+            "no vehicle can reach it inside its window (after its release time), "
+            "unload and return within its shift",
         )
     return None
 

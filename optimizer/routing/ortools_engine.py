@@ -133,8 +133,10 @@ class _Model:
         fleet's trips: a heuristic bound (every trip at every facility would
         multiply the model), never more copies than stops.
         """
-        users = [vt for _, vt in self.fleet if vt.streams & facility.streams]
         accepted = facility.streams & set(self.streams)
+        # Only types carrying a stream with stops here unload these streams
+        # (a kitchen truck beside a kitchen+other compactor with only "other" stops).
+        users = [vt for _, vt in self.fleet if vt.streams & accepted]
         if not users:
             return 0
         demand = sum(s.demand_kg for s in self.stops if s.stream in accepted)

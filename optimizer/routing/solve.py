@@ -156,6 +156,9 @@ def solve(
                 on_solution=report,
                 interrupted=interrupted,
             )
+            if run.note[0]:
+                choices[-1] += f"; {run.note[0]}"
+                choices_zh[-1] += f"；{run.note[1]}"
             routes += run.routes
             unserved += explain_unrouted(instance, run.dropped, part.stops, part.types)
             statuses.append(run.status)
