@@ -109,7 +109,7 @@ def run(
     See :mod:`optimizer.routing.rescue`: a plan that leaves stops out is
     compared with a construction heuristic improved by OR-Tools.
     """
-    from optimizer.routing.rescue import rescue
+    from optimizer.routing.rescue import keep_checked, rescue
 
     first = _run(
         choice,
@@ -122,6 +122,7 @@ def run(
         on_solution=on_solution,
         interrupted=interrupted,
     )
+    first = keep_checked(first, instance, types, str(params.objective))
     return rescue(
         first,
         instance,

@@ -20,7 +20,7 @@ from optimizer.routing.engine_run import EngineRun
 from optimizer.routing.greedy import greedy_routes
 from optimizer.routing.params import RoutingParams
 from optimizer.routing.result import Route, RoutingResult, VisitKind
-from optimizer.routing.sequence import place_break
+from optimizer.routing.sequence import drop_idle_unloads, place_break
 
 # Below this many seconds left, the constructed plan is kept as it is.
 MIN_IMPROVE_S = 0.05
@@ -48,6 +48,73 @@ def construct(
     return tuple(out)
 
 
+def _drop_until_checked(
+    instance: Instance, route: Route, vt: VehicleType
+) -> tuple[Route | None, list[str]]:
+    """Remove stops from ``route`` until the checker accepts it; return it and the stops lost.
+
+    The stop at the first violation goes first (else the last stop before it),
+    so a route that broke a rule late keeps its early part.
+    """
+    lost: list[str] = []
+    current = route
+    for _ in range(len(route.stops) + 1):
+        violations = check_route(instance, current)
+        if not violations:
+            return current, lost
+        at = min((v.visit for v in violations if v.visit is not None), default=len(current.visits))
+        stops = [
+            p for p, v in enumerate(current.visits) if v.kind is VisitKind.STOP and p <= at
+        ] or [p for p, v in enumerate(current.visits) if v.kind is VisitKind.STOP]
+        if not stops:
+            break
+        gone = current.visits[stops[-1]].location
+        lost.append(gone)
+        seq = [
+            (v.kind, v.location)
+            for v in current.visits
+            if v.kind is not VisitKind.BREAK
+            and not (v.kind is VisitKind.STOP and v.location == gone)
+        ]
+        if not any(kind is VisitKind.STOP for kind, _ in seq):
+            return None, lost
+        seq = drop_idle_unloads(instance, seq)
+        current = place_break(instance, route.vehicle, vt, seq, current.visits[0].departure_s)
+    return None, [*lost, *current.stops]
+
+
+def keep_checked(
+    run: EngineRun, instance: Instance, types: Sequence[VehicleType], objective: str
+) -> EngineRun:
+    """Return ``run`` with every route the checker refuses cut down until it passes.
+
+    Engines decode their solutions (unloads, breaks, waiting) outside their
+    own model, and a user's road matrix need not obey the triangle
+    inequality, so a decoded route may break a rule the model kept. The
+    stops removed are reported as not routed, and the rescue may place them.
+    """
+    by_id = {vt.id: vt for vt in types}
+    routes: list[Route] = []
+    lost: list[str] = []
+    for route in run.routes:
+        fixed, gone = _drop_until_checked(instance, route, by_id[route.vehicle_type])
+        lost += gone
+        if fixed is not None:
+            routes.append(fixed)
+    if not lost:
+        return run
+    return dataclasses.replace(
+        run,
+        routes=tuple(routes),
+        dropped=(*run.dropped, *lost),
+        objective_value=objective_value(routes, objective),
+        note=(
+            f"{len(lost)} stop(s) taken off routes whose decoded schedule broke a rule",
+            f"{len(lost)} 个收集点因解码后的路线违反约束而移出",
+        ),
+    )
+
+
 def rescue(
     first: EngineRun,
     instance: Instance,
@@ -68,6 +135,14 @@ def rescue(
     covered = {s for r in built for s in r.stops}
     if len(covered) <= len(stop_ids) - len(first.dropped):
         return first
+    why = (
+        ("the engine found no plan in time", "求解器在时限内未找到方案")
+        if not first.routes
+        else (
+            f"the engine's plan left {len(first.dropped)} stop(s) out",
+            f"求解器方案遗漏了 {len(first.dropped)} 个收集点",
+        )
+    )
     greedy = dataclasses.replace(
         first,
         routes=built,
@@ -75,8 +150,8 @@ def rescue(
         objective_value=objective_value(built, str(params.objective)),
         status="local_optimum" if first.status == "no_solution" else first.status,
         note=(
-            "the engine's plan left stops out, so a nearest-neighbour construction was used",
-            "求解器方案遗漏了收集点，改用最近邻构造方案",
+            f"{why[0]}, so a nearest-neighbour construction was used",
+            f"{why[1]}，改用最近邻构造方案",
         ),
     )
     left = time_limit_s - first.build_s - first.runtime_s
@@ -111,9 +186,8 @@ def rescue(
             runtime_s=first.runtime_s + improved.runtime_s,
             num_solutions=first.num_solutions + improved.num_solutions,
             note=(
-                "the engine's plan left stops out, so a nearest-neighbour construction "
-                "was improved by OR-Tools",
-                "求解器方案遗漏了收集点，改用最近邻构造方案并由 OR-Tools 改进",
+                f"{why[0]}, so a nearest-neighbour construction was improved by OR-Tools",
+                f"{why[1]}，改用最近邻构造方案并由 OR-Tools 改进",
             ),
         )
     return greedy
