@@ -70,7 +70,7 @@ def _drop_until_checked(
             break
         gone = current.visits[stops[-1]].location
         lost.append(gone)
-        seq = [
+        seq: list[tuple[VisitKind, str]] = [
             (v.kind, v.location)
             for v in current.visits
             if v.kind is not VisitKind.BREAK
