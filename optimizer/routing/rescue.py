@@ -43,8 +43,11 @@ def construct(
             if kind is VisitKind.STOP:
                 release = max(release, instance.stop(loc).release_s)
         route = place_break(instance, name, vt, seq, float(max(vt.shift.start, release)))
-        if not check_route(instance, route):
-            out.append(route)
+        # The greedy does not see every rule (release of later trips, range):
+        # cut what breaks one rather than lose the whole route.
+        fixed, _ = _drop_until_checked(instance, route, vt)
+        if fixed is not None:
+            out.append(fixed)
     return tuple(out)
 
 
