@@ -381,6 +381,10 @@ def write_county(instance: Instance, form: Form, folder: Path) -> Path:
 #: ``lib:ENGINE`` through the library (see :func:`judge`).
 COMMANDS = ("route:ortools", "route:pyvrp", "route:auto", "site", "plan")
 LIB_COMMANDS = ("lib:ortools", "lib:pyvrp", "lib:auto")
+# Search limits of the library runs: robustness, not plan quality, is judged,
+# so a few solutions (or half a second on a busy machine) are enough.
+LIB_SOLUTIONS = 5
+LIB_TIME_S = 0.5
 
 
 @dataclass(frozen=True)
@@ -400,7 +404,7 @@ def cli_args(command: str, workbook: Path, out: Path) -> list[str]:
         engine = command.split(":", 1)[1]
         return [
             "route", str(workbook), "--out", str(out), "--engine", engine,
-            "--solution-limit", "20", "--time-limit", "1", "--quiet", "--seed", "1",
+            "--solution-limit", "10", "--time-limit", "1", "--quiet", "--seed", "1",
         ]  # fmt: skip
     if command == "site":
         return ["site", str(workbook), "--out", str(out), "--time-limit", "5"]
@@ -473,7 +477,10 @@ def _judge_library(command: str, workbook: Path) -> tuple[int, str]:
     except (InputError, InstanceError) as exc:
         return 2, "" if str(exc).strip() else "input rejected without a message"
     params = RoutingParams(
-        time_limit_s=1.0, solution_limit=20, seed=1, engine=command.split(":", 1)[1]
+        time_limit_s=LIB_TIME_S,
+        solution_limit=LIB_SOLUTIONS,
+        seed=1,
+        engine=command.split(":", 1)[1],
     )
     result = solve(instance, params=params)
     violations = check(instance, result)
