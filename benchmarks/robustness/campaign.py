@@ -71,7 +71,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--replay", nargs="+", type=Path, help="run every command on these kept county folders"
     )
+    ap.add_argument("--summary", type=Path, help="print the counts of a campaign JSONL file")
     args = ap.parse_args(argv)
+    if args.summary:
+        return summary(args.summary)
     if args.replay:
         return replay(args.replay)
     every = max(1, args.cli_every)
@@ -138,6 +141,36 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {cmd:14s} tried {tried[cmd]:6d}  failures {failed[cmd]:4d}  ({exits})")
     for why, m in classes.most_common():
         print(f"  {m:5d} × {why}")
+    return 1 if failed else 0
+
+
+def summary(path: Path) -> int:
+    """Print counties, runs, exit codes and failure classes per command from a JSONL log."""
+    records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    tried: Counter[str] = Counter()
+    codes: Counter[tuple[str, int]] = Counter()
+    failed: Counter[str] = Counter()
+    seconds: Counter[str] = Counter()
+    classes: Counter[str] = Counter()
+    for rec in records:
+        for r in rec["runs"]:
+            tried[r["cmd"]] += 1
+            codes[(r["cmd"], r["exit"])] += 1
+            seconds[r["cmd"]] += r["s"]
+            if r["why"]:
+                failed[r["cmd"]] += 1
+                classes[r["why"].split(" at ")[0][:100]] += 1
+    print(f"counties: {len(records)}")
+    print("| command | runs | exit 0 | exit 2 | exit 3 | failures | mean wall s |")
+    print("|---|---|---|---|---|---|---|")
+    for cmd in sorted(tried):
+        c = {k: m for (k2, k), m in codes.items() if k2 == cmd}
+        print(
+            f"| {cmd} | {tried[cmd]} | {c.get(0, 0)} | {c.get(2, 0)} | {c.get(3, 0)} "
+            f"| {failed[cmd]} | {seconds[cmd] / tried[cmd]:.2f} |"
+        )
+    for why, m in classes.most_common():
+        print(f"  {m} × {why}")
     return 1 if failed else 0
 
 
