@@ -375,6 +375,58 @@ def write_county(instance: Instance, form: Form, folder: Path) -> Path:
     return path
 
 
+def two_stream_van_county(n: int = 40, vans: int = 4) -> Instance:
+    """Return recyclable and hazardous stops served by one kind of van that carries both.
+
+    No facility takes both streams (the case of issue 12, point 4); ``n`` stops, ``vans`` vans.
+    """
+    sites = (
+        Site("D", "车场", SiteKind.DEPOT, 30.000, 110.000),
+        Site(
+            "R",
+            "分拣中心",
+            SiteKind.RECYCLING,
+            30.030,
+            110.020,
+            streams=frozenset({Stream.RECYCLABLE}),
+            unload_s=600,
+        ),
+        Site(
+            "Z",
+            "有害垃圾暂存",
+            SiteKind.HAZARDOUS,
+            29.980,
+            110.030,
+            streams=frozenset({Stream.HAZARDOUS}),
+            unload_s=600,
+        ),
+    )
+    stops = tuple(
+        Stop(
+            f"S{k:02d}",
+            f"点{k}",
+            30.0 + 0.003 * (k % 7),
+            110.0 + 0.004 * (k // 7),
+            Stream.HAZARDOUS if k % 4 == 0 else Stream.RECYCLABLE,
+            60.0,
+            service_s=120,
+        )
+        for k in range(n)
+    )
+    van = VehicleType(
+        "VAN",
+        vans,
+        "D",
+        frozenset({Stream.RECYCLABLE, Stream.HAZARDOUS}),
+        capacity_kg=1000.0,
+        fuel=Fuel.DIESEL,
+        shift=TimeWindow(6 * H, 14 * H),
+        cost_per_km=2.0,
+    )
+    points = [(s.id, s.lat, s.lon) for s in (*sites, *stops)]
+    return Instance("vans", stops, sites, (van,), great_circle_matrix(points))
+
+
 # -- judging a CLI run ---------------------------------------------------------
 
 #: Commands judged: ``route:ENGINE``, ``site`` and ``plan`` through the CLI;

@@ -4,82 +4,23 @@ from __future__ import annotations
 
 import dataclasses
 
-from optimizer.distances import great_circle_matrix
 from optimizer.evaluate import check, check_route, simulate_route
 from optimizer.model import (
-    Fuel,
-    Instance,
-    Site,
-    SiteKind,
-    Stop,
-    Stream,
     TimeWindow,
-    VehicleType,
 )
 from optimizer.routing.engine_run import EngineRun
 from optimizer.routing.params import RoutingParams
 from optimizer.routing.rescue import construct, keep_checked, rescue
 from optimizer.routing.result import VisitKind
 from optimizer.routing.solve import solve
+from tests.county_gen import two_stream_van_county
 
 H = 3600
 
 
-def _van_county(n: int = 40) -> Instance:
-    """Return recyclable and hazardous stops served by one kind of van that carries both.
-
-    No facility takes both streams (the case of issue 12, point 4).
-    """
-    sites = (
-        Site("D", "车场", SiteKind.DEPOT, 30.000, 110.000),
-        Site(
-            "R",
-            "分拣中心",
-            SiteKind.RECYCLING,
-            30.030,
-            110.020,
-            streams=frozenset({Stream.RECYCLABLE}),
-            unload_s=600,
-        ),
-        Site(
-            "Z",
-            "有害垃圾暂存",
-            SiteKind.HAZARDOUS,
-            29.980,
-            110.030,
-            streams=frozenset({Stream.HAZARDOUS}),
-            unload_s=600,
-        ),
-    )
-    stops = tuple(
-        Stop(
-            f"S{k:02d}",
-            f"点{k}",
-            30.0 + 0.003 * (k % 7),
-            110.0 + 0.004 * (k // 7),
-            Stream.HAZARDOUS if k % 4 == 0 else Stream.RECYCLABLE,
-            60.0,
-            service_s=120,
-        )
-        for k in range(n)
-    )
-    van = VehicleType(
-        "VAN",
-        4,
-        "D",
-        frozenset({Stream.RECYCLABLE, Stream.HAZARDOUS}),
-        capacity_kg=1000.0,
-        fuel=Fuel.DIESEL,
-        shift=TimeWindow(6 * H, 14 * H),
-        cost_per_km=2.0,
-    )
-    points = [(s.id, s.lat, s.lon) for s in (*sites, *stops)]
-    return Instance("vans", stops, sites, (van,), great_circle_matrix(points))
-
-
 def test_construct_routes_pass_the_checker() -> None:
     """Every constructed route is accepted by the checker and never mixes unshared streams."""
-    inst = _van_county()
+    inst = two_stream_van_county()
     routes = construct(inst, [s.id for s in inst.stops], inst.vehicle_types)
     assert routes
     assert all(not check_route(inst, r) for r in routes)
@@ -89,7 +30,7 @@ def test_construct_routes_pass_the_checker() -> None:
 
 def test_no_solution_is_rescued_with_a_checked_plan() -> None:
     """An engine run that found nothing becomes a constructed plan serving the stops."""
-    inst = _van_county()
+    inst = two_stream_van_county()
     ids = tuple(s.id for s in inst.stops)
     nothing = EngineRun((), ids, 0.0, "no_solution", 0, 0.0, 5.0)
     params = RoutingParams(time_limit_s=5.0, solution_limit=5)
@@ -111,7 +52,7 @@ def test_no_solution_is_rescued_with_a_checked_plan() -> None:
 
 def test_van_without_shared_facility_is_planned_and_says_how() -> None:
     """The whole solve serves the two-stream vans' stops and its engine choice says why."""
-    inst = _van_county()
+    inst = two_stream_van_county()
     result = solve(inst, params=RoutingParams(time_limit_s=3.0, solution_limit=10, engine="auto"))
     assert not check(inst, result)
     assert len(result.unserved) < len(inst.stops) // 10
@@ -122,7 +63,7 @@ def test_van_without_shared_facility_is_planned_and_says_how() -> None:
 
 def test_keep_checked_cuts_the_late_stop_and_keeps_the_rest() -> None:
     """A decoded route serving a stop after its window loses that stop only, and then checks."""
-    inst = _van_county(8)
+    inst = two_stream_van_county(8)
     late = dataclasses.replace(inst.stops[1], window=TimeWindow(6 * H, 6 * H + 60))
     inst = dataclasses.replace(inst, stops=(inst.stops[0], late, *inst.stops[2:]))
     vt = inst.vehicle_types[0]
