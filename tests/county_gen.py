@@ -21,6 +21,7 @@ uses both.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import traceback
@@ -196,7 +197,9 @@ def _vehicle_types(draw: st.DrawFn, streams: list[Stream], depots: list[str]) ->
     out = []
     for k, group in enumerate(carried):
         fuel = draw(st.sampled_from(list(Fuel)))
-        start = _clock(draw, 4 * H, 8 * H)
+        # Mostly day shifts; sometimes a night shift running past midnight (26:00).
+        night = draw(st.integers(0, 7)) == 0
+        start = _clock(draw, 20 * H, 22 * H) if night else _clock(draw, 4 * H, 8 * H)
         end = start + _clock(draw, 5 * H, 10 * H)
         brk = None
         if draw(st.booleans()):
@@ -220,7 +223,7 @@ def _vehicle_types(draw: st.DrawFn, streams: list[Stream], depots: list[str]) ->
                 ),
                 shift=TimeWindow(start, end),
                 break_=brk,
-                max_stops=draw(st.none() | st.integers(3, 25)),
+                max_stops=draw(st.none() | st.integers(3, 25) | st.just(1)),
                 max_load_kg_per_day=draw(st.none() | st.sampled_from([cap, 1.5 * cap, 3 * cap])),
                 max_duration_s=draw(st.none() | st.sampled_from([6 * H, 8 * H])),
                 fixed_cost=float(draw(st.sampled_from([0, 200, 400]))),
@@ -266,7 +269,7 @@ def _stop(
         lat=slat,
         lon=slon,
         stream=stream,
-        demand_kg=float(min(cap, draw(st.sampled_from([20, 80, 150, 400, 900, 2000])))),
+        demand_kg=float(min(cap, draw(st.sampled_from([20, 80, 150, 400, 900, 2000, 0])))),
         demand_m3=vol,
         service_s=draw(st.sampled_from([0, 2, 5, 10])) * 60,
         window=window,
@@ -289,8 +292,15 @@ def county_instances(draw: st.DrawFn, *, min_stops: int = 5, max_stops: int = 30
     facilities = draw(_facilities(streams, lat, lon))
     candidates = draw(_candidates(streams, lat, lon))
     types = draw(_vehicle_types(streams, [d.id for d in depots]))
+    if draw(st.integers(0, 9)) == 0:
+        # A type the county owns none of today (count 0) is allowed and ignored.
+        types.append(dataclasses.replace(types[0], id=f"V{len(types) + 1}", count=0))
     n = draw(st.integers(min_stops, max_stops))
     stop_list = [draw(_stop(k, streams, types, lat, lon)) for k in range(n)]
+    if draw(st.integers(0, 9)) == 0:
+        # A stop at the very place of a depot or facility (zero travel).
+        site = draw(st.sampled_from([*depots, *facilities]))
+        stop_list[0] = dataclasses.replace(stop_list[0], lat=site.lat, lon=site.lon)
     sites = (*depots, *facilities, *candidates)
     meta = {"source": "county_gen"}
     speed = draw(st.sampled_from([None, 25.0, 35.0]))
@@ -324,9 +334,7 @@ def counties(draw: st.DrawFn, *, min_stops: int = 5, max_stops: int = 30) -> Cou
         dur = np.round(t.duration_s * factor, 1)
         np.fill_diagonal(dist, 0.0)
         np.fill_diagonal(dur, 0.0)
-        from dataclasses import replace
-
-        inst = replace(inst, travel=TravelMatrix(t.ids, dist, dur))
+        inst = dataclasses.replace(inst, travel=TravelMatrix(t.ids, dist, dur))
     return County(inst, form)
 
 

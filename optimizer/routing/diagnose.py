@@ -80,11 +80,13 @@ def unservable(instance: Instance, stop: Stop) -> Unserved | None:
             f"(largest {biggest:g} kg)",
         )
     if not any(_reachable(instance, stop, vt) for vt in fitting):
+        # Without a window of its own, what cannot be met is the facilities' hours.
+        where = "inside its window" if stop.window is not None else "at any time"
         return Unserved(
             stop.id,
             UnservedReason.WINDOW_UNREACHABLE,
-            "no vehicle can reach it inside its window (after its release time), "
-            "unload and return within its shift",
+            f"no vehicle can reach it {where} (after its release time), unload at a "
+            f"facility taking {stream} while it is open and return within its shift",
         )
     return None
 
