@@ -552,12 +552,14 @@ def _judge_library(command: str, workbook: Path) -> tuple[int, str]:
     return (3 if not result.routes and instance.stops else 0), ""
 
 
-def judge(command: str, workbook: Path, out: Path) -> Verdict:
+def judge(command: str, workbook: Path, out: Path, *, valid: bool = True) -> Verdict:
     """Run ``command`` on ``workbook`` in-process and judge the outcome (see module doc).
 
     ``lib:ENGINE`` runs what ``route --engine ENGINE`` runs (read, check,
     solve, independent check) without writing route sheets and maps, which
     cost most of a small county's time; the other commands go through the CLI.
+    ``valid``: the workbook is valid by construction, so exit 2 (bad input)
+    means the reader refused what the writer wrote, a failure.
     """
     import time
 
@@ -573,6 +575,8 @@ def judge(command: str, workbook: Path, out: Path) -> Verdict:
             tb = traceback.format_exception(exc)
             where = tb[-2].strip().splitlines()[0] if len(tb) >= 2 else ""
             code, why = 1, f"exception: {type(exc).__name__}: {exc} at {where}"
+        if valid and code == 2 and not why:
+            why = "a valid county was rejected as bad input"
         return Verdict(command, code, not why, why, time.perf_counter() - t0)
     res = CliRunner().invoke(main, cli_args(command, workbook, out), catch_exceptions=True)
     code = res.exit_code
@@ -598,6 +602,8 @@ def judge(command: str, workbook: Path, out: Path) -> Verdict:
     elif code in (2, 3):
         if not text.strip():
             why = f"exit {code} without a message"
+        elif valid and code == 2:
+            why = f"a valid county was rejected as bad input: {text.strip().splitlines()[0]}"
     else:
         why = f"exit {code}: {text.strip().splitlines()[-1] if text.strip() else ''}"
     return Verdict(command, code, not why, why, time.perf_counter() - t0)
