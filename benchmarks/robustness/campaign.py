@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import faulthandler
 import json
 import shutil
 import sys
@@ -39,6 +40,7 @@ from tests.county_gen import (  # noqa: E402
 )
 
 RUNS = ROOT / "benchmarks" / "runs" / "robustness"
+COUNTY_WATCHDOG_S = 120.0
 
 
 def _deadline(until: str | None) -> float:
@@ -107,6 +109,12 @@ def main(argv: list[str] | None = None) -> int:
             return
         k = n[0]
         n[0] += 1
+        # A county still running after COUNTY_WATCHDOG_S (or past the deadline by
+        # that much) ends the process with every thread's stack in the log: a
+        # hang is a finding, and the run must end on time.
+        faulthandler.dump_traceback_later(
+            max(1.0, min(COUNTY_WATCHDOG_S, end + COUNTY_WATCHDOG_S - time.time())), exit=True
+        )
         runs: list[dict[str, object]] = []
         record: dict[str, object] = {"county": k, **describe(county), "runs": runs}
         with tempfile.TemporaryDirectory(prefix="county-") as tmp:
@@ -130,6 +138,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{k} counties, {sum(failed.values())} failures", flush=True)
 
     one()
+    faulthandler.cancel_dump_traceback_later()
     wall = time.time() - t_start
     cpu = time.process_time() - cpu_start
     print(

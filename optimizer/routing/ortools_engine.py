@@ -701,6 +701,11 @@ def solve_component(
         routing.AddSearchMonitor(routing.solver().CustomLimit(limit))
     if initial is None and len(stop_ids) > GREEDY_ABOVE:
         initial = _greedy_start(instance, model, params)
+    if initial is not None:
+        # Closing the model with the search's limits first makes them bound the
+        # restoring of the start too: with release dates, restoring routes
+        # searches the trip dimension's slacks and once ran for minutes.
+        routing.CloseModelWithParameters(search)
     start = model.initial_assignment(initial)
     build_s = time.perf_counter() - t0
 
