@@ -179,6 +179,8 @@ def rescue(
         on_solution=on_solution,
         interrupted=interrupted,
     )
+    # The improved plan is decoded like any other: cut what the checker refuses.
+    improved = keep_checked(improved, instance, types, str(params.objective))
     if (len(improved.dropped), improved.objective_value) < (
         len(greedy.dropped),
         greedy.objective_value,
