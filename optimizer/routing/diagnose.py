@@ -29,8 +29,16 @@ DETAILS: Mapping[str, tuple[str, str]] = MappingProxyType(
             "{kg} kg（{m3} m3）超过所有{stream}车辆的容量（最大 {biggest} kg）",
         ),
         "unreachable": (
-            "no vehicle can reach it inside its window, unload and return within its shift",
-            "没有车辆能在其时间窗内到达、卸料并在班次内返回",
+            "no vehicle can reach it inside its window (after its release time), unload at a "
+            "facility taking {stream} while it is open and return within its shift",
+            "没有车辆能在其时间窗内（释放时间之后）到达、在接收{stream}的设施开放时卸料"
+            "并在班次内返回",
+        ),
+        "unreachable_any": (
+            "no vehicle can reach it at any time (after its release time), unload at a "
+            "facility taking {stream} while it is open and return within its shift",
+            "没有车辆能在任何时间（释放时间之后）到达、在接收{stream}的设施开放时卸料"
+            "并在班次内返回",
         ),
         "fleet": (
             "the fleet ({fleet}) is below a lower bound of {need} vehicles for these stops",
@@ -78,7 +86,9 @@ def _carriers(instance: Instance, stop: Stop) -> list[VehicleType]:
 
 def _reachable(instance: Instance, stop: Stop, vt: VehicleType) -> bool:
     """Return whether ``vt`` can serve ``stop`` alone on a route and still unload and go home."""
-    arrive = vt.shift.start + travel_s(instance, vt, vt.depot, stop.id)
+    # A stop is collected on a trip that leaves after its release time.
+    depart = max(vt.shift.start, stop.release_s)
+    arrive = depart + travel_s(instance, vt, vt.depot, stop.id)
     start = max(arrive, stop.window.start) if stop.window is not None else arrive
     if stop.window is not None and start > stop.window.end:
         return False
@@ -95,9 +105,9 @@ def _reachable(instance: Instance, stop: Stop, vt: VehicleType) -> bool:
         if home > vt.shift.end:
             continue
         # Leaving as late as possible shortens the day to its working part.
-        if vt.max_duration_s is not None and home - vt.shift.start > vt.max_duration_s:
+        if vt.max_duration_s is not None and home - depart > vt.max_duration_s:
             slack = start - arrive
-            if home - vt.shift.start - slack > vt.max_duration_s:
+            if home - depart - slack > vt.max_duration_s:
                 continue
         return True
     return False
@@ -140,10 +150,11 @@ def unservable(instance: Instance, stop: Stop) -> Unserved | None:
             ),
         )
     if not any(_reachable(instance, stop, vt) for vt in fitting):
+        # Without a window of its own, what cannot be met is the facilities' hours.
         return Unserved(
             stop.id,
             UnservedReason.WINDOW_UNREACHABLE,
-            detail("unreachable"),
+            detail("unreachable" if stop.window is not None else "unreachable_any", stream=stream),
         )
     return None
 

@@ -12,7 +12,9 @@ class EngineRun:
     """What one engine run returns, in domain ids.
 
     ``objective_value`` is the solver's objective decoded to the objective's
-    unit, without unserved penalties or the vehicle-count term.
+    unit, without unserved penalties or the vehicle-count term. ``note`` says
+    in English and Chinese what was done beyond the chosen engine (a
+    construction heuristic that rescued the plan), empty if nothing.
     """
 
     routes: tuple[Route, ...]
@@ -22,3 +24,4 @@ class EngineRun:
     num_solutions: int
     build_s: float
     runtime_s: float
+    note: tuple[str, str] = ("", "")

@@ -104,6 +104,49 @@ def run(
     on_solution: Callable[[float, int], None] | None,
     interrupted: Callable[[], bool] | None,
 ) -> EngineRun:
+    """Run the chosen engine on one component; rescue the stops it could not place.
+
+    See :mod:`optimizer.routing.rescue`: a plan that leaves stops out is
+    compared with a construction heuristic improved by OR-Tools.
+    """
+    from optimizer.routing.rescue import keep_checked, rescue
+
+    first = _run(
+        choice,
+        instance,
+        stop_ids,
+        types,
+        params=params,
+        time_limit_s=time_limit_s,
+        initial=initial,
+        on_solution=on_solution,
+        interrupted=interrupted,
+    )
+    first = keep_checked(first, instance, types, str(params.objective))
+    return rescue(
+        first,
+        instance,
+        stop_ids,
+        types,
+        params=params,
+        time_limit_s=time_limit_s,
+        on_solution=on_solution,
+        interrupted=interrupted,
+    )
+
+
+def _run(
+    choice: Choice,
+    instance: Instance,
+    stop_ids: Sequence[str],
+    types: Sequence[VehicleType],
+    *,
+    params: RoutingParams,
+    time_limit_s: float,
+    initial: RoutingResult | None,
+    on_solution: Callable[[float, int], None] | None,
+    interrupted: Callable[[], bool] | None,
+) -> EngineRun:
     """Run the chosen engine on one component."""
     from optimizer.routing import ortools_engine, pyvrp_engine
 
@@ -133,7 +176,7 @@ def run(
             return first
         why = f"PyVRP's plan breaks {broken[0]}" if broken else "PyVRP found no plan"
         why_zh = f"PyVRP 的方案违反规则：{broken[0]}" if broken else "PyVRP 未找到方案"
-        return run(
+        return _run(
             Choice("ortools", why, why_zh),
             instance,
             stop_ids,

@@ -133,8 +133,10 @@ class _Model:
         fleet's trips: a heuristic bound (every trip at every facility would
         multiply the model), never more copies than stops.
         """
-        users = [vt for _, vt in self.fleet if vt.streams & facility.streams]
         accepted = facility.streams & set(self.streams)
+        # Only types carrying a stream with stops here unload these streams
+        # (a kitchen truck beside a kitchen+other compactor with only "other" stops).
+        users = [vt for _, vt in self.fleet if vt.streams & accepted]
         if not users:
             return 0
         demand = sum(s.demand_kg for s in self.stops if s.stream in accepted)
@@ -315,8 +317,11 @@ class _Model:
             else:
                 accepted = self.instance.site(nd.location).streams
                 ok = [v for v, (_, vt) in enumerate(self.fleet) if vt.streams & accepted]
-            if len(ok) < len(self.fleet):
-                routing.SetAllowedVehiclesForIndex(ok, self.index(node))
+            banned = [v for v in range(len(self.fleet)) if v not in ok]
+            if banned:
+                # Not SetAllowedVehiclesForIndex: its SWIG wrapper in OR-Tools
+                # 9.15 rejects every Python sequence (absl::Span TypeError).
+                routing.VehicleVar(self.index(node)).RemoveValues(banned)
         # A second unload right after one that emptied the same streams is
         # useless; forbidding it stops the search chaining free reload copies.
         reloads = self.node_range(VisitKind.UNLOAD)
@@ -696,6 +701,11 @@ def solve_component(
         routing.AddSearchMonitor(routing.solver().CustomLimit(limit))
     if initial is None and len(stop_ids) > GREEDY_ABOVE:
         initial = _greedy_start(instance, model, params)
+    if initial is not None:
+        # Closing the model with the search's limits first makes them bound the
+        # restoring of the start too: with release dates, restoring routes
+        # searches the trip dimension's slacks and once ran for minutes.
+        routing.CloseModelWithParameters(search)
     start = model.initial_assignment(initial)
     build_s = time.perf_counter() - t0
 

@@ -58,7 +58,7 @@ from typing import Any
 
 import numpy as np
 import pyvrp
-from pyvrp.stop import MaxIterations, MaxRuntime
+from pyvrp.stop import MaxIterations, MaxRuntime, MultipleCriteria
 
 from optimizer.evaluate import compartments, objective_value, rates_of
 from optimizer.model import Instance, Site, Stream, VehicleType
@@ -243,7 +243,7 @@ class _Stop:
 
     def __init__(
         self,
-        limit: MaxRuntime | MaxIterations,
+        limit: MaxRuntime | MaxIterations | MultipleCriteria,
         scale: float,
         on_solution: Callable[[float, int], None] | None,
         interrupted: Callable[[], bool] | None,
@@ -385,7 +385,13 @@ def solve_component(
     data = builder.data
     build_s = time.perf_counter() - t0
     if params.solution_limit is not None:
-        limit = MaxIterations(params.solution_limit * ITERATIONS_PER_SOLUTION)
+        # The work bound makes runs reproducible; the time limit still holds.
+        limit = MultipleCriteria(
+            [
+                MaxIterations(params.solution_limit * ITERATIONS_PER_SOLUTION),
+                MaxRuntime(max(0.01, time_limit_s - build_s)),
+            ]
+        )
         stop = _Stop(limit, _scale(objective), on_solution, interrupted)
         best = pyvrp.solve(data, stop=stop, seed=params.seed, collect_stats=False).best
     else:
@@ -411,10 +417,15 @@ def solve_component(
     # we return, so its objective is what we report; PyVRP's own cost of the
     # same routes omits those and differs by them.
     value = objective_value(routes, objective.value)
+    timed_out = time.perf_counter() - t0 >= 0.98 * time_limit_s
     status = (
         "interrupted"
         if stop.was_interrupted
-        else ("solution_limit" if params.solution_limit is not None else "time_limit")
+        else (
+            "solution_limit"
+            if params.solution_limit is not None and not timed_out
+            else "time_limit"
+        )
     )
     return EngineRun(
         tuple(routes),
@@ -590,13 +601,16 @@ class _Builder:
                     pickup.append(max(1, math.ceil(s.demand_kg * KG_SCALE)))
                 else:
                     pickup.append(math.ceil(s.demand_m3 * M3_SCALE))
+            late = max(s.window.start, self._late(s.window.end)) if s.window else INT_MAX
             m.add_client(
                 loc[s.id],
                 pickup=pickup,
                 service_duration=s.service_s,
                 tw_early=s.window.start if s.window else 0,
-                tw_late=max(s.window.start, self._late(s.window.end)) if s.window else INT_MAX,
-                release_time=s.release_s,
+                tw_late=late,
+                # PyVRP refuses a release after the latest start; the window end moved
+                # earlier for a break can cause that (the decoded plan is checked).
+                release_time=min(s.release_s, late),
                 prize=prize,
                 required=False,
                 name=s.id,

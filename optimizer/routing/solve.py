@@ -187,6 +187,9 @@ def solve(
                 on_solution=report,
                 interrupted=interrupted,
             )
+            if run.note[0]:
+                choices[-1] += f"; {run.note[0]}"
+                choices_zh[-1] += f"；{run.note[1]}"
             crewed = [place_crew_break(instance, r) for r in run.routes]
             routes += crewed
             statuses.append(run.status)

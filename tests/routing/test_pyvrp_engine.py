@@ -215,3 +215,23 @@ def test_stop_limit_implied_by_daily_load(max_stops: int, expected: str) -> None
     result = solve(instance, params=_params())
     assert evaluate.check(instance, result) == []
     assert not result.unserved
+
+
+def test_time_limit_holds_under_a_solution_limit() -> None:
+    """With a solution limit PyVRP still stops at the time limit (it once ran 13 s at 1 s)."""
+    from optimizer.routing import pyvrp_engine
+
+    inst = _county()
+    params = RoutingParams(time_limit_s=0.3, solution_limit=2000, engine="pyvrp")
+    run = pyvrp_engine.solve_component(
+        inst,
+        [s.id for s in inst.stops],
+        inst.vehicle_types,
+        params=params,
+        time_limit_s=0.3,
+        on_solution=None,
+        interrupted=None,
+    )
+    assert run.runtime_s < 1.5
+    assert run.status == "time_limit"
+    assert run.routes

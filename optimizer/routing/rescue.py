@@ -1,0 +1,198 @@
+"""Rescue a component the chosen engine left (partly) unplanned: construct, then improve.
+
+An engine may find no plan in its time for a rule it handles badly (OR-Tools
+with driver breaks on a tight fleet, or a multi-stream van whose streams no
+facility takes together). No stop should stay unserved for that reason: the
+nearest-neighbour construction of :mod:`optimizer.routing.greedy` builds a
+plan that the checker accepts route by route, OR-Tools improves it with the
+time left, and the better plan (more stops served, then cheaper) is kept.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Sequence
+from types import MappingProxyType
+
+from optimizer.evaluate import check_route, objective_value
+from optimizer.model import Instance, VehicleType
+from optimizer.routing.engine_run import EngineRun
+from optimizer.routing.greedy import greedy_routes
+from optimizer.routing.params import RoutingParams
+from optimizer.routing.result import Route, RoutingResult, VisitKind
+from optimizer.routing.sequence import drop_idle_unloads, place_break
+
+# Below this many seconds left, the constructed plan is kept as it is.
+MIN_IMPROVE_S = 0.05
+
+
+def construct(
+    instance: Instance, stop_ids: Sequence[str], types: Sequence[VehicleType]
+) -> tuple[Route, ...]:
+    """Return nearest-neighbour routes of ``stop_ids``, each accepted by the checker."""
+    fleet = [(f"{vt.id}#{k}", vt) for vt in types for k in range(1, vt.count + 1)]
+    by_name = dict(fleet)
+    out: list[Route] = []
+    for name, seq in greedy_routes(instance, stop_ids, fleet).items():
+        vt = by_name[name]
+        # Leave once the first trip's stops are released (the greedy ignores release).
+        release = 0.0
+        for kind, loc in seq[1:]:
+            if kind is VisitKind.UNLOAD:
+                break
+            if kind is VisitKind.STOP:
+                release = max(release, instance.stop(loc).release_s)
+        route = place_break(instance, name, vt, seq, float(max(vt.shift.start, release)))
+        # The greedy does not see every rule (release of later trips, range):
+        # cut what breaks one rather than lose the whole route.
+        fixed, _ = _drop_until_checked(instance, route, vt)
+        if fixed is not None:
+            out.append(fixed)
+    return tuple(out)
+
+
+def _drop_until_checked(
+    instance: Instance, route: Route, vt: VehicleType
+) -> tuple[Route | None, list[str]]:
+    """Remove stops from ``route`` until the checker accepts it; return it and the stops lost.
+
+    The stop at the first violation goes first (else the last stop before it),
+    so a route that broke a rule late keeps its early part.
+    """
+    lost: list[str] = []
+    current = route
+    for _ in range(len(route.stops) + 1):
+        violations = check_route(instance, current)
+        if not violations:
+            return current, lost
+        at = min((v.visit for v in violations if v.visit is not None), default=len(current.visits))
+        stops = [
+            p for p, v in enumerate(current.visits) if v.kind is VisitKind.STOP and p <= at
+        ] or [p for p, v in enumerate(current.visits) if v.kind is VisitKind.STOP]
+        if not stops:
+            break
+        gone = current.visits[stops[-1]].location
+        lost.append(gone)
+        seq: list[tuple[VisitKind, str]] = [
+            (v.kind, v.location)
+            for v in current.visits
+            if v.kind is not VisitKind.BREAK
+            and not (v.kind is VisitKind.STOP and v.location == gone)
+        ]
+        if not any(kind is VisitKind.STOP for kind, _ in seq):
+            return None, lost
+        seq = drop_idle_unloads(instance, seq)
+        current = place_break(instance, route.vehicle, vt, seq, current.visits[0].departure_s)
+    return None, [*lost, *current.stops]
+
+
+def keep_checked(
+    run: EngineRun, instance: Instance, types: Sequence[VehicleType], objective: str
+) -> EngineRun:
+    """Return ``run`` with every route the checker refuses cut down until it passes.
+
+    Engines decode their solutions (unloads, breaks, waiting) outside their
+    own model, and a user's road matrix need not obey the triangle
+    inequality, so a decoded route may break a rule the model kept. The
+    stops removed are reported as not routed, and the rescue may place them.
+    """
+    by_id = {vt.id: vt for vt in types}
+    routes: list[Route] = []
+    lost: list[str] = []
+    for route in run.routes:
+        fixed, gone = _drop_until_checked(instance, route, by_id[route.vehicle_type])
+        lost += gone
+        if fixed is not None:
+            routes.append(fixed)
+    if not lost:
+        return run
+    return dataclasses.replace(
+        run,
+        routes=tuple(routes),
+        dropped=(*run.dropped, *lost),
+        objective_value=objective_value(routes, objective),
+        note=(
+            f"{len(lost)} stop(s) taken off routes whose decoded schedule broke a rule",
+            f"{len(lost)} 个收集点因解码后的路线违反约束而移出",
+        ),
+    )
+
+
+def rescue(
+    first: EngineRun,
+    instance: Instance,
+    stop_ids: Sequence[str],
+    types: Sequence[VehicleType],
+    *,
+    params: RoutingParams,
+    time_limit_s: float,
+    on_solution: Callable[[float, int], None] | None,
+    interrupted: Callable[[], bool] | None,
+) -> EngineRun:
+    """Return ``first``, or a constructed (and improved) plan if it serves more stops."""
+    from optimizer.routing import ortools_engine
+
+    if first.status == "interrupted" or not first.dropped:
+        return first
+    built = construct(instance, stop_ids, types)
+    covered = {s for r in built for s in r.stops}
+    if len(covered) <= len(stop_ids) - len(first.dropped):
+        return first
+    why = (
+        ("the engine found no plan in time", "求解器在时限内未找到方案")
+        if not first.routes
+        else (
+            f"the engine's plan left {len(first.dropped)} stop(s) out",
+            f"求解器方案遗漏了 {len(first.dropped)} 个收集点",
+        )
+    )
+    greedy = dataclasses.replace(
+        first,
+        routes=built,
+        dropped=tuple(s for s in stop_ids if s not in covered),
+        objective_value=objective_value(built, str(params.objective)),
+        status="local_optimum" if first.status == "no_solution" else first.status,
+        note=(
+            f"{why[0]}, so a nearest-neighbour construction was used",
+            f"{why[1]}，改用最近邻构造方案",
+        ),
+    )
+    left = time_limit_s - first.build_s - first.runtime_s
+    if left < MIN_IMPROVE_S:
+        return greedy
+    seed = RoutingResult(
+        instance=instance.name,
+        routes=built,
+        unserved=(),
+        objective=str(params.objective),
+        objective_value=greedy.objective_value,
+        engine="greedy",
+        settings=MappingProxyType({}),
+    )
+    improved = ortools_engine.solve_component(
+        instance,
+        stop_ids,
+        types,
+        params=params,
+        time_limit_s=left,
+        initial=seed,
+        on_solution=on_solution,
+        interrupted=interrupted,
+    )
+    # The improved plan is decoded like any other: cut what the checker refuses.
+    improved = keep_checked(improved, instance, types, str(params.objective))
+    if (len(improved.dropped), improved.objective_value) < (
+        len(greedy.dropped),
+        greedy.objective_value,
+    ):
+        return dataclasses.replace(
+            improved,
+            build_s=first.build_s + improved.build_s,
+            runtime_s=first.runtime_s + improved.runtime_s,
+            num_solutions=first.num_solutions + improved.num_solutions,
+            note=(
+                f"{why[0]}, so a nearest-neighbour construction was improved by OR-Tools",
+                f"{why[1]}，改用最近邻构造方案并由 OR-Tools 改进",
+            ),
+        )
+    return greedy
