@@ -51,7 +51,7 @@ def test_unknown_routing_input_names_the_file(tmp_path: Path) -> None:
     with pytest.raises(InputError) as err:
         read_instance(path)
     (problem,) = err.value.problems
-    assert problem.file == str(path) and "VRPLIB" in problem.expected
+    assert problem.file == str(path) and "VRPLIB" in str(problem.expected)
 
 
 def test_siting_formats_follow_the_file_names(tmp_path: Path) -> None:
