@@ -13,7 +13,7 @@ the reader refuses is also given to ``route`` and ``site``, which must exit 2
 and write nothing. One zip bomb runs first. Memory is capped (``--max-gb``)
 so a memory bomb fails the case instead of the machine.
 
-Usage (see mutations.md for the figures)::
+Usage (figures in README.md, "Reader fuzzing")::
 
     nice -n 15 python benchmarks/robustness/mutate.py --count 60000 --until 06:35 --seed 1
 """

@@ -26,7 +26,7 @@ DEFECTS = {
     "lat_out_of_range": ("stops.csv", 3, "lat"),
     "missing_vehicles_table": ("missing_vehicles_table", None, ""),
     "unknown_fuel": ("vehicles.csv", 2, "fuel"),
-    # Found by the mutation campaign (benchmarks/robustness/mutations.md):
+    # Found by the mutation campaign (benchmarks/robustness/README.md, reader fuzzing):
     "demand_exponent_overflow": ("stops.csv", 2, "demand_kg"),
     "circuity_overflow": ("settings.csv", 2, "value"),
     "vehicle_count_astronomical": ("vehicles.csv", 2, "count"),
