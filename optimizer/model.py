@@ -18,6 +18,8 @@ from types import MappingProxyType
 import numpy as np
 from numpy.typing import NDArray
 
+from optimizer.i18n import Lang, Text
+
 DAY_S = 24 * 3600
 
 
@@ -404,14 +406,36 @@ class Instance:
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with an instance: where, which field, and what."""
+    """One thing wrong with an instance: where, which field, and what (in both languages)."""
 
-    where: str
+    where: Text
     field: str
-    message: str
+    message: Text
 
     def __str__(self) -> str:
-        return f"{self.where}: {self.field}: {self.message}"
+        return self.line("en")
+
+    @property
+    def about_stop(self) -> bool:
+        """Whether the problem is one stop's (routing reports it as unserved, not fatal)."""
+        return self.where.en.startswith("stop ")
+
+    def line(self, lang: Lang) -> str:
+        """Return the problem as one line in ``lang``."""
+        sep = "：" if lang == "zh" else ": "
+        return f"{self.where.pick(lang)}{sep}{self.field}{sep}{self.message.pick(lang)}"
+
+
+def _site(site_id: str) -> Text:
+    return Text(f"site {site_id}", f"站点 {site_id}")
+
+
+def _stop(stop_id: str) -> Text:
+    return Text(f"stop {stop_id}", f"收集点 {stop_id}")
+
+
+def _vehicle_type(type_id: str) -> Text:
+    return Text(f"vehicle type {type_id}", f"车型 {type_id}")
 
 
 class InstanceError(ModelError):
@@ -420,6 +444,12 @@ class InstanceError(ModelError):
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
         super().__init__("\n".join(str(p) for p in problems))
+
+
+def _no_facility(stream: Stream) -> Text:
+    return Text(
+        f"no facility accepts stream {stream.value!r}", f"没有处理设施接收{STREAM_ZH[stream]}"
+    )
 
 
 def check(instance: Instance, *, strict: bool = False) -> list[Problem]:
@@ -437,16 +467,27 @@ def check(instance: Instance, *, strict: bool = False) -> list[Problem]:
     problems: list[Problem] = []
     site_ids = {s.id for s in instance.sites}
     if instance.coord_sys == "wgs84":
-        located: list[tuple[str, Site | Stop]] = [("site", s) for s in instance.sites]
-        located += [("stop", s) for s in instance.stops]
-        for kind, rec in located:
+        located: list[tuple[Text, Site | Stop]] = [(_site(s.id), s) for s in instance.sites]
+        located += [(_stop(s.id), s) for s in instance.stops]
+        for where, rec in located:
             if not (-90.0 <= rec.lat <= 90.0 and -180.0 <= rec.lon <= 180.0):
+                at = f"({rec.lat}, {rec.lon})"
                 problems.append(
-                    Problem(f"{kind} {rec.id}", "lat/lon", f"({rec.lat}, {rec.lon}) is not WGS-84")
+                    Problem(
+                        where,
+                        "lat/lon",
+                        Text(f"{at} is not WGS-84", f"{at} 不是有效的 WGS-84 坐标"),
+                    )
                 )
     for site in instance.sites:
         if site.is_facility and not site.streams:
-            problems.append(Problem(f"site {site.id}", "streams", "facility accepts no stream"))
+            problems.append(
+                Problem(
+                    _site(site.id),
+                    "streams",
+                    Text("facility accepts no stream", "处理设施不接收任何垃圾类别"),
+                )
+            )
         if (
             site.candidate
             and site.is_facility
@@ -454,32 +495,61 @@ def check(instance: Instance, *, strict: bool = False) -> list[Problem]:
             and (site.capacity_kg_per_day is None)
         ):
             problems.append(
-                Problem(f"site {site.id}", "build_options", "candidate site has no size option")
+                Problem(
+                    _site(site.id),
+                    "build_options",
+                    Text("candidate site has no size option", "候选站点没有规模选项"),
+                )
             )
     for vt in instance.vehicle_types:
-        where = f"vehicle type {vt.id}"
+        where = _vehicle_type(vt.id)
         if vt.depot not in site_ids:
-            problems.append(Problem(where, "depot", f"unknown site {vt.depot!r}"))
+            problems.append(
+                Problem(
+                    where, "depot", Text(f"unknown site {vt.depot!r}", f"未知站点 {vt.depot!r}")
+                )
+            )
         elif instance.site(vt.depot).kind is not SiteKind.DEPOT:
-            problems.append(Problem(where, "depot", f"site {vt.depot!r} is not a depot"))
+            problems.append(
+                Problem(
+                    where,
+                    "depot",
+                    Text(f"site {vt.depot!r} is not a depot", f"站点 {vt.depot!r} 不是车场"),
+                )
+            )
         if not vt.streams:
-            problems.append(Problem(where, "streams", "vehicle type carries no stream"))
+            problems.append(
+                Problem(
+                    where, "streams", Text("vehicle type carries no stream", "车型不收运任何类别")
+                )
+            )
         for stream in sorted(vt.streams):
             if not any(stream in f.streams for f in instance.facilities):
-                problems.append(
-                    Problem(where, "streams", f"no facility accepts stream {stream.value!r}")
-                )
+                problems.append(Problem(where, "streams", _no_facility(stream)))
         if vt.break_ is not None and not (
             vt.shift.start <= vt.break_.window.start
             and vt.break_.window.end + vt.break_.duration_s <= vt.shift.end
         ):
-            problems.append(Problem(where, "break", "break window lies outside the shift"))
+            problems.append(
+                Problem(
+                    where,
+                    "break",
+                    Text("break window lies outside the shift", "休息时间窗超出班次"),
+                )
+            )
     for stop in instance.stops:
-        where = f"stop {stop.id}"
+        where = _stop(stop.id)
         carriers = [v for v in instance.vehicle_types if stop.stream in v.streams and v.count > 0]
         if not carriers:
             problems.append(
-                Problem(where, "stream", f"no vehicle type carries stream {stop.stream.value!r}")
+                Problem(
+                    where,
+                    "stream",
+                    Text(
+                        f"no vehicle type carries stream {stop.stream.value!r}",
+                        f"没有车型收运{STREAM_ZH[stop.stream]}",
+                    ),
+                )
             )
             continue
         if all(stop.demand_kg > v.capacity_kg for v in carriers):
@@ -488,26 +558,42 @@ def check(instance: Instance, *, strict: bool = False) -> list[Problem]:
                 Problem(
                     where,
                     "demand_kg",
-                    f"{stop.demand_kg:g} kg exceeds every vehicle that carries "
-                    f"{stop.stream.value} (largest {biggest:g} kg)",
+                    Text(
+                        f"{stop.demand_kg:g} kg exceeds every vehicle that carries "
+                        f"{stop.stream.value} (largest {biggest:g} kg)",
+                        f"{stop.demand_kg:g} kg 超过所有收运{STREAM_ZH[stop.stream]}的车辆"
+                        f"（最大 {biggest:g} kg）",
+                    ),
                 )
             )
         if stop.demand_m3 > 0 and all(
             v.capacity_m3 is not None and stop.demand_m3 > v.capacity_m3 for v in carriers
         ):
             problems.append(
-                Problem(where, "demand_m3", f"{stop.demand_m3:g} m3 exceeds every vehicle volume")
+                Problem(
+                    where,
+                    "demand_m3",
+                    Text(
+                        f"{stop.demand_m3:g} m3 exceeds every vehicle volume",
+                        f"{stop.demand_m3:g} m3 超过所有车辆的容积",
+                    ),
+                )
             )
         if stop.window is not None and not any(
             stop.window.start <= v.shift.end and v.shift.start <= stop.window.end for v in carriers
         ):
             problems.append(
-                Problem(where, "window", "time window lies outside every shift of its carriers")
+                Problem(
+                    where,
+                    "window",
+                    Text(
+                        "time window lies outside every shift of its carriers",
+                        "时间窗不在任何可收运车辆的班次内",
+                    ),
+                )
             )
         if not any(stop.stream in f.streams for f in instance.facilities):
-            problems.append(
-                Problem(where, "stream", f"no facility accepts stream {stop.stream.value!r}")
-            )
+            problems.append(Problem(where, "stream", _no_facility(stop.stream)))
     if strict and problems:
         raise InstanceError(problems)
     return problems

@@ -170,6 +170,6 @@ def check_command(ctx: click.Context, workbook: Path, coord_sys: str | None) -> 
             err=True,
         )
         for p in problems:
-            click.echo(f"  - {p}", err=True)
+            click.echo(f"  - {p.line(lang)}", err=True)
         ctx.exit(EXIT_INPUT)
     click.echo(tr(lang, "OK: ready to plan.", "检查通过，可以开始规划。"))

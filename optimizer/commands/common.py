@@ -104,7 +104,7 @@ def reports_input_errors(func: F) -> F:
             lines = [problem_line(problem, lang) for problem in err.problems]
             _report_problems(ctx, lang, lines, ("Input has", "输入数据有"))
         except InstanceError as err:
-            lines = [str(p) for p in err.problems]
+            lines = [p.line(lang) for p in err.problems]
             _report_problems(ctx, lang, lines, ("The instance has", "实例有"))
         except BrokenPipeError:
             raise  # output piped into `head`: click ends quietly

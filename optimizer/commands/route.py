@@ -258,7 +258,7 @@ def diagnosis_lines(result: RoutingResult, lang: Lang) -> list[str]:
 def _structural_check(instance: Instance) -> None:
     # Problems of single stops become unserved stops with a reason (the
     # engine's diagnosis); problems of sites or the fleet stop the run.
-    problems = [p for p in check_instance(instance) if not p.where.startswith("stop ")]
+    problems = [p for p in check_instance(instance) if not p.about_stop]
     if problems:
         raise InstanceError(problems)
 

@@ -40,7 +40,7 @@ def load_week(source: Path, days: int) -> WeekInstance:
         if is_pvrpif_file(source):
             return read_pvrpif(source)
     instance = read_instance(source)
-    problems = [p for p in check_instance(instance) if not p.where.startswith("stop ")]
+    problems = [p for p in check_instance(instance) if not p.about_stop]
     if problems:
         raise InstanceError(problems)
     try:

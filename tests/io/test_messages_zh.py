@@ -251,3 +251,19 @@ def test_chinese_messages_carry_no_english_expected_text(case: str, tmp_path: Pa
     en = CliRunner().invoke(main, ["--lang", "en", *args])
     english = _expected_parts(en.output, "; expected ")
     assert english and any(_prose(part) for part in english), en.output
+
+
+@pytest.mark.parametrize("command", ["check", "route"])
+def test_instance_problems_are_chinese_under_lang_zh(command: str, tmp_path: Path) -> None:
+    """A county that reads but breaks a model rule is explained in Chinese with --lang zh."""
+    book = _folder(tmp_path, {})
+    vehicles = book / "vehicles.csv"
+    text = vehicles.read_text(encoding="utf-8")
+    vehicles.write_text(text.replace("10:30,12:00,30", "13:30,14:00,30"), encoding="utf-8")
+    args = [command, str(book)] + (["--out", str(tmp_path / "out")] if command == "route" else [])
+    zh = CliRunner().invoke(main, ["--lang", "zh", *args])
+    assert zh.exit_code == 2, zh.output
+    assert "休息时间窗超出班次" in zh.output
+    assert "break window" not in zh.output
+    en = CliRunner().invoke(main, ["--lang", "en", *args])
+    assert "break window lies outside the shift" in en.output
