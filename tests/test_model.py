@@ -47,7 +47,7 @@ def test_check_flags_latitude_out_of_range() -> None:
     """A WGS-84 instance with a stop at latitude 91 fails the check."""
     vt = VehicleType("truck", 1, "D", frozenset({Stream.OTHER}), capacity_kg=5000.0)
     inst = _instance([Stop("S1", "x", 91.0, 120.0, Stream.OTHER, 10.0)], [vt])
-    assert any(p.where == "stop S1" and p.field == "lat/lon" for p in check(inst))
+    assert any(p.where.en == "stop S1" and p.field == "lat/lon" for p in check(inst))
 
 
 def test_check_lists_every_problem_at_once() -> None:
@@ -58,7 +58,7 @@ def test_check_lists_every_problem_at_once() -> None:
     ]
     vt = VehicleType("truck", 2, "D", frozenset({Stream.OTHER}), capacity_kg=5000.0)
     problems = check(_instance(stops, [vt]))
-    where = {(p.where, p.field) for p in problems}
+    where = {(p.where.en, p.field) for p in problems}
     assert ("stop S1", "demand_kg") in where
     assert ("stop S2", "stream") in where
     with pytest.raises(InstanceError) as err:

@@ -45,7 +45,7 @@ def test_model_problems_are_listed_and_exit_2(tmp_path: Path) -> None:
     )
     result = CliRunner().invoke(main, ["--lang", "zh", "check", str(folder)])
     assert result.exit_code == 2
-    assert "stop S1: stream" in result.output and "实例有" in result.output
+    assert "收集点 S1：stream：没有车型收运厨余垃圾" in result.output and "实例有" in result.output
 
 
 def test_points_outside_china_only_warn(tmp_path: Path) -> None:
