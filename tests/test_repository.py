@@ -44,13 +44,11 @@ _INSTANCE_DATA = frozenset(
 ALLOWED: tuple[tuple[str, frozenset[str]], ...] = (
     (".ci", frozenset({"", ".sh", ".yml", ".yaml"})),
     (".github", frozenset({".yml", ".yaml", ".md"})),
-    ("docs", frozenset({".md", ".png", ".svg"})),
     ("optimizer", _SOURCE),
     # Packaged defaults: emission factors, truck specs, prices (each with its source).
     ("optimizer/data", frozenset({".csv", ".toml", ".yaml", ".json", ".md"})),
     # Tests, and the small workbooks and benchmark files they read.
     ("tests", _SOURCE | _INSTANCE_DATA),
-    # Benchmark runners, their tables and plots, and the plans they describe.
     # benchmark scripts, tables and the kept plans behind them (VRPLIB .sol, gzipped JSON)
     (
         "benchmarks",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -20,6 +20,33 @@ EXIT_INPUT = 2  # bad input (file, row, field reported)
 EXIT_INFEASIBLE = 3  # the problem has no feasible plan; a diagnosis is printed
 EXIT_CHECK = 4  # our own checker found a violation in a result: a bug
 EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report SIGINT
+
+
+MAX_VIOLATIONS_LISTED = 20
+
+
+def exit_on_violations(ctx: click.Context, violations: Sequence[object], what: str = "") -> None:
+    """Print what our own checker rejected and exit with EXIT_CHECK; do nothing if none.
+
+    A violation in a result we computed is a bug, never the user's input.
+    """
+    if not violations:
+        return
+    lang = lang_of(ctx)
+    click.echo(
+        tr(
+            lang,
+            f"internal error: checker found violations{' in ' + what if what else ''} "
+            "(a bug; nothing was written):",
+            "内部错误：校验器发现违规（程序缺陷；未写出任何文件）：",
+        ),
+        err=True,
+    )
+    for v in violations[:MAX_VIOLATIONS_LISTED]:
+        click.echo(f"  - {v}", err=True)
+    if len(violations) > MAX_VIOLATIONS_LISTED:
+        click.echo(f"  … (+{len(violations) - MAX_VIOLATIONS_LISTED})", err=True)
+    ctx.exit(EXIT_CHECK)
 
 
 def lang_of(ctx: click.Context) -> Lang:

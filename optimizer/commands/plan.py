@@ -10,10 +10,10 @@ import click
 
 from optimizer.commands.common import (
     ENGINE_OPTION,
-    EXIT_CHECK,
     EXIT_INTERRUPTED,
     ROADS_OPTION,
     check_writable,
+    exit_on_violations,
     lang_of,
     reports_input_errors,
 )
@@ -284,13 +284,7 @@ def plan_command(
     county = sited_county(instance, sited)
     plan = merge_results(county, results, not_searched)
     violations = check(county, plan)
-    if violations:
-        click.echo(
-            tr(lang, "Internal error: routing checker:", "内部错误：路线校验未通过："), err=True
-        )
-        for v in violations[:20]:
-            click.echo(f"  - {v}", err=True)
-        ctx.exit(EXIT_CHECK)
+    exit_on_violations(ctx, violations)
     legs = route_geometry(county, plan)
     written = write_route_outputs(
         county,

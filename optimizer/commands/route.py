@@ -12,11 +12,11 @@ import click
 
 from optimizer.commands.common import (
     ENGINE_OPTION,
-    EXIT_CHECK,
     EXIT_INFEASIBLE,
     EXIT_INTERRUPTED,
     ROADS_OPTION,
     check_writable,
+    exit_on_violations,
     lang_of,
     reports_input_errors,
 )
@@ -389,11 +389,7 @@ def route_command(
         progress.close()
 
     violations = check(instance, result)
-    if violations:
-        click.echo("internal error: checker found violations", err=True)
-        for line in _violation_lines(violations):
-            click.echo(line, err=True)
-        ctx.exit(EXIT_CHECK)
+    exit_on_violations(ctx, violations)
     if instance.stops and not any(r.stops for r in result.routes):
         click.echo(
             tr(

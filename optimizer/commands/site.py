@@ -7,10 +7,10 @@ from pathlib import Path
 import click
 
 from optimizer.commands.common import (
-    EXIT_CHECK,
     EXIT_INFEASIBLE,
     ROADS_OPTION,
     check_writable,
+    exit_on_violations,
     lang_of,
     reports_input_errors,
 )
@@ -167,14 +167,7 @@ def run_siting(
     click.echo(
         tr(lang, f"Wrote {len(files)} files to {out}", f"已写出 {len(files)} 个文件到 {out}")
     )
-    if result.violations:
-        click.echo(
-            tr(lang, "Internal error: the checker rejects the plan:", "内部错误：校验未通过："),
-            err=True,
-        )
-        for v in result.violations[:20]:
-            click.echo(f"  - {v}", err=True)
-        ctx.exit(EXIT_CHECK)
+    exit_on_violations(ctx, result.violations)
     if result.decision is None:
         ctx.exit(EXIT_INFEASIBLE)
     return result
@@ -269,13 +262,6 @@ def site_command(
     click.echo(
         tr(lang, f"Wrote {len(files)} files to {out}", f"已写出 {len(files)} 个文件到 {out}")
     )
-    if result.violations:
-        click.echo(
-            tr(lang, "Internal error: the checker rejects the plan:", "内部错误：校验未通过："),
-            err=True,
-        )
-        for v in result.violations[:MAX_LISTED]:
-            click.echo(f"  - {v}", err=True)
-        ctx.exit(EXIT_CHECK)
+    exit_on_violations(ctx, result.violations)
     if result.decision is None:
         ctx.exit(EXIT_INFEASIBLE)

@@ -10,9 +10,9 @@ import click
 
 from optimizer.commands.common import (
     ENGINE_OPTION,
-    EXIT_CHECK,
     EXIT_INFEASIBLE,
     check_writable,
+    exit_on_violations,
     lang_of,
     reports_input_errors,
 )
@@ -214,11 +214,7 @@ def week_command(
     result = solve_week(week, params=params, progress=show)
     violations = check_week(week, result)
     bugs = _bugs(violations)
-    if bugs:
-        click.echo("internal error: checker found violations in the week", err=True)
-        for v in bugs[:MAX_LISTED]:
-            click.echo(f"  - {v}", err=True)
-        ctx.exit(EXIT_CHECK)
+    exit_on_violations(ctx, bugs, "the week")
     if week.base.stops and not any(day.routes for day in result.days):
         click.echo(
             tr(

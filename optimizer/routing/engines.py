@@ -20,7 +20,6 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from types import MappingProxyType
 
 from optimizer.evaluate import check_route, objective_value
 from optimizer.model import Instance, VehicleType
@@ -213,15 +212,9 @@ def _run(
     )
     if not kept.dropped or start.status == "interrupted" or len(stop_ids) > REPAIR_MAX_STOPS:
         return kept
-    seed = RoutingResult(
-        instance=instance.name,
-        routes=pieces,
-        unserved=(),
-        objective=str(params.objective),
-        objective_value=kept.objective_value,
-        engine="pyvrp",
-        settings=MappingProxyType({}),
-    )
+    from optimizer.routing.rescue import start_plan
+
+    seed = start_plan(instance, pieces, params, kept.objective_value, engine="pyvrp")
     final = ortools_engine.solve_component(
         instance,
         stop_ids,

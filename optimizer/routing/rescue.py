@@ -160,15 +160,7 @@ def rescue(
     left = time_limit_s - first.build_s - first.runtime_s
     if left < MIN_IMPROVE_S:
         return greedy
-    seed = RoutingResult(
-        instance=instance.name,
-        routes=built,
-        unserved=(),
-        objective=str(params.objective),
-        objective_value=greedy.objective_value,
-        engine="greedy",
-        settings=MappingProxyType({}),
-    )
+    seed = start_plan(instance, built, params, greedy.objective_value, engine="greedy")
     improved = ortools_engine.solve_component(
         instance,
         stop_ids,
@@ -196,3 +188,23 @@ def rescue(
             ),
         )
     return greedy
+
+
+def start_plan(
+    instance: Instance,
+    routes: Sequence[Route],
+    params: RoutingParams,
+    value: float,
+    *,
+    engine: str,
+) -> RoutingResult:
+    """Wrap routes as a plan an engine can start from (``initial``), nothing unserved."""
+    return RoutingResult(
+        instance=instance.name,
+        routes=tuple(routes),
+        unserved=(),
+        objective=str(params.objective),
+        objective_value=value,
+        engine=engine,
+        settings=MappingProxyType({}),
+    )
