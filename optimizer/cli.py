@@ -16,6 +16,7 @@ from optimizer.commands.bench import bench_command
 from optimizer.commands.carbon import carbon_command
 from optimizer.commands.check import check_command
 from optimizer.commands.demo import demo_command
+from optimizer.commands.fleet import fleet_command
 from optimizer.commands.map import map_command
 from optimizer.commands.plan import plan_command
 from optimizer.commands.route import route_command
@@ -45,6 +46,7 @@ for _command in (
     carbon_command,
     check_command,
     demo_command,
+    fleet_command,
     map_command,
     plan_command,
     route_command,

@@ -23,6 +23,7 @@ CAPACITY_COLUMNS: dict[str, tuple[str, float]] = {
     "MW": ("capacity_kw", 1000.0),
     "vehicles": ("capacity_vehicles", 1.0),
     "GWh/year saved": ("capacity_saved_kwh_per_year", KWH_PER_GWH),
+    "kt/year": ("capacity_t_per_year", 1000.0),
 }
 
 
@@ -130,6 +131,8 @@ COLUMNS_ZH: dict[str, str] = {
     "new_capacity_vehicles": "新增车辆数 (辆)",
     "capacity_saved_kwh_per_year": "年节电能力 (kWh/年)",
     "new_capacity_saved_kwh_per_year": "新增年节电能力 (kWh/年)",
+    "capacity_t_per_year": "处理能力 (吨/年)",
+    "new_capacity_t_per_year": "新增处理能力 (吨/年)",
     "co2_cap_t": "二氧化碳排放上限 (t)",
 }
 

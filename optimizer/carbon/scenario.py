@@ -59,7 +59,11 @@ TECHS: dict[str, Tech] = {
     "ELECTRIC_BUS": Tech("transport", "electric_bus", "vehicles"),
     "DIESEL_SANITATION": Tech("transport", "baseline", "vehicles"),
     "ELECTRIC_SANITATION": Tech("transport", "electric_sanitation_truck", "vehicles"),
+    "INCINERATION": Tech("waste", "incineration", "kt/year"),
+    "LANDFILL": Tech("waste", "baseline", "kt/year"),
 }
+#: Techs of the ``[waste]`` section: in a scenario only when it has one.
+WASTE_TECHS = ("INCINERATION", "LANDFILL")
 MEASURES = (
     "rooftop_pv",
     "battery",
@@ -84,6 +88,10 @@ class CountyScenario:
     techs: dict[str, Tech]
     source: str
     co2_pathway_t: dict[int, float] = field(default_factory=dict)  # yearly caps, tonnes
+    # First-year activity of the linked sectors (sanitation_km, incinerated_t, …) and
+    # the result files they come from.
+    activity: dict[str, float] = field(default_factory=dict)
+    links: dict[str, str] = field(default_factory=dict)
 
 
 @cache
@@ -191,8 +199,10 @@ def scenario_from_dict(tree: dict[str, Any], *, source: str = "<scenario>") -> C
     for key in ("electricity", "building_heat", "industry_heat"):
         s[key] = rd.get(f"demand.{key}_kwh", float, minimum=0) or 0.0
         s[key + "_growth"] = rd.get(f"demand.{key}_growth", float, 0.0, minimum=-0.5)
+    linked = _link_sections(tree, rd, source)
     for key in ("bus", "sanitation"):
-        s[key] = rd.get(f"demand.{key}_km", float, minimum=0) or 0.0
+        typed = 0.0 if key == "sanitation" and "sanitation" in linked.links else None
+        s[key] = rd.get(f"demand.{key}_km", float, typed, minimum=0) or 0.0
         s[key + "_growth"] = rd.get(f"demand.{key}_growth", float, 0.0, minimum=-0.5)
     for key in (
         "coal_boiler_kw",
@@ -201,6 +211,8 @@ def scenario_from_dict(tree: dict[str, Any], *, source: str = "<scenario>") -> C
         "diesel_sanitation_trucks",
     ):
         s[key] = rd.get(f"stock.{key}", float, 0.0, minimum=0)
+    s["electric_sanitation_trucks"] = 0.0
+    s.update(linked.values)
     enabled = {m: rd.get(f"measures.{m}.enabled", bool, False) for m in MEASURES}
     s["roof_area_m2"] = rd.get("measures.rooftop_pv.roof_area_m2", float, 0.0, minimum=0)
     s["roof_share"] = rd.get("measures.rooftop_pv.usable_share", float, 1.0, minimum=0)
@@ -256,7 +268,156 @@ def scenario_from_dict(tree: dict[str, Any], *, source: str = "<scenario>") -> C
     if rd.problems:
         raise InputError(rd.problems)
     data = _compile(s, enabled, source)
-    return CountyScenario(s["name"], s["synthetic"], data, dict(TECHS), source, pathway)
+    return CountyScenario(
+        s["name"],
+        s["synthetic"],
+        data,
+        dict(TECHS),
+        source,
+        pathway,
+        linked.activity,
+        linked.links,
+    )
+
+
+@dataclass
+class _Linked:
+    values: dict[str, Any] = field(default_factory=dict)  # compile settings
+    activity: dict[str, float] = field(default_factory=dict)  # for the report
+    links: dict[str, str] = field(default_factory=dict)
+
+
+def _link_sections(tree: dict[str, Any], rd: _Reader, source: str) -> _Linked:
+    """Read ``[sanitation]`` and ``[waste]``: activity from result files or typed numbers."""
+    from optimizer.carbon.links import incinerated_t_per_day, read_sanitation
+
+    out = _Linked()
+    base = Path(source).parent if not source.startswith("<") else Path(".")
+    for section, known in (
+        ("sanitation", {"from_result", "scenario", "workbook", "operating_days_per_year"}),
+        ("waste", set(_WASTE_KEYS)),
+    ):
+        table = tree.get(section, {})
+        if not isinstance(table, dict):
+            rd.problems.append(InputProblem(source, None, section, repr(table), "a [section]"))
+            continue
+        for key in sorted(set(table) - known):
+            rd.problems.append(
+                InputProblem(
+                    source, None, f"{section}.{key}", "", "one of " + ", ".join(sorted(known))
+                )
+            )
+    if "sanitation" in tree:
+        path = rd.get("sanitation.from_result", str)
+        scenario = rd.get("sanitation.scenario", str, "")
+        workbook = rd.get("sanitation.workbook", str, "")
+        days = rd.get("sanitation.operating_days_per_year", float, 365.0, minimum=1)
+        if path:
+            try:
+                act = read_sanitation(
+                    base / path,
+                    scenario=scenario or None,
+                    workbook=base / workbook if workbook else None,
+                    days=days,
+                    where=f"{source}, column 'sanitation.from_result'",
+                )
+            except InputError as err:
+                rd.problems.extend(err.problems)
+            else:
+                vehicles = act.electric_vehicles + act.fossil_vehicles
+                kwh_per_km = {}
+                if act.fossil_km > 0:
+                    kwh_per_km["diesel"] = act.fossil_kwh / act.fossil_km
+                if act.electric_km > 0:
+                    kwh_per_km["electric"] = act.electric_kwh / act.electric_km
+                out.values.update(
+                    sanitation=act.km,
+                    diesel_sanitation_trucks=float(act.fossil_vehicles),
+                    electric_sanitation_trucks=float(act.electric_vehicles),
+                    sanitation_kwh_per_km=kwh_per_km,
+                    sanitation_km_per_vehicle=act.km / vehicles if vehicles else None,
+                )
+                out.activity.update(
+                    sanitation_km=act.km,
+                    sanitation_electric_km=act.electric_km,
+                    sanitation_electricity_kwh=act.electric_kwh,
+                    sanitation_fuel_kwh=act.fossil_kwh,
+                    electric_sanitation_trucks=float(act.electric_vehicles),
+                    fossil_sanitation_trucks=float(act.fossil_vehicles),
+                )
+                out.links["sanitation"] = act.source
+    if "waste" in tree:
+        _waste_section(tree, rd, source, base, out, incinerated_t_per_day)
+    return out
+
+
+_WASTE_KEYS = (
+    "from_siting",
+    "incinerated_t_per_day",
+    "incineration",
+    "growth",
+    "operating_days_per_year",
+    "electricity_kwh_per_t",
+    "fossil_co2_kg_per_t",
+    "landfill_ch4_kg_per_t",
+)
+
+
+def _waste_section(
+    tree: dict[str, Any],
+    rd: _Reader,
+    source: str,
+    base: Path,
+    out: _Linked,
+    from_siting: Any,
+) -> None:
+    """Read ``[waste]``: tonnes burnt (typed or from a siting.json) and the sourced factors."""
+    from optimizer.factors import incineration_fossil_co2_kg_per_t, landfill_ch4_kg_per_t
+
+    table = tree["waste"]
+    path = rd.get("waste.from_siting", str, "")
+    if path and "incinerated_t_per_day" in table:
+        rd.problems.append(
+            InputProblem(
+                source,
+                None,
+                "waste.incinerated_t_per_day",
+                str(table["incinerated_t_per_day"]),
+                "no typed tonnes when waste.from_siting names a siting.json",
+            )
+        )
+    tonnes = rd.get("waste.incinerated_t_per_day", float, 0.0 if path else None, minimum=0)
+    if path:
+        try:
+            tonnes = from_siting(base / path, where=f"{source}, column 'waste.from_siting'")
+        except InputError as err:
+            rd.problems.extend(err.problems)
+            return
+        out.links["waste"] = str(base / path)
+    days = rd.get("waste.operating_days_per_year", float, 365.0, minimum=1)
+    burn = rd.get("waste.incineration", bool, True)
+    kwh = rd.get(
+        "waste.electricity_kwh_per_t", float, factor("wte_electricity_kwh_per_t"), minimum=0
+    )
+    fossil = rd.get(
+        "waste.fossil_co2_kg_per_t", float, incineration_fossil_co2_kg_per_t(), minimum=0
+    )
+    ch4 = rd.get("waste.landfill_ch4_kg_per_t", float, landfill_ch4_kg_per_t(), minimum=0)
+    out.values["waste"] = {
+        "t_per_year": (tonnes or 0.0) * days,
+        "growth": rd.get("waste.growth", float, 0.0, minimum=-0.5),
+        "incineration": burn,
+        # Model units: GWh and kt CO2(e) per kt of waste = kWh and kg per t / 1000.
+        "elc_gwh_per_kt": kwh / 1000,
+        "co2_kt_per_kt": (fossil if burn else ch4 * factor("gwp100_ch4")) / 1000,
+    }
+    t_year = (tonnes or 0.0) * days
+    out.activity.update(
+        incinerated_t=t_year if burn else 0.0,
+        landfilled_t=0.0 if burn else t_year,
+        wte_electricity_kwh=t_year * kwh if burn else 0.0,
+        waste_co2e_t=t_year * (fossil if burn else ch4 * factor("gwp100_ch4")) / 1000,
+    )
 
 
 def _pathway(tree: dict[str, Any], rd: _Reader, s: dict[str, Any]) -> dict[int, float]:
@@ -331,9 +492,18 @@ def _compile(s: dict[str, Any], enabled: dict[str, bool], source: str) -> Energy
         return float(profile[days, h].mean())
 
     techs = [
-        t for t in TECHS if TECHS[t].measure == "baseline" or enabled.get(TECHS[t].measure, False)
+        t
+        for t in TECHS
+        if t not in WASTE_TECHS
+        and (TECHS[t].measure == "baseline" or enabled.get(TECHS[t].measure, False))
     ]
+    if s["electric_sanitation_trucks"] > 0 and "ELECTRIC_SANITATION" not in techs:
+        techs.append("ELECTRIC_SANITATION")  # today's electric trucks, even with no new ones
     fuels = ["ELC", "HEAT_B", "HEAT_I", "BUS_KM", "SAN_KM"]
+    waste = s.get("waste")
+    if waste is not None:
+        techs.append("INCINERATION" if waste["incineration"] else "LANDFILL")
+        fuels.append("WASTE")
 
     def grow(base: float, rate: float, y: int) -> float:
         return base * (1 + rate) ** (y - years[0])
@@ -489,12 +659,22 @@ def _compile(s: dict[str, Any], enabled: dict[str, bool], source: str) -> Energy
         ("DIESEL_BUS", "BUS_KM", "bus", "diesel", s["diesel_buses"]),
         ("ELECTRIC_BUS", "BUS_KM", "bus", "electric", 0.0),
         ("DIESEL_SANITATION", "SAN_KM", "sanitation", "diesel", s["diesel_sanitation_trucks"]),
-        ("ELECTRIC_SANITATION", "SAN_KM", "sanitation", "electric", 0.0),
+        (
+            "ELECTRIC_SANITATION",
+            "SAN_KM",
+            "sanitation",
+            "electric",
+            s["electric_sanitation_trucks"],
+        ),
     ):
         if t not in techs:
             continue
-        put("CapacityToActivityUnit", (REGION, t), dv[f"{kind}_km_per_year"] / 1e6)
+        km_year = dv[f"{kind}_km_per_year"]
         energy = dv[f"{power}_{kind}_kwh_per_km"]  # kWh/km = GWh per million km
+        if kind == "sanitation":  # from the county's own routes when linked
+            km_year = s.get("sanitation_km_per_vehicle") or km_year
+            energy = s.get("sanitation_kwh_per_km", {}).get(power, energy)
+        put("CapacityToActivityUnit", (REGION, t), km_year / 1e6)
         io(t, {"DSL" if power == "diesel" else "ELC": energy}, {fuel: 1})
         costs(
             t, dv[f"{power}_{kind}_price_yuan"] / YUAN_PER_MYUAN, 0.0, 0.0, dv[f"{kind}_life_years"]
@@ -502,6 +682,26 @@ def _compile(s: dict[str, Any], enabled: dict[str, bool], source: str) -> Energy
         follow(t, demands[fuel][2])
         if stock:
             residual(t, stock)
+        if t == "ELECTRIC_SANITATION" and not enabled.get("electric_sanitation_truck", False):
+            no_new(t)
+    if waste is not None:
+        # Waste arrives evenly through the year; the plant (or landfill) takes all of it.
+        t = "INCINERATION" if waste["incineration"] else "LANDFILL"
+        outputs = {"WASTE": 1.0}
+        if waste["incineration"]:
+            outputs["ELC"] = waste["elc_gwh_per_kt"]
+        io(t, {}, outputs)
+        put("CapacityToActivityUnit", (REGION, t), 1.0)
+        put("OperationalLife", (REGION, t), 30)
+        no_new(t)
+        for y in years:
+            amount = grow(waste["t_per_year"] / 1000, waste["growth"], y)  # kt
+            put("SpecifiedAnnualDemand", (REGION, "WASTE", y), amount)
+            put("ResidualCapacity", (REGION, t, y), amount)
+            put("EmissionActivityRatio", (REGION, t, CO2, 1, y), waste["co2_kt_per_kt"])
+            for ts in slices:
+                _, days, _ = block_of[ts]
+                put("SpecifiedDemandProfile", (REGION, "WASTE", ts, y), len(days) / (DAYS * HOURS))
     put("DiscountRate", (REGION,), s["discount_rate"])
     sets: dict[str, list[Any]] = {
         "REGION": [REGION],

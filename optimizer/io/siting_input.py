@@ -87,6 +87,7 @@ def parse_siting_json(doc: object, *, file: str = "siting.json") -> SitingResult
         ),
         "diagnosis": r.get(doc, "", "diagnosis", *text_list, default=[]),
         "violations": r.get(doc, "", "violations", *text_list, default=[]),
+        "kinds": r.get(doc, "", "site_kinds", _is_text_map, "an object of site kinds", default={}),
     }
     capital = r.get(doc, "", "capital_yuan", is_number, "a finite number", default=0.0)
     name = r.text(doc, "", "instance")

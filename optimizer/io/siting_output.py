@@ -90,6 +90,7 @@ def siting_json(result: SitingResult) -> dict[str, Any]:
         ],
         "load_kg_per_day": dict(result.load),
         "capacity_kg_per_day": dict(result.capacity),
+        "site_kinds": dict(result.kinds),
         "solver": result.solver,
         "settings": dict(result.settings),
         "build_time_s": result.build_time_s,

@@ -356,4 +356,6 @@ def site_county(
             solver=params.solver,
             diagnosis=built.uncovered,
         )
-    return solve(built.problem, params=params)
+    # The kinds let readers of siting.json (the carbon scenario) find the incinerators.
+    kinds = {s.id: s.kind.value for s in instance.sites}
+    return replace(solve(built.problem, params=params), kinds=kinds)

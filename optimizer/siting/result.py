@@ -108,9 +108,10 @@ class SitingResult:
     solve_time_s: float = 0.0
     diagnosis: tuple[str, ...] = ()
     violations: tuple[str, ...] = ()
+    kinds: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))  # site -> kind
 
     def __post_init__(self) -> None:
-        for name in ("costs", "co2", "load", "capacity", "settings"):
+        for name in ("costs", "co2", "load", "capacity", "settings", "kinds"):
             object.__setattr__(self, name, MappingProxyType(dict(getattr(self, name))))
         object.__setattr__(self, "diagnosis", tuple(self.diagnosis))
         object.__setattr__(self, "violations", tuple(self.violations))
