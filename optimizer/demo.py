@@ -170,6 +170,21 @@ def step_routing(ctx: DemoContext) -> StepDone:
     )
 
 
+def step_fleet(ctx: DemoContext) -> StepDone:
+    """Compare today's fleet with electric scenarios on the day's routes."""
+    from optimizer.fleet.demo_step import fleet_step
+    from optimizer.routing.result import RoutingResult
+
+    routing = ctx.results.get("routing")
+    if not isinstance(routing, RoutingResult):
+        raise StepSkipped(tr(ctx.lang, "no routes to study", "没有可分析的线路"))
+    study, files, message = fleet_step(
+        ctx.instance, routing, ctx.out_dir / "fleet", lang=ctx.lang, seed=ctx.seed
+    )
+    ctx.results["fleet"] = study
+    return StepDone(message, tuple(files))
+
+
 def step_maps(ctx: DemoContext) -> StepDone:
     """Draw the demo's plans on interactive maps, online and self-contained offline."""
     from optimizer.maps.showcase import write_demo_maps
@@ -185,15 +200,11 @@ def step_maps(ctx: DemoContext) -> StepDone:
 def step_carbon(ctx: DemoContext) -> StepDone:
     """Plan the demo county's carbon cuts at least cost; keep its scenario next to the results."""
     from optimizer.carbon.pipeline import demo_step
-    from optimizer.carbon.scenario import demo_scenario_path
-    from optimizer.io.atomic import write_text_atomic
 
+    # The scenario is kept with the results, linked to the fleet and siting steps:
+    # the user's starting point for their own county (edit it, run `countyopt carbon`).
     message, files = demo_step(ctx)
-    source = demo_scenario_path()
-    # The user's starting point for their own county: edit it and run `countyopt carbon`.
-    scenario = ctx.out_dir / "carbon" / source.name
-    write_text_atomic(scenario, source.read_text(encoding="utf-8"))
-    return StepDone(message, (*files, scenario))
+    return StepDone(message, files)
 
 
 def step_week(ctx: DemoContext) -> StepDone:
@@ -219,6 +230,7 @@ STEPS: list[tuple[str, Step]] = [
     ("check", step_check),
     ("siting", step_siting),
     ("routing", step_routing),
+    ("fleet", step_fleet),
     ("maps", step_maps),
     ("week", step_week),
     ("carbon", step_carbon),

@@ -112,36 +112,139 @@ def run_scenario(
     return CarbonRun(scenario, result, None, points, files)
 
 
-def demo_step(ctx: DemoLike) -> tuple[str, tuple[Path, ...]]:
-    """Run the shipped demo county scenario at least cost for ``countyopt demo``.
+#: Where the demo's earlier steps leave the results the carbon scenario links to,
+#: relative to the carbon folder.
+DEMO_LINKS = {
+    "sanitation": ("../fleet/fleet.json", "from_result"),
+    "waste": ("../siting/siting.json", "from_siting"),
+}
 
-    Returns the step's one-line message and the files written.
+
+def linked_demo_scenario(carbon_dir: Path) -> Path:
+    """Write the demo scenario into ``carbon_dir``, linked to the fleet and siting results there are.
+
+    The shipped scenario's typed sanitation km and trucks give way to the
+    demo's ``fleet.json`` (its chosen scenario), and the incinerators of its
+    ``siting.json`` feed the waste sector.
     """
-    scenario = read_scenario(demo_scenario_path())
+    from optimizer.io.atomic import write_text_atomic
+
+    text = demo_scenario_path().read_text(encoding="utf-8").rstrip("\n") + "\n"
+    for section, (rel, key) in DEMO_LINKS.items():
+        if (carbon_dir / rel).is_file():
+            text += f'\n# Linked by countyopt demo.\n[{section}]\n{key} = "{rel}"\n'
+    path = carbon_dir / demo_scenario_path().name
+    write_text_atomic(path, text)
+    return path
+
+
+def with_and_without(path: Path, params: SolveParams) -> list[dict[str, object]]:
+    """Return the least-cost CO2 of the linked scenario with and without fleet and incinerator.
+
+    "Without the electric fleet" drives today's fleet (scenario ``today`` of
+    the fleet study); "without the incinerator" sends the same waste to landfill.
+    """
+    import tomllib
+
+    from optimizer.carbon.scenario import scenario_from_dict
+
+    tree = tomllib.loads(path.read_text(encoding="utf-8"))
+    rows = []
+    for fleet in (False, True):
+        for plant in (False, True):
+            if ("sanitation" not in tree and fleet) or ("waste" not in tree and plant):
+                continue
+            variant = {k: dict(v) if isinstance(v, dict) else v for k, v in tree.items()}
+            if "sanitation" in variant and not fleet:
+                variant["sanitation"]["scenario"] = "today"
+            if "waste" in variant:
+                variant["waste"]["incineration"] = plant
+            scenario = scenario_from_dict(variant, source=str(path))
+            result = minimise_cost(scenario.data, emission=CO2, params=params)
+            if not result.outcome.has_solution:
+                raise RuntimeError(
+                    f"no least-cost plan for a linked variant: {result.outcome.status}"
+                )
+            first = scenario.data.years[0]
+            rows.append(
+                {
+                    "electric_fleet": fleet,
+                    "incinerator": plant,
+                    "co2_t": result.emissions_total(CO2) * KG_PER_KT / 1000,
+                    "co2_t_first_year": sum(
+                        v
+                        for (_, e, y), v in result.annual_emissions.items()
+                        if e == CO2 and int(y) == first
+                    )
+                    * KG_PER_KT
+                    / 1000,
+                    "sanitation_km_per_year": scenario.activity.get("sanitation_km", 0.0),
+                    "electric_sanitation_trucks": scenario.activity.get(
+                        "electric_sanitation_trucks", 0.0
+                    ),
+                    "incinerated_t_per_year": scenario.activity.get("incinerated_t", 0.0),
+                    "waste_co2e_t_per_year": scenario.activity.get("waste_co2e_t", 0.0),
+                }
+            )
+    return rows
+
+
+def demo_step(ctx: DemoLike) -> tuple[str, tuple[Path, ...]]:
+    """Run the demo county scenario, linked to the demo's fleet and siting, at least cost.
+
+    Also solves it without the electrified fleet and without the incinerator
+    and writes the comparison as ``carbon_links.csv``. Returns the step's
+    one-line message and the files written.
+    """
+    out = ctx.out_dir / "carbon"
+    out.mkdir(parents=True, exist_ok=True)
+    path = linked_demo_scenario(out)
+    scenario = read_scenario(path)
     # The demo's time limit paces the routing searches; the carbon LPs are solved
     # to optimality and take seconds, so their cap is never below DEMO_LP_LIMIT_S.
     params = SolveParams(time_limit_s=max(ctx.time_limit_s, DEMO_LP_LIMIT_S))
-    run = run_scenario(scenario, ctx.out_dir / "carbon", params=params, lang=ctx.lang)
+    run = run_scenario(scenario, out, params=params, lang=ctx.lang)
     ctx.results["carbon"] = run
     if run.result is None:
         detail = run.diagnosis.detail if run.diagnosis else ""
         raise RuntimeError(f"the demo carbon scenario has no feasible plan: {detail}")
+    rows = with_and_without(path, params)
+    import pandas as pd
+
+    links = write_csv(pd.DataFrame(rows), out / "carbon_links.csv", lang=ctx.lang)
     res = run.result
     cost = res.total_discounted_cost * YUAN_PER_MYUAN / 1e8
     co2 = res.emissions_total(CO2) * KG_PER_KT / 1e9  # Mt
     status = res.outcome.status
     status_zh = "已证明最优" if res.outcome.optimal else status
+    by = {(bool(r["electric_fleet"]), bool(r["incinerator"])): float(str(r["co2_t"])) for r in rows}
+    both = by.get((True, True), by.get((True, False), by.get((False, True), 0.0)))
+    parts_en, parts_zh = [], []
+    if (False, False) in by:
+        parts_en.append(
+            f"{by[False, False] / 1e6:,.3f} Mt without the electric fleet and the incinerator"
+        )
+        parts_zh.append(f"无电动车队和焚烧厂 {by[False, False] / 1e6:,.3f} 百万吨")
+    for key, en, zh in (
+        ((True, False), "electric fleet only", "仅电动车队"),
+        ((False, True), "incinerator only", "仅焚烧厂"),
+    ):
+        if key in by:
+            parts_en.append(f"{by[key] / 1e6:,.3f} Mt {en}")
+            parts_zh.append(f"{zh} {by[key] / 1e6:,.3f} 百万吨")
     return (
         tr(
             ctx.lang,
             f"least-cost plan {first_last(scenario)}: {cost:,.1f} hundred million yuan, "
-            f"{co2:,.2f} Mt CO2 ({status}, build {res.outcome.build_s:.1f} s, "
-            f"solve {res.outcome.solve_s:.1f} s)",
+            f"{co2:,.3f} Mt CO2 ({status}, build {res.outcome.build_s:.1f} s, "
+            f"solve {res.outcome.solve_s:.1f} s); with fleet and incinerator {both / 1e6:,.3f} Mt, "
+            + ", ".join(parts_en),
             f"{first_last(scenario)} 最低成本方案：{cost:,.1f} 亿元，"
-            f"{co2:,.2f} 百万吨二氧化碳（{status_zh}，建模 {res.outcome.build_s:.1f} 秒，"
-            f"求解 {res.outcome.solve_s:.1f} 秒）",
+            f"{co2:,.3f} 百万吨二氧化碳（{status_zh}，建模 {res.outcome.build_s:.1f} 秒，"
+            f"求解 {res.outcome.solve_s:.1f} 秒）；电动车队和焚烧厂均有 {both / 1e6:,.3f} 百万吨，"
+            + "，".join(parts_zh),
         ),
-        tuple(run.files),
+        (*run.files, links, path),
     )
 
 
