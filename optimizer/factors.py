@@ -73,7 +73,7 @@ def natural_gas_kg_co2_per_kg() -> float:
 
 
 def incineration_fossil_co2_kg_per_t() -> float:
-    """Return fossil CO2 of incinerating one tonne of household waste, kg (IPCC 2006 Vol. 5 Eq. 5.1)."""
+    """Return fossil CO2 of burning one tonne of household waste, kg (IPCC 2006 Vol. 5 Eq. 5.1)."""
     carbon = factor("msw_carbon_content_wet") * factor("msw_fossil_carbon_share")
     return 1000.0 * carbon * factor("incineration_oxidation") * 44.0 / 12.0
 

@@ -49,7 +49,7 @@ def _document(path: Path, where: str) -> tuple[Any, str]:
 def sanitation_from_fleet(
     doc: dict[str, Any], file: str, scenario: str | None
 ) -> SanitationActivity:
-    """Return the activity of one scenario of a ``fleet.json`` (default: its chosen one, else today)."""
+    """Return one scenario's activity from a ``fleet.json`` (default: its chosen one)."""
     r = JsonFields(file)
     days = r.number(doc, "", "operating_days_per_year")
     chosen = scenario or doc.get("chosen") or "today"

@@ -121,7 +121,7 @@ DEMO_LINKS = {
 
 
 def linked_demo_scenario(carbon_dir: Path) -> Path:
-    """Write the demo scenario into ``carbon_dir``, linked to the fleet and siting results there are.
+    """Write the demo scenario into ``carbon_dir``, linked to the fleet and siting results found.
 
     The shipped scenario's typed sanitation km and trucks give way to the
     demo's ``fleet.json`` (its chosen scenario), and the incinerators of its
@@ -138,11 +138,39 @@ def linked_demo_scenario(carbon_dir: Path) -> Path:
     return path
 
 
-def with_and_without(path: Path, params: SolveParams) -> list[dict[str, object]]:
+def link_row(
+    scenario: CountyScenario, result: CarbonResult, *, fleet: bool, plant: bool
+) -> dict[str, object]:
+    """Return one row of ``carbon_links.csv``: a variant's CO2 and its linked activity."""
+    first = scenario.data.years[0]
+    act = scenario.activity
+    co2_first = sum(
+        v for (_, e, y), v in result.annual_emissions.items() if e == CO2 and int(y) == first
+    )
+    return {
+        "electric_fleet": fleet,
+        "incinerator": plant,
+        "co2_t": result.emissions_total(CO2) * KG_PER_KT / 1000,
+        "co2_t_first_year": co2_first * KG_PER_KT / 1000,
+        "sanitation_km_per_year": act.get("sanitation_km", 0.0),
+        "electric_sanitation_trucks": act.get("electric_sanitation_trucks", 0.0),
+        "incinerated_t_per_year": act.get("incinerated_t", 0.0),
+        "waste_co2e_t_per_year": act.get("waste_co2e_t", 0.0),
+    }
+
+
+def with_and_without(
+    path: Path,
+    params: SolveParams,
+    *,
+    variants: tuple[tuple[bool, bool], ...] = ((False, False), (True, False), (True, True)),
+) -> list[dict[str, object]]:
     """Return the least-cost CO2 of the linked scenario with and without fleet and incinerator.
 
-    "Without the electric fleet" drives today's fleet (scenario ``today`` of
-    the fleet study); "without the incinerator" sends the same waste to landfill.
+    ``variants`` are (electric fleet, incinerator) pairs. "Without the electric
+    fleet" drives today's fleet (scenario ``today`` of the fleet study);
+    "without the incinerator" sends the same waste to landfill. The default
+    three give each link's effect on top of the other's absence.
     """
     import tomllib
 
@@ -150,42 +178,19 @@ def with_and_without(path: Path, params: SolveParams) -> list[dict[str, object]]
 
     tree = tomllib.loads(path.read_text(encoding="utf-8"))
     rows = []
-    for fleet in (False, True):
-        for plant in (False, True):
-            if ("sanitation" not in tree and fleet) or ("waste" not in tree and plant):
-                continue
-            variant = {k: dict(v) if isinstance(v, dict) else v for k, v in tree.items()}
-            if "sanitation" in variant and not fleet:
-                variant["sanitation"]["scenario"] = "today"
-            if "waste" in variant:
-                variant["waste"]["incineration"] = plant
-            scenario = scenario_from_dict(variant, source=str(path))
-            result = minimise_cost(scenario.data, emission=CO2, params=params)
-            if not result.outcome.has_solution:
-                raise RuntimeError(
-                    f"no least-cost plan for a linked variant: {result.outcome.status}"
-                )
-            first = scenario.data.years[0]
-            rows.append(
-                {
-                    "electric_fleet": fleet,
-                    "incinerator": plant,
-                    "co2_t": result.emissions_total(CO2) * KG_PER_KT / 1000,
-                    "co2_t_first_year": sum(
-                        v
-                        for (_, e, y), v in result.annual_emissions.items()
-                        if e == CO2 and int(y) == first
-                    )
-                    * KG_PER_KT
-                    / 1000,
-                    "sanitation_km_per_year": scenario.activity.get("sanitation_km", 0.0),
-                    "electric_sanitation_trucks": scenario.activity.get(
-                        "electric_sanitation_trucks", 0.0
-                    ),
-                    "incinerated_t_per_year": scenario.activity.get("incinerated_t", 0.0),
-                    "waste_co2e_t_per_year": scenario.activity.get("waste_co2e_t", 0.0),
-                }
-            )
+    for fleet, plant in variants:
+        if ("sanitation" not in tree and fleet) or ("waste" not in tree and plant):
+            continue
+        variant = {k: dict(v) if isinstance(v, dict) else v for k, v in tree.items()}
+        if "sanitation" in variant and not fleet:
+            variant["sanitation"]["scenario"] = "today"
+        if "waste" in variant:
+            variant["waste"]["incineration"] = plant
+        scenario = scenario_from_dict(variant, source=str(path))
+        result = minimise_cost(scenario.data, emission=CO2, params=params)
+        if not result.outcome.has_solution:
+            raise RuntimeError(f"no least-cost plan for a linked variant: {result.outcome.status}")
+        rows.append(link_row(scenario, result, fleet=fleet, plant=plant))
     return rows
 
 
@@ -208,7 +213,16 @@ def demo_step(ctx: DemoLike) -> tuple[str, tuple[Path, ...]]:
     if run.result is None:
         detail = run.diagnosis.detail if run.diagnosis else ""
         raise RuntimeError(f"the demo carbon scenario has no feasible plan: {detail}")
-    rows = with_and_without(path, params)
+    # The linked run is (fleet, incinerator); two more runs separate their effects.
+    rows = with_and_without(path, params, variants=((False, False), (True, False)))
+    rows.append(
+        link_row(
+            scenario,
+            run.result,
+            fleet="sanitation" in scenario.links,
+            plant="waste" in scenario.links,
+        )
+    )
     import pandas as pd
 
     links = write_csv(pd.DataFrame(rows), out / "carbon_links.csv", lang=ctx.lang)
@@ -218,31 +232,30 @@ def demo_step(ctx: DemoLike) -> tuple[str, tuple[Path, ...]]:
     status = res.outcome.status
     status_zh = "已证明最优" if res.outcome.optimal else status
     by = {(bool(r["electric_fleet"]), bool(r["incinerator"])): float(str(r["co2_t"])) for r in rows}
-    both = by.get((True, True), by.get((True, False), by.get((False, True), 0.0)))
-    parts_en, parts_zh = [], []
-    if (False, False) in by:
-        parts_en.append(
-            f"{by[False, False] / 1e6:,.3f} Mt without the electric fleet and the incinerator"
+    effects_en, effects_zh = [], []
+    if (False, False) in by and (True, False) in by:
+        kt = (by[False, False] - by[True, False]) / 1000
+        effects_en.append(
+            f"without the electric fleet and the incinerator {by[False, False] / 1e6:,.3f} Mt; "
+            f"the electric fleet saves {kt:,.1f} kt"
         )
-        parts_zh.append(f"无电动车队和焚烧厂 {by[False, False] / 1e6:,.3f} 百万吨")
-    for key, en, zh in (
-        ((True, False), "electric fleet only", "仅电动车队"),
-        ((False, True), "incinerator only", "仅焚烧厂"),
-    ):
-        if key in by:
-            parts_en.append(f"{by[key] / 1e6:,.3f} Mt {en}")
-            parts_zh.append(f"{zh} {by[key] / 1e6:,.3f} 百万吨")
+        effects_zh.append(
+            f"无电动车队和焚烧厂时 {by[False, False] / 1e6:,.3f} 百万吨；"
+            f"电动车队减排 {kt:,.1f} 千吨"
+        )
+    if (True, False) in by and (True, True) in by:
+        kt = (by[True, False] - by[True, True]) / 1000
+        effects_en.append(f"the incinerator {kt:,.1f} kt (vs landfill)")
+        effects_zh.append(f"焚烧厂减排 {kt:,.1f} 千吨（相对填埋）")
     return (
         tr(
             ctx.lang,
             f"least-cost plan {first_last(scenario)}: {cost:,.1f} hundred million yuan, "
             f"{co2:,.3f} Mt CO2 ({status}, build {res.outcome.build_s:.1f} s, "
-            f"solve {res.outcome.solve_s:.1f} s); with fleet and incinerator {both / 1e6:,.3f} Mt, "
-            + ", ".join(parts_en),
+            f"solve {res.outcome.solve_s:.1f} s)" + "".join("; " + e for e in effects_en),
             f"{first_last(scenario)} 最低成本方案：{cost:,.1f} 亿元，"
             f"{co2:,.3f} 百万吨二氧化碳（{status_zh}，建模 {res.outcome.build_s:.1f} 秒，"
-            f"求解 {res.outcome.solve_s:.1f} 秒）；电动车队和焚烧厂均有 {both / 1e6:,.3f} 百万吨，"
-            + "，".join(parts_zh),
+            f"求解 {res.outcome.solve_s:.1f} 秒）" + "".join("；" + e for e in effects_zh),
         ),
         (*run.files, links, path),
     )

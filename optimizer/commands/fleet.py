@@ -1,4 +1,4 @@
-"""``countyopt fleet``: today's sanitation fleet against electric scenarios on the county's routes."""
+"""``countyopt fleet``: today's sanitation fleet against electric scenarios on the county routes."""
 
 from __future__ import annotations
 
@@ -136,7 +136,8 @@ def summary_lines(study: FleetStudy, lang: Lang) -> list[str]:
         lines.append(
             tr(
                 lang,
-                f"Estimates used ({len(study.params.estimates)} numbers, see fleet_assumptions.csv); "
+                f"Estimates used ({len(study.params.estimates)} numbers, "
+                "see fleet_assumptions.csv); "
                 "give the county's own prices in the workbook's settings.",
                 f"使用了估计值（{len(study.params.estimates)} 项，见 fleet_assumptions.csv）；"
                 "可在工作簿 settings 表中填写本县价格。",
@@ -150,8 +151,8 @@ def summary_lines(study: FleetStudy, lang: Lang) -> list[str]:
                     lang,
                     f"  {s.scenario.name}: {len(over)} route(s) need more than one battery "
                     f"({', '.join(over[:5])}): counted as extra trucks",
-                    f"  {s.scenario.name}：{len(over)} 条线路超出单车电池（{', '.join(over[:5])}），"
-                    "按增加车辆计",
+                    f"  {s.scenario.name}：{len(over)} 条线路超出单车电池"
+                    f"（{', '.join(over[:5])}），按增加车辆计",
                 )
             )
     return lines

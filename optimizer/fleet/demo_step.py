@@ -42,7 +42,8 @@ def fleet_step(
         f"{chosen.chargers} chargers, {chosen.electricity_kwh_per_day:,.0f} kWh/day; "
         f"{years} years cost {extra:+,.2f} M yuan (estimated prices), "
         f"save {saved:,.0f} t CO2",
-        f"全部电动：{chosen.vehicles} 辆车（现有 {today.vehicles} 辆），{chosen.chargers} 台充电桩，"
+        f"全部电动：{chosen.vehicles} 辆车（现有 {today.vehicles} 辆），"
+        f"{chosen.chargers} 台充电桩，"
         f"日用电 {chosen.electricity_kwh_per_day:,.0f} kWh；{years} 年成本变化 {extra:+,.2f} 百万元"
         f"（价格为估计值），减排 {saved:,.0f} 吨 CO2",
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import itertools
 import json
 import math
 import tomllib
@@ -74,7 +75,7 @@ def _electric_kwh(county_dir: Path, solution: Path) -> float:
         row = rows["electric", cls]
         empty, full = float(row["empty_per_100km"]) / 100, float(row["full_per_100km"]) / 100
         visits = route["visits"]
-        for a, b in zip(visits, visits[1:], strict=False):
+        for a, b in itertools.pairwise(visits):
             if b["kind"] == VisitKind.BREAK.value or a["kind"] == VisitKind.BREAK.value:
                 continue
             km = instance.travel.distance(a["location"], b["location"]) / 1000
@@ -114,7 +115,7 @@ def test_fleet_all_electric_energy_and_co2_recomputed(
 
 
 def test_fleet_cost_of_ownership_adds_up(county_dir: Path, routed: Path, tmp_path: Path) -> None:
-    """TCO = trucks + chargers - subsidies + life x (energy + maintenance), with workbook subsidies."""
+    """TCO = trucks + chargers - subsidies + life x (energy + upkeep), with workbook subsidies."""
     settings = county_dir / "settings.csv"
     with open(settings, "a", encoding="utf-8") as fh:
         fh.write("subsidy_yuan_per_electric_vehicle,100000\nprice_electricity_yuan_per_kwh,0.5\n")
@@ -167,7 +168,7 @@ def test_fleet_write_carbon_links_the_chosen_scenario(
 def test_fleet_bad_routes_file_exit_2(
     county_dir: Path, tmp_path: Path, content: str, field: str
 ) -> None:
-    """A damaged --routes file is refused with exit 2, naming the file and field, nothing written."""
+    """A damaged --routes file is refused with exit 2 naming file and field; nothing is written."""
     bad = tmp_path / "solution.json"
     bad.write_text(content, encoding="utf-8")
     out = tmp_path / "fleet"
