@@ -31,18 +31,21 @@ def fleet_step(
         routes_source="routing/solution.json",
         seed=seed,
     )
-    files = write_fleet(study, out_dir, lang=lang, chosen=DEMO_CHOICE)
-    today, chosen = study.scenarios[0], study.scenario(DEMO_CHOICE)
+    # A fleet already all electric has no option beyond today's.
+    names = [s.scenario.name for s in study.scenarios]
+    choice = DEMO_CHOICE if DEMO_CHOICE in names else "today"
+    files = write_fleet(study, out_dir, lang=lang, chosen=choice)
+    today, chosen = study.scenarios[0], study.scenario(choice)
     years = len(study.years)
     saved = sum(today.co2_t_by_year.values()) - sum(chosen.co2_t_by_year.values())
     extra = (chosen.tco_yuan - today.tco_yuan) / 1e6
     message = tr(
         lang,
-        f"all electric: {chosen.vehicles} trucks ({today.vehicles} today), "
+        f"{chosen.scenario.label.en}: {chosen.vehicles} trucks ({today.vehicles} today), "
         f"{chosen.chargers} chargers, {chosen.electricity_kwh_per_day:,.0f} kWh/day; "
         f"{years} years cost {extra:+,.2f} M yuan (estimated prices), "
         f"save {saved:,.0f} t CO2",
-        f"全部电动：{chosen.vehicles} 辆车（现有 {today.vehicles} 辆），"
+        f"{chosen.scenario.label.zh}：{chosen.vehicles} 辆车（现有 {today.vehicles} 辆），"
         f"{chosen.chargers} 台充电桩，"
         f"日用电 {chosen.electricity_kwh_per_day:,.0f} kWh；{years} 年成本变化 {extra:+,.2f} 百万元"
         f"（价格为估计值），减排 {saved:,.0f} 吨 CO2",

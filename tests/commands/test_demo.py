@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import json
 from pathlib import Path
 
 import pytest
@@ -39,6 +41,14 @@ def test_demo_command_runs_every_step(small_demo: Instance, tmp_path: Path) -> N
     # The scenario the carbon step ran lies next to its results, ready to edit and rerun.
     scenario = read_scenario(out / "carbon" / "demo_county.toml")
     assert scenario.name.startswith("Demo county")
+    # The chain: the carbon scenario reads the fleet study of the routes and the siting.
+    assert set(scenario.links) == {"sanitation", "waste"}
+    fleet = json.loads((out / "fleet" / "fleet.json").read_text(encoding="utf-8"))
+    chosen = next(s for s in fleet["scenarios"] if s["name"] == fleet["chosen"])
+    assert scenario.activity["sanitation_km"] == pytest.approx(chosen["km_per_day"] * 365)
+    with open(out / "carbon" / "carbon_links.csv", encoding="utf-8-sig") as fh:
+        variants = {(r["electric_fleet"], r["incinerator"]) for r in csv.DictReader(fh)}
+    assert variants == {("False", "False"), ("True", "False"), ("True", "True")}
 
 
 def test_demo_in_chinese(small_demo: Instance, tmp_path: Path) -> None:
