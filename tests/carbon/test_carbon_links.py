@@ -1,4 +1,4 @@
-"""The carbon scenario takes sanitation and waste activity from routing, fleet and siting results."""
+"""The carbon scenario takes sanitation and waste activity from routing, fleet, siting results."""
 
 from __future__ import annotations
 
@@ -89,7 +89,7 @@ def test_sanitation_from_routing_result(tiny_county_path: Path) -> None:
 
 
 def test_waste_from_siting_result(tiny_county_path: Path) -> None:
-    """The incinerators' tonnes in siting.json become the waste sector; landfill is the alternative."""
+    """Incinerator tonnes in siting.json become the waste sector; landfill is the alternative."""
     (tiny_county_path.parent / "siting.json").write_text(json.dumps(SITING), encoding="utf-8")
     burn = read_scenario(_with(tiny_county_path, '[waste]\nfrom_siting = "siting.json"\n'))
     tonnes = 250.0 * 365  # only P1 is an incinerator
@@ -135,9 +135,8 @@ def test_sanitation_from_fleet_picks_the_scenario(tiny_county_path: Path) -> Non
     assert s.activity["sanitation_km"] == 36500
     assert s.activity["electric_sanitation_trucks"] == 3
     assert s.data.given("InputActivityRatio")[REGION, "ELECTRIC_SANITATION", "ELC", 1, 2025] == 1.2
-    _with(path, "")
     path.write_text(path.read_text(encoding="utf-8") + 'scenario = "nope"\n', encoding="utf-8")
-    with pytest.raises(InputError, match="fleet.json.*scenarios.*'nope'.*today, all_electric"):
+    with pytest.raises(InputError, match=r"fleet\.json.*scenarios.*'nope'.*today, all_electric"):
         read_scenario(path)
 
 
