@@ -115,22 +115,36 @@ def summary_lines(study: FleetStudy, lang: Lang) -> list[str]:
             f"（{study.routes_source}）；电网 {study.grid_region} "
             f"{grid_kg_per_kwh(study.grid_region, study.first_year):.3f} kg CO2/kWh",
         ),
-        tr(
-            lang,
-            f"{'scenario':<22} {'trucks':>6} {'EV':>4} {'chargers':>8} {'peak kW':>8} "
-            f"{'kWh/day':>8} {'t CO2/yr':>9} {years}-yr cost (M yuan)  CO2 saved (t)",
-            f"{'方案':<20} {'车辆':>6} {'电动':>4} {'充电桩':>6} {'峰值kW':>8} {'日用电kWh':>9} "
-            f"{'年排放t':>8} {years}年成本(百万元)  减排(吨)",
-        ),
     ]
-    base = sum(today.co2_t_by_year.values())
+    base_co2 = sum(today.co2_t_by_year.values())
     for s in study.scenarios:
         kw = sum(p.peak_trucks for p in s.charging.values()) * study.params["charger_kw"]
+        saved = base_co2 - sum(s.co2_t_by_year.values())
+        extra = (s.tco_yuan - today.tco_yuan) / 1e6
         lines.append(
-            f"{s.scenario.label.pick(lang)[:22]:<22} {s.vehicles:>6} {s.electric_vehicles:>4} "
-            f"{s.chargers:>8} {kw:>8,.0f} {s.electricity_kwh_per_day:>8,.0f} "
-            f"{s.co2_t_by_year[study.first_year]:>9,.1f} {s.tco_yuan / 1e6:>18,.2f} "
-            f"{base - sum(s.co2_t_by_year.values()):>14,.0f}"
+            tr(
+                lang,
+                f"  {s.scenario.label.en}: {s.vehicles} trucks ({s.electric_vehicles} electric), "
+                f"{s.chargers} chargers (peak {kw:,.0f} kW), "
+                f"{s.electricity_kwh_per_day:,.0f} kWh/day, "
+                f"{s.co2_t_by_year[study.first_year]:,.1f} t CO2/year; {years}-year cost "
+                f"{s.tco_yuan / 1e6:,.2f} M yuan ({extra:+,.2f} vs today), "
+                f"saves {saved:,.0f} t CO2",
+                f"  {s.scenario.label.zh}：{s.vehicles} 辆车（电动 {s.electric_vehicles} 辆），"
+                f"充电桩 {s.chargers} 台（峰值 {kw:,.0f} kW），"
+                f"日用电 {s.electricity_kwh_per_day:,.0f} kWh，"
+                f"年排放 {s.co2_t_by_year[study.first_year]:,.1f} 吨；{years} 年成本 "
+                f"{s.tco_yuan / 1e6:,.2f} 百万元（较现状 {extra:+,.2f}），减排 {saved:,.0f} 吨",
+            )
+        )
+    if study.unserved:
+        lines.append(
+            tr(
+                lang,
+                f"{study.unserved} stop(s) are not served by these routes: "
+                "the study covers the served ones only.",
+                f"有 {study.unserved} 个收集点未被这些线路收运：分析仅涵盖已收运的收集点。",
+            )
         )
     if study.params.estimates:
         lines.append(

@@ -145,6 +145,7 @@ def fleet_to_dict(study: FleetStudy, *, chosen: str | None = None) -> dict[str, 
         "life_years": int(study.params["life_years"]),
         "operating_days_per_year": study.params["operating_days_per_year"],
         "chosen": chosen,
+        "stops_unserved": study.unserved,
         "estimates": study.params.estimates,
         "grid_factors": [
             {
@@ -329,7 +330,7 @@ def plot_fleet(study: FleetStudy, path: Path, *, lang: Lang = "en") -> None:
             left.set_xlabel(
                 tr(lang, f"cost over {life} years (million yuan)*", f"{life} 年总成本（百万元）*")
             )
-            left.legend(fontsize=8, loc="lower right")
+            left.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=3)
             left.grid(axis="x", alpha=0.3)
             right.barh(y, [sum(s.co2_t_by_year.values()) for s in study.scenarios], color="#4a7")
             right.set_yticks(list(y), [""] * len(names))
@@ -353,7 +354,7 @@ def plot_fleet(study: FleetStudy, path: Path, *, lang: Lang = "en") -> None:
                 ),
                 fontsize=8,
             )
-            fig.tight_layout(rect=(0, 0.04, 1, 0.95))
+            fig.tight_layout(rect=(0, 0.03, 1, 0.95))
             fig.savefig(path, dpi=120, format="png")
         finally:
             plt.close(fig)

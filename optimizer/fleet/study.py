@@ -33,6 +33,7 @@ from optimizer.factors import grid_factor_year, grid_kg_per_kwh
 from optimizer.fleet.charging import DAY_MIN, ChargeJob, ChargePlan, plan_charging
 from optimizer.fleet.params import FleetParams
 from optimizer.i18n import Text
+from optimizer.io.errors import InputError, InputProblem
 from optimizer.model import STREAM_ZH, Fuel, Instance, Stream, VehicleType
 from optimizer.routing.energy import size_class
 from optimizer.routing.result import Route, RoutingResult
@@ -148,6 +149,7 @@ class FleetStudy:
     params: FleetParams
     scenarios: tuple[ScenarioResult, ...]
     grid_years: Mapping[int, int] = field(default_factory=lambda: MappingProxyType({}))
+    unserved: int = 0  # stops the routes leave out
 
     @property
     def years(self) -> list[int]:
@@ -174,9 +176,25 @@ def electric_twin(vehicle_type: VehicleType) -> VehicleType:
 def battery_of(vehicle_type: VehicleType, params: FleetParams) -> float:
     """Return the installed battery of an electric type: its own ``battery_kwh`` or the default."""
     own = getattr(vehicle_type, "battery_kwh", None) or vehicle_type.extra.get("battery_kwh")
-    if own:
-        return float(own)
-    return params.battery_kwh(size_class(vehicle_type))
+    if not own:
+        return params.battery_kwh(size_class(vehicle_type))
+    try:
+        value = float(own)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and value > 0):
+        raise InputError(
+            [
+                InputProblem(
+                    "vehicles",
+                    None,
+                    "battery_kwh",
+                    f"{own} (type {vehicle_type.id})",
+                    Text("a battery size in kWh > 0", "大于 0 的电池容量（kWh）"),
+                )
+            ]
+        )
+    return value
 
 
 def scenarios_for(instance: Instance, result: RoutingResult) -> list[Scenario]:
@@ -380,4 +398,5 @@ def study_fleet(
         params=params,
         scenarios=scenarios,
         grid_years=MappingProxyType({y: grid_factor_year(region, y) for y in years}),
+        unserved=len(result.unserved),
     )
