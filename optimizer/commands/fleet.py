@@ -15,6 +15,7 @@ from optimizer.commands.common import (
 )
 from optimizer.evaluate import check
 from optimizer.factors import grid_kg_per_kwh
+from optimizer.fleet.check import check_study
 from optimizer.fleet.output import write_fleet
 from optimizer.fleet.params import params_from_settings
 from optimizer.fleet.study import FleetStudy, study_fleet
@@ -285,6 +286,7 @@ def fleet_command(
         routes_source=source,
         seed=seed,
     )
+    exit_on_violations(ctx, check_study(study), "the charging plans")
     more = {}
     if write_carbon is not None:
         names = [s.scenario.name for s in study.scenarios]

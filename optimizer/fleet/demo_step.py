@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from optimizer.fleet.check import check_study
 from optimizer.fleet.output import write_fleet
 from optimizer.fleet.params import default_params
 from optimizer.fleet.study import FleetStudy, study_fleet
@@ -31,6 +32,9 @@ def fleet_step(
         routes_source="routing/solution.json",
         seed=seed,
     )
+    problems = check_study(study)
+    if problems:
+        raise RuntimeError("internal error: fleet checker found: " + "; ".join(problems[:5]))
     # A fleet already all electric has no option beyond today's.
     names = [s.scenario.name for s in study.scenarios]
     choice = DEMO_CHOICE if DEMO_CHOICE in names else "today"
