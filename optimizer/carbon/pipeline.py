@@ -150,12 +150,12 @@ def link_row(
     return {
         "electric_fleet": fleet,
         "incinerator": plant,
-        "co2_t": result.emissions_total(CO2) * KG_PER_KT / 1000,
-        "co2_t_first_year": co2_first * KG_PER_KT / 1000,
-        "sanitation_km_per_year": act.get("sanitation_km", 0.0),
-        "electric_sanitation_trucks": act.get("electric_sanitation_trucks", 0.0),
-        "incinerated_t_per_year": act.get("incinerated_t", 0.0),
-        "waste_co2e_t_per_year": act.get("waste_co2e_t", 0.0),
+        "co2_t": round(result.emissions_total(CO2) * KG_PER_KT / 1000, 1),
+        "co2_t_first_year": round(co2_first * KG_PER_KT / 1000, 1),
+        "sanitation_km_per_year": round(act.get("sanitation_km", 0.0), 1),
+        "electric_sanitation_trucks": int(act.get("electric_sanitation_trucks", 0)),
+        "incinerated_t_per_year": round(act.get("incinerated_t", 0.0), 1),
+        "waste_co2e_t_per_year": round(act.get("waste_co2e_t", 0.0), 1),
     }
 
 

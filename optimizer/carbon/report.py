@@ -132,6 +132,13 @@ COLUMNS_ZH: dict[str, str] = {
     "capacity_saved_kwh_per_year": "年节电能力 (kWh/年)",
     "new_capacity_saved_kwh_per_year": "新增年节电能力 (kWh/年)",
     "capacity_t_per_year": "处理能力 (吨/年)",
+    "electric_fleet": "电动环卫车队",
+    "incinerator": "焚烧厂",
+    "co2_t_first_year": "首年二氧化碳排放 (t)",
+    "sanitation_km_per_year": "环卫车年行驶里程 (km)",
+    "electric_sanitation_trucks": "电动环卫车 (辆)",
+    "incinerated_t_per_year": "年焚烧量 (t)",
+    "waste_co2e_t_per_year": "垃圾处理年排放 (t CO2e)",
     "new_capacity_t_per_year": "新增处理能力 (吨/年)",
     "co2_cap_t": "二氧化碳排放上限 (t)",
 }
