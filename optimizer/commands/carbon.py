@@ -8,7 +8,7 @@ import click
 
 from optimizer.carbon.objectives import minimise_cost, minimise_emissions
 from optimizer.carbon.pipeline import run_scenario
-from optimizer.carbon.scenario import KG_PER_KT, YUAN_PER_MYUAN, read_scenario
+from optimizer.carbon.scenario import KG_PER_KT, YUAN_PER_MYUAN, CountyScenario, read_scenario
 from optimizer.carbon.solve import SOLVERS, SolveParams
 from optimizer.commands.common import (
     EXIT_CHECK,
@@ -17,7 +17,7 @@ from optimizer.commands.common import (
     lang_of,
     reports_input_errors,
 )
-from optimizer.i18n import tr
+from optimizer.i18n import Lang, tr
 from optimizer.io.load import carbon_format, read_energy_data
 from optimizer.io.osemosys_output import objective_summary, write_osemosys_outputs
 from optimizer.native_output import native_stdout_silenced
@@ -68,6 +68,32 @@ def solve_osemosys(
     if not summary["recheck_ok"]:
         click.echo("internal error: the recomputed cost differs from the LP's objective", err=True)
         ctx.exit(EXIT_CHECK)
+
+
+_SECTOR_ZH = {"sanitation": "环卫", "waste": "垃圾处理"}
+
+
+def link_lines(scenario: CountyScenario, lang: Lang) -> list[str]:
+    """Return where linked sectors took their activity, and which factors are estimates."""
+    lines = [
+        tr(
+            lang,
+            f"{sector} activity from {source}",
+            f"{_SECTOR_ZH.get(sector, sector)}活动数据来自 {source}",
+        )
+        for sector, source in scenario.links.items()
+    ]
+    if "incinerated_t" in scenario.activity or "landfilled_t" in scenario.activity:
+        lines.append(
+            tr(
+                lang,
+                "Waste factors: the carbon content and fossil share of the waste and the "
+                "landfill's degradable carbon are estimates (optimizer/data/emission_factors.csv).",
+                "垃圾处理排放因子中，垃圾含碳率、化石碳比例和填埋可降解有机碳为估计值"
+                "（见 optimizer/data/emission_factors.csv）。",
+            )
+        )
+    return lines
 
 
 @click.command("carbon")
@@ -241,6 +267,8 @@ def carbon_command(
     click.echo(
         tr(lang, f"CO2 over the horizon: {co2:,.0f} t", f"规划期二氧化碳排放：{co2:,.0f} 吨")
     )
+    for line in link_lines(compiled, lang):
+        click.echo(line)
     click.echo(
         tr(
             lang,

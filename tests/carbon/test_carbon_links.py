@@ -166,3 +166,15 @@ def test_missing_linked_file_and_unknown_key(tiny_county_path: Path) -> None:
         read_scenario(path)
     text = str(err.value)
     assert "gone.json" in text and "sanitation.scenari" in text
+
+
+def test_carbon_command_names_links_and_estimates(tiny_county_path: Path) -> None:
+    """`countyopt carbon` names the linked files and says the waste factors are estimates."""
+    (tiny_county_path.parent / "siting.json").write_text(json.dumps(SITING), encoding="utf-8")
+    path = _with(tiny_county_path, '[waste]\nfrom_siting = "siting.json"\n')
+    result = CliRunner().invoke(main, ["carbon", str(path), "--out", str(path.parent / "o")])
+    assert result.exit_code == 0, result.output
+    assert "waste activity from" in result.stdout and "siting.json" in result.stdout
+    assert "estimates" in result.stdout
+    sectors = (path.parent / "o" / "carbon_by_sector.csv").read_text(encoding="utf-8-sig")
+    assert "waste" in sectors
