@@ -216,3 +216,25 @@ def test_fleet_battery_split_counts_trucks(county_dir: Path, routed: Path, tmp_p
     for r in rows:
         assert int(r["vehicles_needed"]) == math.ceil(float(r["energy_kwh"]) / usable - 1e-6)
     assert "more than one battery" in stdout
+
+
+def test_fleet_routes_the_workbook_itself(county_dir: Path, tmp_path: Path) -> None:
+    """Without --routes the command plans the day's routes, checks them and studies them."""
+    out = tmp_path / "fleet"
+    code, stdout, _ = _run("fleet", county_dir, "--out", out, "--time-limit", "2")
+    assert code == 0, stdout
+    doc = json.loads((out / "fleet.json").read_text(encoding="utf-8"))
+    assert doc["routes_source"].startswith("countyopt route")
+    assert doc["stops_unserved"] == 0
+    assert {s["name"] for s in doc["scenarios"]} >= {"today", "all_electric"}
+
+
+def test_fleet_unknown_carbon_scenario_name(county_dir: Path, routed: Path, tmp_path: Path) -> None:
+    """--write-carbon with a scenario the study lacks is a usage error naming the choices."""
+    out = tmp_path / "fleet"
+    code, _, stderr = _run(
+        "fleet", county_dir, "--routes", routed, "--out", out, "--write-carbon", "class:huge"
+    )
+    assert code == EXIT_INPUT
+    assert "class:huge" in stderr and "all_electric" in stderr
+    assert not out.exists()
