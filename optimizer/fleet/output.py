@@ -16,9 +16,10 @@ import pandas as pd
 
 from optimizer.carbon.report import chart_lang, cjk_font
 from optimizer.factors import grid_kg_per_kwh
-from optimizer.fleet.study import FleetStudy, ScenarioResult
+from optimizer.fleet.study import CLASS_ZH, FleetStudy, ScenarioResult
 from optimizer.i18n import Lang, tr
 from optimizer.io.atomic import write_folder_atomic
+from optimizer.io.columns import FUEL_ZH
 from optimizer.model import Fuel
 from optimizer.timefmt import format_clock
 
@@ -228,8 +229,8 @@ def tables(study: FleetStudy, *, lang: Lang = "en") -> dict[str, pd.DataFrame]:
                 "scenario": s.scenario.name,
                 "vehicle": r.vehicle,
                 "vehicle_type": r.vehicle_type,
-                "fuel": r.fuel.value,
-                "size_class": r.size_class,
+                "fuel": FUEL_ZH[r.fuel] if lang == "zh" else r.fuel.value,
+                "size_class": CLASS_ZH[r.size_class] if lang == "zh" else r.size_class,
                 "depot": r.depot,
                 "km": round(r.km, 3),
                 "energy_kwh": round(r.energy_kwh, 3),
