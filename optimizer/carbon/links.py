@@ -13,13 +13,25 @@ Every bad file or field is an :class:`InputError` naming the file and field.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
+from optimizer.factors import factor, incineration_fossil_co2_kg_per_t, landfill_ch4_kg_per_t
 from optimizer.io.errors import InputError, InputProblem
 from optimizer.io.json_fields import JsonFields, is_number
 from optimizer.io.load import parse_json_text, read_input_text
+
+
+class TomlReader(Protocol):
+    """Typed access to a scenario's TOML tree that collects problems (the scenario's reader)."""
+
+    problems: list[InputProblem]
+
+    def get(
+        self, dotted: str, kind: type, default: Any = None, *, minimum: float | None = None
+    ) -> Any:
+        """Return the value at ``section.key``, or report it and return ``default``."""
 
 
 @dataclass(frozen=True)
@@ -188,3 +200,145 @@ def incinerated_t_per_day(path: Path, *, where: str) -> float:
     if r.problems:
         raise InputError(r.problems)
     return sum(float(kg) for site, kg in load.items() if kinds.get(site) == "incinerator") / 1000
+
+
+@dataclass
+class Linked:
+    """What the link sections give the scenario: compile settings, activity, sources."""
+
+    values: dict[str, Any] = field(default_factory=dict)  # compile settings
+    activity: dict[str, float] = field(default_factory=dict)  # for the report
+    links: dict[str, str] = field(default_factory=dict)
+
+
+def read_links(tree: dict[str, Any], rd: TomlReader, source: str) -> Linked:
+    """Read ``[sanitation]`` and ``[waste]``: activity from result files or typed numbers.
+
+    Problems go to ``rd.problems``; paths are relative to the folder of ``source``.
+    """
+    out = Linked()
+    base = Path(source).parent if not source.startswith("<") else Path(".")
+    for section, known in (
+        ("sanitation", {"from_result", "scenario", "workbook", "operating_days_per_year"}),
+        ("waste", set(_WASTE_KEYS)),
+    ):
+        table = tree.get(section, {})
+        if not isinstance(table, dict):
+            rd.problems.append(InputProblem(source, None, section, repr(table), "a [section]"))
+            continue
+        for key in sorted(set(table) - known):
+            rd.problems.append(
+                InputProblem(
+                    source, None, f"{section}.{key}", "", "one of " + ", ".join(sorted(known))
+                )
+            )
+    if "sanitation" in tree:
+        path = rd.get("sanitation.from_result", str)
+        scenario = rd.get("sanitation.scenario", str, "")
+        workbook = rd.get("sanitation.workbook", str, "")
+        days = rd.get("sanitation.operating_days_per_year", float, 365.0, minimum=1)
+        if path:
+            try:
+                act = read_sanitation(
+                    base / path,
+                    scenario=scenario or None,
+                    workbook=base / workbook if workbook else None,
+                    days=days,
+                    where=f"{source}, column 'sanitation.from_result'",
+                )
+            except InputError as err:
+                rd.problems.extend(err.problems)
+            else:
+                vehicles = act.electric_vehicles + act.fossil_vehicles
+                kwh_per_km = {}
+                if act.fossil_km > 0:
+                    kwh_per_km["diesel"] = act.fossil_kwh / act.fossil_km
+                if act.electric_km > 0:
+                    kwh_per_km["electric"] = act.electric_kwh / act.electric_km
+                out.values.update(
+                    sanitation=act.km,
+                    diesel_sanitation_trucks=float(act.fossil_vehicles),
+                    electric_sanitation_trucks=float(act.electric_vehicles),
+                    sanitation_kwh_per_km=kwh_per_km,
+                    sanitation_km_per_vehicle=act.km / vehicles if vehicles else None,
+                )
+                out.activity.update(
+                    sanitation_km=act.km,
+                    sanitation_electric_km=act.electric_km,
+                    sanitation_electricity_kwh=act.electric_kwh,
+                    sanitation_fuel_kwh=act.fossil_kwh,
+                    electric_sanitation_trucks=float(act.electric_vehicles),
+                    fossil_sanitation_trucks=float(act.fossil_vehicles),
+                )
+                out.links["sanitation"] = act.source
+    if "waste" in tree:
+        _waste_section(tree, rd, source, base, out)
+    return out
+
+
+_WASTE_KEYS = (
+    "from_siting",
+    "incinerated_t_per_day",
+    "incineration",
+    "growth",
+    "operating_days_per_year",
+    "electricity_kwh_per_t",
+    "fossil_co2_kg_per_t",
+    "landfill_ch4_kg_per_t",
+)
+
+
+def _waste_section(
+    tree: dict[str, Any],
+    rd: TomlReader,
+    source: str,
+    base: Path,
+    out: Linked,
+) -> None:
+    """Read ``[waste]``: tonnes burnt (typed or from a siting.json) and the sourced factors."""
+    table = tree["waste"]
+    path = rd.get("waste.from_siting", str, "")
+    if path and "incinerated_t_per_day" in table:
+        rd.problems.append(
+            InputProblem(
+                source,
+                None,
+                "waste.incinerated_t_per_day",
+                str(table["incinerated_t_per_day"]),
+                "no typed tonnes when waste.from_siting names a siting.json",
+            )
+        )
+    tonnes = rd.get("waste.incinerated_t_per_day", float, 0.0 if path else None, minimum=0)
+    if path:
+        try:
+            tonnes = incinerated_t_per_day(
+                base / path, where=f"{source}, column 'waste.from_siting'"
+            )
+        except InputError as err:
+            rd.problems.extend(err.problems)
+            return
+        out.links["waste"] = str(base / path)
+    days = rd.get("waste.operating_days_per_year", float, 365.0, minimum=1)
+    burn = rd.get("waste.incineration", bool, True)
+    kwh = rd.get(
+        "waste.electricity_kwh_per_t", float, factor("wte_electricity_kwh_per_t"), minimum=0
+    )
+    fossil = rd.get(
+        "waste.fossil_co2_kg_per_t", float, incineration_fossil_co2_kg_per_t(), minimum=0
+    )
+    ch4 = rd.get("waste.landfill_ch4_kg_per_t", float, landfill_ch4_kg_per_t(), minimum=0)
+    out.values["waste"] = {
+        "t_per_year": (tonnes or 0.0) * days,
+        "growth": rd.get("waste.growth", float, 0.0, minimum=-0.5),
+        "incineration": burn,
+        # Model units: GWh and kt CO2(e) per kt of waste = kWh and kg per t / 1000.
+        "elc_gwh_per_kt": kwh / 1000,
+        "co2_kt_per_kt": (fossil if burn else ch4 * factor("gwp100_ch4")) / 1000,
+    }
+    t_year = (tonnes or 0.0) * days
+    out.activity.update(
+        incinerated_t=t_year if burn else 0.0,
+        landfilled_t=0.0 if burn else t_year,
+        wte_electricity_kwh=t_year * kwh if burn else 0.0,
+        waste_co2e_t=t_year * (fossil if burn else ch4 * factor("gwp100_ch4")) / 1000,
+    )
