@@ -56,8 +56,9 @@ def a_file(tmp_path: Path) -> Path:
         ["plan", DATA / "good"],
         ["carbon", demo_scenario_path()],
         ["demo", "--time-limit", "1"],
+        ["fleet", DATA / "good", "--time-limit", "1"],
     ],
-    ids=["route", "site", "plan", "carbon", "demo"],
+    ids=["route", "site", "plan", "carbon", "demo", "fleet"],
 )
 def test_output_folder_inside_a_file_is_refused_before_solving(
     command: list[str | Path], a_file: Path, tmp_path: Path
