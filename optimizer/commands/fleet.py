@@ -102,6 +102,10 @@ def write_carbon_scenario(base: Path, scenario: str) -> str:
     )
 
 
+def _trucks(n: int) -> str:
+    return f"{n} truck" if n == 1 else f"{n} trucks"
+
+
 def summary_lines(study: FleetStudy, lang: Lang) -> list[str]:
     """Return the answer a county asks: how many trucks and chargers, what it costs and saves."""
     years = len(study.years)
@@ -109,7 +113,7 @@ def summary_lines(study: FleetStudy, lang: Lang) -> list[str]:
     lines = [
         tr(
             lang,
-            f"{study.instance}: {today.vehicles} trucks drive {today.km_per_day:,.0f} km a day "
+            f"{study.instance}: {_trucks(today.vehicles)} drive {today.km_per_day:,.0f} km a day "
             f"({study.routes_source}); grid {study.grid_region} "
             f"{grid_kg_per_kwh(study.grid_region, study.first_year):.3f} kg CO2/kWh",
             f"{study.instance}：{today.vehicles} 辆车每日行驶 {today.km_per_day:,.0f} km"
@@ -125,8 +129,8 @@ def summary_lines(study: FleetStudy, lang: Lang) -> list[str]:
         lines.append(
             tr(
                 lang,
-                f"  {s.scenario.label.en}: {s.vehicles} trucks ({s.electric_vehicles} electric), "
-                f"{s.chargers} chargers (peak {kw:,.0f} kW), "
+                f"  {s.scenario.label.en}: {_trucks(s.vehicles)} ({s.electric_vehicles} electric), "
+                f"{s.chargers} charger{'' if s.chargers == 1 else 's'} (peak {kw:,.0f} kW), "
                 f"{s.electricity_kwh_per_day:,.0f} kWh/day, "
                 f"{s.co2_t_by_year[study.first_year]:,.1f} t CO2/year; {years}-year cost "
                 f"{s.tco_yuan / 1e6:,.2f} M yuan ({extra:+,.2f} vs today), "
