@@ -113,7 +113,7 @@ def summary_lines(study: FleetStudy, lang: Lang) -> list[str]:
     lines = [
         tr(
             lang,
-            f"{study.instance}: {_trucks(today.vehicles)} drive {today.km_per_day:,.0f} km a day "
+            f"{study.instance}: {_trucks(today.vehicles)}, {today.km_per_day:,.0f} km a day "
             f"({study.routes_source}); grid {study.grid_region} "
             f"{grid_kg_per_kwh(study.grid_region, study.first_year):.3f} kg CO2/kWh",
             f"{study.instance}：{today.vehicles} 辆车每日行驶 {today.km_per_day:,.0f} km"
