@@ -142,6 +142,17 @@ def summary_lines(study: FleetStudy, lang: Lang) -> list[str]:
                 f"{s.tco_yuan / 1e6:,.2f} 百万元（较现状 {extra:+,.2f}），减排 {saved:,.0f} 吨",
             )
         )
+    for s in study.scenarios:
+        if not all(p.proven for p in s.charging.values()):
+            bound = sum(p.lower_bound for p in s.charging.values())
+            lines.append(
+                tr(
+                    lang,
+                    f"  {s.scenario.name}: {s.chargers} chargers is not proven minimal "
+                    f"(at least {bound}).",
+                    f"  {s.scenario.name}：充电桩 {s.chargers} 台未证明最少（至少 {bound} 台）。",
+                )
+            )
     if study.unserved:
         lines.append(
             tr(

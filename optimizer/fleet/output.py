@@ -109,6 +109,7 @@ def _scenario_doc(study: FleetStudy, s: ScenarioResult) -> dict[str, Any]:
         "chargers": s.chargers,
         "chargers_by_depot": {d: p.chargers for d, p in s.charging.items()},
         "chargers_proven_minimal": all(p.proven for p in s.charging.values()),
+        "chargers_lower_bound": sum(p.lower_bound for p in s.charging.values()),
         "charger_kw": kw,
         "peak_kw": sum(p.peak_trucks for p in s.charging.values()) * kw,
         "unmanaged_peak_kw": sum(p.unmanaged_peak_trucks for p in s.charging.values()) * kw,
