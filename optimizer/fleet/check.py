@@ -13,10 +13,55 @@ from __future__ import annotations
 import itertools
 import math
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 
-from optimizer.fleet.charging import DAY_MIN
+from optimizer.fleet.charging import DAY_MIN, ChargePlan
 from optimizer.fleet.study import FleetStudy
 from optimizer.model import Fuel
+
+
+def check_plan(
+    trucks: Mapping[str, tuple[int, int, int]], plan: ChargePlan, per_charger: int, where: str
+) -> list[str]:
+    """List what breaks the rules in one depot's plan.
+
+    ``trucks`` maps each truck to (return minute, departure minute, minutes of
+    charge it needs).
+    """
+    problems: list[str] = []
+    seen = Counter(v for v, _, _, _ in plan.slots)
+    if set(seen) != set(trucks) or any(n != 1 for n in seen.values()):
+        problems.append(f"{where}: trucks charged {dict(seen)} != once each of {sorted(trucks)}")
+    by_charger: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for truck, charger, start, end in plan.slots:
+        if truck not in trucks:
+            continue
+        release, deadline, minutes = trucks[truck]
+        if end - start != min(minutes, deadline - release):
+            problems.append(f"{where}: {truck} charges {end - start} min, needs {minutes}")
+        if start < release or end > deadline:
+            problems.append(f"{where}: {truck} charges {start}-{end} outside {release}-{deadline}")
+        by_charger[charger].append((start, end))
+    for charger, spans in by_charger.items():
+        if len(spans) > per_charger:
+            problems.append(f"{where}: charger {charger} serves {len(spans)} trucks")
+        spans.sort()
+        for (_, e1), (s2, _) in itertools.pairwise(spans):
+            if s2 < e1:
+                problems.append(f"{where}: charger {charger} holds two trucks at {s2}")
+    if plan.chargers != len(by_charger):
+        problems.append(f"{where}: {plan.chargers} chargers reported, {len(by_charger)} used")
+    events = sorted(
+        [(e, -1) for sp in by_charger.values() for _, e in sp]
+        + [(s0, 1) for sp in by_charger.values() for s0, _ in sp]
+    )
+    most = now = 0
+    for _, step in events:
+        now += step
+        most = max(most, now)
+    if plan.peak_trucks != most:
+        problems.append(f"{where}: peak {plan.peak_trucks} trucks reported, {most} in the plan")
+    return problems
 
 
 def check_study(study: FleetStudy) -> list[str]:
@@ -39,47 +84,6 @@ def check_study(study: FleetStudy) -> list[str]:
             problems.append(f"{name}: depots with plans {sorted(s.charging)} != {sorted(needed)}")
         for depot, trucks in needed.items():
             plan = s.charging.get(depot)
-            if plan is None:
-                continue
-            where = f"{name}, depot {depot}"
-            seen = Counter(v for v, _, _, _ in plan.slots)
-            if set(seen) != set(trucks) or any(n != 1 for n in seen.values()):
-                problems.append(
-                    f"{where}: trucks charged {dict(seen)} != once each of {sorted(trucks)}"
-                )
-            by_charger: dict[int, list[tuple[int, int]]] = defaultdict(list)
-            for truck, charger, start, end in plan.slots:
-                if truck not in trucks:
-                    continue
-                release, deadline, minutes = trucks[truck]
-                if end - start != min(minutes, deadline - release):
-                    problems.append(f"{where}: {truck} charges {end - start} min, needs {minutes}")
-                if start < release or end > deadline:
-                    problems.append(
-                        f"{where}: {truck} charges {start}-{end} outside {release}-{deadline}"
-                    )
-                by_charger[charger].append((start, end))
-            for charger, spans in by_charger.items():
-                if len(spans) > per_charger:
-                    problems.append(f"{where}: charger {charger} serves {len(spans)} trucks")
-                spans.sort()
-                for (_, e1), (s2, _) in itertools.pairwise(spans):
-                    if s2 < e1:
-                        problems.append(f"{where}: charger {charger} holds two trucks at {s2}")
-            if plan.chargers != len(by_charger):
-                problems.append(
-                    f"{where}: {plan.chargers} chargers reported, {len(by_charger)} used"
-                )
-            events = sorted(
-                [(e, -1) for sp in by_charger.values() for _, e in sp]
-                + [(s0, 1) for sp in by_charger.values() for s0, _ in sp]
-            )
-            most = now = 0
-            for _, step in events:
-                now += step
-                most = max(most, now)
-            if plan.peak_trucks != most:
-                problems.append(
-                    f"{where}: peak {plan.peak_trucks} trucks reported, {most} in the plan"
-                )
+            if plan is not None:
+                problems += check_plan(trucks, plan, per_charger, f"{name}, depot {depot}")
     return problems
