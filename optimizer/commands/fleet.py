@@ -8,11 +8,13 @@ from pathlib import Path
 import click
 
 from optimizer.commands.common import (
+    ROADS_OPTION,
     check_writable,
     exit_on_violations,
     lang_of,
     reports_input_errors,
 )
+from optimizer.distances import choose_travel
 from optimizer.evaluate import check
 from optimizer.factors import grid_kg_per_kwh
 from optimizer.fleet.check import check_study
@@ -247,6 +249,7 @@ def summary_lines(study: FleetStudy, lang: Lang) -> list[str]:
 @click.option(
     "--seed", type=int, default=0, show_default=True, help="Seed of routing and charging."
 )
+@ROADS_OPTION
 @click.pass_context
 @reports_input_errors
 def fleet_command(
@@ -261,6 +264,7 @@ def fleet_command(
     carbon_base: Path | None,
     time_limit: float,
     seed: int,
+    roads: Path | None,
 ) -> None:
     """Compare today's sanitation fleet with electric scenarios on the county's routes.
 
@@ -272,7 +276,8 @@ def fleet_command(
     """
     lang = lang_of(ctx)
     check_writable(out_dir, "--out")
-    instance = read_workbook(workbook)
+    # The travel `route` uses (roads when given), so a plan of `route --roads` fits.
+    instance = choose_travel(read_workbook(workbook), source=workbook, roads=roads, parallel=True)
     params = params_from_settings(read_tables(workbook).get("settings"))
     if charger_kw is not None:
         params = params.with_value("charger_kw", charger_kw, "command line --charger-kw")

@@ -259,3 +259,21 @@ def test_unreadable_extract_is_an_input_problem(tmp_path: Path, content: bytes |
     assert code == 2
     assert "county.osm.pbf" in out and "Traceback" not in out
     assert not (tmp_path / "out").exists()
+
+
+def test_fleet_studies_a_plan_made_on_roads(tmp_path: Path, helsinki: Path) -> None:
+    """`fleet --roads` accepts the plan of `route --roads` and measures its road kilometres."""
+    book = _workbook(tmp_path / "county")
+    code, out = _route([str(book), "--out", str(tmp_path / "out"), "--roads", str(helsinki)])
+    assert code == 0, out
+    solution = tmp_path / "out" / "solution.json"
+    args = ["fleet", str(book), "--routes", str(solution), "--out", str(tmp_path / "fleet")]
+    result = CliRunner().invoke(main, [*args, "--roads", str(helsinki)])
+    assert result.exit_code == 0, result.output
+    doc = json.loads((tmp_path / "fleet" / "fleet.json").read_text(encoding="utf-8"))
+    plan = read_solution_json(solution)
+    assert doc["scenarios"][0]["km_per_day"] == pytest.approx(plan.distance_m / 1000)
+    # On straight lines the same plan does not fit: the user is told, nothing is written.
+    result = CliRunner().invoke(main, [*args[:-1], str(tmp_path / "straight")])
+    assert result.exit_code == 2
+    assert not (tmp_path / "straight").exists()
