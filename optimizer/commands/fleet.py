@@ -66,7 +66,10 @@ def routes_for(
                 None,
                 "routes",
                 str(v),
-                Text("a plan that fits the workbook", "与工作簿相符的方案"),
+                Text(
+                    "a plan that fits the workbook and its travel (--roads as when it was routed)",
+                    "与工作簿及其行驶距离相符的方案（规划时用了 --roads 则此处也需要）",
+                ),
             )
             for v in check(instance, result)[:20]
         ]
