@@ -15,6 +15,7 @@ import pandas as pd
 from optimizer.carbon.objectives import TradeoffPoint
 from optimizer.carbon.result import CarbonResult
 from optimizer.carbon.scenario import KG_PER_KT, KWH_PER_GWH, YUAN_PER_MYUAN, CountyScenario
+from optimizer.charts import chart_lang, cjk_font
 from optimizer.i18n import Lang, tr
 from optimizer.io.atomic import atomic_path
 
@@ -187,44 +188,6 @@ def write_tables(frames: dict[str, pd.DataFrame], out: Path, *, lang: Lang = "en
     return written
 
 
-#: Families that cover Chinese, in order of preference (Noto Sans CJK is what CI installs).
-CJK_FAMILIES: tuple[str, ...] = (
-    "Noto Sans CJK SC",
-    "Noto Sans SC",
-    "Source Han Sans SC",
-    "WenQuanYi Zen Hei",
-    "Microsoft YaHei",
-    "SimHei",
-    "PingFang SC",
-    "Noto Serif CJK SC",
-)
-
-
-def cjk_font() -> str | None:
-    """Return a font family that can draw Chinese, or None if the system has none.
-
-    matplotlib's font cache may predate fonts installed later, so system font
-    files whose names suggest CJK coverage are registered before giving up.
-    """
-    from matplotlib import font_manager
-
-    def known() -> str | None:
-        names = {f.name for f in font_manager.fontManager.ttflist}
-        return next((family for family in CJK_FAMILIES if family in names), None)
-
-    found = known()
-    if found is None:
-        hints = ("cjk", "wqy", "simhei", "msyh", "pingfang", "sourcehan")
-        for path in font_manager.findSystemFonts():
-            if any(h in Path(path).name.lower() for h in hints):
-                try:
-                    font_manager.fontManager.addfont(path)
-                except (OSError, RuntimeError, ValueError):
-                    continue
-        found = known()
-    return found
-
-
 def _plot_line(
     x: Sequence[float], y: Sequence[float], path: Path, *, xlabel: str, ylabel: str, title: str
 ) -> Path:
@@ -251,12 +214,6 @@ def _plot_line(
         finally:
             plt.close(fig)
     return path
-
-
-def chart_lang(lang: Lang) -> Lang:
-    """Return the language charts can be drawn in: Chinese only if a CJK font exists."""
-    # Without a CJK font Chinese labels render as empty boxes; English is readable.
-    return "zh" if lang == "zh" and cjk_font() is not None else "en"
 
 
 def plot_pathway(by_year: pd.DataFrame, out: Path, title: str, *, lang: Lang = "en") -> Path:

@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from optimizer.carbon.report import chart_lang, cjk_font
+from optimizer.charts import chart_lang, cjk_font
 from optimizer.factors import grid_kg_per_kwh
 from optimizer.fleet.study import CLASS_ZH, FleetStudy, ScenarioResult
 from optimizer.i18n import Lang, tr
