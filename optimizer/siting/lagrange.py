@@ -17,7 +17,9 @@ facilities are closed or forced open and pairs forbidden. The reduced problem
 has the same optimum, and the MIP solves it much faster.
 
 Covered: uncapacitated and p-median problems, and capacitated problems with
-single-sourced demand, without budget or forwarding (other problems go to
+single-sourced demand (0-1 knapsacks for whole-number demands, else their
+fractional relaxation), without a budget; forwarding facilities are charged
+their cheapest onward arc, plant capacities relaxed (other problems go to
 the MIP as they are).
 """
 
@@ -31,6 +33,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 from numpy.typing import NDArray
 
+from optimizer.siting.check import evaluate
 from optimizer.siting.local_search import (
     OpenSetProblem,
     assign_within_capacity,
@@ -38,7 +41,7 @@ from optimizer.siting.local_search import (
     plan_cost,
 )
 from optimizer.siting.problem import FacilityProblem, Status
-from optimizer.siting.result import Decision
+from optimizer.siting.result import Decision, Flow
 
 #: Knapsack and coverage tables are at most this many capacity steps long;
 #: larger capacities are scaled down, rounding so that the relaxation stays
@@ -79,12 +82,7 @@ class Reduction:
 
 def reducible(problem: FacilityProblem) -> bool:
     """Return whether :func:`reduce` covers ``problem`` (see the module doc)."""
-    return (
-        problem.budget is None
-        and not problem.forwarders
-        and not problem.arcs
-        and (problem.single_source or not problem.capacitated)
-    )
+    return problem.budget is None and (problem.single_source or not problem.capacitated)
 
 
 @dataclass
@@ -101,11 +99,18 @@ class _Data:
     steps: list[NDArray[np.int64]]  # per facility, scaled capacity of each option (floor)
     target: int  # scaled total demand (floor) that open capacity must reach
     cover_steps: list[NDArray[np.int64]]  # per facility, scaled capacity (ceil) for coverage
+    exact: bool  # 0-1 knapsacks by table (whole-number demands); else fractional ones
+
+    def knap_caps(self, i: int) -> NDArray[np.float64]:
+        """Return facility ``i``'s option capacities in knapsack units (steps or demand)."""
+        if self.exact:
+            return self.steps[i].astype(float)
+        return np.minimum(self.caps[i], float(self.demand.sum()))
 
 
 def _data(problem: FacilityProblem) -> _Data:
     m = len(problem.facilities)
-    cost = np.where(problem.allowed, problem.assign_cost, np.inf)
+    cost = np.where(problem.allowed, problem.assign_cost, np.inf) + _onward(problem)
     fixed, caps = [], []
     for i in range(m):
         opts = problem.options[i]
@@ -119,7 +124,8 @@ def _data(problem: FacilityProblem) -> _Data:
     finite = [c[np.isfinite(c)] for c in caps]
     top = max([total] + [float(c.max()) for c in finite if c.size])
     scale = min(1.0, MAX_STEPS / top) if top > 0 else 1.0
-    if np.all(demand == np.round(demand)) and top <= MAX_STEPS:
+    exact = bool(np.all(demand == np.round(demand))) and top <= MAX_STEPS
+    if exact:
         scale = 1.0
     weights = np.floor(demand * scale + 1e-9).astype(np.int64)
     steps = [np.floor(np.minimum(c, total) * scale + 1e-9).astype(np.int64) for c in caps]
@@ -127,8 +133,35 @@ def _data(problem: FacilityProblem) -> _Data:
     target = math.floor(total * scale + 1e-9)
     return _Data(
         cost, demand, fixed, caps, may, must, problem.num_open, capacitated, weights, steps,
-        target, cover,
+        target, cover, exact,
     )  # fmt: skip
+
+
+def _onward(problem: FacilityProblem) -> NDArray[np.float64]:
+    """Return the least onward cost of each (forwarder, customer): a lower bound on it.
+
+    Plant capacities are ignored here (a relaxation); the plans themselves
+    are checked against them.
+    """
+    extra = np.zeros((len(problem.facilities), len(problem.customers)))
+    if not problem.arcs:
+        return extra
+    cheapest: dict[tuple[int, str], float] = {}
+    for arc in problem.arcs:
+        if problem.status[problem.facility_index(arc.target)] is Status.CLOSED:
+            continue
+        key = (problem.facility_index(arc.source), arc.stream)
+        cheapest[key] = min(cheapest.get(key, math.inf), arc.unit_cost)
+    streams = np.array(problem.customer_stream)
+    for (i, stream), unit in cheapest.items():
+        mask = streams == stream
+        extra[i, mask] = problem.demand[mask] * unit
+    for fid in problem.forwarders:
+        i = problem.facility_index(fid)
+        for stream in set(problem.customer_stream):
+            if (fid, stream) in problem.forwarded and (i, stream) not in cheapest:
+                extra[i, streams == stream] = np.inf  # no open plant to pass it on to
+    return extra
 
 
 @dataclass
@@ -138,7 +171,7 @@ class _Relaxed:
     value: float
     reduced: NDArray[np.float64]  # cost - u
     g: list[NDArray[np.float64]]  # per facility and option: fixed + best subproblem value
-    tables: list[NDArray[np.float64] | None]  # per facility: knapsack value by capacity step
+    tables: list[_Knap | None]  # per facility: knapsack value by capacity
     choice: NDArray[np.int64]  # per facility: option opened, -1 closed
     y_value: float
     served: NDArray[np.float64]  # per customer: how often the relaxation serves it
@@ -169,6 +202,49 @@ def _knapsack(
         take[row, w:] = better
         best[w:] = np.where(better, cand, best[w:])
     return best, take, items
+
+
+class _Knap:
+    """A facility's knapsack value by capacity: table (0-1) or piecewise linear (fractional)."""
+
+    def __init__(
+        self,
+        table: NDArray[np.float64] | None = None,
+        breaks: tuple[NDArray[np.float64], NDArray[np.float64]] | None = None,
+    ) -> None:
+        self.table, self.breaks = table, breaks
+
+    def value(self, cap: NDArray[np.float64]) -> NDArray[np.float64]:
+        """Return the least value within each capacity (inf below 0)."""
+        out = np.full(cap.shape, np.inf)
+        ok = cap >= 0
+        if self.table is not None:
+            at = np.minimum(np.round(cap[ok]).astype(np.int64), self.table.size - 1)
+            out[ok] = self.table[at]
+        elif self.breaks is not None:
+            out[ok] = np.interp(cap[ok], self.breaks[0], self.breaks[1])
+        return out
+
+
+def _fractional(
+    r: NDArray[np.float64], demand: NDArray[np.float64], caps: NDArray[np.float64]
+) -> tuple[_Knap, list[NDArray[np.float64]]]:
+    """Return the fractional knapsack value function and the shares taken at each capacity."""
+    items = np.flatnonzero(r < 0)
+    free = items[demand[items] <= 0]
+    paid = items[demand[items] > 0]
+    base = float(r[free].sum())
+    order = paid[np.argsort(r[paid] / demand[paid], kind="stable")]
+    w = np.concatenate([[0.0], np.cumsum(demand[order])])
+    v = base + np.concatenate([[0.0], np.cumsum(r[order])])
+    shares = []
+    for cap in caps:
+        take = np.zeros(r.size)
+        take[free] = 1.0
+        room = np.clip(cap - w[:-1], 0.0, demand[order])
+        take[order] = room / demand[order]
+        shares.append(take)
+    return _Knap(breaks=(w, v)), shares
 
 
 def _knapsack_set(
@@ -267,8 +343,9 @@ def _relax(data: _Data, u: NDArray[np.float64]) -> _Relaxed:
     m, n = data.cost.shape
     reduced = data.cost - u[None, :]
     g: list[NDArray[np.float64]] = []
-    tables: list[NDArray[np.float64] | None] = []
+    tables: list[_Knap | None] = []
     sets: list[tuple[NDArray[np.bool_] | None, NDArray[np.int64]]] = []
+    shares: dict[int, list[NDArray[np.float64]]] = {}
     for i in range(m):
         if not data.may[i]:
             g.append(np.full(data.fixed[i].size, np.inf))
@@ -280,17 +357,25 @@ def _relax(data: _Data, u: NDArray[np.float64]) -> _Relaxed:
             tables.append(None)
             sets.append((None, np.zeros(0, dtype=np.int64)))
             continue
+        if not data.exact:
+            knap, shares[i] = _fractional(reduced[i], data.demand, data.knap_caps(i))
+            g.append(data.fixed[i] + knap.value(data.knap_caps(i)))
+            tables.append(knap)
+            sets.append((None, np.zeros(0, dtype=np.int64)))
+            continue
         size = int(data.steps[i].max()) if data.steps[i].size else 0
         best, take, items = _knapsack(reduced[i], data.weights, size)
         g.append(data.fixed[i] + best[data.steps[i]])
-        tables.append(best)
+        tables.append(_Knap(table=best))
         sets.append((take, items))
     cover = data.cover_steps if data.capacitated else None
     y_value, choice = choose_open(g, data.may, data.must, data.num_open, cover, data.target)
     served = np.zeros(n)
     if math.isfinite(y_value):
         for row in np.flatnonzero(choice >= 0):
-            if data.capacitated:
+            if data.capacitated and not data.exact:
+                served += shares[int(row)][choice[row]]
+            elif data.capacitated:
                 take, items = sets[row]
                 step = int(data.steps[row][choice[row]])
                 served[_knapsack_set(take, items, data.weights, step)] += 1.0
@@ -329,9 +414,40 @@ def _uncapacitated_upper(problem: FacilityProblem, data: _Data) -> UpperBound:
             cid: {problem.facilities[int(nearest[j])]: 1.0}
             for j, cid in enumerate(problem.customers)
         }
+        if problem.arcs:
+            return _priced(problem, opened, assignment)
         return value, Decision(opened, assignment)
 
     return upper
+
+
+def _priced(
+    problem: FacilityProblem, opened: dict[str, str], assignment: dict[str, dict[str, float]]
+) -> tuple[float, Decision | None]:
+    """Return a plan with its onward flows (cheapest open plant) and its checked cost."""
+    flows = []
+    if problem.arcs:
+        inflow: dict[tuple[str, str], float] = {}
+        for j, cid in enumerate(problem.customers):
+            (fid,) = assignment[cid]
+            key = (fid, problem.customer_stream[j])
+            if key in problem.forwarded:
+                inflow[key] = inflow.get(key, 0.0) + float(problem.demand[j])
+        for (fid, stream), amount in sorted(inflow.items()):
+            arcs = [
+                a
+                for a in problem.arcs
+                if a.source == fid and a.stream == stream and a.target in opened
+            ]
+            if not arcs:
+                return math.inf, None
+            arc = min(arcs, key=lambda a: (a.unit_cost, a.target))
+            flows.append(Flow(fid, arc.target, stream, amount))
+    decision = Decision(opened, assignment, tuple(flows))
+    ev = evaluate(problem, decision)
+    if ev.violations:
+        return math.inf, None
+    return ev.total_cost, decision
 
 
 def _capacitated_upper(problem: FacilityProblem, data: _Data) -> UpperBound:
@@ -352,22 +468,17 @@ def _capacitated_upper(problem: FacilityProblem, data: _Data) -> UpperBound:
         where = assign_within_capacity(data.cost, data.demand, capacity, rows)
         if where is None:
             return math.inf, None
-        used = np.unique(where)
-        value = float(data.cost[where, np.arange(where.size)].sum())
-        value += float(sum(data.fixed[i][choice[i]] for i in used))
         # A facility left empty closes (unless it must open), saving its fixed cost.
-        value += float(
-            sum(data.fixed[i][choice[i]] for i in rows if data.must[i] and i not in set(used))
-        )
+        used = set(where.tolist())
         opened = {
             problem.facilities[i]: problem.options[i][int(choice[i])].size_class
             for i in rows
-            if i in set(used) or data.must[i]
+            if i in used or data.must[i]
         }
         assignment = {
             cid: {problem.facilities[int(where[j])]: 1.0} for j, cid in enumerate(problem.customers)
         }
-        return value, Decision(opened, assignment)
+        return _priced(problem, opened, assignment)
 
     return upper
 
@@ -476,14 +587,13 @@ def _removals(
         if not data.capacitated:
             delta = np.maximum(r, 0.0)
         else:
-            table = rel.tables[i]
-            assert table is not None
+            knap = rel.tables[i]
+            assert knap is not None
             delta = np.full(n, np.inf)
-            for k, step in enumerate(data.steps[i]):
-                rest = step - data.weights
-                fits = rest >= 0
-                gain = np.full(n, np.inf)
-                gain[fits] = r[fits] + table[rest[fits]] - table[step]
+            weights = data.weights.astype(float) if data.exact else data.demand
+            for k, cap in enumerate(data.knap_caps(int(i))):
+                at_cap = float(knap.value(np.array([cap]))[0])
+                gain = r + knap.value(cap - weights) - at_cap
                 delta = np.minimum(delta, gain + (rel.g[i][k] - rel.g[i].min()))
         forbid[i] = np.isfinite(data.cost[i]) & (base + y_open + delta > limit)
     return close, force, forbid

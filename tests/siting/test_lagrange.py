@@ -22,11 +22,16 @@ PLAIN = SitingParams(reduce=False)
 
 
 def _random(
-    m: int, n: int, seed: int, *, kind: str, sizes: int = 1, tight: float = 1.5
+    m: int, n: int, seed: int, *, kind: str, sizes: int = 1, tight: float = 1.5, whole: bool = True
 ) -> FacilityProblem:
-    """Return a random problem: ``kind`` is ufl, pmedian or single (capacitated)."""
+    """Return a random problem: ``kind`` is ufl, pmedian or single (capacitated).
+
+    ``whole`` demands are whole numbers (0-1 knapsack tables), else fractional.
+    """
     rng = np.random.default_rng(seed)
     demand = rng.integers(1, 30, n).astype(float)
+    if not whole:
+        demand = demand * rng.uniform(0.5, 1.5, n)
     cap = tight * float(demand.sum()) / max(1, m // 2)
     options = tuple(
         tuple(
@@ -68,12 +73,13 @@ def _random(
     kind=st.sampled_from(["ufl", "pmedian", "single"]),
     sizes=st.integers(1, 2),
     tight=st.sampled_from([1.05, 1.5, 3.0]),
+    whole=st.booleans(),
 )
 def test_fixing_never_removes_the_optimum(
-    m: int, n: int, seed: int, kind: str, sizes: int, tight: float
+    m: int, n: int, seed: int, kind: str, sizes: int, tight: float, whole: bool
 ) -> None:
     """The reduced problem (or the plan found first) reaches the plain MIP's proven optimum."""
-    problem = _random(m, n, seed, kind=kind, sizes=sizes, tight=tight)
+    problem = _random(m, n, seed, kind=kind, sizes=sizes, tight=tight, whole=whole)
     plain = mip.solve(problem, params=PLAIN)
     red = reduce(problem, max_iterations=200, time_limit_s=60)
     if plain.status is SolveStatus.INFEASIBLE:
