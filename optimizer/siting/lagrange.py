@@ -454,7 +454,29 @@ def _capacitated_upper(problem: FacilityProblem, data: _Data) -> UpperBound:
     """Return an upper-bound function: the relaxation's open set, assigned by regret."""
     tried: set[tuple[int, ...]] = set()
 
+    osp = _open_set_problem(data)
+
     def upper(choice: NDArray[np.int64]) -> tuple[float, Decision | None]:
+        first = assign(choice)
+        # The open set improved as if capacities did not bind, each facility
+        # then sized for what its nearest customers bring.
+        is_open = improve(osp, choice >= 0 if data.num_open is None else None)
+        if not is_open.any():
+            return first
+        rows = np.flatnonzero(is_open)
+        nearest = rows[np.argmin(data.cost[rows], axis=0)]
+        load = np.bincount(nearest, weights=data.demand, minlength=len(choice))
+        sized = np.full(len(choice), -1, dtype=np.int64)
+        for i in rows:
+            fits = np.flatnonzero(data.caps[i] >= load[i] * (1 + 1e-9))
+            pick = fits[np.argmin(data.fixed[i][fits])] if fits.size else np.argmax(data.caps[i])
+            sized[i] = int(pick)
+        second = assign(sized, nearest)
+        return second if second[0] < first[0] else first
+
+    def assign(
+        choice: NDArray[np.int64], prefer: NDArray[np.int64] | None = None
+    ) -> tuple[float, Decision | None]:
         key = tuple(int(c) for c in choice)
         if key in tried:
             return math.inf, None
@@ -465,7 +487,7 @@ def _capacitated_upper(problem: FacilityProblem, data: _Data) -> UpperBound:
         capacity = np.array(
             [data.caps[i][choice[i]] if choice[i] >= 0 else 0.0 for i in range(len(choice))]
         )
-        where = assign_within_capacity(data.cost, data.demand, capacity, rows)
+        where = assign_within_capacity(data.cost, data.demand, capacity, rows, prefer)
         if where is None:
             return math.inf, None
         # A facility left empty closes (unless it must open), saving its fixed cost.
@@ -501,6 +523,12 @@ def subgradient(
     u = np.where(np.isfinite(u), u, 0.0)
     best = _relax(data, u)
     ub, plan = upper(best.choice)
+    if not math.isfinite(ub):
+        # Everything that may open, at its largest size: costly, but often a plan.
+        largest = np.array(
+            [int(np.argmax(c)) if data.may[i] and c.size else -1 for i, c in enumerate(data.caps)]
+        )
+        ub, plan = upper(largest)
     lam, stall, it = 2.0, 0, 0
     current = best
     history = [best.value]

@@ -18,6 +18,11 @@ from numpy.typing import NDArray
 # Moves must gain more than this share of the cost: float noise must not cycle.
 _MIN_GAIN = 1e-9
 
+#: Improvement passes of the capacitated assignment, and the largest number
+#: of customers for which it tries pairwise exchanges.
+MAX_PASSES = 10
+MAX_EXCHANGE_N = 500
+
 
 @dataclass(frozen=True)
 class OpenSetProblem:
@@ -186,7 +191,9 @@ def assign_within_capacity(
             k = int(fits[np.argmin(sub[fits, j])])
         where[j] = k
         room[k] -= demand[j]
-    for _ in range(50):
+    # Pairwise exchanges cost O(n^2) a pass: large problems get single moves only.
+    exchanges = n <= MAX_EXCHANGE_N
+    for _ in range(MAX_PASSES):
         moved = False
         for j in range(n):
             here = where[j]
@@ -199,7 +206,7 @@ def assign_within_capacity(
                 room[k] -= demand[j]
                 where[j] = k
                 moved = True
-        for j in range(n):
+        for j in range(n if exchanges else 0):
             a = where[j]
             others = np.flatnonzero(where != a)
             if others.size == 0:
