@@ -36,6 +36,12 @@ _STATUS = {
     pywraplp.Solver.NOT_SOLVED: SolveStatus.NO_SOLUTION,
 }
 
+# The MIP restricted to an open set (a first plan before fixing) keeps each
+# customer's RESTRICTED_NEAREST cheapest facilities when it would have more
+# than RESTRICTED_PAIRS pairs.
+RESTRICTED_PAIRS = 20_000
+RESTRICTED_NEAREST = 4
+
 # Values of binaries above this count as 1; shares and flows below SHARE_EPS
 # are solver noise.
 _HALF = 0.5
@@ -349,6 +355,16 @@ def _restricted(problem: FacilityProblem, params: SitingParams) -> UpperBound:
         if any(s is Status.OPEN and not key[i] for i, s in enumerate(problem.status)):
             return math.inf, None
         sub = replace(problem, status=status)
+        allowed = sub.allowed
+        if int(allowed.sum()) > RESTRICTED_PAIRS:
+            # A large restricted problem: each customer keeps its cheapest few facilities.
+            cost = np.where(allowed, sub.assign_cost, np.inf)
+            keep = min(RESTRICTED_NEAREST, cost.shape[0])
+            rank = np.argsort(np.argsort(cost, axis=0, kind="stable"), axis=0, kind="stable")
+            parts = dict(sub.assign_parts)
+            first = next(iter(parts))
+            parts[first] = np.where(rank < keep, parts[first], np.inf)
+            sub = replace(sub, assign_parts=parts)
         if diagnose_before(sub):
             return math.inf, None
         found = _solve_model(sub, problem, quick, None)
