@@ -175,6 +175,7 @@ class _Relaxed:
     choice: NDArray[np.int64]  # per facility: option opened, -1 closed
     y_value: float
     served: NDArray[np.float64]  # per customer: how often the relaxation serves it
+    owner: NDArray[np.int64]  # per customer: a facility the relaxation serves it from, or -1
 
 
 def _knapsack(
@@ -371,18 +372,24 @@ def _relax(data: _Data, u: NDArray[np.float64]) -> _Relaxed:
     cover = data.cover_steps if data.capacitated else None
     y_value, choice = choose_open(g, data.may, data.must, data.num_open, cover, data.target)
     served = np.zeros(n)
+    owner = np.full(n, -1, dtype=np.int64)
     if math.isfinite(y_value):
         for row in np.flatnonzero(choice >= 0):
             if data.capacitated and not data.exact:
-                served += shares[int(row)][choice[row]]
+                share = shares[int(row)][choice[row]]
+                served += share
+                owner[share >= 0.5] = row
             elif data.capacitated:
                 take, items = sets[row]
                 step = int(data.steps[row][choice[row]])
-                served[_knapsack_set(take, items, data.weights, step)] += 1.0
+                taken = _knapsack_set(take, items, data.weights, step)
+                served[taken] += 1.0
+                owner[taken] = row
             else:
                 served[reduced[row] < 0] += 1.0
+                owner[reduced[row] < 0] = row
     value = float(u.sum()) + y_value
-    return _Relaxed(value, reduced, g, tables, choice, y_value, served)
+    return _Relaxed(value, reduced, g, tables, choice, y_value, served, owner)
 
 
 def _open_set_problem(data: _Data) -> OpenSetProblem:
@@ -391,14 +398,17 @@ def _open_set_problem(data: _Data) -> OpenSetProblem:
 
 
 #: Turns the relaxation's choice of open facilities (option per row, -1
-#: closed) into a plan and its cost (inf and None if it finds none).
-UpperBound = Callable[[NDArray[np.int64]], tuple[float, Decision | None]]
+#: closed) and where it serves each customer (a row or -1; None: unknown)
+#: into a plan and its cost (inf and None if it finds none).
+UpperBound = Callable[[NDArray[np.int64], NDArray[np.int64] | None], tuple[float, Decision | None]]
 
 
 def _uncapacitated_upper(problem: FacilityProblem, data: _Data) -> UpperBound:
     osp = _open_set_problem(data)
 
-    def upper(choice: NDArray[np.int64]) -> tuple[float, Decision | None]:
+    def upper(
+        choice: NDArray[np.int64], owner: NDArray[np.int64] | None
+    ) -> tuple[float, Decision | None]:
         is_open = improve(osp, choice >= 0)
         value = plan_cost(osp, is_open)
         if not math.isfinite(value) or value >= osp.big:
@@ -456,8 +466,11 @@ def _capacitated_upper(problem: FacilityProblem, data: _Data) -> UpperBound:
 
     osp = _open_set_problem(data)
 
-    def upper(choice: NDArray[np.int64]) -> tuple[float, Decision | None]:
-        first = assign(choice)
+    def upper(
+        choice: NDArray[np.int64], owner: NDArray[np.int64] | None
+    ) -> tuple[float, Decision | None]:
+        # The relaxation's own assignment (Lagrangian heuristic), and by regret alone.
+        first = min(assign(choice, owner), assign(choice, None), key=lambda found: found[0])
         # The open set improved as if capacities did not bind, each facility
         # then sized for what its nearest customers bring.
         is_open = improve(osp, choice >= 0 if data.num_open is None else None)
@@ -477,7 +490,7 @@ def _capacitated_upper(problem: FacilityProblem, data: _Data) -> UpperBound:
     def assign(
         choice: NDArray[np.int64], prefer: NDArray[np.int64] | None = None
     ) -> tuple[float, Decision | None]:
-        key = tuple(int(c) for c in choice)
+        key = (*(int(c) for c in choice), prefer is not None)
         if key in tried:
             return math.inf, None
         tried.add(key)
@@ -522,13 +535,13 @@ def subgradient(
     u = finite.min(axis=0)
     u = np.where(np.isfinite(u), u, 0.0)
     best = _relax(data, u)
-    ub, plan = upper(best.choice)
+    ub, plan = upper(best.choice, best.owner)
     if not math.isfinite(ub):
         # Everything that may open, at its largest size: costly, but often a plan.
         largest = np.array(
             [int(np.argmax(c)) if data.may[i] and c.size else -1 for i, c in enumerate(data.caps)]
         )
-        ub, plan = upper(largest)
+        ub, plan = upper(largest, None)
     lam, stall, it = 2.0, 0, 0
     current = best
     history = [best.value]
@@ -556,12 +569,12 @@ def subgradient(
             stall += 1
             if stall >= 30:
                 lam, stall = lam / 2, 0
-                value, found = upper(current.choice)
+                value, found = upper(current.choice, current.owner)
                 if value < ub:
                     ub, plan = value, found
                 if lam < 1e-4:
                     break
-    value, found = upper(best.choice)
+    value, found = upper(best.choice, best.owner)
     if value < ub:
         ub, plan = value, found
     return best, ub, plan, it
@@ -669,7 +682,7 @@ def reduce(
         data, upper, max_iterations=max_iterations, deadline=t0 + time_limit_s, integral=integral
     )
     if polish is not None:
-        value, found = polish(rel.choice)
+        value, found = polish(rel.choice, rel.owner)
         if value < ub:
             ub, plan = value, found
     close, force, forbid = _removals(data, rel, ub, integral)
