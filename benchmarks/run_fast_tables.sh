@@ -7,10 +7,15 @@ set -euo pipefail
 CLI=${1:-countyopt}
 OUT=benchmarks/results
 # shellcheck disable=SC2086
-nice -n 10 $CLI bench cap --engine scip --engine pulp-cbc --time-limit 60 --jobs 2 --keep best --out $OUT/cap_60s
+nice -n 10 $CLI bench holmberg --engine scip --time-limit 60 --jobs 1 --keep best --out $OUT/holmberg_60s
 # shellcheck disable=SC2086
-nice -n 10 $CLI bench holmberg --engine scip --engine pulp-cbc --time-limit 60 --jobs 2 --keep best --out $OUT/holmberg_60s
+nice -n 10 $CLI bench pmed --engine scip --engine highs --time-limit 60 --jobs 1 --keep best --out $OUT/pmed_60s
 # shellcheck disable=SC2086
-nice -n 10 $CLI bench pmed --engine scip --engine highs --engine pulp-cbc --time-limit 60 --jobs 2 --keep best --out $OUT/pmed_60s
+nice -n 10 $CLI bench cap --engine scip --time-limit 60 --jobs 1 --keep best --out $OUT/cap_60s
+D=../shared/data/siting
+# shellcheck disable=SC2086
+nice -n 10 $CLI bench $D/holmberg_sscflp/p30 $D/holmberg_sscflp/p31 $D/holmberg_sscflp/p32 --engine scip --time-limit 300 --jobs 1 --keep best --out $OUT/siting_hard_300s
+# shellcheck disable=SC2086
+nice -n 10 $CLI bench $D/pmed/pmed16.txt $D/pmed/pmed17.txt --engine scip --time-limit 300 --jobs 1 --keep best --out $OUT/siting_hard_300s
 # shellcheck disable=SC2086
 nice -n 10 $CLI bench osemosys --engine highs --engine cbc --time-limit 60 --jobs 1 --keep best --out $OUT/osemosys_60s

@@ -22,11 +22,17 @@ from optimizer.io.siting_output import write_siting
 from optimizer.model import SITE_KIND_ZH, Instance, SiteKind
 from optimizer.native_output import native_stdout_silenced
 from optimizer.siting.config import SitingConfig
-from optimizer.siting.county import build_county_problem, site_county
-from optimizer.siting.diagnose import diagnosis_text, explain_stations, station_lines
+from optimizer.siting.county import assumption_values, build_county_problem, site_county
+from optimizer.siting.diagnose import (
+    StationNote,
+    diagnosis_text,
+    explain_stations,
+    station_lines,
+)
 from optimizer.siting.mip import solve as solve_facility_problem
 from optimizer.siting.problem import FacilityProblem
 from optimizer.siting.result import SitingResult, status_label
+from optimizer.siting.sensitivity import Sensitivity, sensitivity, sensitivity_lines
 
 MAX_LISTED = 20  # longer diagnoses are cut to this many lines on screen
 
@@ -147,23 +153,47 @@ def run_siting(
     instance: Instance,
     out: Path,
     siting: SitingOptions,
+    *,
+    with_sensitivity: bool = False,
 ) -> SitingResult:
-    """Solve, write and summarise a county's siting; exit on infeasibility or a checker finding."""
+    """Solve, write and summarise a county's siting; exit on infeasibility or a checker finding.
+
+    Every station's economics are written and printed; ``with_sensitivity``
+    also re-solves over the main cost assumptions and reports where the
+    station decision flips.
+    """
     lang = lang_of(ctx)
     config = siting.config()
     with native_stdout_silenced():  # HiGHS prints its banner from C++
         result = site_county(instance, config, params=siting.params(), split=siting.split)
-    files = write_siting(result, out, lang=lang)
+    notes: list[StationNote] = []
+    flips: Sensitivity | None = None
+    if result.decision is not None:
+        problem = build_county_problem(instance, config, split=siting.split).problem
+        notes = explain_stations(problem, result.decision)
+        if with_sensitivity:
+            with native_stdout_silenced():
+                flips = sensitivity(problem, params=siting.params())
+    files = write_siting(result, out, lang=lang, stations=notes, sensitivity=flips)
     for line in summary_lines(instance, result, config, lang):
         click.echo(line)
-    if result.decision is not None:
-        notes = explain_stations(
-            build_county_problem(instance, config, split=siting.split).problem, result.decision
+    if notes:
+        click.echo(tr(lang, "Transfer stations:", "转运站："))
+        click.echo(
+            tr(
+                lang,
+                "  (yuan/year: collection haul saved against handling and onward haul added "
+                "and the station's own fixed cost; net > 0 means it pays)",
+                "  （元/年：节省的收运运输 对比 增加的转运处理与二次运输及站点自身固定费用；"
+                "净节省 > 0 即值得建站）",
+            )
         )
-        if notes:
-            click.echo(tr(lang, "Transfer stations:", "转运站："))
-            for line in station_lines(notes, lang):
-                click.echo(line)
+        for line in station_lines(notes, lang):
+            click.echo(line)
+    if flips is not None:
+        values = assumption_values(instance, config, problem, lang)
+        for line in sensitivity_lines(*flips, values, lang):
+            click.echo(line)
     click.echo(
         tr(lang, f"Wrote {len(files)} files to {out}", f"已写出 {len(files)} 个文件到 {out}")
     )
@@ -219,6 +249,14 @@ def benchmark_summary_lines(
     help="Format of INPUT [default: from its name: cap41.txt = cap, pmed1.txt = pmed, "
     "p1 = holmberg, else a county]; uncap reads a cap file without capacities.",
 )
+@click.option(
+    "--sensitivity",
+    "with_sensitivity",
+    is_flag=True,
+    help="Also re-solve with the truck cost per t·km, the transfer cost per t·km and the "
+    "station capital each scaled (x0.25 to x5) and report where the station decision flips "
+    "(county input; about 30 more solves).",
+)
 @siting_options
 @ROADS_OPTION
 @click.pass_context
@@ -228,6 +266,7 @@ def site_command(
     workbook: Path,
     out: Path,
     fmt: str | None,
+    with_sensitivity: bool,
     siting: SitingOptions,
     roads: Path | None,
 ) -> None:
@@ -246,12 +285,14 @@ def site_command(
         instance = choose_travel(
             read_instance(workbook), source=workbook, roads=roads, parallel=True
         )
-        run_siting(ctx, instance, out, siting)
+        run_siting(ctx, instance, out, siting, with_sensitivity=with_sensitivity)
         if note := travel_note(instance, lang_of(ctx)):
             click.echo(note)
         return
     if roads is not None:
         raise click.UsageError("--roads applies to county workbooks, not benchmark files")
+    if with_sensitivity:
+        raise click.UsageError("--sensitivity applies to county workbooks, not benchmark files")
     lang = lang_of(ctx)
     problem = read_facility_problem(workbook, kind)
     with native_stdout_silenced():  # HiGHS prints its banner from C++

@@ -7,8 +7,10 @@ and yuan/year for money, kg CO2e/year for emissions.
 Files: ``siting.json`` (everything), ``siting_sites.csv`` (open sites with
 size class, load and capacity), ``siting_assignments.csv`` (stop -> station
 and share), ``siting_flows.csv`` (station -> plant by stream),
-``siting_costs.csv`` (cost and emission breakdown) and ``siting.xlsx`` (the
-four tables as sheets). With ``lang="zh"`` the column headers and sheet
+``siting_costs.csv`` (cost and emission breakdown), for a county
+``siting_stations.csv`` (each station's economics) and, when asked,
+``siting_sensitivity.csv`` (re-solves over the cost assumptions), and
+``siting.xlsx`` (the tables as sheets). With ``lang="zh"`` the column headers and sheet
 names are in Chinese (units kept); CSV files carry a UTF-8 BOM so that Excel
 opens Chinese text correctly.
 """
@@ -19,6 +21,7 @@ import csv
 import io
 import json
 import math
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -26,10 +29,58 @@ import pandas as pd
 
 from optimizer.i18n import Lang, tr
 from optimizer.io.atomic import write_folder_atomic
+from optimizer.siting.diagnose import StationNote
 from optimizer.siting.result import SitingResult
+from optimizer.siting.sensitivity import Sensitivity
 
 
-def _tables(result: SitingResult) -> dict[str, list[dict[str, Any]]]:
+def _station_rows(stations: Sequence[StationNote]) -> list[dict[str, Any]]:
+    return [
+        {
+            "site_id": n.station,
+            "used": "yes" if n.used else "no",
+            "size_class": n.size_class,
+            "num_stops": n.num_stops,
+            "load_t_per_day": round(n.load / 1000, 6),
+            "haul_saved_yuan_per_year": round(n.haul_saved, 2),
+            "handling_added_yuan_per_year": round(n.handling_added, 2),
+            "fixed_cost_yuan_per_year": round(n.fixed, 2),
+            "net_saving_yuan_per_year": round(n.net, 2),
+        }
+        for n in stations
+    ]
+
+
+def _sensitivity_rows(found: Sensitivity) -> list[dict[str, Any]]:
+    rows, flips = found
+    out: list[dict[str, Any]] = [
+        {
+            "assumption": r.assumption,
+            "factor": r.factor,
+            "stations": " ".join(r.stations),
+            "cost_yuan_per_year": "" if r.cost is None else round(r.cost, 2),
+            "proven_optimal": "yes" if r.proven else "no",
+        }
+        for r in rows
+    ]
+    out += [
+        {
+            "assumption": f.assumption,
+            "factor": round(f.at, 6),
+            "stations": f"{' '.join(f.before) or '-'} -> {' '.join(f.after) or '-'}",
+            "cost_yuan_per_year": "",
+            "proven_optimal": f"flip between x{f.low:g} and x{f.high:g}",
+        }
+        for f in flips
+    ]
+    return out
+
+
+def _tables(
+    result: SitingResult,
+    stations: Sequence[StationNote] = (),
+    sensitivity: Sensitivity | None = None,
+) -> dict[str, list[dict[str, Any]]]:
     d = result.decision
     sites = [
         {
@@ -62,7 +113,17 @@ def _tables(result: SitingResult) -> dict[str, list[dict[str, Any]]]:
     costs += [
         {"item": f"co2:{k}", "co2_kg_per_year": round(v, 2)} for k, v in sorted(result.co2.items())
     ]
-    return {"sites": sites, "assignments": assignments, "flows": flows, "costs": costs}
+    tables: dict[str, list[dict[str, Any]]] = {
+        "sites": sites,
+        "assignments": assignments,
+        "flows": flows,
+        "costs": costs,
+    }
+    if stations:
+        tables["stations"] = _station_rows(stations)
+    if sensitivity is not None:
+        tables["sensitivity"] = _sensitivity_rows(sensitivity)
+    return tables
 
 
 def _finite(x: float | None) -> float | None:
@@ -113,6 +174,18 @@ _HEADERS = {
     "assignments": ["stop_id", "site_id", "share_fraction"],
     "flows": ["from_site_id", "to_site_id", "stream", "amount_t_per_day"],
     "costs": ["item", "cost_yuan_per_year", "co2_kg_per_year"],
+    "stations": [
+        "site_id",
+        "used",
+        "size_class",
+        "num_stops",
+        "load_t_per_day",
+        "haul_saved_yuan_per_year",
+        "handling_added_yuan_per_year",
+        "fixed_cost_yuan_per_year",
+        "net_saving_yuan_per_year",
+    ],
+    "sensitivity": ["assumption", "factor", "stations", "cost_yuan_per_year", "proven_optimal"],
 }
 
 
@@ -130,22 +203,53 @@ _ZH = {
     "item": "项目",
     "cost_yuan_per_year": "费用 (元/年)",
     "co2_kg_per_year": "碳排放 (kg CO2e/年)",
+    "used": "是否使用",
+    "num_stops": "收集点数",
+    "haul_saved_yuan_per_year": "节省收运运输 (元/年)",
+    "handling_added_yuan_per_year": "增加转运处理与二次运输 (元/年)",
+    "fixed_cost_yuan_per_year": "年化投资与固定费用 (元/年)",
+    "net_saving_yuan_per_year": "净节省 (元/年)",
+    "assumption": "假设",
+    "factor": "模型取值倍数",
+    "stations": "接收垃圾的转运站",
+    "proven_optimal": "已证明最优",
 }
-_SHEET_ZH = {"sites": "站点", "assignments": "分配", "flows": "转运", "costs": "费用"}
+_SHEET_ZH = {
+    "sites": "站点",
+    "assignments": "分配",
+    "flows": "转运",
+    "costs": "费用",
+    "stations": "转运站经济性",
+    "sensitivity": "敏感性",
+}
 
 
 def _header(column: str, lang: Lang) -> str:
     return tr(lang, column, _ZH[column])
 
 
-def write_siting(result: SitingResult, out_dir: str | Path, *, lang: Lang = "en") -> list[Path]:
+def write_siting(
+    result: SitingResult,
+    out_dir: str | Path,
+    *,
+    lang: Lang = "en",
+    stations: Sequence[StationNote] = (),
+    sensitivity: Sensitivity | None = None,
+) -> list[Path]:
     """Write ``result`` into ``out_dir`` atomically and return the files written.
 
     ``lang`` chooses the language of the CSV and Excel headers; siting.json
-    keeps its English keys, since programs read it.
+    keeps its English keys, since programs read it. ``stations`` (each
+    station's economics) and ``sensitivity`` (re-solves over the cost
+    assumptions) add ``siting_stations.csv`` and ``siting_sensitivity.csv``
+    (and sheets), and the same tables in siting.json.
     """
-    tables = _tables(result)
-    text = json.dumps(siting_json(result), ensure_ascii=False, indent=2, allow_nan=False)
+    tables = _tables(result, stations, sensitivity)
+    doc = siting_json(result)
+    for name in ("stations", "sensitivity"):
+        if name in tables:
+            doc[name] = tables[name]
+    text = json.dumps(doc, ensure_ascii=False, indent=2, allow_nan=False)
 
     def rows_in(name: str) -> list[dict[str, Any]]:
         return [{_header(k, lang): v for k, v in row.items()} for row in tables[name]]

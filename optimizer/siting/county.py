@@ -33,8 +33,9 @@ from numpy.typing import NDArray
 
 from optimizer.distances import DEFAULT_SPEED_KMH
 from optimizer.factors import diesel_kg_co2_per_litre, grid_kg_per_kwh, natural_gas_kg_co2_per_kg
+from optimizer.i18n import Lang, tr
 from optimizer.io.errors import InputError, InputProblem
-from optimizer.model import Instance, Site, SiteKind, Stop, Stream
+from optimizer.model import STREAM_ZH, Instance, Site, SiteKind, Stop, Stream
 from optimizer.siting.config import SitingConfig, SizeClass
 from optimizer.siting.params import SitingParams
 from optimizer.siting.problem import FacilityProblem, ForwardArc, Option, Status
@@ -82,6 +83,37 @@ def collection_rates(instance: Instance, config: SitingConfig) -> dict[Stream, t
                 cost = per_km / (main.capacity_kg / 1000 * config.collection_load_factor)
         rates[stream] = (cost, co2)
     return rates
+
+
+def assumption_values(
+    instance: Instance, config: SitingConfig, problem: FacilityProblem, lang: Lang = "en"
+) -> dict[str, str]:
+    """Return the model value of each sensitivity assumption as short text in ``lang``.
+
+    Truck cost: the rate of the stream with the most waste; transfer cost:
+    the config's; station capital: the range over the stations' size options.
+    """
+    per_tkm = tr(lang, "yuan/t·km", "元/吨公里")
+    rates = collection_rates(instance, config)
+    amount: dict[Stream, float] = {}
+    for stop in instance.stops:
+        amount[stop.stream] = amount.get(stop.stream, 0.0) + daily_kg(stop)
+    out = {"transfer_cost": f"{config.transfer_yuan_per_t_km:.2f} {per_tkm}"}
+    if amount:
+        main = max(sorted(amount), key=lambda s: amount[s])
+        stream = tr(lang, main.value, STREAM_ZH[main])
+        out["truck_cost"] = f"{rates[main][0]:.2f} {per_tkm}, {stream}"
+    capital = [
+        o.capital
+        for fid, opts in zip(problem.facilities, problem.options, strict=True)
+        if fid in problem.forwarders
+        for o in opts
+        if o.capital > 0
+    ]
+    if capital:
+        low, high = min(capital) / 1e6, max(capital) / 1e6
+        out["station_capital"] = tr(lang, f"{low:g}-{high:g} M yuan", f"{low:g}-{high:g} 百万元")
+    return out
 
 
 def _site_status(site: Site, file: str) -> Status:

@@ -150,7 +150,10 @@ class StationNote:
     collection haul (and its carbon) saved by unloading at the station rather
     than where they now go or would otherwise go, and ``handling_added`` the
     station's handling plus the onward haul and treatment, less the treatment
-    paid without it. A station pays when ``haul_saved > handling_added``.
+    paid without it. ``fixed`` is what having the station costs a year
+    (annualised capital and fixed operating cost of its size, or of the
+    smallest size that holds those stops if it is idle; 0 for an existing
+    station kept either way). A station pays when ``net > 0``.
     """
 
     station: str
@@ -160,6 +163,13 @@ class StationNote:
     handling_added: float
     load: float  # kg/day received
     capacity: float | None  # kg/day of its size, None if unlimited
+    fixed: float = 0.0
+    size_class: str = ""
+
+    @property
+    def net(self) -> float:
+        """Return the yuan/year the station saves (negative: it costs more than it saves)."""
+        return self.haul_saved - self.handling_added - self.fixed
 
 
 def _haul(problem: FacilityProblem, i: int, j: int) -> float:
@@ -221,26 +231,61 @@ def explain_stations(problem: FacilityProblem, decision: Decision) -> list[Stati
             added += _rest(problem, i, j, onward) - _rest(problem, k, j, onward)
         caps = [o.capacity for o in problem.options[i]]
         capacity = None if any(c is None for c in caps) else max(c or 0.0 for c in caps)
-        notes.append(StationNote(fac, used, count, saved, added, load, capacity))
+        fixed, size = _fixed_for(problem, i, decision.open.get(fac), load)
+        notes.append(StationNote(fac, used, count, saved, added, load, capacity, fixed, size))
     return notes
 
 
+def _fixed_for(
+    problem: FacilityProblem, i: int, chosen: str | None, load: float
+) -> tuple[float, str]:
+    """Return (fixed cost a year, size class) of station ``i``: its size, or the least that fits.
+
+    An existing station that must stay open costs the same with or without
+    its stops, so nothing is charged to them.
+    """
+    opts = problem.options[i]
+    if problem.status[i] is Status.OPEN and len(opts) == 1:
+        return 0.0, opts[0].size_class
+    if chosen is not None:
+        opt = next(o for o in opts if o.size_class == chosen)
+        return opt.fixed_cost, opt.size_class
+    fits = [o for o in opts if o.capacity is None or o.capacity >= load] or list(opts)
+    best = min(fits, key=lambda o: (o.fixed_cost, o.size_class))
+    return best.fixed_cost, best.size_class
+
+
 def station_lines(notes: list[StationNote], lang: Lang) -> list[str]:
-    """Return one sentence per station saying why it is used or idle, in ``lang``."""
+    """Return one sentence per station saying why it is used or idle, in ``lang``.
+
+    Each gives the collection haul saved, the handling and onward haul
+    added, the station's own fixed cost and the net (yuan/year).
+    """
     lines = []
     for n in notes:
         cap = "" if n.capacity is None else f" / {n.capacity / 1000:,.1f}"
         load = f"{n.load / 1000:,.1f}{cap} t/day"
+        fixed_en = (
+            f" and {n.fixed:,.0f} yuan/year of capital and fixed cost (size {n.size_class})"
+            if n.fixed
+            else ""
+        )
+        fixed_zh = ""
+        if n.fixed:
+            fixed_zh = f"，另有年化投资与固定费用 {n.fixed:,.0f} 元/年（规模 {n.size_class}）"
+        net_en = f"net {n.net:+,.0f} yuan/year"
+        net_zh = f"净节省 {n.net:+,.0f} 元/年"
         if n.used:
             lines.append(
                 tr(
                     lang,
                     f"  {n.station}: used by {n.num_stops} stops ({load}): saves "
                     f"{n.haul_saved:,.0f} yuan/year of collection haul for "
-                    f"{n.handling_added:,.0f} yuan/year of handling and onward haul",
+                    f"{n.handling_added:,.0f} yuan/year of handling and onward haul"
+                    f"{fixed_en}; {net_en}",
                     f"  {n.station}：启用，服务 {n.num_stops} 个收集点（{load}）：节省收运运输 "
                     f"{n.haul_saved:,.0f} 元/年，增加转运处理与二次运输 "
-                    f"{n.handling_added:,.0f} 元/年",
+                    f"{n.handling_added:,.0f} 元/年{fixed_zh}；{net_zh}",
                 )
             )
         elif n.num_stops == 0:
@@ -255,6 +300,8 @@ def station_lines(notes: list[StationNote], lang: Lang) -> list[str]:
             why = (
                 tr(lang, "handling costs more than the haul saved", "转运处理费用高于节省的运输")
                 if n.handling_added >= n.haul_saved
+                else tr(lang, "its fixed cost exceeds the net saving", "固定费用高于净节省")
+                if n.net <= 0
                 else tr(lang, "capacity or haul limits", "受能力或运距限制")
             )
             lines.append(
@@ -263,11 +310,11 @@ def station_lines(notes: list[StationNote], lang: Lang) -> list[str]:
                     f"  {n.station}: idle ({why}): its {n.num_stops} nearer stops "
                     f"({n.load / 1000:,.1f} t/day) would save {n.haul_saved:,.0f} yuan/year "
                     f"of collection haul but add {n.handling_added:,.0f} yuan/year of handling "
-                    "and onward haul",
+                    f"and onward haul{fixed_en}; {net_en}",
                     f"  {n.station}：闲置（{why}）：离它更近的 {n.num_stops} 个收集点"
                     f"（{n.load / 1000:,.1f} t/日）改经此站可节省收运运输 "
                     f"{n.haul_saved:,.0f} 元/年，"
-                    f"但增加转运处理与二次运输 {n.handling_added:,.0f} 元/年",
+                    f"但增加转运处理与二次运输 {n.handling_added:,.0f} 元/年{fixed_zh}；{net_zh}",
                 )
             )
     return lines

@@ -22,6 +22,7 @@ from ortools.linear_solver import pywraplp
 
 from optimizer.siting.check import evaluate
 from optimizer.siting.diagnose import diagnose_before, explain_budget
+from optimizer.siting.lagrange import UpperBound, reduce, reducible
 from optimizer.siting.params import SitingParams
 from optimizer.siting.problem import FacilityProblem, Status
 from optimizer.siting.result import Decision, Flow, SitingResult, SolveStatus
@@ -34,6 +35,12 @@ _STATUS = {
     pywraplp.Solver.INFEASIBLE: SolveStatus.INFEASIBLE,
     pywraplp.Solver.NOT_SOLVED: SolveStatus.NO_SOLUTION,
 }
+
+# The MIP restricted to an open set (a first plan before fixing) keeps each
+# customer's RESTRICTED_NEAREST cheapest facilities when it would have more
+# than RESTRICTED_PAIRS pairs.
+RESTRICTED_PAIRS = 20_000
+RESTRICTED_NEAREST = 4
 
 # Values of binaries above this count as 1; shares and flows below SHARE_EPS
 # are solver noise.
@@ -54,8 +61,12 @@ class MipModel:
     budget: Any = None
 
 
-def create_solver(params: SitingParams) -> Any:
-    """Return a fresh OR-Tools solver for ``params.solver`` with its limits set."""
+def create_solver(params: SitingParams, *, cpu_clock: bool = False) -> Any:
+    """Return a fresh OR-Tools solver for ``params.solver`` with its limits set.
+
+    ``cpu_clock`` makes SCIP's time limit count CPU seconds, so that a short
+    helper solve does the same work on a busy machine as on an idle one.
+    """
     loaded = list(sys.modules)
     if (
         params.solver == "highs"
@@ -74,7 +85,10 @@ def create_solver(params: SitingParams) -> Any:
     solver.SetTimeLimit(max(1, round(params.time_limit_s * 1000)))
     solver.SetNumThreads(params.threads)
     if params.solver == "scip":
-        solver.SetSolverSpecificParametersAsString(f"randomization/randomseedshift = {params.seed}")
+        text = f"randomization/randomseedshift = {params.seed}"
+        if cpu_clock:
+            text += "\ntiming/clocktype = 1"
+        solver.SetSolverSpecificParametersAsString(text)
     return solver
 
 
@@ -238,9 +252,9 @@ def define_objective(model: MipModel, problem: FacilityProblem) -> None:
     model.solver.Minimize(model.solver.Sum(terms))
 
 
-def build(problem: FacilityProblem, params: SitingParams) -> MipModel:
+def build(problem: FacilityProblem, params: SitingParams, *, cpu_clock: bool = False) -> MipModel:
     """Build the full MIP of ``problem`` for the solver named in ``params``."""
-    model = MipModel(create_solver(params))
+    model = MipModel(create_solver(params, cpu_clock=cpu_clock))
     define_variables(model, problem)
     define_constraints(model, problem)
     define_objective(model, problem)
@@ -317,51 +331,104 @@ def diagnose_infeasible(problem: FacilityProblem, params: SitingParams) -> tuple
     return tuple(found)
 
 
-def solve(problem: FacilityProblem, *, params: SitingParams | None = None) -> SitingResult:
-    """Solve ``problem`` to proven optimality (or the requested gap / time limit).
+def _hint(model: MipModel, problem: FacilityProblem, start: Decision) -> None:
+    """Give the solver ``start`` (a plan of ``problem``) as its first incumbent."""
+    variables, values = [], []
+    for (i, k), var in model.open.items():
+        size = start.open.get(problem.facilities[i])
+        variables.append(var)
+        values.append(1.0 if size == problem.options[i][k].size_class else 0.0)
+    for (i, j), var in model.assign.items():
+        shares = start.assignment.get(problem.customers[j], {})
+        variables.append(var)
+        values.append(float(shares.get(problem.facilities[i], 0.0)))
+    model.solver.SetHint(variables, values)
 
-    Parameters
-    ----------
-    problem
-        The facility-location problem.
-    params
-        Solver name, relative gap, time limit, seed and threads.
 
-    Returns
-    -------
-    SitingResult
-        The decision with costs recomputed from it, the solver's objective,
-        best bound and remaining gap; on infeasibility a diagnosis instead.
+def _restricted(problem: FacilityProblem, params: SitingParams) -> UpperBound:
+    """Return an upper-bound function: the MIP restricted to an open set, briefly."""
+    tried: set[tuple[bool, ...]] = set()
+    quick = replace(params, time_limit_s=min(5.0, max(1.0, params.time_limit_s / 20)), reduce=False)
 
-    """
-    params = params or SitingParams()
-    settings = {
+    def upper(
+        choice: NDArray[np.int64], owner: NDArray[np.int64] | None
+    ) -> tuple[float, Decision | None]:
+        key = tuple(bool(c >= 0) for c in choice)
+        if key in tried:
+            return math.inf, None
+        tried.add(key)
+        status = tuple(
+            s if s is Status.CLOSED or key[i] else Status.CLOSED
+            for i, s in enumerate(problem.status)
+        )
+        if any(s is Status.OPEN and not key[i] for i, s in enumerate(problem.status)):
+            return math.inf, None
+        sub = replace(problem, status=status)
+        allowed = sub.allowed
+        if int(allowed.sum()) > RESTRICTED_PAIRS:
+            # A large restricted problem: each customer keeps its cheapest few facilities.
+            cost = np.where(allowed, sub.assign_cost, np.inf)
+            keep = min(RESTRICTED_NEAREST, cost.shape[0])
+            rank = np.argsort(np.argsort(cost, axis=0, kind="stable"), axis=0, kind="stable")
+            parts = dict(sub.assign_parts)
+            first = next(iter(parts))
+            parts[first] = np.where(rank < keep, parts[first], np.inf)
+            sub = replace(sub, assign_parts=parts)
+        if diagnose_before(sub):
+            return math.inf, None
+        found = _solve_model(sub, problem, quick, None, cpu_clock=True)
+        if found.decision is None or found.violations:
+            return math.inf, None
+        return found.total_cost, found.decision
+
+    return upper
+
+
+def _settings(params: SitingParams) -> dict[str, str]:
+    return {
         "solver": params.solver,
         "relative_gap": repr(params.relative_gap),
         "time_limit_s": repr(params.time_limit_s),
         "seed": str(params.seed),
         "threads": str(params.threads),
+        "reduce": str(params.reduce).lower(),
     }
-    found = diagnose_before(problem)
-    if found:
-        return SitingResult(
-            problem.name, SolveStatus.INFEASIBLE, None, None, None, None,
-            solver=params.solver, settings=settings, diagnosis=found,
-        )  # fmt: skip
+
+
+def _solve_model(
+    model_problem: FacilityProblem,
+    problem: FacilityProblem,
+    params: SitingParams,
+    start: Decision | None,
+    *,
+    cpu_clock: bool = False,
+) -> SitingResult:
+    """Build and solve the MIP of ``model_problem``; check the plan against ``problem``.
+
+    ``model_problem`` is ``problem`` itself or a reduction of it with the
+    same optimum; ``start`` is a plan to begin from; ``cpu_clock`` as in
+    :func:`create_solver`.
+    """
+    settings = _settings(params)
     t0 = time.perf_counter()
-    model = build(problem, params)
+    model = build(model_problem, params, cpu_clock=cpu_clock)
+    if start is not None and params.solver == "scip":
+        # OR-Tools' HiGHS backend crashed on hints here (ortools 9.15).
+        _hint(model, model_problem, start)
     mp = pywraplp.MPSolverParameters()
     mp.SetDoubleParam(pywraplp.MPSolverParameters.RELATIVE_MIP_GAP, params.relative_gap)
     t1 = time.perf_counter()
+    if not cpu_clock:
+        # The time limit covers building the model too (large models take a while).
+        model.solver.SetTimeLimit(max(1000, round((params.time_limit_s - (t1 - t0)) * 1000)))
     code = model.solver.Solve(mp)
     t2 = time.perf_counter()
     status = _STATUS.get(code, SolveStatus.ERROR)
-    if status is SolveStatus.ERROR and t2 - t1 >= 0.9 * params.time_limit_s:
+    if status is SolveStatus.ERROR and t2 - t0 >= 0.9 * params.time_limit_s:
         # HiGHS reports an unknown status, not NOT_SOLVED, when the time
         # limit stops it before it has any plan.
         status = SolveStatus.NO_SOLUTION
-    version = model.solver.SolverVersion()
-    settings["solver_version"] = version
+    settings["solver_version"] = model.solver.SolverVersion()
     if status not in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
         diagnosis: tuple[str, ...] = ()
         if status is SolveStatus.INFEASIBLE:
@@ -374,8 +441,24 @@ def solve(problem: FacilityProblem, *, params: SitingParams | None = None) -> Si
     bound = float(model.solver.Objective().BestBound())
     if not math.isfinite(bound):
         bound = objective if status is SolveStatus.OPTIMAL else -math.inf
-    gap = abs(objective - bound) / max(abs(objective), 1e-10)
-    decision = _decision(model, problem)
+    return _result(
+        problem, _decision(model, model_problem), status, objective, bound, params,
+        settings, t1 - t0, t2 - t1,
+    )  # fmt: skip
+
+
+def _result(
+    problem: FacilityProblem,
+    decision: Decision,
+    status: SolveStatus,
+    objective: float,
+    bound: float,
+    params: SitingParams,
+    settings: dict[str, str],
+    build_s: float,
+    solve_s: float,
+) -> SitingResult:
+    gap = max(0.0, objective - bound) / max(abs(objective), 1e-10)
     ev = evaluate(problem, decision)
     return SitingResult(
         name=problem.name,
@@ -391,7 +474,100 @@ def solve(problem: FacilityProblem, *, params: SitingParams | None = None) -> Si
         capital=ev.capital,
         solver=params.solver,
         settings=settings,
-        build_time_s=t1 - t0,
-        solve_time_s=t2 - t1,
+        build_time_s=build_s,
+        solve_time_s=solve_s,
         violations=tuple(ev.violations),
     )
+
+
+def _proven(lower: float, upper: float, relative_gap: float) -> bool:
+    """Return whether ``upper`` is proven within ``relative_gap`` of the optimum by ``lower``."""
+    return upper - lower <= max(relative_gap * abs(upper), 1e-9 * max(1.0, abs(upper)))
+
+
+def solve(problem: FacilityProblem, *, params: SitingParams | None = None) -> SitingResult:
+    """Solve ``problem`` to proven optimality (or the requested gap / time limit).
+
+    With ``params.reduce`` (the default) problems that
+    :func:`optimizer.siting.lagrange.reducible` accepts are first bounded by
+    Lagrangian relaxation, a good plan is found and the choices no optimal
+    plan makes are removed; the MIP then solves the smaller problem, which
+    has the same optimum. The reported bound is the better of the
+    Lagrangian and the MIP's.
+
+    Parameters
+    ----------
+    problem
+        The facility-location problem.
+    params
+        Solver name, relative gap, time limit, seed, threads, reduction.
+
+    Returns
+    -------
+    SitingResult
+        The decision with costs recomputed from it, the solver's objective,
+        best bound and remaining gap; on infeasibility a diagnosis instead.
+
+    """
+    params = params or SitingParams()
+    found = diagnose_before(problem)
+    if found:
+        return SitingResult(
+            problem.name, SolveStatus.INFEASIBLE, None, None, None, None,
+            solver=params.solver, settings=_settings(params), diagnosis=found,
+        )  # fmt: skip
+    if not (params.reduce and reducible(problem)):
+        return _solve_model(problem, problem, params, None)
+    t0 = time.perf_counter()
+    polish = _restricted(problem, params) if problem.capacitated else None
+    red = reduce(problem, polish=polish, time_limit_s=0.25 * params.time_limit_s)
+    settings = _settings(params)
+    settings["reduction"] = (
+        f"lagrangian bound {red.lower_bound:.6g} after {red.iterations} iterations, "
+        f"start {red.upper_bound:.6g}; closed {red.num_closed}, forced open "
+        f"{red.num_forced_open}, removed {red.num_pairs_removed} pairs in {red.time_s:.2f} s"
+    )
+    integral = _integral_costs(problem)
+    lower = math.ceil(red.lower_bound - 1e-6) if integral else red.lower_bound
+    if red.start is not None and _proven(lower, red.upper_bound, params.relative_gap):
+        t1 = time.perf_counter()
+        return _result(
+            problem, red.start, SolveStatus.OPTIMAL, red.upper_bound, min(lower, red.upper_bound),
+            params, settings, t1 - t0, 0.0,
+        )  # fmt: skip
+    rest = max(1.0, params.time_limit_s - (time.perf_counter() - t0))
+    mip = _solve_model(red.problem, problem, replace(params, time_limit_s=rest), red.start)
+    settings.update({k: v for k, v in mip.settings.items() if k not in settings})
+    build_s = mip.build_time_s + red.time_s
+    if red.start is not None and (mip.objective is None or mip.total_cost > red.upper_bound):
+        # The MIP stopped before it matched the plan found first, or proved
+        # that nothing cheaper exists: keep that plan.
+        bound = max(lower, mip.bound if mip.bound is not None else -math.inf)
+        if red.only_better and mip.status is SolveStatus.INFEASIBLE:
+            bound = red.upper_bound
+        status = (
+            SolveStatus.OPTIMAL
+            if _proven(bound, red.upper_bound, params.relative_gap)
+            else SolveStatus.FEASIBLE
+        )
+        return _result(
+            problem, red.start, status, red.upper_bound, min(bound, red.upper_bound), params,
+            settings, build_s, mip.solve_time_s,
+        )  # fmt: skip
+    if mip.decision is None or mip.objective is None or mip.bound is None:
+        return replace(mip, settings=settings, build_time_s=build_s)
+    bound = min(max(lower, mip.bound), mip.objective)
+    return replace(
+        mip,
+        bound=bound,
+        gap=max(0.0, mip.objective - bound) / max(abs(mip.objective), 1e-10),
+        settings=settings,
+        build_time_s=build_s,
+    )
+
+
+def _integral_costs(problem: FacilityProblem) -> bool:
+    """Return whether every cost is a whole number (then bounds round up)."""
+    cost = problem.assign_cost[np.isfinite(problem.assign_cost)]
+    fixed = [o.fixed_cost for opts in problem.options for o in opts]
+    return bool(np.all(cost == np.round(cost))) and all(f == round(f) for f in fixed)

@@ -16,6 +16,9 @@ class SitingParams:
     1e-4 stops short of it on the OR-Library sets). ``time_limit_s`` bounds
     the search; on a stop the best plan found and the remaining gap are
     reported. ``threads`` 1 keeps runs reproducible and fair on shared cores.
+    ``reduce`` first bounds the problem by Lagrangian relaxation and removes
+    the choices no optimal plan makes (:mod:`optimizer.siting.lagrange`);
+    the optimum is the same, found faster.
     """
 
     solver: str = "scip"
@@ -23,6 +26,7 @@ class SitingParams:
     time_limit_s: float = 60.0
     seed: int = 0
     threads: int = 1
+    reduce: bool = True
 
     def __post_init__(self) -> None:
         if self.solver not in SOLVERS:

@@ -200,7 +200,7 @@ def test_chinese_siting_tables_have_chinese_headers_with_units(tmp_path: Path) -
     header = raw.decode("utf-8-sig").splitlines()[0]
     assert header == "站点编号,规模等级,处理量 (吨/日),能力 (吨/日)"
     book = openpyxl.load_workbook(out / "siting.xlsx", read_only=True)
-    assert book.sheetnames == ["站点", "分配", "转运", "费用"]
+    assert book.sheetnames == ["站点", "分配", "转运", "费用", "转运站经济性"]
     first_row = next(book["分配"].iter_rows(max_row=1, values_only=True))
     assert first_row == ("收集点编号", "站点编号", "分配比例 (0-1)")
 

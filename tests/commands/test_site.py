@@ -25,6 +25,7 @@ OUTPUTS = {
     "siting_assignments.csv",
     "siting_flows.csv",
     "siting_costs.csv",
+    "siting_stations.csv",
 }
 
 

@@ -164,7 +164,7 @@ def test_highs_after_pulp_fails_with_a_reason_not_a_crash() -> None:
         "from optimizer.siting.problem import FacilityProblem, Option, Status\n"
         "p = FacilityProblem('x', ('F',), ('C',), np.ones(1), ((Option('s', None),),),\n"
         "    (Status.FREE,), {'a': np.ones((1, 1))})\n"
-        "mip.solve(p, params=SitingParams(solver='highs'))\n"
+        "mip.solve(p, params=SitingParams(solver='highs', reduce=False))\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 1
