@@ -510,8 +510,8 @@ def large_county_size(num_stops: int) -> CountySize:
     (``LARGE_FLEET_MARGIN``) so that it is enough.
     """
     demo_stops = 804 - _NUM_MEDICAL  # stops of the demo (seed 2022) apart from medical ones
-    if num_stops < 2 * (demo_stops + _NUM_MEDICAL):
-        raise ValueError(f"a large county has at least {2 * (demo_stops + _NUM_MEDICAL)} stops")
+    if num_stops <= demo_stops + _NUM_MEDICAL:
+        raise ValueError(f"a large county has more stops than the demo ({demo_stops + 16})")
     f = (num_stops - _NUM_MEDICAL) / demo_stops
     return CountySize(
         town_points=round(NUM_TOWN_POINTS * f),
