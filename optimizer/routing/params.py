@@ -24,9 +24,9 @@ class RoutingParams:
     ``minimize_vehicles`` makes the number of used vehicles the first
     objective. ``engine`` is "ortools", "pyvrp" or "auto".
 
-    Large counties (see :mod:`optimizer.routing.decompose`): a stream
-    component of more than ``decompose_above`` stops is solved in parts of
-    about ``part_stops`` stops, ``jobs`` parts at a time in worker
+    Large counties (see :mod:`optimizer.routing.decompose`): a county of
+    more than ``decompose_above`` stops is planned by parts (a stream
+    component that large is cut into parts of about ``part_stops`` stops), ``jobs`` parts at a time in worker
     processes; ``rounds`` bounds the improvement rounds (None: while time
     remains; a number makes a run with a solution limit reproducible).
     """
