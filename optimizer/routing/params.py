@@ -26,9 +26,10 @@ class RoutingParams:
 
     Large counties (see :mod:`optimizer.routing.decompose`): a county of
     more than ``decompose_above`` stops is planned by parts (a stream
-    component that large is cut into parts of about ``part_stops`` stops), ``jobs`` parts at a time in worker
-    processes; ``rounds`` bounds the improvement rounds (None: while time
-    remains; a number makes a run with a solution limit reproducible).
+    component that large is cut into parts of about ``part_stops`` stops),
+    ``jobs`` parts at a time in worker processes; ``rounds`` bounds the
+    improvement rounds (None: while time remains; a number makes a run with
+    a solution limit reproducible).
     """
 
     objective: Objective = Objective.COST
