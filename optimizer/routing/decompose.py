@@ -17,10 +17,11 @@ Here every stream component is handled at once:
    routes of each component are regrouped around their barycentres (a
    random route, then the routes whose barycentres lie nearest, until the
    group holds ``part_stops`` stops; unserved stops join the nearest group,
-   unused vehicles are shared out), each group is solved again, and its new
-   routes replace the old ones only if they serve more stops, or as many
-   (with as few vehicles, when vehicles are minimised) at a lower cost.
-   The whole plan therefore never gets worse.
+   unused vehicles are shared out), each group is searched again starting
+   from its current routes (PyVRP's search takes them as its first
+   solution), and its new routes replace the old ones only if they serve
+   more stops, or as many (with as few vehicles, when vehicles are
+   minimised) at a lower cost. The whole plan therefore never gets worse.
 
 Parts are plain data (stop ids and vehicle counts); with ``jobs > 1`` they
 run in forked worker processes that share the instance read by the parent
@@ -74,6 +75,7 @@ class Part:
     time_limit_s: float
     seed: int
     deadline: float  # time.monotonic() (the same clock in every process) to stop by
+    start: tuple[Route, ...] = ()  # the part's current routes: the search starts from them
 
 
 @dataclass(frozen=True)
@@ -136,7 +138,13 @@ def _solve_part(part: Part, interrupted: Callable[[], bool] | None) -> PartResul
     if not part_types or not part.stops:
         run = EngineRun((), part.stops, 0.0, "empty", 0, 0.0, 0.0)
         return PartResult(part, run, ("", ""))
+    from optimizer.routing.rescue import start_plan
+
     choice = engines.choose(instance, part_types, params, None)
+    start = None
+    if part.start:
+        routes = renumber(part.start)
+        start = start_plan(instance, routes, params, 0.0, engine="parts")
     # A part queued behind others must still end by the deadline.
     limit = max(MIN_PART_S, min(part.time_limit_s, part.deadline - time.monotonic()))
     run = engines.run(
@@ -146,7 +154,7 @@ def _solve_part(part: Part, interrupted: Callable[[], bool] | None) -> PartResul
         part_types,
         params=dataclasses.replace(params, seed=part.seed),
         time_limit_s=limit,
-        initial=None,
+        initial=start,
         on_solution=None,
         interrupted=interrupted,
     )
@@ -445,7 +453,8 @@ def solve_components(
                     counts = {vt.id: own[vt.id] + spare_share[vt.id][g] for vt in t}
                     limit = max(MIN_PART_S, round_s * params.jobs * len(ids) / total)
                     seed = params.seed + 1000 * rounds + g
-                    part = Part(c, ids, tuple(counts.items()), limit, seed, deadline)
+                    start = tuple(group_routes)
+                    part = Part(c, ids, tuple(counts.items()), limit, seed, deadline, start)
                     work.append((part, group_routes, set(loose)))
             if not work:
                 break
