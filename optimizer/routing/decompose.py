@@ -54,10 +54,10 @@ from optimizer.routing.result import Route
 # county of 10,000 stops should have a whole plan within a minute.
 FIRST_SHARE = 0.3
 FIRST_CAP_S = 30.0
-# An improvement round lasts a fifth of the time limit, at least MIN_ROUND_S
-# (or what is left): every round searches each part from scratch, so longer
-# searches gain more than more of them.
-ROUNDS_PER_LIMIT = 5
+# An improvement round lasts a tenth of the time limit, at least MIN_ROUND_S
+# (or what is left): each part's search starts from its current routes, so
+# more regroupings (new borders between parts) gain more than longer ones.
+ROUNDS_PER_LIMIT = 10
 MIN_ROUND_S = 20.0
 # A part's search gets at least this long: PyVRP needs a few iterations.
 MIN_PART_S = 1.0
