@@ -329,7 +329,7 @@ def _structural_check(instance: Instance) -> None:
     type=click.IntRange(min=1),
     default=1,
     show_default=True,
-    help="Parts of a large county (over 2,000 stops of one stream) solved at once, "
+    help="Parts of a large county (over 2,500 stops, planned by parts) solved at once, "
     "each in its own process.",
 )
 @ROADS_OPTION
