@@ -38,10 +38,11 @@ from optimizer.routing.solve import Progress, solve
 from optimizer.routing.summary import Comparison, RoutingSummary, compare, reason_label, summarize
 
 MAX_LISTED = 20  # longer lists of violations or unserved stops are cut to this many
-# Checking and writing a plan (route sheets, Excel, map) took about 2 ms per
-# stop at 10,000 stops on a 2-core machine under a load of 7 (benchmarks/scale/README.md);
-# what the time limit's slack (5 % + 10 s) does not cover comes off the search.
-WRITE_S_PER_STOP = 0.002
+# Checking and writing a plan (route sheets, Excel, map) took 3.7 ms per stop
+# at 10,000 stops on a 2-core machine under a load of 14, about 1 ms when
+# quieter (benchmarks/scale/README.md); what the time limit's slack (5 % +
+# 10 s) does not cover comes off the search.
+WRITE_S_PER_STOP = 0.004
 
 
 def search_limit(time_limit: float, spent_s: float, num_stops: int) -> float:
