@@ -108,6 +108,7 @@ class Outcome:
 
     routes: list[list[Route]]
     dropped: list[tuple[str, ...]]
+    unsearched: list[tuple[str, ...]]  # stops of parts Ctrl-C stopped before they ran
     statuses: list[str]
     notes: list[tuple[str, str]]
     num_solutions: int
@@ -396,6 +397,7 @@ def solve_components(
         def take_first(res: PartResult) -> None:
             nonlocal num_solutions
             c = res.part.component
+            unsearched[c] -= set(res.part.stops)
             plan.routes[c] += res.run.routes
             plan.dropped[c] |= set(res.run.dropped)
             num_solutions += res.run.num_solutions
@@ -403,6 +405,7 @@ def solve_components(
             if res.run.status == "no_solution":
                 statuses[c] = res.run.status
 
+        unsearched = [set(s) for s in stops]
         runner.run(first, take_first)
         # Stops a part left out, with the vehicles the parts did not use.
         spare_parts = []
@@ -497,6 +500,7 @@ def solve_components(
     return Outcome(
         routes=plan.routes,
         dropped=[tuple(sorted(d)) for d in plan.dropped],
+        unsearched=[tuple(sorted(u)) for u in unsearched],
         statuses=statuses,
         notes=notes,
         num_solutions=num_solutions,

@@ -310,11 +310,12 @@ def _solve_by_parts(
         )
     routes = decompose.renumber([r for rs in out.routes for r in rs])
     choices, choices_zh = [], []
-    for part, dropped, note in zip(parts, out.dropped, out.notes, strict=True):
+    for part, dropped, cut, note in zip(parts, out.dropped, out.unsearched, out.notes, strict=True):
         streams = sorted({s for vt in part.types for s in vt.streams})
         choices.append(f"{'+'.join(streams)}: {note[0]}")
         choices_zh.append(f"{'、'.join(STREAM_ZH[s] for s in streams)}：{note[1]}")
         unserved += explain_unrouted(instance, dropped, part.stops, part.types)
+        unserved += interrupted_stops(cut, detail("not_searched", streams="+".join(streams)))
     return RoutingResult(
         instance=instance.name,
         routes=tuple(routes),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import os
 import signal
+import threading
 import time
 from collections import Counter
 
@@ -15,7 +16,7 @@ from optimizer.evaluate import check
 from optimizer.model import Instance
 from optimizer.routing.decompose import sweep_parts
 from optimizer.routing.params import RoutingParams
-from optimizer.routing.result import RoutingResult
+from optimizer.routing.result import RoutingResult, UnservedReason
 from optimizer.routing.solve import Progress, components, solve
 
 # Small parts and few iterations: the parts of a 1,500-stop county in seconds.
@@ -105,3 +106,17 @@ def test_ctrl_c_after_the_first_plan_keeps_it(county: Instance) -> None:
     assert check(county, result) == []
     assert not result.unserved
     assert result.settings["improvement_rounds"] <= 1
+
+
+def test_ctrl_c_during_the_first_plan_accounts_for_every_stop(county: Instance) -> None:
+    """Ctrl-C before the first whole plan: each stop is served or reported unserved, and checked."""
+    params = RoutingParams(time_limit_s=600, **SMALL)  # type: ignore[arg-type]
+    timer = threading.Timer(0.5, os.kill, (os.getpid(), signal.SIGINT))
+    timer.start()
+    try:
+        result = solve(county, params=params)
+    finally:
+        timer.cancel()
+    assert result.status == "interrupted"
+    assert check(county, result) == []
+    assert any(u.reason is UnservedReason.INTERRUPTED for u in result.unserved)
