@@ -10,6 +10,10 @@ generator, so the same seed always gives the same instance.
 Regenerate the shipped workbook with::
 
     python -m optimizer.demo_county instances/demo_county
+
+:func:`build_large_county` follows the same rules at a larger size (a county
+of about 10,000 collection points, for measuring how the routing scales):
+``python -m optimizer.demo_county OUT_DIR --stops 10000``.
 """
 
 from __future__ import annotations
@@ -90,6 +94,36 @@ _MIN_SEAT_GAP_KM = 6.0
 _MIN_SEAT_TO_TOWN_KM = 8.0
 _VILLAGE_SPREAD_DEG = 0.025  # about 2.8 km around the township seat
 _MIN_VILLAGE_GAP_KM = 0.8
+# Medical stops do not grow with the county (3 town hospitals, one clinic per
+# township seat); the other stops grow with the number of points.
+_NUM_MEDICAL = len(TOWN_HOSPITAL_BEDS) + NUM_TOWNSHIPS
+# Fleet margin of the large county over a fleet scaled with its points: an
+# assumption, so that the fleet is enough (the demo's own fleet has spare).
+LARGE_FLEET_MARGIN = 1.25
+
+
+@dataclass(frozen=True)
+class CountySize:
+    """How many points of each kind a generated county has, and its fleet scale.
+
+    ``scale`` multiplies the town population (each town point then serves as
+    many people as in the demo) and every vehicle count but the medical
+    vans (medical stops do not grow).
+    """
+
+    town_points: int = NUM_TOWN_POINTS
+    markets: int = NUM_MARKETS
+    schools: int = NUM_SCHOOLS
+    commercial: int = NUM_COMMERCIAL
+    recyclable_points: int = NUM_RECYCLABLE_POINTS
+    hazardous_points: int = NUM_HAZARDOUS_POINTS
+    villages: int = NUM_VILLAGES
+    village_gap_km: float = _MIN_VILLAGE_GAP_KM
+    scale: float = 1.0
+    fleet_scale: float = 1.0
+
+
+DEMO_SIZE = CountySize()
 
 
 @cache
@@ -209,16 +243,17 @@ def _town_positions(rng: np.random.Generator, n: int) -> list[tuple[float, float
     return found
 
 
-def _town_stops(rng: np.random.Generator) -> list[Stop]:
+def _town_stops(rng: np.random.Generator, size: CountySize) -> list[Stop]:
+    n = size.town_points
     kinds = (
-        ["market"] * NUM_MARKETS
-        + ["school"] * NUM_SCHOOLS
-        + ["commercial"] * NUM_COMMERCIAL
-        + ["residential"] * (NUM_TOWN_POINTS - NUM_MARKETS - NUM_SCHOOLS - NUM_COMMERCIAL)
+        ["market"] * size.markets
+        + ["school"] * size.schools
+        + ["commercial"] * size.commercial
+        + ["residential"] * (n - size.markets - size.schools - size.commercial)
     )
-    positions = _town_positions(rng, NUM_TOWN_POINTS)
-    weights = np.array([_POINT_WEIGHT[k] for k in kinds]) * rng.lognormal(0.0, 0.4, NUM_TOWN_POINTS)
-    town_pop = figure("population_urban") * figure("county_town_share_of_urban")
+    positions = _town_positions(rng, n)
+    weights = np.array([_POINT_WEIGHT[k] for k in kinds]) * rng.lognormal(0.0, 0.4, n)
+    town_pop = figure("population_urban") * figure("county_town_share_of_urban") * size.scale
     people = town_pop * weights / weights.sum()
     daily = people * figure("town_waste_per_person")
 
@@ -229,10 +264,10 @@ def _town_stops(rng: np.random.Generator) -> list[Stop]:
         ).tolist()
     )
     eligible = [i for i, k in enumerate(kinds) if k in ("residential", "commercial")]
-    recycling = set(rng.choice(eligible, NUM_RECYCLABLE_POINTS, replace=False).tolist())
-    hazardous_points = rng.choice(residential, NUM_HAZARDOUS_POINTS, replace=False).tolist()
+    recycling = set(rng.choice(eligible, size.recyclable_points, replace=False).tolist())
+    hazardous_points = rng.choice(residential, size.hazardous_points, replace=False).tolist()
     # Hazardous points gather the hand-ins of a whole quarter, not of their own compound.
-    shares = rng.uniform(0.7, 1.3, NUM_HAZARDOUS_POINTS)
+    shares = rng.uniform(0.7, 1.3, size.hazardous_points)
     shares *= daily.sum() * figure("hazardous_capture") / shares.sum()
     hazardous = dict(zip(hazardous_points, shares.tolist(), strict=True))
 
@@ -297,7 +332,9 @@ def _township_seats(rng: np.random.Generator) -> list[tuple[float, float]]:
     return _sample_spaced(rng, NUM_TOWNSHIPS, draw, accept, _MIN_SEAT_GAP_KM)
 
 
-def _village_stops(rng: np.random.Generator, seats: Sequence[tuple[float, float]]) -> list[Stop]:
+def _village_stops(
+    rng: np.random.Generator, seats: Sequence[tuple[float, float]], size: CountySize
+) -> list[Stop]:
     lat0, lon0 = figure("seat_lat"), figure("seat_lon")
 
     def draw() -> tuple[float, float]:
@@ -311,15 +348,14 @@ def _village_stops(rng: np.random.Generator, seats: Sequence[tuple[float, float]
         outside_town = _km(lat, lon, lat0, lon0) >= 5.0
         return in_region and outside_town and on_dry_land(lat, lon)
 
-    positions = _sample_spaced(rng, NUM_VILLAGES, draw, accept, _MIN_VILLAGE_GAP_KM)
+    n = size.villages
+    positions = _sample_spaced(rng, n, draw, accept, size.village_gap_km)
     # A village belongs to the nearest seat, which may not be the one it was drawn around.
     seat_of = [min(range(len(seats)), key=lambda k: _km(*p, *seats[k])) for p in positions]
     lo, hi = figure("village_population_min"), figure("village_population_max")
-    people = rng.uniform(lo, hi, NUM_VILLAGES).round()
+    people = rng.uniform(lo, hi, n).round()
     kitchen_villages = set(
-        rng.choice(
-            NUM_VILLAGES, round(figure("village_kitchen_fraction") * NUM_VILLAGES), replace=False
-        ).tolist()
+        rng.choice(n, round(figure("village_kitchen_fraction") * n), replace=False).tolist()
     )
     bin_m3 = figure("bin_village")
     stops: list[Stop] = []
@@ -413,9 +449,12 @@ def _sites() -> list[Site]:
     return sites
 
 
-def _fleet() -> list[VehicleType]:
+def _fleet(size: CountySize) -> list[VehicleType]:
     fleet: list[VehicleType] = []
     for row in _data()["vehicle"]:
+        count = int(row["count"])
+        if "medical" not in row["streams"]:
+            count = math.ceil(count * size.fleet_scale)
         window = _window(row["break"])
         range_km = row.get("range_km")
         capacity_m3 = row.get("capacity_m3")
@@ -423,7 +462,7 @@ def _fleet() -> list[VehicleType]:
             VehicleType(
                 id=row["id"],
                 name=row["name"],
-                count=int(row["count"]),
+                count=count,
                 depot=row["depot"],
                 streams=frozenset(Stream(s) for s in row["streams"]),
                 capacity_kg=float(row["capacity_kg"]),
@@ -459,10 +498,51 @@ def build_demo_county(*, seed: int = DEFAULT_SEED) -> Instance:
         treatment plants and a mixed fleet, with great-circle travel.
 
     """
+    return _build("demo_county", DEMO_SIZE, seed)
+
+
+def large_county_size(num_stops: int) -> CountySize:
+    """Return the size of a county like the demo with about ``num_stops`` stops.
+
+    Every kind of point grows by the same factor; villages keep their area,
+    so they sit closer together (the gap shrinks with the square root of the
+    factor). The fleet grows with the factor and a margin
+    (``LARGE_FLEET_MARGIN``) so that it is enough.
+    """
+    demo_stops = 804 - _NUM_MEDICAL  # stops of the demo (seed 2022) apart from medical ones
+    if num_stops <= demo_stops + _NUM_MEDICAL:
+        raise ValueError(f"a large county has more stops than the demo ({demo_stops + 16})")
+    f = (num_stops - _NUM_MEDICAL) / demo_stops
+    return CountySize(
+        town_points=round(NUM_TOWN_POINTS * f),
+        markets=round(NUM_MARKETS * f),
+        schools=round(NUM_SCHOOLS * f),
+        commercial=round(NUM_COMMERCIAL * f),
+        recyclable_points=round(NUM_RECYCLABLE_POINTS * f),
+        hazardous_points=round(NUM_HAZARDOUS_POINTS * f),
+        villages=round(NUM_VILLAGES * f),
+        village_gap_km=_MIN_VILLAGE_GAP_KM / math.sqrt(f),
+        scale=f,
+        fleet_scale=f * LARGE_FLEET_MARGIN,
+    )
+
+
+def build_large_county(num_stops: int = 10_000, *, seed: int = DEFAULT_SEED) -> Instance:
+    """Build a county with the demo's rules and about ``num_stops`` stops.
+
+    Same geography, streams, windows, facilities, multi-trip fleet with
+    breaks and stop limits as :func:`build_demo_county`, with every kind of
+    point and the fleet scaled (see :func:`large_county_size`); within a few
+    stops of ``num_stops``. Seeded like the demo.
+    """
+    return _build(f"large_county_{num_stops}", large_county_size(num_stops), seed)
+
+
+def _build(name: str, size: CountySize, seed: int) -> Instance:
     rng = np.random.default_rng(seed)
-    town = _town_stops(rng)
+    town = _town_stops(rng, size)
     seats = _township_seats(rng)
-    villages = _village_stops(rng, seats)
+    villages = _village_stops(rng, seats, size)
     medical = _medical_stops(rng, seats)
     stops = town + villages + medical
     sites = _sites()
@@ -476,25 +556,39 @@ def build_demo_county(*, seed: int = DEFAULT_SEED) -> Instance:
         "coord_sys": "wgs84",
         "travel": "great-circle distance x 1.3 circuity at 25 km/h (optimizer.distances)",
     }
+    if size != DEMO_SIZE:
+        meta["scale"] = f"{size.scale:.3f} x the demo county's points and town population"
     return Instance(
-        name="demo_county",
+        name=name,
         stops=tuple(stops),
         sites=tuple(sites),
-        vehicle_types=tuple(_fleet()),
+        vehicle_types=tuple(_fleet(size)),
         travel=great_circle_matrix(points),
         meta=meta,
     )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Write the demo county workbook to the folder given as the only argument."""
+    """Write the demo county workbook (or, with ``--stops N``, a large county) to OUT_DIR."""
     args = list(sys.argv[1:] if argv is None else argv)
-    if len(args) != 1:
-        print("usage: python -m optimizer.demo_county OUT_DIR", file=sys.stderr)
+    usage = "usage: python -m optimizer.demo_county OUT_DIR [--stops N] [--seed S]"
+    options = {"--stops": 0, "--seed": DEFAULT_SEED}
+    rest: list[str] = []
+    while args:
+        arg = args.pop(0)
+        if arg in options and args and args[0].isdigit():
+            options[arg] = int(args.pop(0))
+        else:
+            rest.append(arg)
+    if len(rest) != 1:
+        print(usage, file=sys.stderr)
         return 2
     from optimizer.io.workbook import write_workbook
 
-    write_workbook(build_demo_county(), args[0])
+    seed = options["--seed"]
+    stops = options["--stops"]
+    county = build_large_county(stops, seed=seed) if stops else build_demo_county(seed=seed)
+    write_workbook(county, rest[0])
     return 0
 
 

@@ -20,6 +20,7 @@ Defaults, with sources:
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -28,12 +29,14 @@ import numpy as np
 from numpy.typing import NDArray
 
 from optimizer.i18n import Lang, tr
-from optimizer.model import Instance, TravelMatrix
+from optimizer.model import Instance, MatrixView, TravelMatrix
 
 EARTH_RADIUS_M = 6_371_008.8  # IUGG mean radius
 DEFAULT_CIRCUITY = 1.3
 DEFAULT_SPEED_KMH = 25.0
-_ROW_BLOCK = 500
+# Above this many points a straight-line matrix is computed on demand (see
+# great_circle_matrix); below, the dense arrays are small (2 × 32 MB).
+DENSE_MAX_POINTS = 2000
 
 
 def haversine_m(
@@ -50,6 +53,52 @@ def haversine_m(
     return np.asarray(2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0))))
 
 
+class GreatCircleView(MatrixView):
+    """Great-circle distance × circuity (or its travel time at a speed), computed on demand.
+
+    Entries are what the dense matrix held: the same formula on the same
+    coordinates. With ``metres_per_s`` the entries are travel times in seconds.
+    """
+
+    def __init__(
+        self,
+        lat: NDArray[np.float64],
+        lon: NDArray[np.float64],
+        circuity: float,
+        metres_per_s: float | None = None,
+    ) -> None:
+        super().__init__(len(lat))
+        self.lat, self.lon = lat, lon
+        self.circuity, self.metres_per_s = circuity, metres_per_s
+        self._phi = np.radians(lat).tolist()
+        self._lmb = np.radians(lon).tolist()
+
+    def entries(self, rows: NDArray[np.intp], cols: NDArray[np.intp]) -> NDArray[np.float64]:
+        """Return the entries at ``rows`` × ``cols`` (arrays that broadcast together)."""
+        d = haversine_m(self.lat[rows], self.lon[rows], self.lat[cols], self.lon[cols])
+        d = d * self.circuity
+        return d if self.metres_per_s is None else d / self.metres_per_s
+
+    def entry(self, i: int, j: int) -> float:
+        """Return one entry (scalar maths: a checker asks for one leg at a time)."""
+        p1, p2 = self._phi[i], self._phi[j]
+        a = (
+            math.sin((p2 - p1) / 2) ** 2
+            + math.cos(p1) * math.cos(p2) * math.sin((self._lmb[j] - self._lmb[i]) / 2) ** 2
+        )
+        d = 2 * EARTH_RADIUS_M * math.asin(math.sqrt(min(max(a, 0.0), 1.0))) * self.circuity
+        return d if self.metres_per_s is None else d / self.metres_per_s
+
+    def same_as(self, other: MatrixView) -> bool:
+        """Return whether ``other`` is the same estimate on the same points."""
+        return (
+            isinstance(other, GreatCircleView)
+            and (self.circuity, self.metres_per_s) == (other.circuity, other.metres_per_s)
+            and np.array_equal(self.lat, other.lat)
+            and np.array_equal(self.lon, other.lon)
+        )
+
+
 def great_circle_matrix(
     points: Sequence[tuple[str, float, float]],
     *,
@@ -57,6 +106,12 @@ def great_circle_matrix(
     speed_kmh: float = DEFAULT_SPEED_KMH,
 ) -> TravelMatrix:
     """Build a road-distance estimate from (id, lat, lon) points.
+
+    Up to ``DENSE_MAX_POINTS`` points the matrices are computed once and
+    kept (fast lookups); above, entries are computed when an engine or the
+    checker asks for them (:class:`GreatCircleView`), so memory grows with
+    the number of points, not its square (10,000 points: two dense float64
+    matrices are 1.6 GB and take about 20 s to fill on a busy core).
 
     Parameters
     ----------
@@ -75,17 +130,11 @@ def great_circle_matrix(
     ids = tuple(p[0] for p in points)
     lat = np.array([p[1] for p in points], dtype=np.float64)
     lon = np.array([p[2] for p in points], dtype=np.float64)
-    n = len(ids)
-    dist = np.empty((n, n))
-    duration = np.empty((n, n))
-    # Row blocks keep the temporaries small: 10,000 points would otherwise
-    # hold several 800 MB arrays at once.
-    for lo in range(0, n, _ROW_BLOCK):
-        hi = min(n, lo + _ROW_BLOCK)
-        block = haversine_m(lat[lo:hi, None], lon[lo:hi, None], lat[None, :], lon[None, :])
-        dist[lo:hi] = block * circuity
-        duration[lo:hi] = dist[lo:hi] / (speed_kmh / 3.6)
-    return TravelMatrix(ids, dist, duration)
+    dist = GreatCircleView(lat, lon, circuity)
+    duration = GreatCircleView(lat, lon, circuity, speed_kmh / 3.6)
+    if len(ids) > DENSE_MAX_POINTS:
+        return TravelMatrix(ids, dist, duration)
+    return TravelMatrix(ids, np.asarray(dist), np.asarray(duration))
 
 
 def choose_travel(

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from types import MappingProxyType
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -281,24 +282,95 @@ class VehicleType:
         object.__setattr__(self, "extra", MappingProxyType(dict(self.extra)))
 
 
+class MatrixView:
+    """A read-only n×n matrix whose entries are computed when asked for.
+
+    It indexes like a numpy array for what the package needs: ``m[i, j]``,
+    ``m[rows, cols]`` (broadcast, e.g. ``np.ix_``), ``m[i, cols]``,
+    ``m[rows, :]``; ``np.asarray(m)`` builds the whole array. Subclasses
+    give :meth:`entries` (arrays that broadcast) and :meth:`entry` (one
+    pair); a great-circle matrix of 30,000 points then needs no 7 GB array.
+    """
+
+    ndim = 2
+    dtype = np.dtype(np.float64)
+    _BLOCK = 4_000_000  # entries computed at once: bounds the temporaries
+
+    def __init__(self, n: int) -> None:
+        self.shape = (n, n)
+
+    def entries(self, rows: NDArray[np.intp], cols: NDArray[np.intp]) -> NDArray[np.float64]:
+        """Return the entries at ``rows`` × ``cols`` (arrays that broadcast together)."""
+        raise NotImplementedError
+
+    def entry(self, i: int, j: int) -> float:
+        """Return one entry."""
+        raise NotImplementedError
+
+    def same_as(self, other: MatrixView) -> bool:
+        """Return whether ``other`` computes the same entries (without computing them)."""
+        return self is other
+
+    def __getitem__(self, key: tuple[Any, ...]) -> Any:
+        r, c = key
+        n = self.shape[0]
+        if isinstance(r, (int, np.integer)) and isinstance(c, (int, np.integer)):
+            return np.float64(self.entry(int(r), int(c)))
+        rows = np.arange(n)[r] if isinstance(r, slice) else np.asarray(r, dtype=np.intp)
+        cols = np.arange(n)[c] if isinstance(c, slice) else np.asarray(c, dtype=np.intp)
+        if (isinstance(r, slice) or isinstance(c, slice)) and rows.ndim and cols.ndim:
+            rows, cols = rows[:, None], cols[None, :]
+        shape = np.broadcast_shapes(rows.shape, cols.shape)
+        if len(shape) == 2 and shape[0] > 1 and shape[0] * shape[1] > self._BLOCK:
+            rows = np.broadcast_to(rows, shape)
+            cols = np.broadcast_to(cols, shape)
+            out = np.empty(shape)
+            step = max(1, self._BLOCK // shape[1])
+            for lo in range(0, shape[0], step):
+                out[lo : lo + step] = self.entries(rows[lo : lo + step], cols[lo : lo + step])
+            return out
+        return self.entries(rows, cols)
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> NDArray[np.float64]:
+        n = self.shape[0]
+        whole: NDArray[np.float64] = self[np.arange(n)[:, None], np.arange(n)[None, :]]
+        return whole if dtype is None else whole.astype(dtype)
+
+    def tolist(self) -> list[list[float]]:
+        """Return the whole matrix as nested lists (as ``ndarray.tolist``)."""
+        rows: list[list[float]] = np.asarray(self).tolist()
+        return rows
+
+
 @dataclass(frozen=True, eq=False)
 class TravelMatrix:
     """Distances (m) and base travel times (s) between locations, by id.
 
     Rows are origins, columns destinations; asymmetric matrices are allowed.
-    The arrays are read-only.
+    The arrays are read-only: numpy arrays (kept without a copy when already
+    float64; a read-only view is stored), or :class:`MatrixView` objects that
+    compute entries on demand (the great-circle estimate of a large county).
     """
 
     ids: tuple[str, ...]
-    distance_m: NDArray[np.float64]
-    duration_s: NDArray[np.float64]
+    distance_m: NDArray[np.float64] | MatrixView
+    duration_s: NDArray[np.float64] | MatrixView
 
     def __post_init__(self) -> None:
         n = len(self.ids)
         if len(set(self.ids)) != n:
             raise ModelError("travel matrix has duplicate ids")
         for name in ("distance_m", "duration_s"):
-            arr = np.array(getattr(self, name), dtype=np.float64)
+            given = getattr(self, name)
+            if isinstance(given, MatrixView):
+                if given.shape != (n, n):
+                    raise ModelError(
+                        f"travel matrix {name} has shape {given.shape}, expected {(n, n)}"
+                    )
+                continue
+            # A view of the caller's array: no copy of an n×n matrix (800 MB
+            # at 10,000 locations), and the caller's own array stays writable.
+            arr = np.asarray(given, dtype=np.float64).view()
             if arr.shape != (n, n):
                 raise ModelError(f"travel matrix {name} has shape {arr.shape}, expected {(n, n)}")
             if not np.all(np.isfinite(arr)) or np.any(arr < 0):
@@ -313,22 +385,32 @@ class TravelMatrix:
 
     def distance(self, a: str, b: str) -> float:
         """Return the distance in metres from ``a`` to ``b``."""
-        return float(self.distance_m[self.index(a), self.index(b)])
+        return _lookup(self.distance_m, self.index(a), self.index(b))
 
     def duration(self, a: str, b: str) -> float:
         """Return the base travel time in seconds from ``a`` to ``b``."""
-        return float(self.duration_s[self.index(a), self.index(b)])
+        return _lookup(self.duration_s, self.index(a), self.index(b))
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, TravelMatrix):
             return NotImplemented
-        return (
-            self.ids == other.ids
-            and np.array_equal(self.distance_m, other.distance_m)
-            and np.array_equal(self.duration_s, other.duration_s)
+        return self.ids == other.ids and all(
+            _same(getattr(self, name), getattr(other, name))
+            for name in ("distance_m", "duration_s")
         )
 
     __hash__ = None  # type: ignore[assignment]
+
+
+def _lookup(m: NDArray[np.float64] | MatrixView, i: int, j: int) -> float:
+    # The checker asks for one leg at a time, hundreds of thousands of times.
+    return m.entry(i, j) if isinstance(m, MatrixView) else float(m[i, j])
+
+
+def _same(a: NDArray[np.float64] | MatrixView, b: NDArray[np.float64] | MatrixView) -> bool:
+    if isinstance(a, MatrixView) and isinstance(b, MatrixView) and a.same_as(b):
+        return True
+    return bool(np.array_equal(np.asarray(a), np.asarray(b)))
 
 
 @dataclass(frozen=True)

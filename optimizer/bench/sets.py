@@ -53,6 +53,8 @@ SETS: dict[str, BenchSet] = {
     "solomon100": BenchSet("vrp/solomon100", ("*.vrptw",)),
     "cvrp_x": BenchSet("vrp/cvrp_x", ("*.vrp",)),
     "gh1000": BenchSet("vrp/gh1000", ("*.vrp",)),
+    # Arnold, Gendreau & Sörensen (2019), 3,000-10,000 customers (issue 13).
+    "xxl": BenchSet("vrp/xxl", ("*.vrp",)),
     "mtvrptwr": BenchSet("vrp/mtvrptwr", ("*.vrp",)),
     "hfvrp": BenchSet("vrp/hfvrp", ("*.vrp",)),
     "evrptw": BenchSet("vrp/evrptw", ("*/*.txt",)),

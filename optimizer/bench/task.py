@@ -8,10 +8,12 @@ independent checker and returns one JSON-ready record. Run as
 Engines are named: ``ortools`` (the project's setup through
 :func:`optimizer.routing.solve.solve`), ``ortools-plain`` (the documented
 baseline of :mod:`optimizer.bench.plain_ortools`), ``pyvrp`` (through
-``solve`` once that engine is there), or ``package.module:function`` for
-an engine of one's own, called as ``function(instance, time_limit_s, seed,
-on_solution)`` and returning a :class:`~optimizer.routing.result.RoutingResult`
-(``on_solution(elapsed_s, objective)`` reports each solution found).
+``solve`` once that engine is there), ``pyvrp-plain`` (PyVRP's own reader
+and default search on a VRPLIB CVRP file: :mod:`optimizer.bench.plain_pyvrp`),
+or ``package.module:function`` for an engine of one's own, called as
+``function(instance, time_limit_s, seed, on_solution)`` and returning a
+:class:`~optimizer.routing.result.RoutingResult` (``on_solution(elapsed_s,
+objective)`` reports each solution found).
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ from optimizer.routing.result import RoutingResult, Unserved, UnservedReason
 
 OnSolution = Callable[[float, float], None]
 EngineFn = Callable[[Instance, float, int, OnSolution], RoutingResult]
-ROUTING_ENGINES = ("ortools", "ortools-plain", "pyvrp", "auto")
+ROUTING_ENGINES = ("ortools", "ortools-plain", "pyvrp", "auto", "pyvrp-plain")
 SITING_ENGINES = ("scip", "highs", "cbc", "pulp-cbc")  # OR-Tools MIP backends; PuLP + CBC
 CARBON_ENGINES = ("highs", "cbc")  # LP solvers through PuLP
 BUILTIN_ENGINES = tuple(dict.fromkeys(ROUTING_ENGINES + SITING_ENGINES + CARBON_ENGINES))
@@ -180,6 +182,10 @@ def engine_function(engine: str) -> EngineFn:
     """Return the function running ``engine`` (a built-in name or ``module:function``)."""
     if engine == "ortools-plain":
         return _plain
+    if engine == "pyvrp-plain":
+        from optimizer.bench.plain_pyvrp import solve_plain_pyvrp
+
+        return solve_plain_pyvrp
     if engine in ("ortools", "pyvrp", "auto"):
         return _solve_engine(engine)
     module, sep, attr = engine.partition(":")

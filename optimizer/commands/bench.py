@@ -92,7 +92,8 @@ def _command(params: dict[str, Any]) -> str:
     "engines",
     multiple=True,
     help=(
-        "Engine to run (repeatable). Routing: ortools, ortools-plain, pyvrp, auto or "
+        "Engine to run (repeatable). Routing: ortools, ortools-plain, pyvrp, auto, "
+        "pyvrp-plain (PyVRP as it comes, CVRP files) or "
         "package.module:function [default: ortools, ortools-plain]; siting: scip, highs, cbc, "
         "pulp-cbc [default: scip, pulp-cbc]; carbon: highs, cbc [default: both]."
     ),
@@ -143,8 +144,8 @@ def _command(params: dict[str, Any]) -> str:
     type=click.Path(path_type=Path),
     default=DATA_DIR,
     show_default=True,
-    help="Folder holding the sets: vrp/ (solomon100, cvrp_x, gh1000, mtvrptwr, hfvrp, evrptw, "
-    "kim, small), siting/ (cap, uncap, holmberg, pmed), energy/ (osemosys).",
+    help="Folder holding the sets: vrp/ (solomon100, cvrp_x, gh1000, xxl, mtvrptwr, hfvrp, "
+    "evrptw, kim, small), siting/ (cap, uncap, holmberg, pmed), energy/ (osemosys).",
 )
 @click.option(
     "--max-n", type=click.IntRange(min=1), default=None, help="Only instances with <= N stops."
@@ -181,7 +182,7 @@ def bench_command(
     """Run engines on benchmark sets or files and report gaps to best-known values.
 
     A set name stands for its files under --data-dir: routing solomon100,
-    cvrp_x, gh1000, mtvrptwr, hfvrp, evrptw, kim, small; siting cap, uncap,
+    cvrp_x, gh1000, xxl, mtvrptwr, hfvrp, evrptw, kim, small; siting cap, uncap,
     holmberg, pmed; carbon osemosys. Every (instance, engine, seed) run
     appends one line to OUT/results.jsonl and writes its plan under
     OUT/plans (see --keep); runs already recorded are skipped, so an

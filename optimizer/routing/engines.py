@@ -167,6 +167,7 @@ def _run(
             types,
             params=params,
             time_limit_s=time_limit_s,
+            initial=initial,
             on_solution=on_solution,
             interrupted=interrupted,
         )
@@ -197,6 +198,7 @@ def _run(
         params=params,
         # Above REPAIR_MAX_STOPS no repair follows: PyVRP takes all the time.
         time_limit_s=time_limit_s * (PYVRP_SHARE if len(stop_ids) <= REPAIR_MAX_STOPS else 1.0),
+        initial=initial,
         on_solution=on_solution,
         interrupted=interrupted,
     )

@@ -23,6 +23,13 @@ class RoutingParams:
     (reproducible, since OR-Tools' search has no random seed).
     ``minimize_vehicles`` makes the number of used vehicles the first
     objective. ``engine`` is "ortools", "pyvrp" or "auto".
+
+    Large counties (see :mod:`optimizer.routing.decompose`): a county of
+    more than ``decompose_above`` stops is planned by parts (a stream
+    component that large is cut into parts of about ``part_stops`` stops),
+    ``jobs`` parts at a time in worker processes; ``rounds`` bounds the
+    improvement rounds (None: while time remains; a number makes a run with
+    a solution limit reproducible).
     """
 
     objective: Objective = Objective.COST
@@ -32,11 +39,21 @@ class RoutingParams:
     minimize_vehicles: bool = False
     engine: str = "auto"
     unserved_penalty: float | None = None  # None: engine picks one above any route cost
+    jobs: int = 1
+    # Above 2,500 stops (the Kim set's largest, 2,092, stays whole; the xxl
+    # set starts at 3,000) a county is planned by parts.
+    decompose_above: int = 2500
+    part_stops: int = 1000
+    rounds: int | None = None
 
     def __post_init__(self) -> None:
         if self.time_limit_s <= 0:
             raise ValueError(f"time limit must be > 0 s, got {self.time_limit_s}")
         if self.solution_limit is not None and self.solution_limit < 1:
             raise ValueError("solution limit must be >= 1")
+        if self.jobs < 1:
+            raise ValueError(f"jobs must be >= 1, got {self.jobs}")
+        if self.part_stops < 1 or self.decompose_above < 1:
+            raise ValueError("part_stops and decompose_above must be >= 1")
         if self.engine not in ("ortools", "pyvrp", "auto"):
             raise ValueError(f"unknown engine {self.engine!r}; expected ortools, pyvrp or auto")

@@ -368,14 +368,16 @@ def solve_component(
     time_limit_s
         Time budget of this component.
     initial
-        Ignored: PyVRP builds its own start (OR-Tools takes today's routes).
+        Routes to start the search from (the plan by parts passes a part's
+        current routes); routes of other vehicle types are left aside, and
+        routes that do not fit the model are ignored (PyVRP builds its own
+        start).
     on_solution
         Called with (best objective incl. penalties, improvements so far).
     interrupted
         Polled during the search; True stops it and keeps the best solution.
 
     """
-    del initial  # see docstring
     gaps = [(t, g) for t, g in unsupported(instance, types) if g is not Gap.DAILY_LOAD]
     if gaps:
         raise ValueError(f"PyVRP cannot express {gaps}")
@@ -383,6 +385,7 @@ def solve_component(
     objective = Objective(params.objective)
     builder = _Builder(instance, list(stop_ids), list(types), params, objective)
     data = builder.data
+    warm = None if initial is None else builder.warm_start(initial.routes)
     build_s = time.perf_counter() - t0
     if params.solution_limit is not None:
         # The work bound makes runs reproducible; the time limit still holds.
@@ -393,13 +396,17 @@ def solve_component(
             ]
         )
         stop = _Stop(limit, _scale(objective), on_solution, interrupted)
-        best = pyvrp.solve(data, stop=stop, seed=params.seed, collect_stats=False).best
+        best = pyvrp.solve(
+            data, stop=stop, seed=params.seed, collect_stats=False, initial_solution=warm
+        ).best
     else:
         budget = max(0.01, time_limit_s - build_s)
         reduce = params.minimize_vehicles and len(types) == 1
         first = budget * FIRST_SHARE if reduce else budget
         stop = _Stop(MaxRuntime(first), _scale(objective), on_solution, interrupted)
-        best = pyvrp.solve(data, stop=stop, seed=params.seed, collect_stats=False).best
+        best = pyvrp.solve(
+            data, stop=stop, seed=params.seed, collect_stats=False, initial_solution=warm
+        ).best
         if reduce:
             best = _fewer_vehicles(builder, best, stop, params.seed, t0 + time_limit_s, budget)
     if not best.is_feasible():
@@ -659,6 +666,43 @@ class _Builder:
     def _late(self, end: int) -> int:
         """Return a closing time moved earlier by the break it may follow."""
         return end - self.pause if end > self.pause_from else end
+
+    def warm_start(self, routes: Sequence[Route]) -> pyvrp.Solution | None:
+        """Return the routes of this model's types as a PyVRP solution (None if one does not fit).
+
+        The last unload before going home is left to the type's virtual end.
+        """
+        client = {sid: k for k, sid in enumerate(self.client_ids)}
+        reload = {sid: k for k, sid in enumerate(self.depot_site[: self.first_end])}
+        type_index = {vt.id: t for t, vt in enumerate(self.type_of)}
+        used = [0] * len(self.type_of)
+        out = []
+        for r in routes:
+            t = type_index.get(r.vehicle_type)
+            if t is None:
+                continue
+            used[t] += 1
+            visits = [v for v in r.visits[1:-1] if v.kind in (VisitKind.STOP, VisitKind.UNLOAD)]
+            if visits and visits[-1].kind is VisitKind.UNLOAD:
+                visits.pop()
+            acts = []
+            for v in visits:
+                if v.kind is VisitKind.STOP and v.location in client:
+                    acts.append(pyvrp.Activity(pyvrp.ActivityType.CLIENT, client[v.location]))
+                elif v.kind is VisitKind.UNLOAD and v.location in reload:
+                    acts.append(pyvrp.Activity(pyvrp.ActivityType.DEPOT, reload[v.location]))
+                else:
+                    return None
+            try:
+                out.append(pyvrp.Route(self.data, acts, t))
+            except (ValueError, IndexError, TypeError):
+                return None
+        if any(n > vt.count for n, vt in zip(used, self.type_of, strict=True)):
+            return None
+        try:
+            return pyvrp.Solution(self.data, out)
+        except (ValueError, IndexError, TypeError):
+            return None
 
     def decode(self, solution: pyvrp.Solution) -> tuple[list[Route], list[str]]:
         """Return our routes and the dropped stop ids of a PyVRP solution."""

@@ -36,6 +36,12 @@ class Progress:
     next component starts, so a display of the whole plan reads
     ``num_planned`` of ``num_stops``: the stops routed in finished components
     (it never falls). ``part`` counts components from 1 up to ``num_parts``.
+
+    A large county planned by parts (:mod:`optimizer.routing.decompose`)
+    reports ``whole_plan`` progress instead: ``best_objective`` is the cost
+    of the best plan of every stream, ``num_planned`` the stops it serves
+    and ``part`` the improvement round. The best plan serves the most stops,
+    then costs least: its cost never rises unless it serves more stops.
     """
 
     elapsed_s: float
@@ -45,6 +51,7 @@ class Progress:
     num_stops: int = 0
     part: int = 1
     num_parts: int = 1
+    whole_plan: bool = False  # a plan of every stream: best_objective never rises (see below)
 
 
 @dataclass(frozen=True)
@@ -130,6 +137,8 @@ def solve(
     unserved: list[Unserved] = unservable_stops(instance)
     skip = {u.stop for u in unserved}
     parts = components(instance, [s.id for s in instance.stops if s.id not in skip])
+    if initial is None and sum(len(p.stops) for p in parts) > params.decompose_above:
+        return _solve_by_parts(instance, parts, unserved, params, t0, progress)
     total = sum(len(c.stops) for c in parts) or 1
     routes: list[Route] = []
     statuses: list[str] = []
@@ -244,6 +253,97 @@ def solve(
         runtime_s=runtime,
         build_s=build_s,
         status=status,
+    )
+
+
+# Kept from the time limit for assembling the plan after the last part.
+ASSEMBLY_S = 2.0
+
+
+def _solve_by_parts(
+    instance: Instance,
+    parts: list[Component],
+    unserved: list[Unserved],
+    params: RoutingParams,
+    t0: float,
+    progress: Callable[[Progress], None] | None,
+) -> RoutingResult:
+    """Plan a large county by parts (see :mod:`optimizer.routing.decompose`).
+
+    Every stream component joins the first whole plan at once (a component
+    of more than ``decompose_above`` stops in several parts), so the time
+    limit holds and progress reports cover the whole plan.
+    """
+    from optimizer.routing import decompose
+
+    objective = str(params.objective)
+
+    def report(plan: decompose.Plan, rounds: int, num_solutions: int) -> None:
+        if progress is not None:
+            served = sum(len(r.stops) for routes in plan.routes for r in routes)
+            progress(
+                Progress(
+                    time.perf_counter() - t0,
+                    plan.key(objective)[1],
+                    num_solutions,
+                    served,
+                    len(instance.stops),
+                    rounds,
+                    0,
+                    whole_plan=True,
+                )
+            )
+
+    # decompose keeps time on time.monotonic(), the same clock in its workers.
+    spent = time.perf_counter() - t0
+    reserve = min(ASSEMBLY_S, 0.05 * params.time_limit_s)
+    deadline = time.monotonic() + params.time_limit_s - spent - reserve
+    with sigint_flag() as interrupted:
+        out = decompose.solve_components(
+            instance,
+            [p.stops for p in parts],
+            [p.types for p in parts],
+            params=params,
+            deadline=deadline,
+            interrupted=interrupted,
+            report=report,
+        )
+    routes = decompose.renumber([r for rs in out.routes for r in rs])
+    choices, choices_zh = [], []
+    for part, dropped, cut, note in zip(parts, out.dropped, out.unsearched, out.notes, strict=True):
+        streams = sorted({s for vt in part.types for s in vt.streams})
+        choices.append(f"{'+'.join(streams)}: {note[0]}")
+        choices_zh.append(f"{'、'.join(STREAM_ZH[s] for s in streams)}：{note[1]}")
+        unserved += explain_unrouted(instance, dropped, part.stops, part.types)
+        unserved += interrupted_stops(cut, detail("not_searched", streams="+".join(streams)))
+    return RoutingResult(
+        instance=instance.name,
+        routes=tuple(routes),
+        unserved=tuple(sorted(unserved, key=lambda u: u.stop)),
+        objective=objective,
+        objective_value=objective_value(routes, objective),
+        engine=params.engine,
+        settings=MappingProxyType(
+            {
+                "time_limit_s": params.time_limit_s,
+                "solution_limit": params.solution_limit,
+                "minimize_vehicles": params.minimize_vehicles,
+                "unserved_penalty": params.unserved_penalty,
+                "components": len(parts),
+                "engine_choice": tuple(choices),
+                "engine_choice_zh": tuple(choices_zh),
+                "num_solutions": out.num_solutions,
+                "checked_objective": objective_value(routes, objective),
+                "jobs": params.jobs,
+                "part_stops": params.part_stops,
+                "improvement_rounds": out.rounds,
+                "first_plan_s": round(out.first_plan_s, 3),
+            }
+        ),
+        seed=params.seed,
+        runtime_s=time.perf_counter() - t0,
+        build_s=0.0,
+        status=_overall(out.statuses),
     )
 
 
