@@ -72,7 +72,9 @@ def plan_document(inst: LrpInstance, plan: LrpPlan) -> dict[str, Any]:
 def run_lrp(task: Task, record: dict[str, Any]) -> None:
     """Run ``task`` (kind ``lrp``) and fill ``record``."""
     if task.engine not in LRP_ENGINES:
-        raise Unsupported(f"{task.engine} is not a location-routing engine ({', '.join(LRP_ENGINES)})")
+        raise Unsupported(
+            f"{task.engine} is not a location-routing engine ({', '.join(LRP_ENGINES)})"
+        )
     path = Path(task.file)
     t0 = time.perf_counter()
     inst = read_lrp(path)

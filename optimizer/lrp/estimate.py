@@ -64,7 +64,9 @@ def _subsets(inst: LrpInstance) -> list[tuple[int, ...]]:
     ]
 
 
-def transport_cost(inst: LrpInstance, est: NDArray[np.float64], depots: tuple[int, ...]) -> float | None:
+def transport_cost(
+    inst: LrpInstance, est: NDArray[np.float64], depots: tuple[int, ...]
+) -> float | None:
     """Return the cheapest capacitated (split) assignment cost to ``depots``, or None if none."""
     k, n = len(depots), inst.num_customers
     c = est[list(depots), :].ravel()
@@ -72,11 +74,11 @@ def transport_cost(inst: LrpInstance, est: NDArray[np.float64], depots: tuple[in
     cols = np.arange(k * n)
     a_eq = coo_matrix((np.ones(k * n), (rows, cols)), shape=(n, k * n))
     demand = np.asarray(inst.demand, dtype=np.float64)
-    a_ub = coo_matrix(
-        (np.tile(demand, k), (np.repeat(np.arange(k), n), cols)), shape=(k, k * n)
-    )
+    a_ub = coo_matrix((np.tile(demand, k), (np.repeat(np.arange(k), n), cols)), shape=(k, k * n))
     caps = np.asarray([inst.depot_capacity[i] for i in depots])
-    res = linprog(c, A_ub=a_ub, b_ub=caps, A_eq=a_eq, b_eq=np.ones(n), bounds=(0, 1), method="highs")
+    res = linprog(
+        c, A_ub=a_ub, b_ub=caps, A_eq=a_eq, b_eq=np.ones(n), bounds=(0, 1), method="highs"
+    )
     return float(res.fun) if res.status == 0 else None
 
 

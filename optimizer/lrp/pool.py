@@ -53,7 +53,9 @@ class RoutePool:
     def _cycle(self, customers: Sequence[int]) -> float:
         m = self.inst.num_depots
         nodes = [m + c for c in customers]
-        return float(sum(self.cost[a, b] for a, b in zip(nodes, nodes[1:] + nodes[:1], strict=True)))
+        return float(
+            sum(self.cost[a, b] for a, b in zip(nodes, nodes[1:] + nodes[:1], strict=True))
+        )
 
     def add(self, routes: Iterable[LrpRoute]) -> int:
         """Add routes (a cheaper cycle replaces a known one); return how many were new or better."""
@@ -134,7 +136,9 @@ def choose(
             travel, seq = pool.reroot(pr, i)
             options.append((travel, i, seq))
         options.sort()
-        keep = options[:DEPOTS_PER_ROUTE] + [o for o in options[DEPOTS_PER_ROUTE:] if o[1] == pr.home]
+        keep = options[:DEPOTS_PER_ROUTE] + [
+            o for o in options[DEPOTS_PER_ROUTE:] if o[1] == pr.home
+        ]
         for travel, i, seq in keep:
             x[r, i] = solver.BoolVar(f"use[R{r},D{i + 1}]")
             cost[r, i] = travel + inst.route_cost
@@ -175,8 +179,7 @@ def choose(
             y[i].SetBounds(*((1, 1) if i in fixed_open else (0, 0)))
     for k, s in enumerate(exclude):
         solver.Add(
-            solver.Sum([y[i] for i in range(m) if i not in s])
-            + solver.Sum([1 - y[i] for i in s])
+            solver.Sum([y[i] for i in range(m) if i not in s]) + solver.Sum([1 - y[i] for i in s])
             >= 1,
             f"nogood[{k}]",
         )
@@ -208,7 +211,11 @@ def without_duplicates(pool: RoutePool, routes: list[LrpRoute]) -> list[LrpRoute
             r = routes[k]
             nodes = [r.depot, *(m + v for v in r.customers), r.depot]
             p = nodes.index(m + c)
-            return float(cost[nodes[p - 1], nodes[p]] + cost[nodes[p], nodes[p + 1]] - cost[nodes[p - 1], nodes[p + 1]])
+            return float(
+                cost[nodes[p - 1], nodes[p]]
+                + cost[nodes[p], nodes[p + 1]]
+                - cost[nodes[p - 1], nodes[p + 1]]
+            )
 
         keep = min(holders, key=saving)
         for k in holders:

@@ -87,7 +87,9 @@ def repair_capacity(
                         continue
                     nodes = [k, *(m + v for v in other.customers), k]
                     ins = min(
-                        cost[nodes[t], m + c] + cost[m + c, nodes[t + 1]] - cost[nodes[t], nodes[t + 1]]
+                        cost[nodes[t], m + c]
+                        + cost[m + c, nodes[t + 1]]
+                        - cost[nodes[t], nodes[t + 1]]
                         for t in range(len(nodes) - 1)
                     )
                     delta = float(ins) - saved
@@ -104,7 +106,9 @@ def repair_capacity(
             nodes = [other.depot, *(m + v for v in other.customers), other.depot]
             t = min(
                 range(len(nodes) - 1),
-                key=lambda t: cost[nodes[t], m + c] + cost[m + c, nodes[t + 1]] - cost[nodes[t], nodes[t + 1]],
+                key=lambda t: (
+                    cost[nodes[t], m + c] + cost[m + c, nodes[t + 1]] - cost[nodes[t], nodes[t + 1]]
+                ),
             )
             routes[b] = LrpRoute(other.depot, other.customers[:t] + (c,) + other.customers[t:])
             routes[a] = LrpRoute(routes[a].depot, rest)

@@ -105,7 +105,9 @@ def route(
     pts = inst.points()
     locations = [pyvrp.Location(float(pts[k, 0]), float(pts[k, 1])) for k in nodes]
     sub = matrix[np.ix_(nodes, nodes)]
-    limit = [len(customers)] * len(depots) if max_routes is None else [max(1, v) for v in max_routes]
+    limit = (
+        [len(customers)] * len(depots) if max_routes is None else [max(1, v) for v in max_routes]
+    )
     route_cost = round(inst.route_cost * (1 if inst.integer_costs else REAL_COST_SCALE))
     data = pyvrp.ProblemData(
         locations,
@@ -133,7 +135,9 @@ def route(
     )
     out = []
     for r in result.best.routes():
-        visits = tuple(customers[a.idx] for a in r.schedule() if a.type == pyvrp.ActivityType.CLIENT)
+        visits = tuple(
+            customers[a.idx] for a in r.schedule() if a.type == pyvrp.ActivityType.CLIENT
+        )
         out.append(LrpRoute(depots[r.vehicle_type()], visits))
     return out
 

@@ -7,16 +7,17 @@ The search (a route-pool matheuristic):
    capacitated assignment) and keep the best :data:`CANDIDATES`.
 2. Route the most promising set for real (PyVRP, multi-depot, at most
    ``ceil(capacity / Q)`` routes per depot); when the routes break a depot
-   capacity, the route-pool MIP (:func:`optimizer.lrp.pool.choose`) picks a
-   feasible combination for that set. Each depot's customers are then
+   capacity, a greedy repair moves customers or routes to depots with room
+   (:mod:`optimizer.lrp.repair`), and failing that the route-pool MIP
+   (:func:`optimizer.lrp.pool.choose`) picks a feasible combination of all
+   routes found so far, re-rooted to that set. Each depot's customers are then
    re-routed alone, which respects its capacity by construction. Every
    route goes to the pool.
-3. Next set: the pool MIP's best unrouted set if it promises to beat the
-   best plan (it mixes routes of all sets routed so far, re-rooted to other
-   depots), else the next candidate whose estimate, scaled by the best
+3. Next set: the next candidate whose estimate, scaled by the best
    real-to-estimated ratio seen, is within :data:`EXPLORE_MARGIN` of the
    best plan.
-4. The time left improves the best plan's routes.
+4. The time left improves the best plan's routes (PyVRP from that plan),
+   until two rounds in a row bring no gain.
 
 Every plan kept is re-checked by :func:`optimizer.lrp.check.evaluate`; the
 cost reported is the checker's.
@@ -44,6 +45,7 @@ ROUND_SHARE = 0.07  # of the time limit, per routed depot set
 # Route a candidate set while its scaled estimate is within this fraction of
 # the best plan's cost.
 EXPLORE_MARGIN = 0.03
+INTENSIFY_SHARE = 0.25  # of the time limit, per chunk improving the best plan
 MIP_TIME_S = 3.0  # cap per pool MIP (a tight capacity makes it slow; it is optional)
 
 
@@ -71,7 +73,7 @@ class LrpResult:
     rounds: int
     routed_sets: tuple[tuple[int, ...], ...]
     trace: tuple[tuple[float, float], ...]  # (elapsed s, best cost) at each improvement
-    status: str  # "time_limit", "explored", "interrupted", "round_limit"
+    status: str  # "time_limit", "converged", "interrupted", "round_limit"
     runtime_s: float = 0.0
 
 
@@ -202,7 +204,7 @@ def solve(
     s = _Search(inst, params, integer_costs(inst, cost), RoutePool(inst, cost), on_improve)
     routed: dict[frozenset[int], float] = {}
     ratio = math.inf  # best real cost / estimate over the routed candidate sets
-    status = "time_limit"
+    status = "time_limit"  # "converged" once extra routing time stops paying
     try:
         queue: list[DepotSet] = candidate_sets(inst, cost, count=CANDIDATES)
         estimates = {d.depots: d.estimate for d in queue}
@@ -218,7 +220,6 @@ def solve(
                     continue
                 nxt = cand.depots
             if nxt is None:
-                status = "explored"
                 break
             value = s.route_set(nxt)
             if value is not None:
@@ -227,12 +228,15 @@ def solve(
                     ratio = min(ratio, routed[nxt] / estimates[nxt])
             else:
                 routed.setdefault(nxt, math.inf)
-        # The time left improves the best plan's routes.
-        while s.best is not None and s.left() > 0.5 and not s.out_of_rounds():
+        # The time left improves the best plan's routes, in chunks that start
+        # from it; two chunks in a row without gain end the search.
+        stale = 0
+        while s.best is not None and s.left() > 0.5 and not s.out_of_rounds() and stale < 2:
             before = s.best_cost()
-            s.route_set(frozenset(s.best.open_depots), share=max(ROUND_SHARE, s.left() / params.time_limit_s))
-            if params.iterations is not None and s.best_cost() >= before:
-                break
+            share = min(INTENSIFY_SHARE, s.left() / params.time_limit_s)
+            s.route_set(frozenset(s.best.open_depots), share=share)
+            stale = stale + 1 if s.best_cost() >= before - 1e-9 else 0
+        status = "converged" if stale >= 2 else "time_limit"
     except KeyboardInterrupt:
         status = "interrupted"
     if s.best is None or s.best_eval is None:
