@@ -43,7 +43,7 @@ def best_known_lrp(path: Path) -> tuple[float | None, str]:
 
 
 def plan_document(inst: LrpInstance, plan: LrpPlan) -> dict[str, Any]:
-    """Return the plan as JSON-ready data with ids numbered from 1 as in the file (``D1``, ``C1``)."""
+    """Return the plan as JSON-ready data, ids numbered from 1 as in the file (``D1``, ``C1``)."""
     ev = evaluate(inst, plan)
     return {
         "instance": inst.name,

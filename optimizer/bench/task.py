@@ -54,7 +54,6 @@ DEFAULT_ENGINES = {
 }
 
 
-
 def default_engines(kind: str) -> tuple[str, ...]:
     """Return the engines a sweep runs on an instance of ``kind`` unless told otherwise."""
     return LRP_ENGINES if kind == LRP_KIND else DEFAULT_ENGINES[domain_of(kind)]

@@ -183,9 +183,10 @@ def bench_command(
 
     A set name stands for its files under --data-dir: routing solomon100,
     cvrp_x, gh1000, mtvrptwr, hfvrp, evrptw, kim, small; siting cap, uncap,
-    holmberg, pmed; location-routing lrp (Prodhon), lrp_barreto; carbon osemosys. Every (instance, engine, seed) run
-    appends one line to OUT/results.jsonl and writes its plan under
-    OUT/plans (see --keep); runs already recorded are skipped, so an
+    holmberg, pmed; location-routing lrp (Prodhon), lrp_barreto; carbon
+    osemosys. Every (instance, engine, seed) run appends one line to
+    OUT/results.jsonl and writes its plan under OUT/plans (see --keep);
+    runs already recorded are skipped, so an
     interrupted sweep resumes where it stopped.
     """
     lang = lang_of(ctx)

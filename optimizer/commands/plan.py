@@ -25,8 +25,8 @@ from optimizer.distances import choose_travel, travel_note
 from optimizer.evaluate import check, objective_value
 from optimizer.i18n import Lang, tr
 from optimizer.io.load import read_instance
-from optimizer.io.siting_output import write_siting
 from optimizer.io.route_sheets import write_route_outputs
+from optimizer.io.siting_output import write_siting
 from optimizer.maps import render_routes
 from optimizer.model import Instance
 from optimizer.roads.travel import route_geometry
@@ -345,6 +345,7 @@ def plan_command(
         if found.best is not found.sequential:
             sited, county, plan = found.best.sited, found.best.county, found.best.plan
             write_siting(sited, out / "siting", lang=lang)
+            assert sited.decision is not None
             notes = explain_stations(problem, sited.decision)
     violations = check(county, plan)
     exit_on_violations(ctx, violations)

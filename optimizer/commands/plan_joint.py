@@ -1,4 +1,4 @@
-"""``countyopt plan --joint``: search station sets with real routing, and report against sequential."""
+"""``countyopt plan --joint``: station sets searched with real routing, set against sequential."""
 
 from __future__ import annotations
 
@@ -64,7 +64,8 @@ def joint_lines(found: JointResult, lang: Lang) -> list[str]:
             lang,
             f"Joint plan: {best.total_per_day:,.0f} yuan/day against {seq.total_per_day:,.0f} "
             f"for sequential siting then routing ({saved:,.0f} yuan/day, {pct:.1f} % less).",
-            f"联合方案：每日 {best.total_per_day:,.0f} 元，先选址后排线为 {seq.total_per_day:,.0f} 元"
+            f"联合方案：每日 {best.total_per_day:,.0f} 元，"
+            f"先选址后排线为 {seq.total_per_day:,.0f} 元"
             f"（每日节省 {saved:,.0f} 元，{pct:.1f} %）。",
         )
         if best is not seq

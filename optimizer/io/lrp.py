@@ -225,7 +225,8 @@ def _bounded(problems: list[InputProblem], file: str) -> list[InputProblem]:
             Text(
                 f"the values above and {more} more to be right (check the counts on the "
                 "first two lines: one wrong count shifts every later value)",
-                f"以上数值及另外 {more} 处正确（请核对前两行的数量：一个数量错误会使之后所有数值错位）",
+                f"以上数值及另外 {more} 处正确"
+                "（请核对前两行的数量：一个数量错误会使之后所有数值错位）",
             ),
         ),
     ]

@@ -8,6 +8,7 @@ instance's coordinates with plain arithmetic, not with the solver's matrix.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections import Counter
 from dataclasses import dataclass
@@ -70,7 +71,7 @@ def route_distance(inst: LrpInstance, route: LrpRoute) -> float:
         *(inst.customer_xy[c] for c in route.customers),
         inst.depot_xy[route.depot],
     ]
-    return sum(_edge(inst, a, b) for a, b in zip(pts, pts[1:], strict=False))
+    return sum(_edge(inst, a, b) for a, b in itertools.pairwise(pts))
 
 
 def evaluate(inst: LrpInstance, plan: LrpPlan) -> LrpEvaluation:
@@ -130,7 +131,8 @@ def evaluate(inst: LrpInstance, plan: LrpPlan) -> LrpEvaluation:
                 Text(
                     f"route {k} from D{route.depot + 1} carries {load:g}, more than the vehicle "
                     f"capacity {inst.vehicle_capacity:g}",
-                    f"路线 {k}（站点 D{route.depot + 1}）装载 {load:g}，超过车辆容量 {inst.vehicle_capacity:g}",
+                    f"路线 {k}（站点 D{route.depot + 1}）装载 {load:g}，"
+                    f"超过车辆容量 {inst.vehicle_capacity:g}",
                 )
             )
         depot_loads[route.depot] = depot_loads.get(route.depot, 0.0) + load
@@ -139,7 +141,8 @@ def evaluate(inst: LrpInstance, plan: LrpPlan) -> LrpEvaluation:
         if load > inst.depot_capacity[i] + TOL:
             bad.append(
                 Text(
-                    f"depot D{i + 1} serves {load:g}, more than its capacity {inst.depot_capacity[i]:g}",
+                    f"depot D{i + 1} serves {load:g}, "
+                    f"more than its capacity {inst.depot_capacity[i]:g}",
                     f"站点 D{i + 1} 服务量 {load:g}，超过其容量 {inst.depot_capacity[i]:g}",
                 )
             )

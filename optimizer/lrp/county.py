@@ -104,7 +104,7 @@ def evaluate_candidate(
     *,
     routed: tuple[Instance, RoutingResult] | None = None,
 ) -> JointCandidate:
-    """Route ``sited`` (unless ``routed`` gives its routes) and return it with its checked daily cost."""
+    """Route ``sited`` (unless ``routed`` has its routes); return it with its checked daily cost."""
     assert sited.decision is not None
     ev = evaluate(problem, sited.decision)
     county, plan = route(sited) if routed is None else routed

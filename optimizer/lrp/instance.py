@@ -66,4 +66,5 @@ class LrpInstance:
         pts = self.points()
         dist = np.sqrt(((pts[:, None, :] - pts[None, :, :]) ** 2).sum(axis=2))
         # Rounded up: see the module docstring for why not truncated.
-        return np.ceil(dist * 100.0) if self.integer_costs else dist
+        out: NDArray[np.float64] = np.ceil(dist * 100.0) if self.integer_costs else dist
+        return out

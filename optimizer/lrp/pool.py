@@ -207,7 +207,7 @@ def without_duplicates(pool: RoutePool, routes: list[LrpRoute]) -> list[LrpRoute
     for c in sorted(j for j, k in count.items() if k > 1):
         holders = [k for k, r in enumerate(routes) if c in r.customers]
 
-        def saving(k: int) -> float:
+        def saving(k: int, c: int = c) -> float:
             r = routes[k]
             nodes = [r.depot, *(m + v for v in r.customers), r.depot]
             p = nodes.index(m + c)

@@ -11,6 +11,7 @@ last word on the result.
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import numpy as np
@@ -22,7 +23,7 @@ from optimizer.lrp.instance import LrpInstance
 
 def _route_cost(cost: NDArray[np.float64], m: int, depot: int, seq: tuple[int, ...]) -> float:
     nodes = [depot, *(m + c for c in seq), depot]
-    return float(sum(cost[a, b] for a, b in zip(nodes, nodes[1:], strict=False)))
+    return float(sum(cost[a, b] for a, b in itertools.pairwise(nodes)))
 
 
 def _best_rooting(
@@ -110,6 +111,6 @@ def repair_capacity(
                     cost[nodes[t], m + c] + cost[m + c, nodes[t + 1]] - cost[nodes[t], nodes[t + 1]]
                 ),
             )
-            routes[b] = LrpRoute(other.depot, other.customers[:t] + (c,) + other.customers[t:])
+            routes[b] = LrpRoute(other.depot, (*other.customers[:t], c, *other.customers[t:]))
             routes[a] = LrpRoute(routes[a].depot, rest)
     return None

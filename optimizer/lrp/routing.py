@@ -57,7 +57,7 @@ class _Stop:
         self.limit = limit
         self.interrupted = interrupted
 
-    def __call__(self, best_cost: float) -> bool:
+    def __call__(self, best_cost: int) -> bool:
         return bool(self.limit(best_cost)) or self.interrupted()
 
 
@@ -119,8 +119,8 @@ def route(
             )
             for k in range(len(depots))
         ],
-        [sub],
-        [np.zeros_like(sub)],
+        [sub],  # type: ignore[list-item]  # pyvrp's stubs type matrices as ndarray[int]
+        [np.zeros_like(sub)],  # type: ignore[list-item]
     )
     stop_at: StoppingCriterion = MaxRuntime(max(0.01, budget.seconds))
     if budget.iterations is not None:

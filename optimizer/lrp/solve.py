@@ -125,7 +125,7 @@ class _Search:
         return cap is not None and self.rounds >= cap
 
     def route_set(self, depots: frozenset[int], *, share: float = ROUND_SHARE) -> float | None:
-        """Route ``depots`` for real, repair and polish; pool the routes; return the set's best cost."""
+        """Route ``depots`` for real, repair, polish, pool the routes; return the best cost."""
         self.rounds += 1
         inst = self.inst
         order = sorted(depots)

@@ -1,7 +1,8 @@
-"""``countyopt bench lrp``: a checked plan per run, its gap to the published value, re-costable by hand."""
+"""``countyopt bench lrp``: a checked plan per run, its gap to the published value, re-costable."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 from pathlib import Path
@@ -34,7 +35,8 @@ def plain_cost(dat: Path, plan: dict) -> float:
     total = sum(opening[int(d[1:]) - 1] for d in plan["open_depots"])
     for r in plan["routes"]:
         pts = [depot[r["depot"]], *(cust[c] for c in r["customers"]), depot[r["depot"]]]
-        total += route_cost + sum(math.ceil(100 * math.dist(a, b)) for a, b in zip(pts, pts[1:]))
+        legs = itertools.pairwise(pts)
+        total += route_cost + sum(math.ceil(100 * math.dist(a, b)) for a, b in legs)
     return total
 
 

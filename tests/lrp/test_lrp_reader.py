@@ -1,4 +1,4 @@
-"""Prodhon and Barreto location-routing files: read as stated, bad files reported by line and field."""
+"""Prodhon and Barreto location-routing files: read as stated, bad ones named by line and field."""
 
 from __future__ import annotations
 
@@ -44,7 +44,7 @@ TINY = """3
 
 @needs_data
 def test_prodhon_file_is_read_as_stated() -> None:
-    """Prodhon's 20-5-1 gives 20 customers, 5 depots, its capacities, costs and integer convention."""
+    """Prodhon's 20-5-1 gives 20 customers, 5 depots, its capacities, costs and integer costs."""
     inst = read_lrp(LRP / "prodhon_prins2006" / "coord20-5-1.dat")
     assert (inst.num_customers, inst.num_depots) == (20, 5)
     assert inst.depot_xy[0] == (6.0, 7.0) and inst.customer_xy[0] == (20.0, 35.0)
@@ -55,7 +55,7 @@ def test_prodhon_file_is_read_as_stated() -> None:
 
 @needs_data
 def test_barreto_file_is_read_with_real_costs() -> None:
-    """Barreto's Gaskell 21x5 (CR LF lines, trailing blanks) reads with real costs and no route cost."""
+    """Barreto's Gaskell 21x5 (CR LF, trailing blanks) reads with real costs and no route cost."""
     inst = read_lrp(LRP / "barreto2007_prodhon_format" / "coordGaspelle.dat")
     assert (inst.num_customers, inst.num_depots) == (21, 5)
     assert inst.depot_xy[0] == (136.0, 194.0) and inst.customer_xy[-1] == (139.0, 182.0)

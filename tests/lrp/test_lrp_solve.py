@@ -1,4 +1,4 @@
-"""The location-routing search: checked plans, at the published best-known cost on small instances."""
+"""The location-routing search: checked plans, at the best-known cost on small instances."""
 
 from __future__ import annotations
 
@@ -18,7 +18,9 @@ CAPPED = LrpParams(time_limit_s=120, iterations=1000, max_rounds=4)
 
 
 @needs_data
-@pytest.mark.parametrize(("name", "bks"), [("coord20-5-1b.dat", 39104), ("coord20-5-2b.dat", 37542)])
+@pytest.mark.parametrize(
+    ("name", "bks"), [("coord20-5-1b.dat", 39104), ("coord20-5-2b.dat", 37542)]
+)
 def test_small_prodhon_instance_reaches_its_bks(name: str, bks: float) -> None:
     """A 20-customer Prodhon instance is solved to its published best-known cost (≤ 0.5 % above)."""
     inst = read_lrp(LRP / "prodhon_prins2006" / name)
@@ -30,7 +32,7 @@ def test_small_prodhon_instance_reaches_its_bks(name: str, bks: float) -> None:
 
 
 def test_depot_capacity_forces_a_second_depot() -> None:
-    """When the cheap depot cannot hold all demand, the plan opens a second one and stays within both."""
+    """When one depot cannot hold all demand, the plan opens a second and stays within both."""
     inst = LrpInstance(
         name="two-clusters",
         depot_xy=((0.0, 0.0), (50.0, 0.0), (25.0, 30.0)),

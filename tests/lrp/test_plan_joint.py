@@ -22,14 +22,16 @@ from tiny_county import tiny_county
 
 
 def test_joint_search_is_checked_and_no_worse_than_sequential() -> None:
-    """Every station set routed is checked, and the plan kept costs no more than the sequential one."""
+    """Every station set routed is checked; the plan kept costs no more than the sequential one."""
     county = tiny_county()
     config = load_config(None)
     problem = build_county_problem(county, config).problem
     sequential = site_county(county, config)
 
     def route(sited):  # type: ignore[no-untyped-def]
-        return route_sited(county, sited, time_limit_s=2, seed=0, engine="auto", lang="en", quiet=True)
+        return route_sited(
+            county, sited, time_limit_s=2, seed=0, engine="auto", lang="en", quiet=True
+        )
 
     found = plan_jointly(problem, sequential, site=solve, route=route, max_evaluations=3)
     assert len(found.tried) >= 2  # the sequential plan and at least one other station set
