@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from optimizer.bench.lrp_task import plan_document
-from optimizer.commands.common import exit_on_violations, lang_of
+from optimizer.commands.common import EXIT_INTERRUPTED, exit_on_violations, lang_of
 from optimizer.i18n import tr
 from optimizer.io.atomic import write_text_atomic
 from optimizer.io.load import read_location_routing
@@ -56,3 +56,13 @@ def run_location_routing(ctx: click.Context, path: Path, out: Path, time_limit_s
     )
     click.echo(tr(lang, f"Wrote {out / PLAN_FILE}", f"已写出 {out / PLAN_FILE}"))
     exit_on_violations(ctx, [v.pick(lang) for v in ev.violations])
+    if result.status == "interrupted":
+        click.echo(
+            tr(
+                lang,
+                "Interrupted: the best plan so far is written.",
+                "已中断：已写出目前最好的方案。",
+            ),
+            err=True,
+        )
+        ctx.exit(EXIT_INTERRUPTED)

@@ -14,10 +14,12 @@ its cheapest open depot), and the best of them by the LP.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
+from ortools.linear_solver import pywraplp
 from scipy.optimize import linprog
 from scipy.sparse import coo_matrix
 
@@ -104,3 +106,35 @@ def candidate_sets(inst: LrpInstance, cost: NDArray[np.float64], *, count: int) 
             out.append(DepotSet(frozenset(s), value + float(opening[list(s)].sum())))
     out.sort(key=lambda d: (d.estimate, sorted(d.depots)))
     return out[:count]
+
+
+def assign_customers(
+    inst: LrpInstance,
+    est: NDArray[np.float64],
+    depots: Sequence[int],
+    *,
+    time_limit_s: float = 5.0,
+) -> dict[int, list[int]] | None:
+    """Return each customer assigned whole to one of ``depots`` within capacities, or None.
+
+    The cheapest single-source assignment by the radial costs ``est`` (a
+    small MIP, OR-Tools with HiGHS). When capacities are tight (Prodhon's
+    100-10-1b: three depots holding exactly the demand), routing from all
+    depots at once rarely respects them; routing each cluster alone does.
+    """
+    n = inst.num_customers
+    solver = pywraplp.Solver.CreateSolver("HIGHS")
+    solver.SetNumThreads(1)
+    solver.SetTimeLimit(max(1, round(time_limit_s * 1000)))
+    x = {(i, j): solver.BoolVar(f"serve[D{i + 1},C{j + 1}]") for i in depots for j in range(n)}
+    for j in range(n):
+        solver.Add(solver.Sum([x[i, j] for i in depots]) == 1, f"assign[C{j + 1}]")
+    for i in depots:
+        solver.Add(
+            solver.Sum([inst.demand[j] * x[i, j] for j in range(n)]) <= inst.depot_capacity[i],
+            f"capacity[D{i + 1}]",
+        )
+    solver.Minimize(solver.Sum([float(est[i, j]) * x[i, j] for i in depots for j in range(n)]))
+    if solver.Solve() not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
+        return None
+    return {i: [j for j in range(n) if x[i, j].solution_value() > 0.5] for i in depots}

@@ -100,18 +100,15 @@ class PoolChoice:
 def choose(
     pool: RoutePool,
     *,
-    exclude: Iterable[frozenset[int]] = (),
     fixed_open: frozenset[int] | None = None,
     time_limit_s: float = 30.0,
 ) -> PoolChoice | None:
-    """Solve the pool MIP; return its plan, or None if no depot set is left or none is found.
+    """Solve the pool MIP; return its plan, or None if it finds none in time.
 
     Parameters
     ----------
     pool
         The routes to choose from.
-    exclude
-        Open-depot sets the answer must differ from (no-good cuts).
     fixed_open
         If given, exactly these depots open.
     time_limit_s
@@ -177,12 +174,6 @@ def choose(
             )
         if fixed_open is not None:
             y[i].SetBounds(*((1, 1) if i in fixed_open else (0, 0)))
-    for k, s in enumerate(exclude):
-        solver.Add(
-            solver.Sum([y[i] for i in range(m) if i not in s]) + solver.Sum([1 - y[i] for i in s])
-            >= 1,
-            f"nogood[{k}]",
-        )
     solver.Minimize(
         solver.Sum([inst.opening_cost[i] * y[i] for i in range(m)])
         + solver.Sum([cost[k] * v for k, v in x.items()])

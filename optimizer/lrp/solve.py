@@ -5,7 +5,10 @@ The search (a route-pool matheuristic):
 1. Screen every depot set that can hold the demand by an estimated cost
    (:mod:`optimizer.lrp.estimate`: opening + radial routing cost of a
    capacitated assignment) and keep the best :data:`CANDIDATES`.
-2. Route the most promising set for real (PyVRP, multi-depot, at most
+2. Route the most promising set for real: first cluster-first (each
+   customer assigned whole to a depot within capacities, a small MIP on the
+   estimated costs, each cluster routed alone), then from that start
+   PyVRP multi-depot (at most
    ``ceil(capacity / Q)`` routes per depot); when the routes break a depot
    capacity, a greedy repair moves customers or routes to depots with room
    (:mod:`optimizer.lrp.repair`), and failing that the route-pool MIP
@@ -34,7 +37,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from optimizer.lrp.check import LrpEvaluation, LrpPlan, LrpRoute, evaluate
-from optimizer.lrp.estimate import DepotSet, candidate_sets
+from optimizer.lrp.estimate import DepotSet, assign_customers, candidate_sets, radial_costs
 from optimizer.lrp.instance import LrpInstance
 from optimizer.lrp.pool import RoutePool, choose
 from optimizer.lrp.repair import repair_capacity
@@ -90,6 +93,9 @@ class _Search:
     trace: list[tuple[float, float]] = field(default_factory=list)
     rounds: int = 0
 
+    def __post_init__(self) -> None:
+        self.radial = radial_costs(self.inst, self.pool.cost)
+
     def elapsed(self) -> float:
         return time.perf_counter() - self.start
 
@@ -134,13 +140,34 @@ class _Search:
         costs: list[float] = []
         if self.best is not None and frozenset(self.best.open_depots) == depots:
             start = self.best.routes
+        else:
+            # Cluster first: each customer to one depot within capacities,
+            # each cluster routed alone; a feasible start for the set.
+            clusters = assign_customers(
+                inst, self.radial, order, time_limit_s=min(5.0, self.mip_time())
+            )
+            first: list[LrpRoute] = []
+            for i, members in (clusters or {}).items():
+                first += route(
+                    inst,
+                    self.matrix,
+                    [i],
+                    members,
+                    budget=self.budget(share * 0.2 / len(order)),
+                    seed=seed,
+                )
+            if clusters is not None:
+                self.pool.add(first)
+                if (value := self.consider(LrpPlan(tuple(order), tuple(first)))) is not None:
+                    costs.append(value)
+                    start = tuple(first)
         limit = [math.ceil(inst.depot_capacity[i] / inst.vehicle_capacity - 1e-9) for i in order]
         routes = route(
             inst,
             self.matrix,
             order,
             list(range(inst.num_customers)),
-            budget=self.budget(share * 0.7),
+            budget=self.budget(share * 0.5),
             seed=seed,
             start=start,
             max_routes=limit,
