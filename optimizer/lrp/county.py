@@ -9,7 +9,8 @@ the station set is searched with real routing as the inner evaluation:
    it the other way (closed if open, open if closed); the siting MIP then
    re-assigns the stops (and may re-size or re-choose other stations). Its
    objective is the cheap screen: the :data:`SCREEN` best unseen neighbours
-   are routed for real.
+   that send some stop elsewhere are routed for real (a station forced open
+   that the MIP leaves idle changes no route and only adds cost).
 3. Move to the best routed neighbour if its *real* daily cost is lower;
    stop when none is, or after ``max_evaluations`` routed plans.
 
@@ -121,6 +122,15 @@ def evaluate_candidate(
     )
 
 
+def _same_routes(a: SitingResult, b: SitingResult) -> bool:
+    """Return whether two plans send every stop to the same site (so routing is the same)."""
+    assert a.decision is not None and b.decision is not None
+    da, db = a.decision, b.decision
+    return da.assignment.keys() == db.assignment.keys() and all(
+        da.main_facility(s) == db.main_facility(s) for s in da.assignment
+    )
+
+
 def _neighbours(problem: FacilityProblem, current: SitingResult) -> list[FacilityProblem]:
     assert current.decision is not None
     out = []
@@ -174,6 +184,8 @@ def plan_jointly(
             if result.decision is None or result.objective is None:
                 continue
             key = frozenset(result.decision.open.items())
+            if _same_routes(result, best.sited):
+                continue  # the same stops to the same sites: equal routes, more stations
             if key not in seen:
                 seen.add(key)
                 screened.append((result.objective, sorted(key), result))

@@ -49,3 +49,22 @@ def test_depot_capacity_forces_a_second_depot() -> None:
     assert ev.feasible
     assert sorted(result.plan.open_depots) == [0, 1]
     assert all(load <= 30 for load in ev.depot_loads.values())
+
+
+def test_exactly_tight_depot_capacities_still_give_a_feasible_plan() -> None:
+    """Depots holding exactly the total demand (as in Prodhon's 100-10-1b) get a checked plan."""
+    inst = LrpInstance(
+        name="tight",
+        depot_xy=((0.0, 0.0), (30.0, 0.0)),
+        customer_xy=tuple((float(x), float(y)) for x in (2, 5, 14, 16, 25, 28) for y in (1, 3)),
+        demand=(4.0, 6.0, 5.0, 5.0, 7.0, 3.0, 6.0, 4.0, 5.0, 5.0, 2.0, 8.0),
+        vehicle_capacity=15.0,
+        depot_capacity=(30.0, 30.0),
+        opening_cost=(50.0, 50.0),
+        route_cost=10.0,
+        integer_costs=True,
+    )
+    result = solve(inst, params=CAPPED)
+    ev = evaluate(inst, result.plan)
+    assert ev.feasible
+    assert ev.depot_loads == {0: 30.0, 1: 30.0}
