@@ -31,7 +31,7 @@ def plan_stem(key: str, engine: str, seed: int, time_limit_s: float) -> str:
     """Return the plan path of a run, relative to the output folder and without suffix."""
     folder, _, name = key.partition("/")
     safe = re.sub(r"[^A-Za-z0-9._-]+", "-", engine)
-    stem = re.sub(r"\.(vrp|vrptw|txt)$", "", name)
+    stem = re.sub(r"\.(vrp|vrptw|txt|dat)$", "", name)
     return f"{PLANS}/{folder}/{stem}/{safe}_s{seed}_{float(time_limit_s):g}s"
 
 

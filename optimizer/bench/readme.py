@@ -60,6 +60,8 @@ SET_TITLES = {
     "orlib_cap": "OR-Library cap",
     "holmberg_sscflp": "Holmberg (single source)",
     "pmed": "OR-Library pmed",
+    "prodhon_prins2006": "Prodhon LRP",
+    "barreto2007_prodhon_format": "Barreto LRP",
     "osemosys_utopia": "OSeMOSYS",
     "otoole_super_simple": "OSeMOSYS",
 }

@@ -28,7 +28,8 @@ from optimizer.model import Instance
 DOMAINS = ("routing", "siting", "carbon")
 # What an instance is read as: routing formats are told apart by the reader
 # (optimizer.io.load.routing_format); siting formats by the set or file name.
-SITING_KINDS = ("cap", "uncap", "pmed", "holmberg")
+SITING_KINDS = ("cap", "uncap", "pmed", "holmberg", "lrp")
+LRP_KIND = "lrp"  # location-routing (Prodhon, Barreto): a siting kind run by a heuristic
 CARBON_KIND = "osemosys"
 
 
@@ -75,7 +76,8 @@ SETS: dict[str, BenchSet] = {
         CARBON_KIND,
     ),
 }
-# Not covered: location-routing (../shared/data/siting/lrp) has no reader yet.
+SETS["lrp"] = BenchSet("siting/lrp/prodhon_prins2006", ("coord*.dat",), LRP_KIND)
+SETS["lrp_barreto"] = BenchSet("siting/lrp/barreto2007_prodhon_format", ("coord*.dat",), LRP_KIND)
 
 
 def domain_of(kind: str) -> str:
@@ -112,6 +114,11 @@ def _set_folder(data_dir: Path, bench_set: BenchSet) -> Path:
     return folder
 
 
+def is_lrp_name(path: Path) -> bool:
+    """Return whether ``path`` is named like a Prodhon/Barreto LRP file (``coord20-5-1.dat``)."""
+    return path.suffix.lower() == ".dat" and path.name.lower().startswith("coord")
+
+
 def kind_of(path: Path) -> str:
     """Return how a file given by path is read: a siting kind by its name, else routing or carbon.
 
@@ -123,6 +130,8 @@ def kind_of(path: Path) -> str:
 
     if path.is_dir():
         return CARBON_KIND
+    if is_lrp_name(path):
+        return LRP_KIND
     try:
         kind = siting_format(path)
         if kind != "county":

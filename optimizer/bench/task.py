@@ -32,7 +32,7 @@ from typing import Any
 
 from optimizer.bench.plain_ortools import Unsupported, solve_plain
 from optimizer.bench.plans import plan_stem
-from optimizer.bench.sets import best_known, domain_of, load_instance
+from optimizer.bench.sets import LRP_KIND, best_known, domain_of, load_instance
 from optimizer.evaluate import check, objective_value, recompute
 from optimizer.io.solution import write_solution_json
 from optimizer.io.vrplib_sets import objective_scale
@@ -45,12 +45,22 @@ EngineFn = Callable[[Instance, float, int, OnSolution], RoutingResult]
 ROUTING_ENGINES = ("ortools", "ortools-plain", "pyvrp", "auto", "pyvrp-plain")
 SITING_ENGINES = ("scip", "highs", "cbc", "pulp-cbc")  # OR-Tools MIP backends; PuLP + CBC
 CARBON_ENGINES = ("highs", "cbc")  # LP solvers through PuLP
-BUILTIN_ENGINES = tuple(dict.fromkeys(ROUTING_ENGINES + SITING_ENGINES + CARBON_ENGINES))
+LRP_ENGINES = ("lrp",)  # location-routing search (optimizer.lrp.solve)
+BUILTIN_ENGINES = tuple(
+    dict.fromkeys(ROUTING_ENGINES + SITING_ENGINES + CARBON_ENGINES + LRP_ENGINES)
+)
 DEFAULT_ENGINES = {
     "routing": ("ortools", "ortools-plain"),
     "siting": ("scip", "pulp-cbc"),
     "carbon": ("highs", "cbc"),
 }
+
+
+def default_engines(kind: str) -> tuple[str, ...]:
+    """Return the engines a sweep runs on an instance of ``kind`` unless told otherwise."""
+    return LRP_ENGINES if kind == LRP_KIND else DEFAULT_ENGINES[domain_of(kind)]
+
+
 MAX_TRACE = 200  # improving solutions kept per run for the gap-over-time plot
 MAX_MESSAGES = 5  # violation messages kept per run
 
@@ -209,7 +219,11 @@ def execute(task: Task) -> dict[str, Any]:
     record = task.record("failed")
     t0 = time.perf_counter()
     try:
-        if domain_of(task.kind) == "siting":
+        if task.kind == LRP_KIND:
+            from optimizer.bench.lrp_task import run_lrp
+
+            run_lrp(task, record)
+        elif domain_of(task.kind) == "siting":
             from optimizer.bench.siting_task import run_siting
 
             run_siting(task, record)
@@ -248,7 +262,7 @@ def _write_plan(task: Task, instance: Instance, result: RoutingResult, objective
 
 
 def _run_routing(task: Task, record: dict[str, Any], t0: float) -> None:
-    if task.engine in SITING_ENGINES + CARBON_ENGINES:
+    if task.engine in SITING_ENGINES + CARBON_ENGINES + LRP_ENGINES:
         raise Unsupported(f"{task.engine} is not a routing engine")
     instance = load_instance(Path(task.file))
     record["instance"] = instance.name

@@ -12,7 +12,7 @@ from optimizer.bench.plans import KEEP_CHOICES, PLANS, apply_keep
 from optimizer.bench.runner import RESULTS, pending, provenance, read_records, run_tasks
 from optimizer.bench.sets import Item, load_instance, resolve
 from optimizer.bench.summary import engines_markdown, latest, write_summary
-from optimizer.bench.task import BUILTIN_ENGINES, DEFAULT_ENGINES, make_task
+from optimizer.bench.task import BUILTIN_ENGINES, default_engines, make_task
 from optimizer.commands.common import lang_of, reports_input_errors
 from optimizer.i18n import Lang, tr
 from optimizer.io.errors import InputError, InputProblem
@@ -95,7 +95,8 @@ def _command(params: dict[str, Any]) -> str:
         "Engine to run (repeatable). Routing: ortools, ortools-plain, pyvrp, auto, "
         "pyvrp-plain (PyVRP as it comes, CVRP files) or "
         "package.module:function [default: ortools, ortools-plain]; siting: scip, highs, cbc, "
-        "pulp-cbc [default: scip, pulp-cbc]; carbon: highs, cbc [default: both]."
+        "pulp-cbc [default: scip, pulp-cbc]; location-routing: lrp; carbon: highs, cbc "
+        "[default: both]."
     ),
 )
 @click.option(
@@ -145,7 +146,8 @@ def _command(params: dict[str, Any]) -> str:
     default=DATA_DIR,
     show_default=True,
     help="Folder holding the sets: vrp/ (solomon100, cvrp_x, gh1000, xxl, mtvrptwr, hfvrp, "
-    "evrptw, kim, small), siting/ (cap, uncap, holmberg, pmed), energy/ (osemosys).",
+    "evrptw, kim, small), siting/ (cap, uncap, holmberg, pmed, lrp, lrp_barreto), "
+    "energy/ (osemosys).",
 )
 @click.option(
     "--max-n", type=click.IntRange(min=1), default=None, help="Only instances with <= N stops."
@@ -183,9 +185,10 @@ def bench_command(
 
     A set name stands for its files under --data-dir: routing solomon100,
     cvrp_x, gh1000, xxl, mtvrptwr, hfvrp, evrptw, kim, small; siting cap, uncap,
-    holmberg, pmed; carbon osemosys. Every (instance, engine, seed) run
-    appends one line to OUT/results.jsonl and writes its plan under
-    OUT/plans (see --keep); runs already recorded are skipped, so an
+    holmberg, pmed; location-routing lrp (Prodhon), lrp_barreto; carbon
+    osemosys. Every (instance, engine, seed) run appends one line to
+    OUT/results.jsonl and writes its plan under OUT/plans (see --keep);
+    runs already recorded are skipped, so an
     interrupted sweep resumes where it stopped.
     """
     lang = lang_of(ctx)
@@ -204,7 +207,7 @@ def bench_command(
     tasks = [
         make_task(f.path, engine, seed, time_limit, kind=f.kind, out_dir=out_dir)
         for f in files
-        for engine in engines or DEFAULT_ENGINES[f.domain]
+        for engine in engines or default_engines(f.kind)
         for seed in range(seeds)
     ]
     engine_count = len({t.engine for t in tasks})

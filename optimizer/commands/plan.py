@@ -17,6 +17,7 @@ from optimizer.commands.common import (
     lang_of,
     reports_input_errors,
 )
+from optimizer.commands.plan_joint import search_jointly
 from optimizer.commands.route import diagnosis_lines, summary_lines
 from optimizer.commands.site import run_siting
 from optimizer.commands.siting_options import SitingOptions, siting_options
@@ -25,6 +26,7 @@ from optimizer.evaluate import check, objective_value
 from optimizer.i18n import Lang, tr
 from optimizer.io.load import read_instance
 from optimizer.io.route_sheets import write_route_outputs
+from optimizer.io.siting_output import write_siting
 from optimizer.maps import render_routes
 from optimizer.model import Instance
 from optimizer.roads.travel import route_geometry
@@ -198,6 +200,54 @@ def comparison_with_route(
     return lines
 
 
+def route_sited(
+    instance: Instance,
+    sited: SitingResult,
+    *,
+    time_limit_s: float,
+    seed: int,
+    engine: str,
+    lang: Lang,
+    quiet: bool = False,
+) -> tuple[Instance, RoutingResult]:
+    """Route each receiving site's stops to it; return the county as built and its plan.
+
+    ``time_limit_s`` is shared by the sites in proportion to their stops.
+    Unless ``quiet``, one line per site is printed.
+    """
+    parts = routing_instances(instance, sited)
+    total = sum(len(p.stops) for p in parts.values()) or 1
+    results: dict[str, RoutingResult] = {}
+    not_searched: list[Unserved] = []
+    if not quiet:
+        click.echo(tr(lang, "Routing per site:", "按站点规划收运路线："))
+    order = list(parts)
+    for site_id, sub in parts.items():
+        share = max(1.0, time_limit_s * len(sub.stops) / total)
+        result = solve(sub, params=RoutingParams(time_limit_s=share, seed=seed, engine=engine))
+        results[site_id] = result
+        if not quiet:
+            click.echo(
+                tr(
+                    lang,
+                    f"  {site_id}: {len(sub.stops)} stops, {result.num_vehicles} vehicles, "
+                    f"{result.distance_m / 1000:.1f} km, {len(result.unserved)} unserved",
+                    f"  {site_id}：{len(sub.stops)} 个收集点，{result.num_vehicles} 辆车，"
+                    f"{result.distance_m / 1000:.1f} km，未收运 {len(result.unserved)} 个",
+                )
+            )
+        if result.status == "interrupted":
+            # Each site's search catches Ctrl-C itself; the sites after it are
+            # not searched, and their stops say so.
+            for rest in order[order.index(site_id) + 1 :]:
+                not_searched += interrupted_stops(
+                    [s.id for s in parts[rest].stops], detail("site_not_searched", site=rest)
+                )
+            break
+    county = sited_county(instance, sited)
+    return county, merge_results(county, results, not_searched)
+
+
 @click.command("plan")
 @click.argument("workbook", type=click.Path(exists=True, path_type=Path))
 @click.option(
@@ -223,6 +273,19 @@ def comparison_with_route(
     show_default=True,
     help="Also route the workbook without siting (same time limit) and report the difference.",
 )
+@click.option(
+    "--joint",
+    is_flag=True,
+    help="Choose stations and routes together: route neighbouring station sets for real and "
+    "keep the cheapest (stations, onward haul and routes), reported against sequential siting.",
+)
+@click.option(
+    "--joint-evaluations",
+    type=click.IntRange(min=1),
+    default=6,
+    show_default=True,
+    help="With --joint: station sets routed at most (each takes --route-time-limit).",
+)
 @ROADS_OPTION
 @click.pass_context
 @reports_input_errors
@@ -235,6 +298,8 @@ def plan_command(
     seed: int,
     engine: str,
     compare: bool,
+    joint: bool,
+    joint_evaluations: int,
     roads: Path | None,
 ) -> None:
     """Site transfer stations, then plan the routes so each stop unloads at its station.
@@ -244,7 +309,9 @@ def plan_command(
     there), so all sites together never use more vehicles than the county
     has. The county's routes are written as one plan (routing/: solution.json,
     route sheets, map) and, with --compare, set against routing the same
-    workbook without siting.
+    workbook without siting. With --joint, station sets next to the sited
+    one (each candidate station opened or closed, the rest re-sited) are
+    routed for real and the cheapest checked plan is kept.
     """
     lang = lang_of(ctx)
     check_writable(out, "--out")
@@ -254,35 +321,32 @@ def plan_command(
     problem = build_county_problem(instance, siting.config(), split=siting.split).problem
     # run_siting printed why each station is used or idle; the comparison needs it too.
     notes = explain_stations(problem, sited.decision)
-    parts = routing_instances(instance, sited)
-    total = sum(len(p.stops) for p in parts.values()) or 1
-    results: dict[str, RoutingResult] = {}
-    not_searched: list[Unserved] = []
-    click.echo(tr(lang, "Routing per site:", "按站点规划收运路线："))
-    order = list(parts)
-    for site_id, sub in parts.items():
-        share = max(1.0, route_time_limit * len(sub.stops) / total)
-        result = solve(sub, params=RoutingParams(time_limit_s=share, seed=seed, engine=engine))
-        results[site_id] = result
-        click.echo(
-            tr(
-                lang,
-                f"  {site_id}: {len(sub.stops)} stops, {result.num_vehicles} vehicles, "
-                f"{result.distance_m / 1000:.1f} km, {len(result.unserved)} unserved",
-                f"  {site_id}：{len(sub.stops)} 个收集点，{result.num_vehicles} 辆车，"
-                f"{result.distance_m / 1000:.1f} km，未收运 {len(result.unserved)} 个",
-            )
+    county, plan = route_sited(
+        instance, sited, time_limit_s=route_time_limit, seed=seed, engine=engine, lang=lang
+    )
+    if joint and plan.status != "interrupted":
+        found = search_jointly(
+            ctx,
+            problem,
+            sited,
+            (county, plan),
+            params=siting.params(),
+            route=lambda s: route_sited(
+                instance,
+                s,
+                time_limit_s=route_time_limit,
+                seed=seed,
+                engine=engine,
+                lang=lang,
+                quiet=True,
+            ),
+            max_evaluations=joint_evaluations,
         )
-        if result.status == "interrupted":
-            # Each site's search catches Ctrl-C itself; the sites after it are
-            # not searched, and their stops say so.
-            for rest in order[order.index(site_id) + 1 :]:
-                not_searched += interrupted_stops(
-                    [s.id for s in parts[rest].stops], detail("site_not_searched", site=rest)
-                )
-            break
-    county = sited_county(instance, sited)
-    plan = merge_results(county, results, not_searched)
+        if found.best is not found.sequential:
+            sited, county, plan = found.best.sited, found.best.county, found.best.plan
+            write_siting(sited, out / "siting", lang=lang)
+            assert sited.decision is not None
+            notes = explain_stations(problem, sited.decision)
     violations = check(county, plan)
     exit_on_violations(ctx, violations)
     legs = route_geometry(county, plan)

@@ -14,6 +14,7 @@ from optimizer.commands.common import (
     lang_of,
     reports_input_errors,
 )
+from optimizer.commands.site_lrp import run_location_routing
 from optimizer.commands.siting_options import SitingOptions, siting_options
 from optimizer.distances import choose_travel, travel_note
 from optimizer.i18n import Lang, tr
@@ -247,7 +248,8 @@ def benchmark_summary_lines(
     type=click.Choice(["county", *SITING_FORMATS]),
     default=None,
     help="Format of INPUT [default: from its name: cap41.txt = cap, pmed1.txt = pmed, "
-    "p1 = holmberg, else a county]; uncap reads a cap file without capacities.",
+    "p1 = holmberg, coord20-5-1.dat = lrp (Prodhon/Barreto location-routing), else a county]; "
+    "uncap reads a cap file without capacities.",
 )
 @click.option(
     "--sensitivity",
@@ -273,7 +275,9 @@ def site_command(
     """Choose transfer stations and sizes and assign every stop (exact MIP).
 
     INPUT is a county (workbook, .json, .geojson) or a benchmark file
-    (OR-Library cap/uncap/pmed, Holmberg); benchmark plans keep the file's
+    (OR-Library cap/uncap/pmed, Holmberg; Prodhon/Barreto location-routing,
+    solved by the LRP search within --time-limit and written to
+    lrp_plan.json); benchmark plans keep the file's
     numbering (F1 = first facility, C1 = first customer) and are solved as
     the file states them (the county costs and limits do not apply). Writes
     siting.json, CSV tables and siting.xlsx into OUT. Exit code 3 with a
@@ -291,6 +295,9 @@ def site_command(
         return
     if roads is not None:
         raise click.UsageError("--roads applies to county workbooks, not benchmark files")
+    if kind == "lrp":
+        run_location_routing(ctx, workbook, out, siting.time_limit)
+        return
     if with_sensitivity:
         raise click.UsageError("--sensitivity applies to county workbooks, not benchmark files")
     lang = lang_of(ctx)

@@ -24,6 +24,7 @@ from optimizer.model import Instance
 
 if TYPE_CHECKING:
     from optimizer.carbon.data import EnergyData
+    from optimizer.lrp.instance import LrpInstance
     from optimizer.siting.problem import FacilityProblem
 
 
@@ -186,11 +187,13 @@ def read_instance(path: str | Path, *, coord_sys: str | None = None) -> Instance
     )
 
 
-SITING_FORMATS = ("cap", "uncap", "pmed", "holmberg")
+SITING_FORMATS = ("cap", "uncap", "pmed", "holmberg", "lrp")
 _SITING_NAMES = {
     "cap": re.compile(r"^cap\d+(\.txt)?$", re.IGNORECASE),
     "pmed": re.compile(r"^pmed\d+(\.txt)?$", re.IGNORECASE),
     "holmberg": re.compile(r"^p\d+$", re.IGNORECASE),
+    # Location-routing: Prodhon (coord20-5-1.dat) and Barreto (coordChrist50.dat).
+    "lrp": re.compile(r"^coord.*\.dat$", re.IGNORECASE),
 }
 
 
@@ -199,9 +202,11 @@ def siting_format(path: str | Path, fmt: str | None = None) -> str:
 
     ``county`` is anything :func:`read_instance` reads as a county (workbook,
     ``.json``, ``.geojson``). Benchmark files: OR-Library ``cap`` (``cap41.txt``;
-    ``uncap`` reads the same file without capacities), ``pmed`` (``pmed1.txt``)
-    and Holmberg's single-source files (``p1``), told apart by name unless
-    ``fmt`` says which.
+    ``uncap`` reads the same file without capacities), ``pmed`` (``pmed1.txt``),
+    Holmberg's single-source files (``p1``) and location-routing files of
+    Prodhon and Barreto (``lrp``: ``coord20-5-1.dat``, read by
+    :func:`read_location_routing`), told apart by name unless ``fmt`` says
+    which.
 
     Raises
     ------
@@ -229,7 +234,8 @@ def siting_format(path: str | Path, fmt: str | None = None) -> str:
                 "",
                 src.suffix,
                 "a county workbook, .json or .geojson, or a benchmark file named like "
-                "cap41.txt, pmed1.txt or p1 (else say --format cap|uncap|pmed|holmberg)",
+                "cap41.txt, pmed1.txt, p1 or coord20-5-1.dat "
+                "(else say --format cap|uncap|pmed|holmberg|lrp)",
             )
         ]
     )
@@ -256,6 +262,21 @@ def read_facility_problem(path: str | Path, fmt: str) -> FacilityProblem:
     if fmt == "holmberg":
         return read_holmberg(src)
     raise ValueError(f"unknown siting format {fmt!r}")
+
+
+def read_location_routing(path: str | Path) -> LrpInstance:
+    """Read a Prodhon/Barreto location-routing file (see :mod:`optimizer.io.lrp`).
+
+    Depot and customer ids number the file's rows from 1 (``D1``, ``C1``).
+    """
+    src = Path(path)
+    if not src.is_file():
+        raise InputError(
+            [InputProblem(str(src), None, "", "", Text("an existing file", "存在的文件"))]
+        )
+    from optimizer.io.lrp import read_lrp
+
+    return read_lrp(src)
 
 
 def carbon_format(path: str | Path) -> str:

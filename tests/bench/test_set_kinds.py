@@ -10,9 +10,14 @@ TINY = Path(__file__).resolve().parent / "data" / "Tiny6.vrp"
 
 
 def test_paths_are_routed_to_their_domain(tmp_path: Path) -> None:
-    """A .vrp is routing, cap41.txt/pmed1.txt/p1 siting, a MathProg file or a folder carbon."""
+    """A .vrp is routing, cap41.txt/pmed1.txt/p1/coord*.dat siting, MathProg or a folder carbon."""
     assert kind_of(TINY) == "routing"
-    for name, kind in (("cap41.txt", "cap"), ("pmed1.txt", "pmed"), ("p1", "holmberg")):
+    for name, kind in (
+        ("cap41.txt", "cap"),
+        ("pmed1.txt", "pmed"),
+        ("p1", "holmberg"),
+        ("coord20-5-1.dat", "lrp"),
+    ):
         (tmp_path / name).write_text("2 3\n")
         assert kind_of(tmp_path / name) == kind
     model = tmp_path / "model.txt"
@@ -22,12 +27,13 @@ def test_paths_are_routed_to_their_domain(tmp_path: Path) -> None:
 
 
 def test_every_set_names_its_domain() -> None:
-    """The siting and carbon sets are there, and the location-routing set is not (no reader)."""
+    """The siting sets (location-routing included) and the carbon set are there."""
     assert {n for n, s in SETS.items() if s.domain == "siting"} == {
         "cap",
         "uncap",
         "holmberg",
         "pmed",
+        "lrp",
+        "lrp_barreto",
     }
     assert {n for n, s in SETS.items() if s.domain == "carbon"} == {"osemosys"}
-    assert "lrp" not in SETS
