@@ -218,7 +218,7 @@ def parse_kim(text: str, name: str, *, file: str = "<text>") -> Instance:
         frozenset({Stream.OTHER}),
         capacity_kg=capacity,
         shift=shift,
-        break_=Break(LUNCH_WINDOW, round(lunch_s)),
+        break_=Break(LUNCH_WINDOW, round(lunch_s), loaded=True),
         max_stops=round(max_stops),
         max_load_kg_per_day=route_cap,
         name="compactor",
