@@ -456,15 +456,15 @@ def _check_route(instance: Instance, route: Route) -> list[Violation]:
                     f"break lasts {v.departure_s - v.start_s:g} s < {brk.duration_s} s",
                     i,
                 )
-            on_board = sum(load_kg.values())
+            carried = sum(load_kg.values())
             if not brk.loaded and (
                 prev.kind not in (VisitKind.DEPOT, VisitKind.UNLOAD)
-                or on_board > LOAD_TOL
+                or carried > LOAD_TOL
                 or any(x > LOAD_TOL for x in load_m3.values())
             ):
                 bad(
                     Rule.BREAK_PLACE,
-                    f"break after {prev.kind.value} {prev.location} with {on_board:g} kg on "
+                    f"break after {prev.kind.value} {prev.location} with {carried:g} kg on "
                     f"board; type {vt.id} breaks only at the depot or a facility after unloading",
                     i,
                 )

@@ -21,9 +21,10 @@ Model (one call solves one independent component of the fleet):
   one per facility that takes all its streams, standing for "unload here,
   then break" (a reload that empties every compartment, service = unload
   + break, open while the break can start inside its window after
-  unloading), and one at its depot (the break alone, arriving empty: at
-  the start of the day). One insertion thus ends a trip with the break,
-  where a separate unload and break would need two. The vehicle's break
+  unloading), and the break alone, arriving empty, at its depot (the
+  start of the day) and at facilities that take only some of its streams.
+  One insertion thus ends a trip with the break, where a separate unload
+  and break would need two. The vehicle's break
   nodes form one disjunction (at most one visited) whose penalty, above
   any route's cost but below a vehicle's term, makes the search plan
   every route around its break. Breaks that may be taken
@@ -127,17 +128,22 @@ class _Model:
         # Break nodes: node -> vehicle, and (vehicle, place) -> node.
         self.break_vehicle: dict[int, int] = {}
         self.break_node: dict[tuple[int, str], int] = {}
+        self.break_unload: dict[int, int] = {}  # node -> unloading time before its break
         reload_sites = {nd.location for nd in nodes[self.first_reload :]}
         for v, (_, vt) in enumerate(self.fleet):
             if vt.break_ is None or vt.break_.loaded:
                 continue
-            places = [vt.depot] + sorted(
-                f for f in reload_sites if vt.streams <= instance.site(f).streams
-            )
-            for place in places:
-                unload = 0 if place == vt.depot else instance.site(place).unload_s
+            # A facility taking only some of the type's streams: the break alone,
+            # arriving empty (after unloading elsewhere too), as at the depot.
+            places = [(vt.depot, 0)] + [
+                (f, instance.site(f).unload_s if vt.streams <= instance.site(f).streams else 0)
+                for f in sorted(reload_sites)
+                if instance.site(f).streams & vt.streams
+            ]
+            for place, unload in places:
                 self.break_vehicle[len(nodes)] = v
                 self.break_node[(v, place)] = len(nodes)
+                self.break_unload[len(nodes)] = unload
                 nodes.append(_Node(VisitKind.BREAK, place, unload + vt.break_.duration_s))
         self.nodes = nodes
         rows = np.array([instance.travel.index(nd.location) for nd in nodes])
@@ -184,10 +190,8 @@ class _Model:
         return min(len(self.stops), trips, max(share, len(users)))
 
     def unload_before(self, node: int) -> int:
-        """Return the unloading time at the start of a break node (0 at a depot)."""
-        v = self.break_vehicle[node]
-        loc = self.nodes[node].location
-        return 0 if loc == self.fleet[v][1].depot else self.instance.site(loc).unload_s
+        """Return the unloading time at the start of a break node (0: the break alone)."""
+        return self.break_unload[node]
 
     def index(self, node: int) -> int:
         return int(self.manager.NodeToIndex(node))
@@ -227,7 +231,7 @@ class _Model:
             assert brk is not None
             unload = self.unload_before(node)
             lo, hi = brk.window.start - unload, min(brk.window.end, horizon) - unload
-            if unload or self.nodes[node].location != self.fleet[v][1].depot:
+            if self.nodes[node].location != self.fleet[v][1].depot:
                 hours = self.instance.site(self.nodes[node].location).hours
                 if hours is not None:
                     lo, hi = max(lo, hours.start), min(hi, hours.end)
@@ -365,7 +369,7 @@ class _Model:
         solver = routing.solver()
         for node in self.node_range(VisitKind.BREAK):
             # A crew breaks with the truck empty: it unloads everything here
-            # first, or arrives empty at its depot.
+            # first, or arrives empty (the break alone).
             idx = self.index(node)
             if transit[node]:
                 solver.Add(dim.CumulVar(idx) + dim.SlackVar(idx) == big)
@@ -497,8 +501,10 @@ class _Model:
                     node = self.break_node[(v, visit.location)]
                     last = self.manager.IndexToNode(routes[v][-1]) if routes[v] else -1
                     if self.unload_before(node):
-                        if last < 0 or self.nodes[last].kind is not VisitKind.UNLOAD or (
-                            self.nodes[last].location != visit.location
+                        if (
+                            last < 0
+                            or self.nodes[last].kind is not VisitKind.UNLOAD
+                            or (self.nodes[last].location != visit.location)
                         ):
                             continue  # not right after unloading there
                         # "Unload, then break" is one node: it takes the unload's place.

@@ -625,9 +625,11 @@ class _Builder:
         # (no range, loads not in the distance), the arc into its markers is
         # longer by ``one_break``, more than any real route, and the bound
         # allows one (the marker's prize pays the length back).
-        self.counted = set() if self.load_as_distance else {
-            t for t in self.breaking if types[t].range_m is None
-        }
+        self.counted = (
+            set()
+            if self.load_as_distance
+            else {t for t in self.breaking if types[t].range_m is None}
+        )
         self.one_break = (2 * len(real_ids) + 4) * 2 * max(1, int(dist.max(initial=0))) + 1
         self.type_of: list[VehicleType] = list(types)
         caps: list[list[int]] = []

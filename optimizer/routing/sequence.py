@@ -64,7 +64,7 @@ def _unload_for_break(
     seq: list[tuple[VisitKind, str]],
     plain: Route,
 ) -> Route | None:
-    """Return the route with an extra unload and the break after it, ending first (None if none fits).
+    """Return the route with an extra unload and the break after it that ends first, or None.
 
     The repair when no unload of the visit order falls where the break can
     be taken: on an arc the vehicle is on near the break window, it drives
@@ -83,8 +83,12 @@ def _unload_for_break(
         for site in sites:
             trial = drop_idle_unloads(
                 instance,
-                [*seq[: arc + 1], (VisitKind.UNLOAD, site.id), (VisitKind.BREAK, site.id)]
-                + seq[arc + 1 :],
+                [
+                    *seq[: arc + 1],
+                    (VisitKind.UNLOAD, site.id),
+                    (VisitKind.BREAK, site.id),
+                    *seq[arc + 1 :],
+                ],
             )
             # Leaving at the shift start may win the time the detour needs.
             for leave in {plain.visits[0].departure_s, float(vehicle_type.shift.start)}:

@@ -14,8 +14,8 @@ from types import MappingProxyType
 
 from optimizer.i18n import Lang, tr
 from optimizer.model import Instance, Stream
-from optimizer.routing.sequence import loaded_breaks
 from optimizer.routing.result import RoutingResult, UnservedReason
+from optimizer.routing.sequence import loaded_breaks
 
 _REASON_TEXT: Mapping[UnservedReason, tuple[str, str]] = MappingProxyType(
     {
