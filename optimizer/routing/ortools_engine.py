@@ -21,8 +21,9 @@ Model (one call solves one independent component of the fleet):
   one per facility that takes all its streams, standing for "unload here,
   then break" (a reload that empties every compartment, service = unload
   + break, open while the break can start inside its window after
-  unloading), and the break alone, arriving empty, at its depot (the
-  start of the day) and at facilities that take only some of its streams.
+  unloading), and the break alone, arriving empty, at its depot (after
+  the day's last unload) and at facilities that take only some of its
+  streams; never first on a route.
   One insertion thus ends a trip with the break, where a separate unload
   and break would need two. The vehicle's break
   nodes form one disjunction (at most one visited) whose penalty, above
@@ -71,7 +72,7 @@ from optimizer.routing.engine_run import EngineRun
 from optimizer.routing.greedy import greedy_routes
 from optimizer.routing.params import Objective, RoutingParams
 from optimizer.routing.result import Route, RoutingResult, VisitKind
-from optimizer.routing.sequence import drop_unneeded_break
+from optimizer.routing.sequence import drop_unneeded_break, place_break
 
 KG_SCALE = 10  # grams per kg
 M3_SCALE = 1000  # litres per m3
@@ -398,6 +399,16 @@ class _Model:
                 # Not SetAllowedVehiclesForIndex: its SWIG wrapper in OR-Tools
                 # 9.15 rejects every Python sequence (absl::Span TypeError).
                 routing.VehicleVar(self.index(node)).RemoveValues(banned)
+        # No break right at the start of the day: the cheapest first arc would
+        # take it and leave the vehicle nothing else (a late start needs no
+        # break anyway). The break alone at the depot ends the day.
+        for v, (_, vt) in enumerate(self.fleet):
+            own = [self.index(n) for n, w in self.break_vehicle.items() if w == v]
+            if own:
+                routing.NextVar(routing.Start(v)).RemoveValues(own)
+            home = self.break_node.get((v, vt.depot))
+            if home is not None:
+                routing.NextVar(self.index(home)).SetValues([self.index(home), routing.End(v)])
         # A second unload right after one that emptied the same streams is
         # useless; forbidding it stops the search chaining free reload copies.
         reloads = self.node_range(VisitKind.UNLOAD)
@@ -677,22 +688,15 @@ def _reschedule(
     route: Route,
     seq: list[tuple[VisitKind, str]],
 ) -> tuple[Route, list[tuple[VisitKind, str]]]:
-    """Return the earliest schedule of ``plain`` with the break on the first arc that works.
+    """Return the earliest schedule of ``plain`` with its break placed (or repaired) anew.
 
-    Falls back to ``route`` (which the checker will then report) if none does.
+    Falls back to ``route`` (which the checker will then report) if none works.
     """
     depart = float(max(vt.shift.start, _first_trip_release(instance, plain)))
-    options: list[list[tuple[VisitKind, str]]] = [plain]
-    if vt.break_ is not None:
-        options = [
-            [*plain[: arc + 1], (VisitKind.BREAK, plain[arc][1]), *plain[arc + 1 :]]
-            for arc in range(len(plain) - 1)
-        ] + [plain]
-    for option in options:
-        trial = simulate_route(instance, name, vt, option, depart)
-        if not check_route(instance, trial):
-            return trial, option
-    return route, seq
+    trial = place_break(instance, name, vt, plain, depart)
+    if check_route(instance, trial):
+        return route, seq
+    return trial, [(v.kind, v.location) for v in trial.visits]
 
 
 def _first_trip_release(instance: Instance, seq: Sequence[tuple[VisitKind, str]]) -> float:
