@@ -94,6 +94,9 @@ FORBIDDEN = 10**9  # distance (m) and duration (s) of an arc a route must not us
 # A break marker's load in its type's own dimension: as large as a tonne in
 # grams, so that the search's load penalty (per unit) keeps markers apart.
 MARKER_UNIT = 10**6
+# A break marker's prize, in longest arcs: enough to pay for moving an unload
+# into the break window (measured on the demo county: at 1-2 routes of the
+# kitchen and medical fleets went without a break at 10 s, none at 4).
 BREAK_DETOURS = 4
 INT_MAX = int(np.iinfo(np.int64).max)
 UINT_MAX = int(np.iinfo(np.uint64).max)
@@ -694,16 +697,17 @@ class _Builder:
                 name=s.id,
             )
             self.client_ids.append(s.id)
-        # Break markers (see the module docstring): a detour is worth a
+        # Break markers (see the module docstring): a few detours are worth a
         # break where the crew can take it; far below a vehicle or a stop.
         self.break_prizes = 0
+        self.marker_site: dict[int, str] = {}  # client index -> facility
         markers: list[tuple[int, int, tuple[int, int], int]] = []  # type, place, end, extra
         for own, t in enumerate(self.breaking):
             vt = types[t]
             assert vt.break_ is not None
             w = vt.break_.window
-            # Two detours where a route takes at most one break; else one, and
-            # more spare markers (a route may collect one per unload in the window).
+            # Without the one-per-route bound a route may collect a marker per
+            # unload in the window: more spares keep one for every route.
             extra = self.one_break if t in self.counted else 0
             break_prize = BREAK_DETOURS * max_arc + rates[vt.id][0] * extra
             num_markers = vt.count + 1 if extra else 4 * vt.count + 1
@@ -723,7 +727,8 @@ class _Builder:
                         required=False,
                         name=f"break {vt.id} at {f.id} ({k + 1})",
                     )
-                    self.client_ids.append(f"@{f.id}")  # not a stop: unload at f, then break
+                    self.marker_site[len(self.client_ids)] = f.id
+                    self.client_ids.append("")  # not a stop
                     self.break_prizes += break_prize
 
         # Matrices in numpy (adding edges one by one is slow for big counties),
@@ -783,10 +788,11 @@ class _Builder:
             for act in list(r.schedule())[1:-1]:
                 if act.type == pyvrp.ActivityType.CLIENT:
                     sid = self.client_ids[act.idx]
-                    if sid.startswith("@"):
+                    site = self.marker_site.get(act.idx)
+                    if site is not None:
                         # A break marker: unload there and break (the reload that
                         # follows is then idle and dropped).
-                        seq += [(VisitKind.UNLOAD, sid[1:]), (VisitKind.BREAK, sid[1:])]
+                        seq += [(VisitKind.UNLOAD, site), (VisitKind.BREAK, site)]
                         continue
                     seq.append((VisitKind.STOP, sid))
                     served.add(sid)
