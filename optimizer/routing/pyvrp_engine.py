@@ -95,9 +95,13 @@ FORBIDDEN = 10**9  # distance (m) and duration (s) of an arc a route must not us
 # grams, so that the search's load penalty (per unit) keeps markers apart.
 MARKER_UNIT = 10**6
 # A break marker's prize, in longest arcs: enough to pay for moving an unload
-# into the break window (measured on the demo county: at 1-2 routes of the
-# kitchen and medical fleets went without a break at 10 s, none at 4).
-BREAK_DETOURS = 4
+# into the break window (measured on the demo county at 10 s, seeds 0 and
+# 2022: with 1, 2, 4 or 8 a route of the kitchen or medical fleet went
+# without a break; none with 16). Still far below a vehicle's term when
+# vehicles are minimised and below a stop's prize; without minimising, a
+# prize above a vehicle's fixed cost could tempt the search to open a
+# vehicle for it (not seen on the demo: 29-30 routes, as without markers).
+BREAK_DETOURS = 16
 INT_MAX = int(np.iinfo(np.int64).max)
 UINT_MAX = int(np.iinfo(np.uint64).max)
 # A PyVRP iteration is one cheap perturb-and-repair step, an OR-Tools
