@@ -22,6 +22,9 @@ The rules a plan must follow (every engine is held to them):
   next visit no earlier than ``max(leave + travel, break start) + duration``.
   A route without a break visit is fine only if it starts after the break
   could have ended or ends before the window closes (break off the route).
+  Place: right after leaving the depot or a facility where the truck was
+  emptied (the crew rests there), unless the break is ``loaded`` (then
+  anywhere, with waste on board).
 - The route leaves the depot at or after the shift start and returns by the
   shift end; it lasts at most ``max_duration_s``; it serves at most
   ``max_stops`` stops and collects at most ``max_load_kg_per_day`` over all
@@ -71,6 +74,7 @@ class Rule(StrEnum):
     SHIFT = "shift"
     MAX_DURATION = "max_duration"
     BREAK = "break"
+    BREAK_PLACE = "break_place"  # taken with waste on board where the workbook does not allow it
     MAX_STOPS = "max_stops"
     DAILY_LOAD = "daily_load"
     FLEET = "fleet"
@@ -450,6 +454,18 @@ def _check_route(instance: Instance, route: Route) -> list[Violation]:
                 bad(
                     Rule.BREAK,
                     f"break lasts {v.departure_s - v.start_s:g} s < {brk.duration_s} s",
+                    i,
+                )
+            carried = sum(load_kg.values())
+            if not brk.loaded and (
+                prev.kind not in (VisitKind.DEPOT, VisitKind.UNLOAD)
+                or carried > LOAD_TOL
+                or any(x > LOAD_TOL for x in load_m3.values())
+            ):
+                bad(
+                    Rule.BREAK_PLACE,
+                    f"break after {prev.kind.value} {prev.location} with {carried:g} kg on "
+                    f"board; type {vt.id} breaks only at the depot or a facility after unloading",
                     i,
                 )
             brk_visit = v

@@ -222,10 +222,21 @@ class Site:
 
 @dataclass(frozen=True)
 class Break:
-    """A driver break of ``duration_s`` that must start inside ``window``."""
+    """A driver break of ``duration_s`` that must start inside ``window``.
+
+    Where the crew takes it: at the depot or at a facility right after
+    unloading (the truck empty), unless ``loaded`` allows it anywhere on the
+    route with waste on board (at a collection point or on the road, as in
+    the Kim et al. benchmark).
+    """
 
     window: TimeWindow
     duration_s: int
+    # Default False: a compactor with waste on board parked at a school or
+    # residential gate for half an hour is what dispatchers reject (issue 20:
+    # "breaks taken at a school with 3.4 t on board"); a policy choice, not
+    # a cited standard, so the workbook can allow it per vehicle type.
+    loaded: bool = False
 
     def __post_init__(self) -> None:
         if self.duration_s <= 0:

@@ -230,6 +230,13 @@ def _case_break() -> tuple[Instance, RoutingResult]:
     return _with({"break_": Break(TimeWindow(8 * H, 8 * H + 1800), 1800)})
 
 
+def _case_break_place() -> tuple[Instance, RoutingResult]:
+    # The mix truck rests right after stop A, with waste on board.
+    inst = _instance(break_=Break(TimeWindow(7 * H, 12 * H), 600))
+    brk = (VisitKind.BREAK, "A")
+    return inst, _plan(inst, mix=[*MIX_OK[:2], brk, *MIX_OK[2:]])
+
+
 def _case_max_stops() -> tuple[Instance, RoutingResult]:
     return _with({"max_stops": 2})
 
@@ -279,6 +286,7 @@ CASES: dict[Rule, Callable[[], tuple[Instance, RoutingResult]]] = {
     Rule.SHIFT: _case_shift,
     Rule.MAX_DURATION: _case_max_duration,
     Rule.BREAK: _case_break,
+    Rule.BREAK_PLACE: _case_break_place,
     Rule.MAX_STOPS: _case_max_stops,
     Rule.DAILY_LOAD: _case_daily_load,
     Rule.FLEET: _case_fleet,

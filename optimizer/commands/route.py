@@ -202,8 +202,8 @@ def summary_lines(summary: RoutingSummary, num_stops: int, lang: Lang) -> list[s
         lines.append(
             tr(
                 lang,
-                f"Breaks taken with waste on board (no unload fits the break window): {n}",
-                f"车上有垃圾时休息（休息时段内无法安排卸料）：{n} 次",
+                f"Breaks taken with waste on board (the workbook allows it): {n}",
+                f"带载休息（车型设置允许）：{n} 次",
             )
         )
     lines.append(

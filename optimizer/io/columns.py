@@ -112,6 +112,7 @@ TABLE_COLUMNS: Mapping[str, tuple[Column, ...]] = MappingProxyType(
             Column(
                 "break_min", "休息时长_分钟", ("break_duration_min", "午休时长_分钟"), numeric=True
             ),
+            Column("break_loaded", "允许带载休息", ("break_with_load", "带载休息")),
             Column("max_stops", "最多点位数", ("stops_max", "最大收集点数"), numeric=True),
             Column(
                 "max_load_kg_per_day",

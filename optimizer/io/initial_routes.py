@@ -340,27 +340,29 @@ def _sequence(instance: Instance, locations: Sequence[str]) -> list[tuple[VisitK
     return [(VisitKind.STOP if loc in stops else VisitKind.UNLOAD, loc) for loc in locations]
 
 
-def _with_break(
-    instance: Instance, vehicle: str, vt: VehicleType, sequence: list[tuple[VisitKind, str]]
-) -> list[tuple[VisitKind, str]]:
-    """Put the driver's break on the first leg that reaches the break window."""
-    if vt.break_ is None:
-        return sequence
-    plain = evaluate.simulate_route(instance, vehicle, vt, sequence, vt.shift.start)
-    for pos, visit in enumerate(plain.visits[1:], start=1):
-        if visit.arrival_s >= vt.break_.window.start:
-            return [*sequence[:pos], (VisitKind.BREAK, ""), *sequence[pos:]]
-    return sequence
-
-
 def _route(instance: Instance, vehicle: str, vt: VehicleType, rows: Sequence[_Row]) -> Route:
+    """Return today's route of ``vehicle``, its break where a crew takes it (see place_break)."""
+    from optimizer.routing.sequence import place_break
+
     locations = [r.location for r in sorted(rows, key=lambda r: r.seq)]
     facilities = {s.id for s in instance.facilities}
     if not any(loc in facilities for loc in locations):
         locations = _with_unloads(instance, vt, locations)
     depot = (VisitKind.DEPOT, vt.depot)
     sequence = [depot, *_sequence(instance, locations), depot]
-    sequence = _with_break(instance, vehicle, vt, sequence)
+    route = place_break(instance, vehicle, vt, sequence, vt.shift.start)
+    if (
+        vt.break_ is None
+        or any(v.kind is VisitKind.BREAK for v in route.visits)
+        or not evaluate.check_route(instance, route)
+    ):
+        return route
+    # A route that breaks other rules too gets its break on the first leg that
+    # reaches the window, so that its other violations are the ones reported.
+    for pos, visit in enumerate(route.visits[1:], start=1):
+        if visit.arrival_s >= vt.break_.window.start:
+            sequence = [*sequence[:pos], (VisitKind.BREAK, ""), *sequence[pos:]]
+            break
     return evaluate.simulate_route(instance, vehicle, vt, sequence, vt.shift.start)
 
 

@@ -148,7 +148,11 @@ def to_dict(instance: Instance) -> dict[str, Any]:
                 "shift": _window(v.shift),
                 "break": None
                 if v.break_ is None
-                else {"window": _window(v.break_.window), "duration_s": v.break_.duration_s},
+                else {
+                    "window": _window(v.break_.window),
+                    "duration_s": v.break_.duration_s,
+                    "loaded": v.break_.loaded,
+                },
                 "max_stops": v.max_stops,
                 "max_load_kg_per_day": v.max_load_kg_per_day,
                 "max_duration_s": v.max_duration_s,
@@ -287,8 +291,9 @@ def _vehicle_type(r: _Reader, obj: dict[str, Any], where: str) -> VehicleType | 
         bw = f"{where}.break"
         window = r.window(brk_obj, bw, "window", MISSING)
         duration = r.get(brk_obj, bw, "duration_s", is_int, WHOLE_SECONDS)
+        loaded = r.get(brk_obj, bw, "loaded", lambda v: isinstance(v, bool), BOOL, False)
         if window is not None and duration is not None:
-            brk = r.build(bw, Break, dict(window=window, duration_s=duration))
+            brk = r.build(bw, Break, dict(window=window, duration_s=duration, loaded=loaded))
     optional_num = dict.fromkeys(("capacity_m3", "range_m", "max_load_kg_per_day"), is_number)
     fields: dict[str, Any] = dict(
         id=r.get(obj, where, "id", is_str, STRING),

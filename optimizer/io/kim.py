@@ -21,6 +21,9 @@ Mapping onto the model:
   accept the ``other`` stream, open in their window, unloading for their
   service time; stops keep their ids and windows (whole-day windows become
   no window).
+- The lunch break may be taken anywhere on the route, with waste on board
+  (``Break.loaded``): the set defines only its window and length, and
+  the plans it is compared with place it so.
 - The set has no fleet size: ``count`` is a safe upper bound,
   ``max(3 × LB + 2, LB + 5)`` with LB = max(ceil(total load / route capacity),
   ceil(total service / (shift − lunch))), capped at the number of stops;
@@ -218,7 +221,7 @@ def parse_kim(text: str, name: str, *, file: str = "<text>") -> Instance:
         frozenset({Stream.OTHER}),
         capacity_kg=capacity,
         shift=shift,
-        break_=Break(LUNCH_WINDOW, round(lunch_s)),
+        break_=Break(LUNCH_WINDOW, round(lunch_s), loaded=True),
         max_stops=round(max_stops),
         max_load_kg_per_day=route_cap,
         name="compactor",

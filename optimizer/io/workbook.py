@@ -790,9 +790,10 @@ def _break(row: Row) -> Break | None:
             Text("a break length > 0 minutes", "大于 0 分钟的休息时长"),
         )
         return None
+    loaded = row.flag("break_loaded")
     if window is None or minutes is None:
         return None
-    return Break(window, minutes)
+    return Break(window, minutes, loaded=loaded)
 
 
 def _parse_settings(
@@ -1048,6 +1049,7 @@ def _table_rows(instance: Instance) -> dict[str, tuple[list[str], list[list[str]
                 format_clock(v.shift.end, exact=True),
                 *_window_cells(None if v.break_ is None else v.break_.window),
                 "" if v.break_ is None else _minutes(v.break_.duration_s),
+                "yes" if v.break_ is not None and v.break_.loaded else "",
                 "" if v.max_stops is None else str(v.max_stops),
                 _opt(v.max_load_kg_per_day),
                 _minutes(v.max_duration_s, 3600),
@@ -1115,6 +1117,7 @@ _ZH_CELLS: Mapping[tuple[str, str], Callable[[str], str]] = {
     ("sites", "kind"): lambda v: SITE_KIND_ZH[SiteKind(v)],
     ("sites", "streams"): _zh_streams,
     ("sites", "candidate"): lambda v: "是" if v == "yes" else "否",
+    ("vehicles", "break_loaded"): lambda v: "是" if v == "yes" else "",
     ("vehicles", "streams"): _zh_streams,
     ("vehicles", "fuel"): lambda v: FUEL_ZH[Fuel(v)],
 }

@@ -18,7 +18,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from optimizer.model import DAY_S, Break, Instance, Stop, TimeWindow, TravelMatrix, VehicleType
+from optimizer.model import DAY_S, Instance, Stop, TimeWindow, TravelMatrix, VehicleType
 from optimizer.periodic.model import Pattern, WeekInstance, amounts
 from optimizer.routing.params import RoutingParams
 from optimizer.routing.result import RoutingResult
@@ -91,7 +91,9 @@ def horizon_instance(
                     id=f"{vt.id}@{d}",
                     count=count,
                     shift=_shift(vt.shift, d),
-                    break_=None if brk is None else Break(_shift(brk.window, d), brk.duration_s),
+                    break_=None
+                    if brk is None
+                    else dataclasses.replace(brk, window=_shift(brk.window, d)),
                 )
             )
     sites = tuple(dataclasses.replace(s, hours=None) if s.is_facility else s for s in base.sites)

@@ -43,19 +43,34 @@ class _Truck:
         base = self.instance.travel.duration_s[self.rows[a], self.rows[b]]
         return float(math.ceil(base / self.vt.speed_factor - 1e-9))
 
-    def arrive(self, t: float, a: str, b: str, broke: bool) -> tuple[float, bool]:
+    @property
+    def restricted(self) -> bool:
+        """Return whether the break may only be taken empty, at the depot or after unloading."""
+        return self.vt.break_ is not None and not self.vt.break_.loaded
+
+    def can_break_here(self) -> bool:
+        """Return whether leaving the current place, the crew may take its break first."""
+        empty = not any(x > 0 for x in self.load.values())
+        at_place = self.seq[-1][0] in (VisitKind.DEPOT, VisitKind.UNLOAD)
+        return not self.restricted or (empty and at_place)
+
+    def arrive(
+        self, t: float, a: str, b: str, broke: bool, can_break: bool = True
+    ) -> tuple[float, bool]:
         """Return the arrival time at ``b`` leaving ``a`` at ``t``, taking the break if due."""
         arrival = t + self.travel(a, b)
         brk = self.vt.break_
-        if brk is not None and not broke and arrival >= brk.window.start:
+        if brk is not None and not broke and can_break and arrival >= brk.window.start:
             if max(t, brk.window.start) > brk.window.end:
                 return math.inf, broke
             return max(arrival, brk.window.start) + brk.duration_s, True
         return arrival, broke
 
-    def unload_at(self, t: float, here: str, fac: Site, broke: bool) -> tuple[float, bool]:
+    def unload_at(
+        self, t: float, here: str, fac: Site, broke: bool, can_break: bool = True
+    ) -> tuple[float, bool]:
         """Return when unloading at ``fac`` ends (inf if closed)."""
-        arrival, broke = self.arrive(t, here, fac.id, broke)
+        arrival, broke = self.arrive(t, here, fac.id, broke, can_break or not self.restricted)
         start = arrival if fac.hours is None else max(arrival, fac.hours.start)
         if fac.hours is not None and start > fac.hours.end:
             return math.inf, broke
@@ -64,12 +79,12 @@ class _Truck:
     def home_by(self, t: float, here: str, streams: set[Stream], broke: bool) -> float:
         """Return the earliest return to the depot after unloading ``streams`` (inf if none)."""
         if not streams:
-            arrival, _ = self.arrive(t, here, self.vt.depot, broke)
+            arrival, _ = self.arrive(t, here, self.vt.depot, broke, not self.restricted)
             return arrival
         best = math.inf
         for fac in self.instance.unloading_sites:
             if streams <= fac.streams:
-                done, b2 = self.unload_at(t, here, fac, broke)
+                done, b2 = self.unload_at(t, here, fac, broke, False)
                 arrival, _ = self.arrive(done, fac.id, self.vt.depot, b2)
                 best = min(best, arrival)
         return best
@@ -95,19 +110,28 @@ class _Truck:
             return False
         cap = self.comp[stop.stream][0]
         plans: list[Site | None] = [None]
+        can_here = self.can_break_here()
+        on_board_now = {s for s, x in self.load.items() if x > 0}
         if self.load[stop.stream] + stop.demand_kg > cap:
             near = [f for f in facilities if stop.stream in f.streams]
             near.sort(key=lambda f: self.travel(self.here, f.id))
             plans = list(near[:3])
+        elif not self.broke and not can_here:
+            # The break is only taken empty: unloading first is the way to take it.
+            near = [f for f in facilities if on_board_now <= f.streams]
+            near.sort(key=lambda f: self.travel(self.here, f.id))
+            plans += near[:2]
         for fac in plans:
             t, here, broke = self.t, self.here, self.broke
             load = dict(self.load)
+            can_break = can_here
             if fac is not None:
-                t, broke = self.unload_at(t, here, fac, broke)
+                t, broke = self.unload_at(t, here, fac, broke, can_here)
                 here = fac.id
                 for s in fac.streams & set(load):
                     load[s] = 0.0
-            arrival, broke = self.arrive(t, here, stop.id, broke)
+                can_break = not any(x > 0 for x in load.values())
+            arrival, broke = self.arrive(t, here, stop.id, broke, can_break)
             start = arrival if stop.window is None else max(arrival, stop.window.start)
             if stop.window is not None and start > stop.window.end:
                 continue
@@ -135,7 +159,7 @@ class _Truck:
             best: tuple[float, Site] | None = None
             for fac in self.instance.unloading_sites:
                 if on_board <= fac.streams:
-                    done, broke = self.unload_at(self.t, self.here, fac, self.broke)
+                    done, broke = self.unload_at(self.t, self.here, fac, self.broke, False)
                     home, _ = self.arrive(done, fac.id, self.vt.depot, broke)
                     if best is None or home < best[0]:
                         best = (home, fac)

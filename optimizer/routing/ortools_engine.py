@@ -15,10 +15,24 @@ Model (one call solves one independent component of the fleet):
 - Time: transit = service (or unload) time at the origin + travel time of
   the vehicle's speed class; slack = waiting; cumul = start of service;
   windows on stops, hours on reload copies, shift on start/end, span bound
-  ``max_duration_s``; the break as a fixed-duration interval with node visit
-  transits (mandatory: optional breaks on unused vehicles make OR-Tools fail,
-  or-tools issue #1243; a mandatory break may lie before the start or after
-  the end of a route, which the checker accepts).
+  ``max_duration_s``.
+- Breaks where a crew can take them (the default, see
+  :class:`optimizer.model.Break`): per vehicle, optional *break nodes*:
+  one per facility that takes all its streams, standing for "unload here,
+  then break" (a reload that empties every compartment, service = unload
+  + break, open while the break can start inside its window after
+  unloading), and the break alone, arriving empty, at its depot (after
+  the day's last unload) and at facilities that take only some of its
+  streams; never first on a route.
+  One insertion thus ends a trip with the break, where a separate unload
+  and break would need two. The vehicle's break
+  nodes form one disjunction (at most one visited) whose penalty, above
+  any route's cost but below a vehicle's term, makes the search plan
+  every route around its break. Breaks that may be taken
+  loaded: a fixed-duration interval on the time dimension with node visit
+  transits (mandatory: optional breaks on unused vehicles make OR-Tools
+  fail, or-tools issue #1243; it may lie before the start or after the end
+  of a route, which the checker accepts).
 - Objective: arc costs and span costs by objective; ``minimize_vehicles``
   adds a fixed cost above any route cost; each stop is a disjunction with a
   penalty above any vehicle (dropping one is a last resort).
@@ -58,6 +72,7 @@ from optimizer.routing.engine_run import EngineRun
 from optimizer.routing.greedy import greedy_routes
 from optimizer.routing.params import Objective, RoutingParams
 from optimizer.routing.result import Route, RoutingResult, VisitKind
+from optimizer.routing.sequence import drop_unneeded_break, place_break
 
 KG_SCALE = 10  # grams per kg
 M3_SCALE = 1000  # litres per m3
@@ -110,6 +125,27 @@ class _Model:
             if fac.streams & set(self.streams):
                 k = self._copies(fac, rivals)
                 nodes += [_Node(VisitKind.UNLOAD, fac.id, fac.unload_s) for _ in range(k)]
+        self.first_break = len(nodes)
+        # Break nodes: node -> vehicle, and (vehicle, place) -> node.
+        self.break_vehicle: dict[int, int] = {}
+        self.break_node: dict[tuple[int, str], int] = {}
+        self.break_unload: dict[int, int] = {}  # node -> unloading time before its break
+        reload_sites = {nd.location for nd in nodes[self.first_reload :]}
+        for v, (_, vt) in enumerate(self.fleet):
+            if vt.break_ is None or vt.break_.loaded:
+                continue
+            # A facility taking only some of the type's streams: the break alone,
+            # arriving empty (after unloading elsewhere too), as at the depot.
+            places = [(vt.depot, 0)] + [
+                (f, instance.site(f).unload_s if vt.streams <= instance.site(f).streams else 0)
+                for f in sorted(reload_sites)
+                if instance.site(f).streams & vt.streams
+            ]
+            for place, unload in places:
+                self.break_vehicle[len(nodes)] = v
+                self.break_node[(v, place)] = len(nodes)
+                self.break_unload[len(nodes)] = unload
+                nodes.append(_Node(VisitKind.BREAK, place, unload + vt.break_.duration_s))
         self.nodes = nodes
         rows = np.array([instance.travel.index(nd.location) for nd in nodes])
         self.dist = np.rint(instance.travel.distance_m[np.ix_(rows, rows)])
@@ -154,13 +190,20 @@ class _Model:
         share = math.ceil(2 * trips / max(1, rivals))
         return min(len(self.stops), trips, max(share, len(users)))
 
+    def unload_before(self, node: int) -> int:
+        """Return the unloading time at the start of a break node (0: the break alone)."""
+        return self.break_unload[node]
+
     def index(self, node: int) -> int:
         return int(self.manager.NodeToIndex(node))
 
     def node_range(self, kind: VisitKind) -> range:
-        lo = len(self.depots) if kind is VisitKind.STOP else self.first_reload
-        hi = self.first_reload if kind is VisitKind.STOP else len(self.nodes)
-        return range(lo, hi)
+        bounds = {
+            VisitKind.STOP: (len(self.depots), self.first_reload),
+            VisitKind.UNLOAD: (self.first_reload, self.first_break),
+            VisitKind.BREAK: (self.first_break, len(self.nodes)),
+        }
+        return range(*bounds[kind])
 
     # -- dimensions --------------------------------------------------------
     def add_time(self) -> None:
@@ -184,6 +227,20 @@ class _Model:
             hours = self.instance.site(self.nodes[node].location).hours
             if hours is not None:
                 dim.CumulVar(self.index(node)).SetRange(hours.start, min(hours.end, horizon))
+        for node, v in self.break_vehicle.items():
+            brk = self.fleet[v][1].break_
+            assert brk is not None
+            unload = self.unload_before(node)
+            lo, hi = brk.window.start - unload, min(brk.window.end, horizon) - unload
+            if self.nodes[node].location != self.fleet[v][1].depot:
+                hours = self.instance.site(self.nodes[node].location).hours
+                if hours is not None:
+                    lo, hi = max(lo, hours.start), min(hi, hours.end)
+            cumul = dim.CumulVar(self.index(node))
+            if lo <= hi:
+                cumul.SetRange(max(0, lo), max(0, hi))
+            else:
+                self.routing.VehicleVar(self.index(node)).SetValue(-1)  # never open
         visit_transits = [0] * routing.Size()
         for i in range(routing.Size()):
             if not routing.IsStart(i):
@@ -198,7 +255,7 @@ class _Model:
             # No finalizer on start/end cumuls: with a break, assigning them by
             # value costs thousands of failed branches per neighbour, and the
             # search stalls; waiting is trimmed after the search instead.
-            if vt.break_ is not None:
+            if vt.break_ is not None and vt.break_.loaded:
                 w = vt.break_.window
                 interval = solver.FixedDurationIntervalVar(
                     w.start, w.end, vt.break_.duration_s, False, f"break {name}"
@@ -230,6 +287,11 @@ class _Model:
         for node in self.node_range(VisitKind.UNLOAD):
             idx = self.index(node)
             leave = time_dim.CumulVar(idx) + self.nodes[node].service_s
+            solver.Add(trip.CumulVar(idx) + trip.SlackVar(idx) <= leave)
+        for node in self.node_range(VisitKind.BREAK):
+            # The checker dates a trip from its unload, not from the break after it.
+            idx = self.index(node)
+            leave = time_dim.CumulVar(idx) + self.unload_before(node)
             solver.Add(trip.CumulVar(idx) + trip.SlackVar(idx) <= leave)
         for v in range(len(self.fleet)):
             # Zero slack at the start keeps the first trip exact under bounds
@@ -296,12 +358,25 @@ class _Model:
         for node in self.node_range(VisitKind.UNLOAD):
             if stream in self.instance.site(self.nodes[node].location).streams:
                 transit[node] = -big
+        for node in self.node_range(VisitKind.BREAK):
+            if self.unload_before(node):
+                transit[node] = -big
         cb = routing.RegisterUnaryTransitVector(transit)
         name = f"load_{unit}[{stream.value}]"
         routing.AddDimensionWithVehicleCapacity(cb, big, caps, True, name)
         dim = routing.GetDimensionOrDie(name)
         for node in self.node_range(VisitKind.STOP):
             dim.SlackVar(self.index(node)).SetValue(0)
+        solver = routing.solver()
+        for node in self.node_range(VisitKind.BREAK):
+            # A crew breaks with the truck empty: it unloads everything here
+            # first, or arrives empty (the break alone).
+            idx = self.index(node)
+            if transit[node]:
+                solver.Add(dim.CumulVar(idx) + dim.SlackVar(idx) == big)
+            else:
+                dim.CumulVar(idx).SetValue(0)
+                dim.SlackVar(idx).SetValue(0)
         for v in range(len(self.fleet)):
             dim.SlackVar(routing.Start(v)).SetValue(0)
         positive = [t for t in transit if t > 0]
@@ -311,7 +386,9 @@ class _Model:
         routing = self.routing
         for node in range(len(self.depots), len(self.nodes)):
             nd = self.nodes[node]
-            if nd.kind is VisitKind.STOP:
+            if nd.kind is VisitKind.BREAK:
+                ok = [self.break_vehicle[node]]
+            elif nd.kind is VisitKind.STOP:
                 stream = self.instance.stop(nd.location).stream
                 ok = [v for v, (_, vt) in enumerate(self.fleet) if stream in vt.streams]
             else:
@@ -322,6 +399,16 @@ class _Model:
                 # Not SetAllowedVehiclesForIndex: its SWIG wrapper in OR-Tools
                 # 9.15 rejects every Python sequence (absl::Span TypeError).
                 routing.VehicleVar(self.index(node)).RemoveValues(banned)
+        # No break right at the start of the day: the cheapest first arc would
+        # take it and leave the vehicle nothing else (a late start needs no
+        # break anyway). The break alone at the depot ends the day.
+        for v, (_, vt) in enumerate(self.fleet):
+            own = [self.index(n) for n, w in self.break_vehicle.items() if w == v]
+            if own:
+                routing.NextVar(routing.Start(v)).RemoveValues(own)
+            home = self.break_node.get((v, vt.depot))
+            if home is not None:
+                routing.NextVar(self.index(home)).SetValues([self.index(home), routing.End(v)])
         # A second unload right after one that emptied the same streams is
         # useless; forbidding it stops the search chaining free reload copies.
         reloads = self.node_range(VisitKind.UNLOAD)
@@ -393,6 +480,13 @@ class _Model:
             routing.AddDisjunction([self.index(node)], self.penalty)
         for node in self.node_range(VisitKind.UNLOAD):
             routing.AddDisjunction([self.index(node)], 0)
+        # Missing a break costs more than any route (so every route is planned
+        # around one) but less than a vehicle (no vehicle is used for a break).
+        by_vehicle: dict[int, list[int]] = {}
+        for node, v in self.break_vehicle.items():
+            by_vehicle.setdefault(v, []).append(self.index(node))
+        for indices in by_vehicle.values():
+            routing.AddDisjunction(indices, route_bound, 1)
 
     # -- solution ----------------------------------------------------------
     def initial_assignment(self, initial: RoutingResult | None) -> object | None:
@@ -414,6 +508,20 @@ class _Model:
                     routes[v].append(self.index(stop_node.pop(visit.location)))
                 elif visit.kind is VisitKind.UNLOAD and free.get(visit.location):
                     routes[v].append(self.index(free[visit.location].pop()))
+                elif visit.kind is VisitKind.BREAK and (v, visit.location) in self.break_node:
+                    node = self.break_node[(v, visit.location)]
+                    last = self.manager.IndexToNode(routes[v][-1]) if routes[v] else -1
+                    if self.unload_before(node):
+                        if (
+                            last < 0
+                            or self.nodes[last].kind is not VisitKind.UNLOAD
+                            or (self.nodes[last].location != visit.location)
+                        ):
+                            continue  # not right after unloading there
+                        # "Unload, then break" is one node: it takes the unload's place.
+                        free[visit.location].append(last)
+                        routes[v].pop()
+                    routes[v].append(self.index(node))
         assignment: object | None = self.routing.ReadAssignmentFromRoutes(routes, False)
         if assignment is not None:
             return assignment
@@ -454,10 +562,17 @@ class _Model:
             arrive: list[int] = []
             while not routing.IsEnd(idx):
                 idx = sol.Value(routing.NextVar(idx))
-                nd = self.nodes[self.manager.IndexToNode(idx)]
-                seq.append((nd.kind, nd.location))
+                node = self.manager.IndexToNode(idx)
+                nd = self.nodes[node]
                 arrive.append(sol.Min(dim.CumulVar(idx)))
-                leave.append(arrive[-1] + nd.service_s)
+                if nd.kind is VisitKind.BREAK and self.unload_before(node):
+                    # Unload, then break: two visits.
+                    seq.append((VisitKind.UNLOAD, nd.location))
+                    leave.append(arrive[-1] + self.unload_before(node))
+                    arrive.append(leave[-1])
+                seq.append((nd.kind, nd.location))
+                unload = self.unload_before(node) if nd.kind is VisitKind.BREAK else 0
+                leave.append(arrive[-1] + nd.service_s - unload)
             keep = self._useful(seq, vt)
             cut = cut or not all(keep)
             trimmed += [
@@ -471,7 +586,7 @@ class _Model:
             arrive = [x for p, x in enumerate(arrive) if keep[p + 1]]
             if not any(kind is VisitKind.STOP for kind, _ in seq):
                 continue
-            plain = seq
+            plain = [x for x in seq if x[0] is not VisitKind.BREAK]
             brk = break_start.get(f"break {name}")
             if brk is not None and vt.break_ is not None:
                 seq = _insert_break(seq, leave, arrive, brk, vt.break_.duration_s)
@@ -483,7 +598,7 @@ class _Model:
                 cut = True
             if not self.prices_time:
                 route = _leave_later(self.instance, route, vt, seq)
-            routes.append(route)
+            routes.append(drop_unneeded_break(self.instance, route))
         dropped = [
             self.nodes[i].location
             for i in self.node_range(VisitKind.STOP)
@@ -573,22 +688,15 @@ def _reschedule(
     route: Route,
     seq: list[tuple[VisitKind, str]],
 ) -> tuple[Route, list[tuple[VisitKind, str]]]:
-    """Return the earliest schedule of ``plain`` with the break on the first arc that works.
+    """Return the earliest schedule of ``plain`` with its break placed (or repaired) anew.
 
-    Falls back to ``route`` (which the checker will then report) if none does.
+    Falls back to ``route`` (which the checker will then report) if none works.
     """
     depart = float(max(vt.shift.start, _first_trip_release(instance, plain)))
-    options: list[list[tuple[VisitKind, str]]] = [plain]
-    if vt.break_ is not None:
-        options = [
-            [*plain[: arc + 1], (VisitKind.BREAK, plain[arc][1]), *plain[arc + 1 :]]
-            for arc in range(len(plain) - 1)
-        ] + [plain]
-    for option in options:
-        trial = simulate_route(instance, name, vt, option, depart)
-        if not check_route(instance, trial):
-            return trial, option
-    return route, seq
+    trial = place_break(instance, name, vt, plain, depart)
+    if check_route(instance, trial):
+        return route, seq
+    return trial, [(v.kind, v.location) for v in trial.visits]
 
 
 def _first_trip_release(instance: Instance, seq: Sequence[tuple[VisitKind, str]]) -> float:
@@ -729,6 +837,8 @@ def solve_component(
         status = "interrupted" if stopped[0] else "no_solution"
         return EngineRun((), tuple(stop_ids), 0.0, status, count[0], build_s, runtime)
     routes, dropped, trimmed, cut = model.routes_of(solution)
+    # Break penalties of vehicles without a route are not part of the plan.
+    cut = cut or bool(model.break_vehicle)
     raw = solution.ObjectiveValue() - len(dropped) * model.penalty
     raw -= len(routes) * model.vehicle_term
     value = raw / scale

@@ -25,9 +25,27 @@ Model (one call solves one independent component of the fleet):
 A driver break in a window has no PyVRP counterpart. Its length is reserved:
 the shift end, the maximum duration, and every stop window or facility
 closing time that may fall after a break close earlier by it, so the break
-fits wherever it is put. When decoding, the break goes on the first arc of
-the route where the checker accepts it; a route where no arc works is
-reported by the checker and the caller re-solves the component with OR-Tools.
+fits wherever it is put. Where the crew takes it is the search's decision
+when it must be taken empty (the default, see :class:`optimizer.model.Break`):
+optional *break marker* clients stand for "unload at this facility, then
+break". A type gets markers at every facility it reloads at (one per
+vehicle and facility, plus spares), each open while arriving lets the
+break start inside the window after unloading, taking no time (the length
+is reserved), followed only by the reload at its facility or by the
+route's end (which then unloads there), and filling a load dimension of
+the type's own (other types never take it; a trip takes at most one).
+PyVRP inserts optional clients after a client: a marker goes after the
+last stop of a trip. Its prize, a detour or two, makes the search end a
+trip at a facility inside the window on each route. Where a type's
+distance bound is free (no range, loads not in the distance) the arc into
+a marker is longer than any route and the bound allows one such arc, so a
+route takes at most one break (the prize pays the length back). Decoding
+turns a marker into the unload and the break after it; the break then
+goes on the allowed arc that ends the day first (the marker's or a better
+one, :func:`optimizer.routing.sequence.place_break`); a route where none
+works is reported by the checker and the caller re-solves the component
+with OR-Tools. Breaks that may be taken loaded need no place: they go on
+the arc that ends the day first.
 
 A per-day load limit over all trips: when it is one full load, no reload is
 allowed (exact). Otherwise, if no type of the component has a range, the
@@ -58,6 +76,7 @@ from typing import Any
 
 import numpy as np
 import pyvrp
+from numpy.typing import NDArray
 from pyvrp.stop import MaxIterations, MaxRuntime, MultipleCriteria
 
 from optimizer.evaluate import compartments, objective_value, rates_of
@@ -72,6 +91,17 @@ M3_SCALE = 1000  # litres per m3
 COST_SCALE = 36000  # objective units per yuan (so cost per hour / 3600 s is whole)
 CO2_SCALE = 1_000_000  # milligrams per kg: a truck emits about 1 g CO2 per metre
 FORBIDDEN = 10**9  # distance (m) and duration (s) of an arc a route must not use
+# A break marker's load in its type's own dimension: as large as a tonne in
+# grams, so that the search's load penalty (per unit) keeps markers apart.
+MARKER_UNIT = 10**6
+# A break marker's prize, in longest arcs: enough to pay for moving an unload
+# into the break window (measured on the demo county at 10 s, seeds 0 and
+# 2022: with 1, 2, 4 or 8 a route of the kitchen or medical fleet went
+# without a break; none with 16). Still far below a vehicle's term when
+# vehicles are minimised and below a stop's prize; without minimising, a
+# prize above a vehicle's fixed cost could tempt the search to open a
+# vehicle for it (not seen on the demo: 29-30 routes, as without markers).
+BREAK_DETOURS = 16
 INT_MAX = int(np.iinfo(np.int64).max)
 UINT_MAX = int(np.iinfo(np.uint64).max)
 # A PyVRP iteration is one cheap perturb-and-repair step, an OR-Tools
@@ -271,8 +301,14 @@ class _Stop:
         return bool(self.limit(int(best_cost) if math.isfinite(best_cost) else INT_MAX))
 
 
-def _complete(data: pyvrp.ProblemData, solution: pyvrp.Solution) -> bool:
-    return bool(solution.is_feasible()) and solution.num_clients() == data.num_clients
+def _complete(num_stops: int, solution: pyvrp.Solution) -> bool:
+    """Return whether ``solution`` is feasible and serves every stop (break markers are optional).
+
+    Stops are the first ``num_stops`` clients; break markers follow them.
+    """
+    return bool(solution.is_feasible()) and all(
+        a.type != pyvrp.ActivityType.CLIENT or a.idx >= num_stops for a in solution.unplanned()
+    )
 
 
 def _fewer_vehicles(
@@ -295,7 +331,7 @@ def _fewer_vehicles(
     """
     data = builder.data
     while (
-        _complete(data, best)
+        _complete(len(builder.stop_ids), best)
         and best.num_routes() > 1
         and not stop.was_interrupted
         and deadline - time.perf_counter() > 1.5 * POLISH_SHARE * budget
@@ -309,10 +345,10 @@ def _fewer_vehicles(
         stop.limit = MaxRuntime(min(left - POLISH_SHARE * budget, ATTEMPT_SHARE * budget))
         # A complete plan on one vehicle fewer costs less than this; one that
         # leaves a stop out costs more (its prize exceeds any route).
-        stop.target = (len(routes) - 1) * vt.fixed_cost + builder.route_bound
+        stop.target = (len(routes) - 1) * vt.fixed_cost + builder.route_bound + builder.break_prizes
         cand = pyvrp.solve(fewer, stop=stop, seed=seed, collect_stats=False, initial_solution=start)
         stop.target = -math.inf
-        if not _complete(fewer, cand.best):
+        if not _complete(len(builder.stop_ids), cand.best):
             break
         best, data = cand.best, fewer
     left = deadline - time.perf_counter()
@@ -320,7 +356,8 @@ def _fewer_vehicles(
         stop.limit = MaxRuntime(left)
         start = _rebuilt(data, best.routes())
         cand = pyvrp.solve(data, stop=stop, seed=seed, collect_stats=False, initial_solution=start)
-        if _complete(data, cand.best) or not _complete(data, best):
+        n = len(builder.stop_ids)
+        if _complete(n, cand.best) or not _complete(n, best):
             best = cand.best
     return best
 
@@ -445,6 +482,34 @@ def solve_component(
     )
 
 
+def _with_markers(
+    mat: NDArray[np.int64],
+    markers: Sequence[tuple[int, int, tuple[int, int], int]],
+    n: int,
+    k: int,
+    *,
+    counted: bool,
+) -> NDArray[np.int64]:
+    """Return ``mat`` grown by one row and column per break marker location.
+
+    A marker is reached like its facility (row ``place``), plus its
+    ``extra`` length if ``counted``; from it only the reload at that
+    facility (free) or its type's end (``end[k]``: unload there, go home)
+    may follow. ``n`` is the index of the first virtual end.
+    """
+    size = len(mat)
+    if not markers:
+        return mat
+    out = np.full((size + len(markers), size + len(markers)), FORBIDDEN, dtype=np.int64)
+    out[:size, :size] = mat
+    for j, (t, place, end, extra) in enumerate(markers):
+        out[:size, size + j] = mat[:, place] + (extra if counted else 0)
+        out[size + j, place] = 0
+        out[size + j, n + t] = end[k]
+    np.fill_diagonal(out, 0)
+    return out
+
+
 class _Builder:
     """Build a PyVRP model of one component and decode its solutions."""
 
@@ -467,6 +532,10 @@ class _Builder:
         dims: list[tuple[Stream, str]] = [(s, "kg") for s in streams]
         if with_volume:
             dims += [(s, "m3") for s in streams]
+        # Types whose crews break empty get break markers, and a load dimension
+        # each that keeps a type to its own markers, one per trip.
+        self.breaking = [t for t, vt in enumerate(types) if vt.break_ and not vt.break_.loaded]
+        own_dims = len(self.breaking)
         # Breaks: every time limit that may fall after a break closes earlier by
         # its length, so the break fits wherever it is put (see place_break).
         breaks = [vt.break_ for vt in types if vt.break_ is not None]
@@ -566,7 +635,18 @@ class _Builder:
             else route_bound + max(r[2] for r in rates.values()) + self.vehicle_term + 1
         )
 
+        # At most one break per route: where a type's distance bound is free
+        # (no range, loads not in the distance), the arc into its markers is
+        # longer by ``one_break``, more than any real route, and the bound
+        # allows one (the marker's prize pays the length back).
+        self.counted = (
+            set()
+            if self.load_as_distance
+            else {t for t in self.breaking if types[t].range_m is None}
+        )
+        self.one_break = (2 * len(real_ids) + 4) * 2 * max(1, int(dist.max(initial=0))) + 1
         self.type_of: list[VehicleType] = list(types)
+        caps: list[list[int]] = []
         for t, vt in enumerate(types):
             comp = compartments(vt)
             cap: list[int] = []
@@ -576,6 +656,8 @@ class _Builder:
                     cap.append(math.floor(kg * KG_SCALE))
                 else:
                     cap.append(math.floor((m3 if m3 is not None else 1e9) * M3_SCALE))
+            cap += [MARKER_UNIT * (t == b) for b in self.breaking[:own_dims]]
+            caps.append(cap)
             per_m, per_s, fixed = rates[vt.id]
             pause = vt.break_.duration_s if vt.break_ is not None else 0
             m.add_vehicle_type(
@@ -589,7 +671,9 @@ class _Builder:
                 shift_duration=(
                     vt.max_duration_s - pause if vt.max_duration_s is not None else INT_MAX
                 ),
-                max_distance=self._max_distance(vt),
+                max_distance=(
+                    2 * self.one_break - 1 if t in self.counted else self._max_distance(vt)
+                ),
                 unit_distance_cost=per_m,
                 unit_duration_cost=per_s,
                 profile=profiles[vt.speed_factor],
@@ -608,6 +692,7 @@ class _Builder:
                     pickup.append(max(1, math.ceil(s.demand_kg * KG_SCALE)))
                 else:
                     pickup.append(math.ceil(s.demand_m3 * M3_SCALE))
+            pickup += [0] * own_dims
             late = max(s.window.start, self._late(s.window.end)) if s.window else INT_MAX
             m.add_client(
                 loc[s.id],
@@ -623,9 +708,42 @@ class _Builder:
                 name=s.id,
             )
             self.client_ids.append(s.id)
+        # Break markers (see the module docstring): a few detours are worth a
+        # break where the crew can take it; far below a vehicle or a stop.
+        self.break_prizes = 0
+        self.marker_site: dict[int, str] = {}  # client index -> facility
+        markers: list[tuple[int, int, tuple[int, int], int]] = []  # type, place, end, extra
+        for own, t in enumerate(self.breaking):
+            vt = types[t]
+            assert vt.break_ is not None
+            w = vt.break_.window
+            # Without the one-per-route bound a route may collect a marker per
+            # unload in the window: more spares keep one for every route.
+            extra = self.one_break if t in self.counted else 0
+            break_prize = BREAK_DETOURS * max_arc + rates[vt.id][0] * extra
+            num_markers = vt.count + 1 if extra else 4 * vt.count + 1
+            for f in _reload_sites(instance, vt):
+                dd, tt = end_arcs[t][f.id]
+                pickup = [0] * len(caps[t])
+                pickup[len(dims) + own] = MARKER_UNIT
+                for k in range(num_markers):
+                    # A location each: two markers in a row would be free otherwise.
+                    markers.append((t, pos[f.id], (dd, tt + f.unload_s), extra))
+                    m.add_client(
+                        m.add_location(x=0, y=0),
+                        pickup=pickup,
+                        tw_early=max(0, w.start - f.unload_s),
+                        tw_late=max(0, w.end - f.unload_s),
+                        prize=break_prize,
+                        required=False,
+                        name=f"break {vt.id} at {f.id} ({k + 1})",
+                    )
+                    self.marker_site[len(self.client_ids)] = f.id
+                    self.client_ids.append("")  # not a stop
+                    self.break_prizes += break_prize
 
         # Matrices in numpy (adding edges one by one is slow for big counties),
-        # in the order the locations were added: real ones, then virtual ends.
+        # in the order the locations were added: real ones, virtual ends, markers.
         n, size = len(real_ids), len(real_ids) + len(types)
         n_home = len(home_ids)
         distances: list[Any] = []
@@ -652,6 +770,8 @@ class _Builder:
             if self.load_as_distance:
                 d_mat = np.broadcast_to(picked, (size, size)).copy()
                 np.fill_diagonal(d_mat, 0)
+            d_mat = _with_markers(d_mat, markers, n, 0, counted=True)
+            t_mat = _with_markers(t_mat, markers, n, 1, counted=False)
             distances.append(d_mat)
             durations.append(t_mat)
         self.data = m.data().replace(distance_matrices=distances, duration_matrices=durations)
@@ -712,15 +832,23 @@ class _Builder:
         for r in solution.routes():
             t = r.vehicle_type()
             vt = self.type_of[t]
-            used[t] += 1
             seq: list[tuple[VisitKind, str]] = [(VisitKind.DEPOT, vt.depot)]
             for act in list(r.schedule())[1:-1]:
                 if act.type == pyvrp.ActivityType.CLIENT:
                     sid = self.client_ids[act.idx]
+                    site = self.marker_site.get(act.idx)
+                    if site is not None:
+                        # A break marker: unload there and break (the reload that
+                        # follows is then idle and dropped).
+                        seq += [(VisitKind.UNLOAD, site), (VisitKind.BREAK, site)]
+                        continue
                     seq.append((VisitKind.STOP, sid))
                     served.add(sid)
                 else:
                     seq.append((VisitKind.UNLOAD, self.depot_site[act.idx]))
+            if not any(kind is VisitKind.STOP for kind, _ in seq):
+                continue  # a crew resting and nothing else
+            used[t] += 1
             if seq[-1][0] is VisitKind.STOP:
                 seq.append((VisitKind.UNLOAD, self.final_unload[t][seq[-1][1]]))
             seq.append((VisitKind.DEPOT, vt.depot))

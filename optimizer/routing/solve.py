@@ -1,7 +1,7 @@
 """Solve a routing instance: diagnose, decompose, dispatch to an engine, assemble.
 
-After each engine, driver breaks move to where a crew can take them (see
-:mod:`optimizer.routing.crew_breaks`).
+Driver breaks are part of each engine's model (where a crew can take them:
+see :class:`optimizer.model.Break`).
 
 Streams carried by disjoint sets of vehicle types are independent problems
 (kitchen trucks never help compactors); each such component is solved on its
@@ -18,9 +18,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from types import FrameType, MappingProxyType
 
-from optimizer.evaluate import objective_value, route_objective
+from optimizer.evaluate import objective_value
 from optimizer.model import STREAM_ZH, Instance, Stream, VehicleType
-from optimizer.routing.crew_breaks import place_crew_break
 from optimizer.routing.diagnose import detail, explain_unrouted, unservable_stops
 from optimizer.routing.params import RoutingParams
 from optimizer.routing.result import Route, RoutingResult, Unserved, UnservedReason
@@ -199,15 +198,10 @@ def solve(
             if run.note[0]:
                 choices[-1] += f"; {run.note[0]}"
                 choices_zh[-1] += f"；{run.note[1]}"
-            crewed = [place_crew_break(instance, r) for r in run.routes]
-            routes += crewed
+            routes += run.routes
             statuses.append(run.status)
             build_s += run.build_s
-            done_objective += run.objective_value + sum(
-                route_objective(new, str(params.objective))
-                - route_objective(old, str(params.objective))
-                for new, old in zip(crewed, run.routes, strict=True)
-            )
+            done_objective += run.objective_value
             num_solutions += run.num_solutions
             num_planned += sum(len(r.stops) for r in run.routes)
             if run.status == "interrupted" or interrupted():

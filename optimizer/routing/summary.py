@@ -14,8 +14,8 @@ from types import MappingProxyType
 
 from optimizer.i18n import Lang, tr
 from optimizer.model import Instance, Stream
-from optimizer.routing.crew_breaks import loaded_breaks
 from optimizer.routing.result import RoutingResult, UnservedReason
+from optimizer.routing.sequence import loaded_breaks
 
 _REASON_TEXT: Mapping[UnservedReason, tuple[str, str]] = MappingProxyType(
     {
@@ -76,7 +76,7 @@ class RoutingSummary:
     status: str
     build_s: float
     runtime_s: float
-    num_loaded_breaks: int = 0  # breaks no empty place after an unload could take
+    num_loaded_breaks: int = 0  # breaks taken with waste on board (where the workbook allows)
 
     @property
     def collected_kg(self) -> float:
