@@ -45,7 +45,6 @@ import numpy as np
 
 from optimizer.evaluate import objective_value
 from optimizer.model import Instance, VehicleType
-from optimizer.routing.crew_breaks import place_crew_break
 from optimizer.routing.engine_run import EngineRun
 from optimizer.routing.params import RoutingParams
 from optimizer.routing.result import Route
@@ -158,12 +157,6 @@ def _solve_part(part: Part, interrupted: Callable[[], bool] | None) -> PartResul
         initial=start,
         on_solution=None,
         interrupted=interrupted,
-    )
-    # Breaks go where a crew can take them before routes are compared, so
-    # the plan kept is the plan written.
-    crewed = tuple(place_crew_break(instance, r) for r in run.routes)
-    run = dataclasses.replace(
-        run, routes=crewed, objective_value=objective_value(crewed, str(params.objective))
     )
     return PartResult(part, run, (choice.engine, choice.reason))
 
