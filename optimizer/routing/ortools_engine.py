@@ -670,14 +670,9 @@ def solve_component(
     routing = model.routing
 
     search = pywrapcp.DefaultRoutingSearchParameters()
-    import os
-
     search.first_solution_strategy = getattr(
-        routing_enums_pb2.FirstSolutionStrategy, os.environ.get("FS", FIRST_SOLUTION)
+        routing_enums_pb2.FirstSolutionStrategy, FIRST_SOLUTION
     )
-    for op in os.environ.get("OPS", "").split(","):
-        if op:
-            setattr(search.local_search_operators, op, 3)
     search.local_search_metaheuristic = (
         routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH
     )
