@@ -94,3 +94,35 @@ def test_plain_pyvrp_reference_solves_tiny_to_its_optimum() -> None:
     result = result_from_routes(instance, run.routes)
     assert check(instance, result) == []
     assert result.objective_value == 327
+
+
+def test_ortools_without_a_complete_plan_gives_up_early_and_is_rescued() -> None:
+    """One truck, 36 stops, 4 a day: OR-Tools stops early, the rescue still plans 4 stops."""
+    import dataclasses
+
+    from optimizer.routing import ortools_engine
+
+    instance = _kim_like(daily_yd3=400.0, max_stops=4)
+    truck = dataclasses.replace(instance.vehicle_types[0], count=1)
+    instance = dataclasses.replace(instance, vehicle_types=(truck,))
+    params = RoutingParams(objective=Objective.DISTANCE, engine="ortools", time_limit_s=3.0)
+    choice = engines.choose(instance, [truck], params, None)
+    ids = [s.id for s in instance.stops]
+    run = engines.run(
+        choice,
+        instance,
+        ids,
+        [truck],
+        params=params,
+        time_limit_s=3.0,
+        initial=None,
+        on_solution=None,
+        interrupted=None,
+    )
+    alone = ortools_engine.solve_component(
+        instance, ids, [truck], params=params, time_limit_s=3.0, give_up_share=0.2
+    )
+    assert alone.status == "gave_up" and alone.runtime_s < 2.0
+    assert len(run.routes) == 1 and len(run.routes[0].stops) == 4
+    assert len(run.dropped) == 32
+    assert run.build_s + run.runtime_s < 6.0
