@@ -92,8 +92,9 @@ def _command(params: dict[str, Any]) -> str:
     "engines",
     multiple=True,
     help=(
-        "Engine to run (repeatable). Routing: ortools, ortools-plain, pyvrp, auto or "
-        "package.module:function [default: ortools, ortools-plain]; siting: scip, highs, cbc, "
+        "Engine to run (repeatable). Routing: ortools, ortools-plain, pyvrp, pyvrp-plain, "
+        "auto or package.module:function [default: ortools, ortools-plain]; siting: scip, "
+        "highs, cbc, "
         "pulp-cbc [default: scip, pulp-cbc]; carbon: highs, cbc [default: both]."
     ),
 )
