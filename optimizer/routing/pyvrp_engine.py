@@ -19,10 +19,10 @@ Model (one call solves one independent component of the fleet):
 - Speeds: one routing profile per distinct ``speed_factor``.
 - Shift as the vehicle time window, ``max_duration_s`` as the shift duration,
   ``range_m`` as the maximum distance, release dates as client release times.
-- Optional stops carry a prize above any route cost, so dropping is a last
-  resort (and once every stop is served, they become required, unless the
-  caller prices unserved stops); ``minimize_vehicles`` adds a fixed cost
-  above any route cost.
+- Every stop is required; only when no plan serves them all (a fleet too
+  small for the day), or the caller prices unserved stops, do stops become
+  optional with a prize above any route cost, so dropping is a last
+  resort. ``minimize_vehicles`` adds a fixed cost above any route cost.
 
 A driver break in a window has no PyVRP counterpart. Its length is reserved:
 the shift end, the maximum duration, and every stop window or facility
@@ -47,9 +47,11 @@ and a stop limit that both bind, either beside a range (a load limit then
 only bounds the number of reloads: ``ceil(limit / capacity) - 1``), and
 types whose streams no single facility accepts together.
 
-The search (see :func:`_search`, :func:`_fewer_vehicles`): stops are
-optional with a prize until a plan serves them all, then required; with
-``minimize_vehicles`` routes are removed explicitly within the time limit.
+The search (see :func:`_search`, :func:`_fewer_vehicles`): PyVRP's
+iterated local search on the required model (optional stops if it finds
+no complete plan); with ``minimize_vehicles`` routes are removed
+explicitly within the time limit, as PyVRP's and HGS's fleet minimisation
+do.
 
 Integer scaling happens here and only here: metres rounded, travel times
 rounded up to whole seconds, loads in grams and litres (demands up,
@@ -462,11 +464,11 @@ def _fewer_vehicles(
     are taken out, and the search restarts from the rest with that many
     vehicles fewer and every stop required, until its best plan is feasible
     (its stops all back in). While attempts succeed, twice as many routes go
-    at once, at most a quarter of them (a start from a poor plan has many to lose, and each restart
-    costs a full local search on big components); a failed attempt of
-    several routes retries with half as many within a short slice, a
-    failed single-route attempt within ``ATTEMPT_SHARE`` ends the
-    reduction. The rest (at least ``POLISH_SHARE``) improves the last
+    at once, at most a quarter of them (a start from a poor plan has many
+    to lose, and each restart costs a local search on big components); a
+    failed attempt of several routes retries with half as many within a
+    short slice, a failed single-route attempt within ``ATTEMPT_SHARE``
+    ends the reduction. The rest (at least ``POLISH_SHARE``) improves the last
     complete plan.
     """
     step = 1  # routes removed at once: doubles while attempts succeed, halves when one fails
@@ -728,7 +730,6 @@ class _Builder:
             ),
         )
         route_bound = max_arc * (len(real_ids) + 2)
-        self.route_bound = route_bound
         self.vehicle_term = route_bound if params.minimize_vehicles else 0
         penalty = params.unserved_penalty
         prize = (
