@@ -82,7 +82,7 @@ from pyvrp.search import (
     PerturbationParams,
     compute_neighbours,
 )
-from pyvrp.stop import MaxIterations, MaxRuntime, MultipleCriteria
+from pyvrp.stop import MaxIterations, MultipleCriteria
 
 from optimizer.evaluate import compartments, objective_value, rates_of
 from optimizer.model import Instance, Site, Stream, VehicleType
@@ -299,7 +299,7 @@ class _Stop(IteratedLocalSearchCallbacks):
 
     def __init__(
         self,
-        limit: MaxRuntime | MultipleCriteria,
+        limit: _Deadline | MultipleCriteria,
         scale: float,
         on_solution: Callable[[float, int], None] | None,
         interrupted: Callable[[], bool] | None,
@@ -316,7 +316,7 @@ class _Stop(IteratedLocalSearchCallbacks):
         self.until_complete = False
         self.complete = False
         self.neighbours: dict[pyvrp.Activity, list[pyvrp.Activity]] | None = None
-        self.give_up: MaxRuntime | MultipleCriteria | None = None
+        self.give_up: _Deadline | MultipleCriteria | None = None
 
     def on_best(self, best: pyvrp.Solution) -> None:
         if self.data is not None and _complete(self.data, best):
@@ -391,9 +391,9 @@ def _search(
     stop: _Stop,
     seed: int,
     *,
-    limit: MaxRuntime | MultipleCriteria,
-    give_up: MaxRuntime | MultipleCriteria,
-    rest: Callable[[], MaxRuntime | MultipleCriteria],
+    limit: _Deadline | MultipleCriteria,
+    give_up: _Deadline | MultipleCriteria,
+    rest: Callable[[], _Deadline | MultipleCriteria],
     until_complete: bool = False,
 ) -> tuple[pyvrp.ProblemData, pyvrp.Solution]:
     """Return the model searched last and its best solution.
@@ -420,6 +420,22 @@ def _search(
     return builder.data, stop.search(builder.data, seed, _rebuilt(builder.data, best.routes()))
 
 
+class _Deadline:
+    """A stopping criterion that fires at a wall-clock time.
+
+    PyVRP's ``MaxRuntime`` counts from its first call, after the local
+    search that completes a start plan; a deadline also counts that time,
+    so a component's time limit holds.
+    """
+
+    def __init__(self, at: float) -> None:
+        self.at = at
+
+    def __call__(self, best_cost: float) -> bool:
+        del best_cost
+        return time.perf_counter() >= self.at
+
+
 class _Budget:
     """What a component's searches may spend: seconds, and iterations when bounded by work.
 
@@ -442,14 +458,13 @@ class _Budget:
         """Return the share of the budget left."""
         return max(0.0, 1.0 - self.used())
 
-    def criterion(self, share: float) -> MaxRuntime | MultipleCriteria:
+    def criterion(self, share: float) -> _Deadline | MultipleCriteria:
         """Return a stopping criterion spending ``share`` of the budget from now."""
         share = max(0.0, min(share, self.left()))
         if self.work is None:
-            return MaxRuntime(max(0.01, share * self.seconds))
-        time_left = self.seconds - (time.perf_counter() - self.t0)
+            return _Deadline(time.perf_counter() + share * self.seconds)
         return MultipleCriteria(
-            [MaxIterations(max(1, round(share * self.work))), MaxRuntime(max(0.01, time_left))]
+            [MaxIterations(max(1, round(share * self.work))), _Deadline(self.t0 + self.seconds)]
         )
 
 
@@ -564,7 +579,7 @@ def solve_component(
     objective = Objective(params.objective)
     builder = _Builder(instance, list(stop_ids), list(types), params, objective)
     build_s = time.perf_counter() - t0
-    stop = _Stop(MaxRuntime(1.0), _scale(objective), on_solution, interrupted)
+    stop = _Stop(_Deadline(math.inf), _scale(objective), on_solution, interrupted)
     work = None
     if params.solution_limit is not None:
         work = params.solution_limit * ITERATIONS_PER_SOLUTION

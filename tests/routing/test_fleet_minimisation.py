@@ -44,7 +44,7 @@ def test_fleet_reduction_removes_vehicles_from_the_first_complete_plan() -> None
         instance, [s.id for s in instance.stops], [vt], params, Objective.DISTANCE
     )
     assert builder.required is not None
-    stop = pyvrp_engine._Stop(pyvrp_engine.MaxRuntime(30.0), 1.0, None, None)
+    stop = pyvrp_engine._Stop(pyvrp_engine._Deadline(math.inf), 1.0, None, None)
     budget = pyvrp_engine._Budget(stop, 30.0, work=1500)
     stop.limit = budget.criterion(0.3)
     first = stop.search(builder.required, params.seed, until_complete=True)
