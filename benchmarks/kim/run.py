@@ -32,6 +32,7 @@ def main() -> None:
     parser.add_argument("--time-limit", type=float, default=60.0, help="seconds per instance")
     parser.add_argument("--only", nargs="*", default=None, help="instance names, e.g. 102_stop")
     parser.add_argument("--engine", default="ortools", help="ortools, pyvrp or auto")
+    parser.add_argument("--seed", type=int, default=0, help="search seed")
     parser.add_argument("--out", default=None, help="CSV (default results_<engine>_<limit>s.csv)")
     args = parser.parse_args()
     names = args.only or [f"{n}_stop" for n in ORDER]
@@ -52,8 +53,11 @@ def main() -> None:
             time_limit_s=args.time_limit,
             minimize_vehicles=True,
             engine=args.engine,
+            seed=args.seed,
         )
+        cpu0 = time.process_time()
         result = solve(instance, params=params)
+        cpu_s = time.process_time() - cpu0
         violations = check(instance, result)
         row = {
             "instance": name,
@@ -66,6 +70,7 @@ def main() -> None:
             "miles": round(result.distance_m / FOOT_M / FEET_PER_MILE, 1),
             "build_s": round(result.build_s, 1),
             "run_s": round(time.perf_counter() - t0, 1),
+            "cpu_s": round(cpu_s, 1),
             "status": result.status,
             "checker_ok": not violations,
         }

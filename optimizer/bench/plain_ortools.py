@@ -64,7 +64,8 @@ def _check_supported(instance: Instance) -> None:
         raise Unsupported("; ".join(sorted(set(why))))
 
 
-def _integral(values: np.ndarray, what: str) -> list[list[int]]:
+def integral(values: np.ndarray, what: str) -> list[list[int]]:
+    """Return ``values`` as integers, or raise :class:`Unsupported` if they are not whole."""
     rounded = np.rint(values)
     if not np.allclose(values, rounded, atol=1e-6):
         raise Unsupported(f"{what} is not integral; the plain model works on integers")
@@ -104,10 +105,10 @@ def solve_plain(
     depot = instance.vehicle_types[0].depot
     ids = [depot, *(s.id for s in instance.stops)]
     rows = np.array([instance.travel.index(i) for i in ids])
-    dist = _integral(instance.travel.distance_m[np.ix_(rows, rows)], "the distance matrix")
-    travel = _integral(instance.travel.duration_s[np.ix_(rows, rows)], "the travel time matrix")
+    dist = integral(instance.travel.distance_m[np.ix_(rows, rows)], "the distance matrix")
+    travel = integral(instance.travel.duration_s[np.ix_(rows, rows)], "the travel time matrix")
     service = [0] + [s.service_s for s in instance.stops]
-    demand = _integral(np.array([[0.0] + [s.demand_kg for s in instance.stops]]), "demand")[0]
+    demand = integral(np.array([[0.0] + [s.demand_kg for s in instance.stops]]), "demand")[0]
     fleet: list[VehicleType] = [vt for vt in instance.vehicle_types for _ in range(vt.count)]
 
     manager = pywrapcp.RoutingIndexManager(len(ids), len(fleet), 0)

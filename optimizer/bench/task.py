@@ -8,12 +8,11 @@ independent checker and returns one JSON-ready record. Run as
 Engines are named: ``ortools`` (the project's setup through
 :func:`optimizer.routing.solve.solve`), ``ortools-plain`` (the documented
 baseline of :mod:`optimizer.bench.plain_ortools`), ``pyvrp`` (through
-``solve`` once that engine is there), ``pyvrp-plain`` (PyVRP's own reader
-and default search on a VRPLIB CVRP file: :mod:`optimizer.bench.plain_pyvrp`),
-or ``package.module:function`` for an engine of one's own, called as
-``function(instance, time_limit_s, seed, on_solution)`` and returning a
-:class:`~optimizer.routing.result.RoutingResult` (``on_solution(elapsed_s,
-objective)`` reports each solution found).
+``solve``), ``pyvrp-plain`` (PyVRP's documented model,
+:mod:`optimizer.bench.plain_pyvrp`), or ``package.module:function`` for
+an engine of one's own, called as ``function(instance, time_limit_s, seed,
+on_solution)`` and returning a :class:`~optimizer.routing.result.RoutingResult`
+(``on_solution(elapsed_s, objective)`` reports each solution found).
 """
 
 from __future__ import annotations
@@ -30,7 +29,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from optimizer.bench.plain_ortools import Unsupported, solve_plain
+from optimizer.bench.plain_ortools import PlainRun, Unsupported, solve_plain
 from optimizer.bench.plans import plan_stem
 from optimizer.bench.sets import LRP_KIND, best_known, domain_of, load_instance
 from optimizer.evaluate import check, objective_value, recompute
@@ -42,7 +41,7 @@ from optimizer.routing.result import RoutingResult, Unserved, UnservedReason
 
 OnSolution = Callable[[float, float], None]
 EngineFn = Callable[[Instance, float, int, OnSolution], RoutingResult]
-ROUTING_ENGINES = ("ortools", "ortools-plain", "pyvrp", "auto", "pyvrp-plain")
+ROUTING_ENGINES = ("ortools", "ortools-plain", "pyvrp", "pyvrp-plain", "auto")
 SITING_ENGINES = ("scip", "highs", "cbc", "pulp-cbc")  # OR-Tools MIP backends; PuLP + CBC
 CARBON_ENGINES = ("highs", "cbc")  # LP solvers through PuLP
 LRP_ENGINES = ("lrp",)  # location-routing search (optimizer.lrp.solve)
@@ -178,7 +177,23 @@ def _solve_engine(engine: str) -> EngineFn:
 def _plain(instance: Instance, time_limit_s: float, seed: int, on: OnSolution) -> RoutingResult:
     objective = instance.meta.get("objective", "distance")
     run = solve_plain(instance, time_limit_s=time_limit_s, objective=objective, on_solution=on)
-    result = result_from_routes(instance, run.routes, engine="ortools-plain")
+    return _plain_result(instance, run, "ortools-plain")
+
+
+def _plain_pyvrp(
+    instance: Instance, time_limit_s: float, seed: int, on: OnSolution
+) -> RoutingResult:
+    from optimizer.bench.plain_pyvrp import solve_plain_pyvrp
+
+    objective = instance.meta.get("objective", "distance")
+    run = solve_plain_pyvrp(
+        instance, time_limit_s=time_limit_s, seed=seed, objective=objective, on_solution=on
+    )
+    return _plain_result(instance, run, "pyvrp-plain")
+
+
+def _plain_result(instance: Instance, run: PlainRun, engine: str) -> RoutingResult:
+    result = result_from_routes(instance, run.routes, engine=engine)
     missing = {s.id for s in instance.stops} - {s for r in result.routes for s in r.stops}
     if missing:
         unserved = tuple(
@@ -193,9 +208,7 @@ def engine_function(engine: str) -> EngineFn:
     if engine == "ortools-plain":
         return _plain
     if engine == "pyvrp-plain":
-        from optimizer.bench.plain_pyvrp import solve_plain_pyvrp
-
-        return solve_plain_pyvrp
+        return _plain_pyvrp
     if engine in ("ortools", "pyvrp", "auto"):
         return _solve_engine(engine)
     module, sep, attr = engine.partition(":")

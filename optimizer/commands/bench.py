@@ -92,10 +92,10 @@ def _command(params: dict[str, Any]) -> str:
     "engines",
     multiple=True,
     help=(
-        "Engine to run (repeatable). Routing: ortools, ortools-plain, pyvrp, auto, "
-        "pyvrp-plain (PyVRP as it comes, CVRP files) or "
-        "package.module:function [default: ortools, ortools-plain]; siting: scip, highs, cbc, "
-        "pulp-cbc [default: scip, pulp-cbc]; location-routing: lrp; carbon: highs, cbc "
+        "Engine to run (repeatable). Routing: ortools, ortools-plain, pyvrp, pyvrp-plain "
+        "(PyVRP's documented model, as a reference), auto or package.module:function "
+        "[default: ortools, ortools-plain]; siting: scip, highs, cbc, pulp-cbc "
+        "[default: scip, pulp-cbc]; location-routing: lrp; carbon: highs, cbc "
         "[default: both]."
     ),
 )

@@ -13,6 +13,8 @@
 A component whose PyVRP plan is empty, or breaks a rule PyVRP does not see
 (the final unload picked for a route may be closed at that hour), is
 re-solved with OR-Tools, so a weakness of one engine never costs a stop.
+OR-Tools alone stops early without a complete plan and is rescued (see
+:mod:`optimizer.routing.rescue`).
 """
 
 from __future__ import annotations
@@ -108,8 +110,11 @@ def run(
     See :mod:`optimizer.routing.rescue`: a plan that leaves stops out is
     compared with a construction heuristic improved by OR-Tools.
     """
-    from optimizer.routing.rescue import keep_checked, rescue
+    from optimizer.routing.rescue import GIVE_UP_SHARE, keep_checked, rescue
 
+    # OR-Tools on its own gives up early when it has no complete plan, so that
+    # the rescue has time to start it again (on a work limit it never does).
+    give_up = initial is None and params.solution_limit is None
     first = _run(
         choice,
         instance,
@@ -120,6 +125,7 @@ def run(
         initial=initial,
         on_solution=on_solution,
         interrupted=interrupted,
+        give_up_share=GIVE_UP_SHARE if give_up else None,
     )
     first = keep_checked(first, instance, types, str(params.objective))
     return rescue(
@@ -145,8 +151,9 @@ def _run(
     initial: RoutingResult | None,
     on_solution: Callable[[float, int], None] | None,
     interrupted: Callable[[], bool] | None,
+    give_up_share: float | None = None,
 ) -> EngineRun:
-    """Run the chosen engine on one component."""
+    """Run the chosen engine on one component (OR-Tools alone may give up early)."""
     from optimizer.routing import ortools_engine, pyvrp_engine
 
     if choice.engine == "ortools":
@@ -159,6 +166,7 @@ def _run(
             initial=initial,
             on_solution=on_solution,
             interrupted=interrupted,
+            give_up_share=give_up_share,
         )
     if choice.engine == "pyvrp":
         first = pyvrp_engine.solve_component(

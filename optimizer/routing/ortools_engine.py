@@ -744,6 +744,7 @@ def solve_component(
     initial: RoutingResult | None = None,
     on_solution: Callable[[float, int], None] | None = None,
     interrupted: Callable[[], bool] | None = None,
+    give_up_share: float | None = None,
 ) -> EngineRun:
     """Solve the stops ``stop_ids`` with the vehicles of ``types``.
 
@@ -766,6 +767,10 @@ def solve_component(
         objective's unit; number of solutions) at every solution found.
     interrupted
         Polled during the search; True stops it and keeps the best solution.
+    give_up_share
+        If set, the search stops after this share of the time limit when no
+        solution so far served every stop (status ``"gave_up"``), so that
+        the caller can rescue the component with the time left.
 
     """
     t0 = time.perf_counter()
@@ -791,20 +796,31 @@ def solve_component(
     count = [0]
     best = [math.inf]
 
+    stop_nodes = [model.index(i) for i in model.node_range(VisitKind.STOP)]
+    served_all = [False]
+
     def at_solution() -> None:
         # Guided local search may accept a worse solution; report the best.
         count[0] += 1
         best[0] = min(best[0], routing.CostVar().Value() / scale)
+        if give_up_share is not None and not served_all[0]:
+            served_all[0] = all(routing.NextVar(i).Value() != i for i in stop_nodes)
         if on_solution is not None:
             on_solution(best[0], count[0])
 
     routing.AddAtSolutionCallback(at_solution)
     stopped = [False]
-    if interrupted is not None:
+    gave_up = [False]
+    if interrupted is not None or give_up_share is not None:
+        search_start = [0.0]
 
         def limit() -> bool:
-            stopped[0] = stopped[0] or interrupted()
-            return stopped[0]
+            if interrupted is not None:
+                stopped[0] = stopped[0] or interrupted()
+            if give_up_share is not None and search_start[0] and not served_all[0]:
+                late = time.perf_counter() - search_start[0] > give_up_share * time_limit_s
+                gave_up[0] = gave_up[0] or late
+            return stopped[0] or gave_up[0]
 
         routing.AddSearchMonitor(routing.solver().CustomLimit(limit))
     if initial is None and len(stop_ids) > GREEDY_ABOVE:
@@ -818,6 +834,8 @@ def solve_component(
     build_s = time.perf_counter() - t0
 
     t1 = time.perf_counter()
+    if give_up_share is not None:
+        search_start[0] = t1
     if start is not None:
         solution = routing.SolveFromAssignmentWithParameters(start, search)
         if solution is None and not stopped[0]:
@@ -834,7 +852,7 @@ def solve_component(
         solution = routing.SolveWithParameters(search)
     runtime = time.perf_counter() - t1
     if solution is None:
-        status = "interrupted" if stopped[0] else "no_solution"
+        status = "interrupted" if stopped[0] else ("gave_up" if gave_up[0] else "no_solution")
         return EngineRun((), tuple(stop_ids), 0.0, status, count[0], build_s, runtime)
     routes, dropped, trimmed, cut = model.routes_of(solution)
     # Break penalties of vehicles without a route are not part of the plan.
@@ -847,6 +865,8 @@ def solve_component(
         value = objective_value(routes, str(params.objective))
     if stopped[0]:
         status = "interrupted"
+    elif gave_up[0]:
+        status = "gave_up"
     elif params.solution_limit is not None and count[0] >= params.solution_limit:
         status = "solution_limit"
     elif runtime >= 0.98 * time_limit_s:

@@ -19,8 +19,10 @@ Model (one call solves one independent component of the fleet):
 - Speeds: one routing profile per distinct ``speed_factor``.
 - Shift as the vehicle time window, ``max_duration_s`` as the shift duration,
   ``range_m`` as the maximum distance, release dates as client release times.
-- Optional stops carry a prize above any route cost, so dropping is a last
-  resort; ``minimize_vehicles`` adds a fixed cost above any route cost.
+- Every stop is required; only when no plan serves them all (a fleet too
+  small for the day), or the caller prices unserved stops, do stops become
+  optional with a prize above any route cost, so dropping is a last
+  resort. ``minimize_vehicles`` adds a fixed cost above any route cost.
 
 A driver break in a window has no PyVRP counterpart. Its length is reserved:
 the shift end, the maximum duration, and every stop window or facility
@@ -47,19 +49,27 @@ works is reported by the checker and the caller re-solves the component
 with OR-Tools. Breaks that may be taken loaded need no place: they go on
 the arc that ends the day first.
 
-A per-day load limit over all trips: when it is one full load, no reload is
-allowed (exact). Otherwise, if no type of the component has a range, the
-distance matrix carries the load picked up at each arc's head and the
-limit is the maximum distance (exact: distance adds up over reloads, loads
-do not); the objective's price per metre then moves onto travel time at the
-profile's mean speed (see :func:`_time_priced`).
+Per-day limits over all trips. A load limit of one full load allows no
+reload (exact); a load limit no day can reach (the stops weigh less in
+total) or a stop limit the load or the shift already keeps need nothing.
+Otherwise, if no type of the component has a range and only one kind of
+limit binds, the distance matrix carries the load picked up, or one stop,
+at each arc's head and the limit is the maximum distance (exact: distance
+adds up over reloads, loads do not); the objective's price per metre then
+moves onto travel time at the profile's mean speed (see
+:func:`_time_priced`).
 
 Not expressible at all, so :func:`unsupported` lists them and the caller
-uses OR-Tools instead (or PyVRP's routes as a start for OR-Tools):
-``max_stops`` (unless the daily load limit or the shift already keeps
-every day below it), a daily load limit beside a range (then it only bounds the
-number of reloads: ``ceil(limit / capacity) - 1``), and types whose
-streams no single facility accepts together.
+uses OR-Tools instead (or PyVRP's routes as a start for OR-Tools): a load
+and a stop limit that both bind, either beside a range (a load limit then
+only bounds the number of reloads: ``ceil(limit / capacity) - 1``), and
+types whose streams no single facility accepts together.
+
+The search (see :func:`_search`, :func:`_fewer_vehicles`): PyVRP's
+iterated local search on the required model (optional stops if it finds
+no complete plan); with ``minimize_vehicles`` routes are removed
+explicitly within the time limit, as PyVRP's and HGS's fleet minimisation
+do.
 
 Integer scaling happens here and only here: metres rounded, travel times
 rounded up to whole seconds, loads in grams and litres (demands up,
@@ -70,6 +80,7 @@ from __future__ import annotations
 
 import math
 import time
+import warnings
 from collections.abc import Callable, Sequence
 from enum import StrEnum
 from typing import Any
@@ -77,7 +88,22 @@ from typing import Any
 import numpy as np
 import pyvrp
 from numpy.typing import NDArray
-from pyvrp.stop import MaxIterations, MaxRuntime, MultipleCriteria
+from pyvrp.exceptions import PenaltyBoundWarning
+from pyvrp.IteratedLocalSearch import (
+    IteratedLocalSearch,
+    IteratedLocalSearchCallbacks,
+    IteratedLocalSearchParams,
+)
+from pyvrp.PenaltyManager import PenaltyManager, PenaltyParams
+from pyvrp.search import (
+    OPERATORS,
+    LocalSearch,
+    NeighbourhoodParams,
+    PerturbationManager,
+    PerturbationParams,
+    compute_neighbours,
+)
+from pyvrp.stop import MaxIterations, MultipleCriteria
 
 from optimizer.evaluate import compartments, objective_value, rates_of
 from optimizer.model import Instance, Site, Stream, VehicleType
@@ -108,12 +134,21 @@ UINT_MAX = int(np.iinfo(np.uint64).max)
 # "solution" a whole improving move: this ratio makes a solution limit buy
 # both engines a comparable amount of work (measured on the conformance set).
 ITERATIONS_PER_SOLUTION = 50
-# Minimising vehicles on a time limit: the first search gets FIRST_SHARE of
-# the time, each attempt with one vehicle fewer at most ATTEMPT_SHARE, and
-# at least POLISH_SHARE is kept to improve the last complete plan.
+# Minimising vehicles on a time limit: the first search ends at its first
+# complete plan or after FIRST_SHARE of the time, each attempt with fewer
+# vehicles takes at most ATTEMPT_SHARE, and at least POLISH_SHARE is kept
+# to improve the last complete plan.
 FIRST_SHARE = 0.35
 ATTEMPT_SHARE = 0.2
 POLISH_SHARE = 0.1
+# A search with every stop required gives up after this share of its time
+# without a complete plan, and goes on with optional stops (see _search).
+FEASIBLE_SHARE = 0.5
+# PyVRP searches each new best plan exhaustively; on big components that
+# costs seconds each time and early on nearly every step is a new best
+# (Kim 2100_stop: 13 steps in 13 s with it, 464 in 10 s without), so above
+# this many stops it is left out.
+EXHAUSTIVE_MAX_CLIENTS = 1000
 
 
 class Gap(StrEnum):
@@ -126,15 +161,12 @@ class Gap(StrEnum):
 
 def unsupported(instance: Instance, types: Sequence[VehicleType]) -> list[tuple[str, Gap]]:
     """Return (vehicle type id, rule) pairs PyVRP cannot express (empty: it can)."""
+    carried = _distance_carries(instance, types)
     gaps: list[tuple[str, Gap]] = []
     for vt in types:
-        if vt.max_stops is not None and not _stop_limit_implied(instance, vt):
+        if _stops_bind(instance, vt) and carried != "stops":
             gaps.append((vt.id, Gap.MAX_STOPS))
-        if (
-            vt.max_load_kg_per_day is not None
-            and not _daily_load_is_one_trip(vt)
-            and not _load_as_distance(types)
-        ):
+        if _load_binds(instance, vt) and carried != "load":
             gaps.append((vt.id, Gap.DAILY_LOAD))
         if not _reload_sites(instance, vt):
             gaps.append((vt.id, Gap.NO_SHARED_FACILITY))
@@ -196,21 +228,44 @@ def _daily_load_is_one_trip(vt: VehicleType) -> bool:
     return math.isclose(vt.max_load_kg_per_day, total, rel_tol=1e-9)
 
 
-def _load_as_distance(types: Sequence[VehicleType]) -> bool:
-    """Return True if the per-day loads of ``types`` are kept in PyVRP's distance.
+def _load_binds(instance: Instance, vt: VehicleType) -> bool:
+    """Return True if a per-day load limit of ``vt`` needs more than PyVRP's trip capacity.
+
+    It does not when it equals one full load (no reload, exact) or when
+    every stop ``vt`` may serve weighs less in total than the limit (Kim's
+    804_stop: 4,620 yd³ against 10,000 a day).
+    """
+    if vt.max_load_kg_per_day is None or _daily_load_is_one_trip(vt):
+        return False
+    total = sum(s.demand_kg for s in instance.stops if s.stream in vt.streams)
+    return total > vt.max_load_kg_per_day + 1e-9
+
+
+def _stops_bind(instance: Instance, vt: VehicleType) -> bool:
+    return vt.max_stops is not None and not _stop_limit_implied(instance, vt)
+
+
+def _distance_carries(instance: Instance, types: Sequence[VehicleType]) -> str | None:
+    """Return the per-day limit kept in PyVRP's distance: "load", "stops" or None.
 
     PyVRP's load dimensions empty at every reload, but a route's distance
-    adds up over the whole day. When some type has a daily load limit of
-    more than one full load and no type has a range (which needs the real
-    distance), the distance matrix carries the load collected at each arc's
-    head and ``max_distance`` is the daily limit: an exact encoding. The
-    objective's per-metre price then moves onto time (see
-    :func:`_time_priced`).
+    adds up over the whole day. When no type has a range (which needs the
+    real distance) and only one kind of per-day limit binds (see
+    :func:`_load_binds`, :func:`_stops_bind`), the distance matrix carries,
+    at each arc's head, the load collected there ("load") or one stop
+    ("stops"), and ``max_distance`` is the daily limit: an exact encoding.
+    The objective's per-metre price then moves onto time (see
+    :func:`_time_priced`). With both kinds binding, none is carried.
     """
-    limited = any(
-        vt.max_load_kg_per_day is not None and not _daily_load_is_one_trip(vt) for vt in types
-    )
-    return limited and all(vt.range_m is None for vt in types)
+    if any(vt.range_m is not None for vt in types):
+        return None
+    load = any(_load_binds(instance, vt) for vt in types)
+    stops = any(_stops_bind(instance, vt) for vt in types)
+    if load and not stops:
+        return "load"
+    if stops and not load:
+        return "stops"
+    return None
 
 
 def _time_priced(rates: tuple[int, int, int], metres_per_s: float) -> tuple[int, int, int]:
@@ -264,30 +319,45 @@ def _scale(objective: Objective) -> float:
     }[objective]
 
 
-class _Stop:
+class _Stop(IteratedLocalSearchCallbacks):
     """A stopping criterion that also reports progress and honours Ctrl-C.
 
-    ``limit`` may be replaced between searches (one reporter for all);
-    ``target``, if set, stops a search once its best cost falls below it.
+    ``limit`` may be replaced between searches (one reporter for all). As
+    the search's callbacks it sees every new best solution: with
+    ``until_complete`` set, a search stops as soon as its best solution
+    serves every client of ``data``; with ``give_up`` set, it stops when
+    that criterion fires before any solution did.
     """
 
     def __init__(
         self,
-        limit: MaxRuntime | MaxIterations | MultipleCriteria,
+        limit: _Deadline | MultipleCriteria,
         scale: float,
         on_solution: Callable[[float, int], None] | None,
         interrupted: Callable[[], bool] | None,
+        num_stops: int,
     ) -> None:
         self.limit = limit
+        self.num_stops = num_stops  # clients after these are optional break markers
         self.scale = scale
         self.on_solution = on_solution
         self.interrupted = interrupted
         self.best = math.inf
         self.improvements = 0
+        self.iterations = 0
         self.was_interrupted = False
-        self.target = -math.inf  # no target
+        self.data: pyvrp.ProblemData | None = None
+        self.until_complete = False
+        self.complete = False
+        self.neighbours: dict[pyvrp.Activity, list[pyvrp.Activity]] | None = None
+        self.give_up: _Deadline | MultipleCriteria | None = None
+
+    def on_best(self, best: pyvrp.Solution) -> None:
+        if self.data is not None and _complete(self.num_stops, best):
+            self.complete = True
 
     def __call__(self, best_cost: float) -> bool:
+        self.iterations += 1
         if best_cost < self.best:
             self.best = best_cost
             self.improvements += 1
@@ -296,9 +366,59 @@ class _Stop:
         if self.interrupted is not None and self.interrupted():
             self.was_interrupted = True
             return True
-        if best_cost < self.target:
+        if self.until_complete and self.complete:
+            return True
+        if self.give_up is not None and not self.complete and self.give_up(INT_MAX):
             return True
         return bool(self.limit(int(best_cost) if math.isfinite(best_cost) else INT_MAX))
+
+    def search(
+        self,
+        data: pyvrp.ProblemData,
+        seed: int,
+        start: pyvrp.Solution | None = None,
+        *,
+        until_complete: bool = False,
+    ) -> pyvrp.Solution:
+        """Run PyVRP's iterated local search on ``data`` until this criterion stops it.
+
+        This is ``pyvrp.solve`` with its default parameters and two changes
+        for repeated searches of one component: the granular neighbourhood
+        (which depends on the places, not on the fleet) is computed once,
+        and without a ``start`` the search begins from the empty plan
+        completed by a full local search, which inserts every stop where it
+        costs least, instead of a random plan over the whole fleet (2100_stop,
+        38 vehicles: 8.5 s against 35 s to the first plan on a busy machine).
+        """
+        self.data, self.until_complete, self.complete = data, until_complete, False
+        if self.neighbours is None:
+            self.neighbours = compute_neighbours(data, NeighbourhoodParams())
+        rng = pyvrp.RandomNumberGenerator(seed=seed)
+        ls = LocalSearch(data, rng, self.neighbours, PerturbationManager(PerturbationParams()))
+        for op in OPERATORS:
+            if op.supports(data):
+                ls.add_operator(op(data))
+        penalty = PenaltyParams()
+        pm = PenaltyManager(penalty.midpoint_penalties(data), penalty)
+        if start is None:
+            start = ls(pyvrp.Solution(data, []), pm.max_cost_evaluator(), exhaustive=True)
+        ils = IteratedLocalSearch(
+            data,
+            pm,
+            ls,
+            start,
+            IteratedLocalSearchParams(
+                callbacks=self, exhaustive_on_best=data.num_clients <= EXHAUSTIVE_MAX_CLIENTS
+            ),
+        )
+        with warnings.catch_warnings():
+            # A required search that cannot serve everyone gives up and goes
+            # on with optional stops (see _search); PyVRP's warning about its
+            # penalty bound says the same to a user who cannot act on it.
+            warnings.simplefilter("ignore", PenaltyBoundWarning)
+            best: pyvrp.Solution = ils.run(self, collect_stats=False).best
+        self.until_complete = False
+        return best
 
 
 def _complete(num_stops: int, solution: pyvrp.Solution) -> bool:
@@ -311,54 +431,141 @@ def _complete(num_stops: int, solution: pyvrp.Solution) -> bool:
     )
 
 
-def _fewer_vehicles(
+def _search(
     builder: _Builder,
-    best: pyvrp.Solution,
     stop: _Stop,
     seed: int,
-    deadline: float,
-    budget: float,
+    *,
+    limit: _Deadline | MultipleCriteria,
+    give_up: _Deadline | MultipleCriteria,
+    rest: Callable[[], _Deadline | MultipleCriteria],
+    until_complete: bool = False,
+    start: pyvrp.Solution | None = None,
+) -> tuple[pyvrp.ProblemData, pyvrp.Solution]:
+    """Return the model searched last and its best solution.
+
+    PyVRP is made for required clients: its penalties steer the search to
+    a plan that serves everyone, while prizes far above any route cost make
+    a landscape they do not handle well (MTVRPTWR, 10 s: 1.5-6 % longer).
+    So every stop is required, unless the caller prices unserved stops.
+    When no complete plan turns up before ``give_up`` (a fleet too small
+    for the day), the stops become optional with their prizes, the search
+    goes on (``rest``) from its best plan and drops the fewest it must.
+    With ``until_complete`` the required search ends at its first complete
+    plan (fleet reduction follows and improves it). ``start`` (a plan of
+    ``builder.data``, e.g. a warm start) seeds the first search.
+    """
+    if builder.required is None:
+        stop.limit = limit
+        return builder.data, stop.search(builder.data, seed, start)
+    stop.limit, stop.give_up = limit, give_up
+    first = None if start is None else _rebuilt(builder.required, start.routes())
+    best = stop.search(builder.required, seed, first, until_complete=until_complete)
+    stop.give_up = None
+    if _complete(stop.num_stops, best) or stop.was_interrupted:
+        return builder.required, best
+    stop.limit = rest()
+    return builder.data, stop.search(builder.data, seed, _rebuilt(builder.data, best.routes()))
+
+
+class _Deadline:
+    """A stopping criterion that fires at a wall-clock time.
+
+    PyVRP's ``MaxRuntime`` counts from its first call, after the local
+    search that completes a start plan; a deadline also counts that time,
+    so a component's time limit holds.
+    """
+
+    def __init__(self, at: float) -> None:
+        self.at = at
+
+    def __call__(self, best_cost: float) -> bool:
+        del best_cost
+        return time.perf_counter() >= self.at
+
+
+class _Budget:
+    """What a component's searches may spend: seconds, and iterations when bounded by work.
+
+    With a work bound (``solution_limit``) shares are shares of the
+    iterations, which makes runs reproducible; the time limit still holds.
+    """
+
+    def __init__(self, stop: _Stop, seconds: float, work: int | None) -> None:
+        self.stop, self.seconds, self.work = stop, seconds, work
+        self.t0, self.it0 = time.perf_counter(), stop.iterations
+
+    def used(self) -> float:
+        """Return the share of the budget spent."""
+        share = (time.perf_counter() - self.t0) / self.seconds
+        if self.work is not None:
+            share = max(share, (self.stop.iterations - self.it0) / self.work)
+        return share
+
+    def left(self) -> float:
+        """Return the share of the budget left."""
+        return max(0.0, 1.0 - self.used())
+
+    def criterion(self, share: float) -> _Deadline | MultipleCriteria:
+        """Return a stopping criterion spending ``share`` of the budget from now."""
+        share = max(0.0, min(share, self.left()))
+        if self.work is None:
+            return _Deadline(time.perf_counter() + share * self.seconds)
+        return MultipleCriteria(
+            [MaxIterations(max(1, round(share * self.work))), _Deadline(self.t0 + self.seconds)]
+        )
+
+
+def _fewer_vehicles(
+    data: pyvrp.ProblemData, best: pyvrp.Solution, stop: _Stop, seed: int, budget: _Budget
 ) -> pyvrp.Solution:
-    """Return ``best`` with as few routes as the time left allows (one vehicle type).
+    """Return ``best`` with as few routes as the budget allows (one vehicle type).
 
     PyVRP's local search seldom empties a whole route even when a vehicle
-    costs more than any route, so vehicles are removed explicitly: the
-    route with the fewest stops is taken out, its stops left unplanned, and
-    the search restarts from there with one vehicle fewer available (their
-    prizes pull them back in); it stops as soon as every stop is back. This
-    repeats until an attempt fails within its slice or only the polishing
-    time is left, which then improves the last complete plan.
+    costs more than any route, so vehicles are removed explicitly, as in
+    PyVRP's and HGS's fleet minimisation: the routes with the fewest stops
+    are taken out, and the search restarts from the rest with that many
+    vehicles fewer and every stop required, until its best plan is feasible
+    (its stops all back in). While attempts succeed, twice as many routes go
+    at once, at most a quarter of them (a start from a poor plan has many
+    to lose, and each restart costs a local search on big components); a
+    failed attempt of several routes retries with half as many within a
+    short slice, a failed single-route attempt within ``ATTEMPT_SHARE``
+    ends the reduction. The rest (at least ``POLISH_SHARE``) improves the last
+    complete plan.
     """
-    data = builder.data
+    step = 1  # routes removed at once: doubles while attempts succeed, halves when one fails
+    grow = True  # until the first failure
+    quick = ATTEMPT_SHARE  # slice of a multi-route attempt: a few successful ones
     while (
-        _complete(len(builder.stop_ids), best)
+        _complete(stop.num_stops, best)
         and best.num_routes() > 1
         and not stop.was_interrupted
-        and deadline - time.perf_counter() > 1.5 * POLISH_SHARE * budget
+        and budget.left() > 1.5 * POLISH_SHARE
     ):
         routes = best.routes()
-        drop = min(range(len(routes)), key=lambda i: (routes[i].num_clients(), i))
-        vt = data.vehicle_type(0).replace(num_available=len(routes) - 1)
+        k = min(step, max(1, len(routes) // 4))
+        order = sorted(range(len(routes)), key=lambda i: (routes[i].num_clients(), i))
+        vt = data.vehicle_type(0).replace(num_available=len(routes) - k)
         fewer = data.replace(vehicle_types=[vt])
-        start = _rebuilt(fewer, [r for i, r in enumerate(routes) if i != drop])
-        left = deadline - time.perf_counter()
-        stop.limit = MaxRuntime(min(left - POLISH_SHARE * budget, ATTEMPT_SHARE * budget))
-        # A complete plan on one vehicle fewer costs less than this; one that
-        # leaves a stop out costs more (its prize exceeds any route).
-        stop.target = (len(routes) - 1) * vt.fixed_cost + builder.route_bound + builder.break_prizes
-        cand = pyvrp.solve(fewer, stop=stop, seed=seed, collect_stats=False, initial_solution=start)
-        stop.target = -math.inf
-        if not _complete(len(builder.stop_ids), cand.best):
+        start = _rebuilt(fewer, [routes[i] for i in sorted(order[k:])])
+        spent = budget.used()
+        share = min(budget.left() - POLISH_SHARE, ATTEMPT_SHARE if k == 1 else quick)
+        stop.limit = budget.criterion(share)
+        cand = stop.search(fewer, seed, start, until_complete=True)
+        if _complete(stop.num_stops, cand):
+            best, data = cand, fewer
+            quick = min(ATTEMPT_SHARE, max(0.02, 3 * (budget.used() - spent)))
+            step *= 2 if grow else 1
+        elif k > 1:
+            step, grow = max(1, k // 2), False
+        else:
             break
-        best, data = cand.best, fewer
-    left = deadline - time.perf_counter()
-    if left > 0.01 * budget and not stop.was_interrupted:
-        stop.limit = MaxRuntime(left)
-        start = _rebuilt(data, best.routes())
-        cand = pyvrp.solve(data, stop=stop, seed=seed, collect_stats=False, initial_solution=start)
-        n = len(builder.stop_ids)
-        if _complete(n, cand.best) or not _complete(n, best):
-            best = cand.best
+    if budget.left() > 0.01 and not stop.was_interrupted:
+        stop.limit = budget.criterion(budget.left())
+        cand = stop.search(data, seed, _rebuilt(data, best.routes()))
+        if _complete(stop.num_stops, cand) or not _complete(stop.num_stops, best):
+            best = cand
     return best
 
 
@@ -421,31 +628,29 @@ def solve_component(
     t0 = time.perf_counter()
     objective = Objective(params.objective)
     builder = _Builder(instance, list(stop_ids), list(types), params, objective)
-    data = builder.data
     warm = None if initial is None else builder.warm_start(initial.routes)
     build_s = time.perf_counter() - t0
+    stop = _Stop(
+        _Deadline(math.inf), _scale(objective), on_solution, interrupted, len(builder.stop_ids)
+    )
+    work = None
     if params.solution_limit is not None:
-        # The work bound makes runs reproducible; the time limit still holds.
-        limit = MultipleCriteria(
-            [
-                MaxIterations(params.solution_limit * ITERATIONS_PER_SOLUTION),
-                MaxRuntime(max(0.01, time_limit_s - build_s)),
-            ]
-        )
-        stop = _Stop(limit, _scale(objective), on_solution, interrupted)
-        best = pyvrp.solve(
-            data, stop=stop, seed=params.seed, collect_stats=False, initial_solution=warm
-        ).best
-    else:
-        budget = max(0.01, time_limit_s - build_s)
-        reduce = params.minimize_vehicles and len(types) == 1
-        first = budget * FIRST_SHARE if reduce else budget
-        stop = _Stop(MaxRuntime(first), _scale(objective), on_solution, interrupted)
-        best = pyvrp.solve(
-            data, stop=stop, seed=params.seed, collect_stats=False, initial_solution=warm
-        ).best
-        if reduce:
-            best = _fewer_vehicles(builder, best, stop, params.seed, t0 + time_limit_s, budget)
+        work = params.solution_limit * ITERATIONS_PER_SOLUTION
+    budget = _Budget(stop, max(0.01, time_limit_s - build_s), work)
+    reduce = params.minimize_vehicles and len(types) == 1
+    first = FIRST_SHARE if reduce else 1.0
+    data, best = _search(
+        builder,
+        stop,
+        params.seed,
+        limit=budget.criterion(first),
+        give_up=budget.criterion(first * FEASIBLE_SHARE),
+        rest=lambda: budget.criterion(first - budget.used()),
+        until_complete=reduce,
+        start=warm,
+    )
+    if reduce:
+        best = _fewer_vehicles(data, best, stop, params.seed, budget)
     if not best.is_feasible():
         return EngineRun(
             (),
@@ -574,8 +779,8 @@ class _Builder:
         dist = np.rint(instance.travel.distance_m[np.ix_(idx, idx)]).astype(np.int64)
         base_dur = instance.travel.duration_s[np.ix_(idx, idx)]
         dur = {sp: np.ceil(base_dur / sp).astype(np.int64) for sp in speeds}
-        self.load_as_distance = _load_as_distance(types)
-        if self.load_as_distance:
+        self.carried = _distance_carries(instance, types)
+        if self.carried is not None:
             for vt in types:
                 speed = float(dist.sum()) / max(1.0, float(dur[vt.speed_factor].sum()))
                 rates[vt.id] = _time_priced(rates[vt.id], speed)
@@ -626,7 +831,6 @@ class _Builder:
             ),
         )
         route_bound = max_arc * (len(real_ids) + 2)
-        self.route_bound = route_bound
         self.vehicle_term = route_bound if params.minimize_vehicles else 0
         penalty = params.unserved_penalty
         prize = (
@@ -636,12 +840,12 @@ class _Builder:
         )
 
         # At most one break per route: where a type's distance bound is free
-        # (no range, loads not in the distance), the arc into its markers is
+        # (no range, nothing carried in the distance), the arc into its markers is
         # longer by ``one_break``, more than any real route, and the bound
         # allows one (the marker's prize pays the length back).
         self.counted = (
             set()
-            if self.load_as_distance
+            if self.carried is not None
             else {t for t in self.breaking if types[t].range_m is None}
         )
         self.one_break = (2 * len(real_ids) + 4) * 2 * max(1, int(dist.max(initial=0))) + 1
@@ -678,7 +882,7 @@ class _Builder:
                 unit_duration_cost=per_s,
                 profile=profiles[vt.speed_factor],
                 reload_depots=[depot_of[f.id] for f in _reload_sites(instance, vt)],
-                max_reloads=UINT_MAX if self.load_as_distance else _max_reloads(vt),
+                max_reloads=UINT_MAX if self.carried == "load" else _max_reloads(vt),
                 name=vt.id,
             )
         self.client_ids: list[str] = []
@@ -748,11 +952,12 @@ class _Builder:
         n_home = len(home_ids)
         distances: list[Any] = []
         durations: list[Any] = []
-        # With loads in the distance, an arc "costs" the grams picked up at its
-        # head (stops only); forbidden arcs are kept out by their duration.
+        # With a daily limit in the distance, an arc "costs" the grams picked up
+        # at its head, or one stop (stops only); forbidden arcs are kept out by
+        # their duration.
         picked = np.zeros(size, dtype=np.int64)
         for s in stops:
-            picked[pos[s.id]] = math.ceil(s.demand_kg * KG_SCALE)
+            picked[pos[s.id]] = math.ceil(s.demand_kg * KG_SCALE) if self.carried == "load" else 1
         for sp in speeds:
             d_mat = np.full((size, size), FORBIDDEN, dtype=np.int64)
             t_mat = np.full((size, size), FORBIDDEN, dtype=np.int64)
@@ -767,7 +972,7 @@ class _Builder:
                 for frm, (dd, tt) in end_arcs[k].items():
                     d_mat[pos[frm], n + k] = dd
                     t_mat[pos[frm], n + k] = tt
-            if self.load_as_distance:
+            if self.carried is not None:
                 d_mat = np.broadcast_to(picked, (size, size)).copy()
                 np.fill_diagonal(d_mat, 0)
             d_mat = _with_markers(d_mat, markers, n, 0, counted=True)
@@ -775,12 +980,35 @@ class _Builder:
             distances.append(d_mat)
             durations.append(t_mat)
         self.data = m.data().replace(distance_matrices=distances, duration_matrices=durations)
+        # The same model with every stop required (see _search); None when the
+        # caller prices unserved stops, which must then stay optional.
+        self.required: pyvrp.ProblemData | None = None
+        if params.unserved_penalty is None:
+            self.required = self.data.replace(
+                clients=[
+                    pyvrp.Client(
+                        c.location,
+                        delivery=c.delivery,
+                        pickup=c.pickup,
+                        service_duration=c.service_duration,
+                        tw_early=c.tw_early,
+                        tw_late=c.tw_late,
+                        release_time=c.release_time,
+                        prize=0 if k < len(stop_ids) else c.prize,
+                        required=k < len(stop_ids),  # break markers stay optional
+                        name=c.name,
+                    )
+                    for k, c in enumerate(self.data.clients())
+                ]
+            )
 
     def _max_distance(self, vt: VehicleType) -> int:
-        """Return the type's distance bound: its range, or its daily load in grams."""
-        if self.load_as_distance:
+        """Return the type's distance bound: its range, or the daily limit carried."""
+        if self.carried == "load":
             limit = vt.max_load_kg_per_day
             return math.floor(limit * KG_SCALE) if limit is not None else INT_MAX
+        if self.carried == "stops":
+            return vt.max_stops if vt.max_stops is not None else INT_MAX
         return math.floor(vt.range_m) if vt.range_m is not None else INT_MAX
 
     def _late(self, end: int) -> int:

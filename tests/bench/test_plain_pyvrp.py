@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from optimizer.bench.plain_ortools import Unsupported
-from optimizer.bench.plain_pyvrp import solve_plain_pyvrp
 from optimizer.bench.sets import best_known, load_instance
+from optimizer.bench.task import engine_function
 from optimizer.evaluate import check
 from tests.commands.conftest import small_county
 
@@ -20,7 +20,7 @@ def test_plain_pyvrp_plan_maps_to_our_stops_and_reaches_the_optimum() -> None:
     path = DATA / "Tiny6.vrp"
     instance = load_instance(path)
     seen: list[float] = []
-    result = solve_plain_pyvrp(instance, 1.0, 0, lambda t, v: seen.append(v))
+    result = engine_function("pyvrp-plain")(instance, 1.0, 0, lambda t, v: seen.append(v))
     assert check(instance, result) == []
     assert not result.unserved
     bks, _ = best_known(path, instance)
@@ -31,4 +31,4 @@ def test_plain_pyvrp_plan_maps_to_our_stops_and_reaches_the_optimum() -> None:
 def test_plain_pyvrp_refuses_a_county() -> None:
     """A county workbook is not a VRPLIB CVRP file: the reference says so instead of guessing."""
     with pytest.raises(Unsupported):
-        solve_plain_pyvrp(small_county(), 1.0, 0, lambda t, v: None)
+        engine_function("pyvrp-plain")(small_county(), 1.0, 0, lambda t, v: None)
