@@ -179,12 +179,12 @@ def simulate_route(
 
     """
     if dwell_s is None and vehicle_type.battery_kwh is not None:
-        _, legs = _simulate(instance, vehicle, vehicle_type, sequence, departure_s, {})
+        _, legs = simulate_legs(instance, vehicle, vehicle_type, sequence, departure_s, {})
         dwell_s = lazy_dwell(instance, vehicle_type, sequence, legs)
-    return _simulate(instance, vehicle, vehicle_type, sequence, departure_s, dwell_s or {})[0]
+    return simulate_legs(instance, vehicle, vehicle_type, sequence, departure_s, dwell_s or {})[0]
 
 
-def _simulate(
+def simulate_legs(
     instance: Instance,
     vehicle: str,
     vehicle_type: VehicleType,
@@ -192,7 +192,10 @@ def _simulate(
     departure_s: float,
     dwell_s: Mapping[int, float],
 ) -> tuple[Route, list[float]]:
-    """Return the route of :func:`simulate_route` and the energy (kWh) of the leg into each visit."""
+    """Return the route of :func:`simulate_route` and the energy (kWh) of the leg into each visit.
+
+    ``dwell_s`` is as in :func:`simulate_route` but never defaulted.
+    """
     comp = compartments(vehicle_type)
     load_kg: dict[Stream, float] = dict.fromkeys(comp, 0.0)
     load_m3: dict[Stream, float] = dict.fromkeys(comp, 0.0)
@@ -437,11 +440,15 @@ def _check_chargers(instance: Instance, result: RoutingResult) -> list[Violation
     for route in result.routes:
         for v in route.visits:
             site = instance._site.get(v.location)  # type: ignore[attr-defined]
-            if v.kind is VisitKind.CHARGE and site is not None and site.chargers is not None:
-                if v.departure_s - v.start_s > TIME_TOL_S:
-                    # Leaving frees the charger before an arrival at the same instant takes it.
-                    events.setdefault(site.id, []).append((v.start_s + TIME_TOL_S, 1))
-                    events[site.id].append((v.departure_s - TIME_TOL_S, -1))
+            if (
+                v.kind is VisitKind.CHARGE
+                and site is not None
+                and site.chargers is not None
+                and v.departure_s - v.start_s > TIME_TOL_S
+            ):
+                # Leaving frees the charger before an arrival at the same instant takes it.
+                events.setdefault(site.id, []).append((v.start_s + TIME_TOL_S, 1))
+                events[site.id].append((v.departure_s - TIME_TOL_S, -1))
     out: list[Violation] = []
     for site_id, marks in sorted(events.items()):
         count = instance.site(site_id).chargers or 0

@@ -36,7 +36,7 @@ def charger_kw(instance: Instance, vehicle_type: VehicleType, kind: VisitKind, l
 
 
 def gained_kwh(power_kw: float, dwell_s: float, room_kwh: float) -> float:
-    """Return the energy charged at ``power_kw`` over ``dwell_s`` seconds into ``room_kwh`` of room."""
+    """Return the energy charged at ``power_kw`` for ``dwell_s`` s, at most ``room_kwh``."""
     return max(0.0, min(room_kwh, power_kw * max(0.0, dwell_s) / 3600.0))
 
 

@@ -67,7 +67,9 @@ def _town(*, facility_kw: float | None = None, count: int = 2) -> Instance:
 
 
 def _plan(inst: Instance, *routes: Route) -> RoutingResult:
-    return RoutingResult("town", routes, (), "distance", objective_value(routes, "distance"), "hand")
+    return RoutingResult(
+        "town", routes, (), "distance", objective_value(routes, "distance"), "hand"
+    )
 
 
 def _route(inst: Instance, seq: list[tuple[VisitKind, str]], name: str = "ev#1") -> Route:
@@ -84,7 +86,7 @@ def test_flat_battery_is_caught_where_it_runs_out() -> None:
 
 
 def test_charging_just_enough_keeps_the_reserve() -> None:
-    """A stop at Q charges 16 kWh (960 s at 60 kW) to reach D with the 6 kWh reserve; 1 min less fails."""
+    """Q charges 16 kWh (960 s at 60 kW) to reach D with the 6 kWh reserve; 1 min less fails."""
     inst = _town()
     route = _route(inst, [(D, "D"), (S, "A"), (U, "F"), (C, "Q"), (D, "D")])
     charge = route.visits[3]
