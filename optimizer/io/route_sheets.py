@@ -82,6 +82,7 @@ _ACTIVITY: Mapping[VisitKind, tuple[str, str]] = {
     VisitKind.STOP: ("collect", "收集"),
     VisitKind.UNLOAD: ("unload", "卸料"),
     VisitKind.BREAK: ("break", "休息"),
+    VisitKind.CHARGE: ("charge", "充电"),
 }
 
 _PLANAR_HEADERS: Mapping[str, tuple[str, str]] = {
