@@ -31,6 +31,7 @@ sets); other electric components go through the general engines and
 from __future__ import annotations
 
 import copy
+import dataclasses
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -167,6 +168,9 @@ def solve_component(
     import routingblocks as rb
 
     search = search or EvSearchParams()
+    if params.solution_limit is not None:
+        # A bound on work, reproducible where a time limit is not: iterations.
+        search = dataclasses.replace(search, max_iterations=params.solution_limit)
     t0 = time.perf_counter()
     vt = types[0]
     model = _Model(instance, stop_ids, vt)
@@ -243,7 +247,7 @@ def solve_component(
     seen: list[list[bool]] = []
     found = 0
     iterations = 0
-    status = "iteration_limit"
+    status = "solution_limit"
     while iterations < search.max_iterations:
         elapsed = time.perf_counter() - t0
         if elapsed >= time_limit_s:
