@@ -6,8 +6,9 @@ stops (at most one between two visits, at most two per route, cheapest
 detour first), with charge amounts from the linear programme of
 ``optimizer.routing.charging.optimal_dwell``; a route counts only if
 ``optimizer.evaluate.check_route`` accepts it. The plan is the cheapest
-partition of the customers into such routes (fleet unlimited). Exact under
-that limit on charging stops. Run from the repository root:
+partition of the customers into such routes (fleet unlimited), ranked by
+vehicles then distance (as the sets rank plans) and by distance alone.
+Exact under that limit on charging stops. Run from the repository root:
 
     python benchmarks/evrptw/optimum_small.py ../shared/data/vrp/evrptw/5/*.txt
 """
@@ -44,7 +45,7 @@ def best_route(instance: Instance, stops: tuple[str, ...]) -> float:
         for k in (1, 2):
             for where in itertools.combinations(range(gaps), k):
                 for which in itertools.product(stations, repeat=k):
-                    seq = list(body) + [(VisitKind.UNLOAD, "0-unload")]
+                    seq = [*body, (VisitKind.UNLOAD, "0-unload")]
                     for pos, st in sorted(zip(where, which, strict=True), reverse=True):
                         seq.insert(pos, (VisitKind.CHARGE, st))
                     options.append(seq)
@@ -70,30 +71,46 @@ def _route(instance: Instance, body: list, *, unload: bool = True):  # type: ign
     return simulate_route(instance, "x", vt, seq, vt.shift.start)
 
 
-def optimum(instance: Instance) -> float:
-    """Return the optimal total distance (set units) of a small instance."""
+def optimum(instance: Instance, *, vehicles_first: bool) -> tuple[int, float]:
+    """Return (vehicles, total distance in set units) of the optimal plan of a small instance.
+
+    With ``vehicles_first`` the plan with the fewest vehicles, then the least
+    distance (the sets' ranking); otherwise the least distance.
+    """
     ids = tuple(s.id for s in instance.stops)
 
+    def key(value: tuple[int, float]) -> tuple[float, float]:
+        return (value[0], value[1]) if vehicles_first else (value[1], value[0])
+
     @cache
-    def cover(rest: frozenset[str]) -> float:
+    def cover(rest: frozenset[str]) -> tuple[int, float]:
         if not rest:
-            return 0.0
+            return (0, 0.0)
         first = min(rest)
         others = sorted(rest - {first})
-        out = float("inf")
+        out = (10**9, float("inf"))
         for k in range(len(others) + 1):
             for extra in itertools.combinations(others, k):
                 group = (first, *extra)
-                out = min(out, route_cost(tuple(sorted(group))) + cover(rest - set(group)))
+                cost = route_cost(tuple(sorted(group)))
+                if cost == float("inf"):
+                    continue
+                n, d = cover(rest - set(group))
+                out = min(out, (n + 1, d + cost), key=key)
         return out
 
     @cache
     def route_cost(group: tuple[str, ...]) -> float:
         return best_route(instance, group)
 
-    return cover(frozenset(ids)) / 1000.0
+    n, d = cover(frozenset(ids))
+    return n, d / 1000.0
 
 
 if __name__ == "__main__":
+    print("instance,vehicles_first_k,vehicles_first_distance,distance_only_k,distance_only")
     for path in sys.argv[1:]:
-        print(f"{path.rsplit('/', 1)[-1]},{optimum(read_evrptw(path)):.2f}", flush=True)
+        inst = read_evrptw(path)
+        k1, d1 = optimum(inst, vehicles_first=True)
+        k2, d2 = optimum(inst, vehicles_first=False)
+        print(f"{path.rsplit('/', 1)[-1]},{k1},{d1:.2f},{k2},{d2:.2f}", flush=True)

@@ -4,18 +4,23 @@ RoutingBlocks (Klein & Schiffer, MIT licence, a compiled package) evaluates
 routes with intermediate charging stops exactly for partial recharging and
 time windows ("ADPTW": the battery is measured in the time a full recharge
 takes, so charging time and energy are one resource), and supplies local
-search moves, station insertion/removal and an optimal charging-station
-placement per route. This module builds its instance from ours and drives
-the search:
+search moves, station insertion/removal and destroy/repair operators. (Its
+``adptw.FacilityPlacementOptimizer`` of version 0.2.1 returned routes
+unchanged in our tests, so charging stops are re-placed by :class:`_Placement`.)
+This module builds its instance from ours and drives the search:
 
 1. start: the stops inserted one by one at their cheapest place, then local search;
 2. repeat until the time or iteration limit, or 1,000 iterations without a
    better feasible plan: remove 10-40 % of the stops
    (random, worst, related or whole routes, chosen adaptively), re-insert
    them (best insertion), local search with penalised capacity, battery and
-   time-window violations, then re-place charging stops optimally on every
-   route; accept by record-to-record travel on the penalised cost; adapt
+   time-window violations, then, on plans close to the best, re-place the
+   charging stops of every route by a small exact search (up to two stops a
+   route, :class:`_Placement`); accept by record-to-record travel on the penalised cost; adapt
    the penalties so that about 80 % of the solutions seen are feasible;
+   with ``minimize_vehicles``, plans with fewer routes rank first, and every
+   so often the search drops the smallest route of the best plan, reinserts
+   its stops and looks for a feasible plan with one vehicle fewer;
 3. decode the best feasible plan: charge amounts come from
    :func:`optimizer.routing.charging.optimal_dwell`, and every route is
    re-checked by :func:`optimizer.evaluate.check_route`.
@@ -33,6 +38,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -61,6 +67,8 @@ class EvSearchParams:
     threshold_start: float = 0.03  # record-to-record: accept up to 3 % worse, falling to 0
     max_iterations: int = 100_000
     max_stall: int = 1_000  # stop after this many iterations without a better feasible plan
+    place_within: float = 0.02  # re-place charging stops on plans this close to the best
+    fleet_period: int = 50  # iterations spent trying one vehicle fewer (then resting 2^fails x)
 
 
 def unfit(instance: Instance, types: Sequence[VehicleType]) -> str:
@@ -159,6 +167,66 @@ class _Model:
         self.leave = float(shift_lo)
 
 
+class _Placement:
+    """Shortest feasible placement of up to two charging stops on a route's stop sequence.
+
+    A small exact search per route: without stops; else every single stop
+    (gap x station) in order of detour; else every pair in two different
+    gaps whose detours add up to less than the best single one, cheapest
+    first (at most ``max_pairs`` tried). Feasibility is RoutingBlocks' exact
+    evaluation (partial recharging, time windows). Results are cached by
+    stop sequence, which the search revisits constantly.
+    """
+
+    def __init__(self, model: _Model, evaluation: Any, rb: Any, max_pairs: int = 3000) -> None:
+        self.model, self.evaluation, self.rb = model, evaluation, rb
+        self.stations = list(range(model.num_stops + 1, len(model.ids)))
+        self.max_pairs = max_pairs
+        self.cache: dict[tuple[int, ...], list[int] | None] = {}
+
+    def _feasible(self, body: list[int]) -> bool:
+        return bool(self.rb.create_route(self.evaluation, self.model.rb, body).feasible)
+
+    def best(self, stops: tuple[int, ...]) -> list[int] | None:
+        """Return the route body (vertex ids) with its charging stops, or None if none found."""
+        if stops in self.cache:
+            return self.cache[stops]
+        found = self._search(list(stops))
+        self.cache[stops] = found
+        return found
+
+    def _search(self, body: list[int]) -> list[int] | None:
+        if self._feasible(body):
+            return body
+        d = self.model.dist
+        ends = [0, *body, 0]
+        detours = sorted(
+            (d[ends[g]][st] + d[st][ends[g + 1]] - d[ends[g]][ends[g + 1]], g, st)
+            for g in range(len(body) + 1)
+            for st in self.stations
+        )
+        best_single = float("inf")
+        single: list[int] | None = None
+        for det, g, st in detours:
+            trial = [*body[:g], st, *body[g:]]
+            if self._feasible(trial):
+                best_single, single = det, trial
+                break
+        pairs = sorted(
+            (a[0] + b[0], a, b)
+            for i, a in enumerate(detours)
+            if a[0] < best_single
+            for b in detours[i + 1 :]
+            if a[0] + b[0] < best_single and a[1] != b[1]
+        )
+        for _, a, b in pairs[: self.max_pairs]:
+            (_, g1, s1), (_, g2, s2) = sorted((a, b), key=lambda x: x[1])
+            trial = [*body[:g1], s1, *body[g1:g2], s2, *body[g2:]]
+            if self._feasible(trial):
+                return trial
+        return single
+
+
 def solve_component(
     instance: Instance,
     stop_ids: Sequence[str],
@@ -219,7 +287,7 @@ def solve_component(
         ),
     ]
     for op in destroyers:
-        alns.add_destroy_operator(_with_empty_route(rb, op, vt.count))
+        alns.add_destroy_operator(_with_empty_route(rb, op, lambda: cap[0]))
     alns.add_repair_operator(
         rb.operators.BestInsertionOperator(model.rb, rb.operators.first_move_selector)
     )
@@ -229,10 +297,26 @@ def solve_component(
         )
     )
 
+    placement = _Placement(model, evaluation, rb)
+    cap = [vt.count]  # routes the search may use; lowered while it tries one vehicle fewer
+
+    def place(sol: Any) -> Any:
+        # Re-place charging stops on every route where the exact search does better.
+        routes = []
+        for r in sol:
+            stops = tuple(x.vertex_id for x in r if x.vertex.is_customer)
+            body = placement.best(stops) if stops else None
+            if body is not None:
+                placed = rb.create_route(evaluation, model.rb, body)
+                if not r.feasible or placed.cost_components[0] < r.cost_components[0] - 1e-9:
+                    r = placed
+            routes.append(r)
+        return rb.Solution(evaluation, model.rb, routes)
+
     def tidy(sol: Any) -> Any:
         # Drop routes without stops; keep one empty route for insertions to open.
         routes = [r for r in sol if any(x.vertex.is_customer for x in r)]
-        if len(routes) < vt.count:
+        if len(routes) < cap[0]:
             routes.append(rb.create_route(evaluation, model.rb, []))
         return rb.Solution(evaluation, model.rb, routes)
 
@@ -244,6 +328,28 @@ def solve_component(
 
     def distance(sol: Any) -> float:
         return parts(sol)[0]
+
+    def used(sol: Any) -> int:
+        return sum(1 for r in sol if any(x.vertex.is_customer for x in r))
+
+    def better(a: Any, b: Any) -> bool:
+        # Fewer vehicles first when asked (the E-VRPTW sets rank plans so).
+        if b is None:
+            return True
+        if params.minimize_vehicles and used(a) != used(b):
+            return used(a) < used(b)
+        return distance(a) < distance(b) - 1e-9
+
+    def one_route_fewer(sol: Any) -> Any:
+        # Take the route with the fewest stops away and insert its stops elsewhere.
+        out = copy.deepcopy(sol)
+        routes = [r for r in out if any(x.vertex.is_customer for x in r)]
+        small = min(routes, key=lambda r: sum(1 for x in r if x.vertex.is_customer))
+        ids = [x.vertex_id for x in small if x.vertex.is_customer]
+        out = rb.Solution(evaluation, model.rb, [r for r in routes if r is not small])
+        insert.apply(evaluation, out, ids)
+        local.optimize(out, moves)
+        return tidy(out)
 
     # Start: insert the stops one by one, earliest window first, at their
     # cheapest (penalised) place, opening a route when that is cheaper; then
@@ -263,6 +369,11 @@ def solve_component(
     iterations = 0
     status = "solution_limit"
     last_better = 0
+    demand = sum(instance.stop(sid).demand_kg for sid in stop_ids)
+    fewest = max(1, math.ceil(demand / vt.capacity_kg - 1e-9))
+    trying_since: int | None = None
+    rest_until = 0
+    fails = 0
     while iterations < search.max_iterations:
         if iterations - last_better >= search.max_stall:
             status = "local_optimum"
@@ -279,6 +390,12 @@ def solve_component(
         k = max(1, int(n * rand.uniform(search.min_removed, search.max_removed)))
         destroy, repair = alns.generate(evaluation, cand, k)
         local.optimize(cand, moves)
+        if (
+            best_feasible is None
+            or trying_since is not None
+            or distance(cand) < distance(best_feasible) * (1 + search.place_within)
+        ):
+            cand = place(cand)
         cand = tidy(cand)
         seen.append([p <= 1e-6 for p in parts(cand)[1:]])
         score = 0.0
@@ -289,16 +406,30 @@ def solve_component(
         if cand.cost <= current.cost * (1.0 + threshold):
             current = cand
             score = max(score, 1.0)
-        if cand.feasible and (
-            best_feasible is None or distance(cand) < distance(best_feasible) - 1e-9
-        ):
+        if cand.feasible and better(cand, best_feasible):
             best_feasible = copy.deepcopy(cand)
             found += 1
             last_better = iterations
+            trying_since = None
             score = 9.0
             if on_solution is not None:
                 on_solution(distance(cand) * KM, found)
         alns.collect_score(destroy, repair, score)
+        if params.minimize_vehicles and best_feasible is not None:
+            fleet = used(best_feasible)
+            if trying_since is None and fleet > fewest and iterations >= rest_until:
+                cap[0] = fleet - 1
+                current = one_route_fewer(best_feasible)
+                best = copy.deepcopy(current)
+                trying_since = iterations
+            elif trying_since is not None and iterations - trying_since >= search.fleet_period:
+                cap[0] = vt.count
+                current = copy.deepcopy(best_feasible)
+                best = copy.deepcopy(current)
+                # Each failed try doubles the rest, so that a fleet that cannot
+                # shrink leaves the time to the distance.
+                fails += 1
+                trying_since, rest_until = None, iterations + search.fleet_period * 2**fails
         if iterations % 50 == 0:
             alns.adapt_operator_weights()
         if iterations % search.penalty_period == 0 and seen:
@@ -330,7 +461,7 @@ def solve_component(
     )
 
 
-def _with_empty_route(rb: Any, inner: Any, count: int) -> Any:
+def _with_empty_route(rb: Any, inner: Any, count: Callable[[], int]) -> Any:
     """Return a destroy operator that leaves an empty route for the repair to open."""
 
     class WithEmptyRoute(rb.DestroyOperator):  # type: ignore[misc]
@@ -339,7 +470,7 @@ def _with_empty_route(rb: Any, inner: Any, count: int) -> Any:
 
         def apply(self, evaluation: Any, solution: Any, k: int) -> list[int]:
             removed: list[int] = inner.apply(evaluation, solution, k)
-            if len(solution) < count and all(
+            if len(solution) < count() and all(
                 any(x.vertex.is_customer for x in r) for r in solution
             ):
                 solution.add_route()
