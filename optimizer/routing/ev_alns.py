@@ -29,8 +29,8 @@ It applies to a component whose rules RoutingBlocks expresses (see
 :func:`unfit`): one electric type with a battery, stops of one trip from
 the depot and back (the one facility the type unloads at sits on the depot),
 no break, release date or per-day stop limit, and one charger power for
-all chargers. Consumption must not depend on the load (true of the E-VRPTW
-sets); other electric components go through the general engines and
+all chargers, none of them limited in number. Consumption must not depend
+on the load (true of the E-VRPTW sets); other electric components go through the general engines and
 :mod:`optimizer.routing.charging`.
 """
 
@@ -83,9 +83,12 @@ def unfit(instance: Instance, types: Sequence[VehicleType]) -> str:
     rates = rates_of(instance, vt)
     if rates.empty_per_km != rates.full_per_km:
         return "consumption depends on the load"
-    powers = {s.charger_kw for s in instance.sites if s.has_charger and not s.candidate}
+    chargers = [s for s in instance.sites if s.has_charger and not s.candidate]
+    powers = {s.charger_kw for s in chargers}
     if len(powers) != 1:
         return "chargers of different power" if powers else "no charger"
+    if any(s.chargers is not None for s in chargers):
+        return "a limited number of chargers at a site"
     if unload_site(instance, vt) is None:
         return "no facility at the depot"
     if any(s.release_s for s in instance.stops if s.stream in vt.streams):

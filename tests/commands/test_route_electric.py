@@ -106,3 +106,35 @@ def test_battery_on_a_diesel_truck_is_refused(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["check", str(workbook)])
     assert result.exit_code == 2
     assert "vehicles.csv" in result.output and "battery_kwh" in result.output
+
+
+def test_electric_trucks_with_breaks_and_two_streams_pass_the_checker() -> None:
+    """With a lunch break and a kitchen stream beside, routes charge, rest and check clean."""
+    import dataclasses
+
+    from optimizer.model import Break
+    from optimizer.routing.params import RoutingParams
+    from optimizer.routing.solve import solve
+
+    base = electric_county()
+    ev = dataclasses.replace(base.vehicle_types[0], break_=Break(TimeWindow(7 * H, 9 * H), 1800))
+    kitchen = dataclasses.replace(
+        ev, id="EVK", streams=frozenset({Stream.KITCHEN}), break_=None, count=1
+    )
+    stops = tuple(
+        dataclasses.replace(s, stream=Stream.KITCHEN) if s.id in ("S0", "S5") else s
+        for s in base.stops
+    )
+    sites = tuple(
+        dataclasses.replace(s, streams=frozenset({Stream.OTHER, Stream.KITCHEN}))
+        if s.id == "P"
+        else s
+        for s in base.sites
+    )
+    instance = dataclasses.replace(base, stops=stops, sites=sites, vehicle_types=(ev, kitchen))
+    params = RoutingParams(engine="pyvrp", solution_limit=50, time_limit_s=10, seed=1)
+    result = solve(instance, params=params)
+    assert check(instance, result) == []
+    assert not result.unserved
+    kinds = {v.kind for r in result.routes for v in r.visits}
+    assert {VisitKind.CHARGE, VisitKind.BREAK} <= kinds
