@@ -174,17 +174,22 @@ class _Placement:
     """Shortest feasible placement of up to two charging stops on a route's stop sequence.
 
     A small exact search per route: without stops; else every single stop
-    (gap x station) in order of detour; else every pair in two different
-    gaps whose detours add up to less than the best single one, cheapest
-    first (at most ``max_pairs`` tried). Feasibility is RoutingBlocks' exact
+    (gap x station) in order of detour; else pairs in two different gaps
+    among the ``max_near`` cheapest single detours whose detours add up to
+    less than the best single one, cheapest first (at most ``max_pairs``
+    tried; long routes have hundreds of single detours, and their pairs
+    would cost more to list than the search gains). Feasibility is RoutingBlocks' exact
     evaluation (partial recharging, time windows). Results are cached by
     stop sequence, which the search revisits constantly.
     """
 
-    def __init__(self, model: _Model, evaluation: Any, rb: Any, max_pairs: int = 3000) -> None:
+    def __init__(
+        self, model: _Model, evaluation: Any, rb: Any, max_pairs: int = 3000, max_near: int = 80
+    ) -> None:
         self.model, self.evaluation, self.rb = model, evaluation, rb
         self.stations = list(range(model.num_stops + 1, len(model.ids)))
         self.max_pairs = max_pairs
+        self.max_near = max_near
         self.cache: dict[tuple[int, ...], list[int] | None] = {}
 
     def _feasible(self, body: list[int]) -> bool:
@@ -215,11 +220,12 @@ class _Placement:
             if self._feasible(trial):
                 best_single, single = det, trial
                 break
+        near = detours[: self.max_near]
         pairs = sorted(
             (a[0] + b[0], a, b)
-            for i, a in enumerate(detours)
+            for i, a in enumerate(near)
             if a[0] < best_single
-            for b in detours[i + 1 :]
+            for b in near[i + 1 :]
             if a[0] + b[0] < best_single and a[1] != b[1]
         )
         for _, a, b in pairs[: self.max_pairs]:
