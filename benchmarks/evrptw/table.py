@@ -1,10 +1,9 @@
 """Print the E-VRPTW table of benchmarks/evrptw/README.md from bench records.
 
-    python benchmarks/evrptw/table.py RESULTS.jsonl [OPTIMA.csv]
+    python benchmarks/evrptw/table.py RESULTS.jsonl
 
-Columns: the best-known vehicles and distance (``bks_schiffer2017.csv`` for
-the 100-customer files; for the 5-customer files the optimum of
-``optimum_small.py``, given as OPTIMA.csv), our recomputed plan, the
+Columns: the best-known vehicles and distance (``bks_schiffer2017.csv``,
+100-customer files only), our plan as the checker recomputes it, the
 distance gap, and the run's wall and CPU seconds and load average.
 """
 
@@ -24,11 +23,6 @@ def main(argv: list[str]) -> None:
     with (BKS / "bks_schiffer2017.csv").open(encoding="utf-8") as f:
         for row in csv.DictReader(f):
             known[row["Instance"].lower() + "_21"] = (int(row["k"]), float(row["Best"]))
-    if len(argv) > 1:
-        with open(argv[1], encoding="utf-8") as f:
-            for row in csv.DictReader(f):
-                name = row["instance"].removesuffix(".txt")
-                known[name] = (int(row["vehicles_first_k"]), float(row["vehicles_first_distance"]))
     head = "instance | BKS k | BKS distance | our k | our distance | gap % | wall s | CPU s | load"
     print(f"| {head} |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
