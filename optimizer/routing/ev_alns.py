@@ -416,6 +416,9 @@ def solve_component(
             current = cand
             score = max(score, 1.0)
         if cand.feasible and better(cand, best_feasible):
+            if best_feasible is not None and used(cand) < used(best_feasible):
+                # One vehicle fewer: polish its distance before trying the next.
+                cap[0], rest_until = vt.count, iterations + search.fleet_period
             best_feasible = copy.deepcopy(cand)
             found += 1
             last_better = iterations
