@@ -254,7 +254,7 @@ def _case_times() -> tuple[Instance, RoutingResult]:
 
 
 def _electric(battery_kwh: float, charger_kw: float | None = 50.0) -> Instance:
-    """The line town with an electric ``small`` type (1-2 kWh/km) and one charger at F."""
+    """Return the line town with an electric ``small`` type (1-2 kWh/km) and a charger at F."""
     inst = _instance()
     small = dataclasses.replace(
         inst.vehicle_type("small"),
