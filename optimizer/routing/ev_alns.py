@@ -417,8 +417,9 @@ def solve_component(
             score = max(score, 1.0)
         if cand.feasible and better(cand, best_feasible):
             if best_feasible is not None and used(cand) < used(best_feasible):
-                # One vehicle fewer: polish its distance before trying the next.
-                cap[0], rest_until = vt.count, iterations + search.fleet_period
+                # One vehicle fewer: polish its distance (never with more routes
+                # than it has) before trying the next.
+                cap[0], rest_until = used(cand), iterations + search.fleet_period
             best_feasible = copy.deepcopy(cand)
             found += 1
             last_better = iterations
@@ -435,7 +436,7 @@ def solve_component(
                 best = copy.deepcopy(current)
                 trying_since = iterations
             elif trying_since is not None and iterations - trying_since >= search.fleet_period:
-                cap[0] = vt.count
+                cap[0] = fleet
                 current = copy.deepcopy(best_feasible)
                 best = copy.deepcopy(current)
                 # Each failed try doubles the rest, so that a fleet that cannot
