@@ -51,7 +51,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from optimizer.model import Instance, Stream, VehicleType
-from optimizer.routing.battery import SOC_TOL_KWH, charger_kw, gained_kwh, lazy_dwell
+from optimizer.routing.battery import SOC_TOL_KWH, lazy_dwell, soc_profile
 from optimizer.routing.energy import EnergyRates, energy_rates
 from optimizer.routing.result import Route, RoutingResult, Visit, VisitKind
 
@@ -513,8 +513,7 @@ def _check_route(instance: Instance, route: Route) -> list[Violation]:
     load_kg: dict[Stream, float] = dict.fromkeys(comp, 0.0)
     load_m3: dict[Stream, float] = dict.fromkeys(comp, 0.0)
     total_cap = sum(kg for kg, _ in comp.values())
-    rates = rates_of(instance, vt)
-    soc = vt.battery_kwh or 0.0
+    share_after: dict[int, float] = {}  # recomputed share of capacity on board after visit i
     day_kg = 0.0
     num_stops = 0
     trip_start = visits[0].departure_s
@@ -559,17 +558,6 @@ def _check_route(instance: Instance, route: Route) -> list[Violation]:
                 f"arrives at {v.location} at {v.arrival_s:.0f} s, but cannot before {need:.0f} s",
                 i,
             )
-        if vt.battery_kwh is not None:
-            share = sum(load_kg.values()) / total_cap if total_cap else 0.0
-            used = rates.fuel(instance.travel.distance(here, v.location), share)
-            soc -= used * rates.kwh_per_unit
-            if soc < vt.reserve_kwh - SOC_TOL_KWH:
-                bad(
-                    Rule.BATTERY,
-                    f"arrives at {v.location} with {soc:.4g} kWh, below the reserve "
-                    f"{vt.reserve_kwh:g} kWh",
-                    i,
-                )
         if v.kind is VisitKind.CHARGE:
             site = instance.site(v.location)
             if vt.battery_kwh is None or not site.has_charger:
@@ -655,16 +643,25 @@ def _check_route(instance: Instance, route: Route) -> list[Violation]:
             for s in site.streams & set(comp):
                 load_kg[s] = load_m3[s] = 0.0
             trip_start = v.departure_s
-        power = charger_kw(instance, vt, v.kind, v.location)
-        if power > 0 and vt.battery_kwh is not None:
-            soc += gained_kwh(power, v.departure_s - v.start_s, vt.battery_kwh - soc)
         if abs(v.load_kg - sum(load_kg.values())) > LOAD_TOL * max(1.0, abs(v.load_kg)):
             bad(
                 Rule.REPORTED_LOAD,
                 f"reported load {v.load_kg:g} kg, recomputed {sum(load_kg.values()):g} kg",
                 i,
             )
+        share_after[i] = sum(load_kg.values()) / total_cap if total_cap else 0.0
         prev, here = v, v.location
+    if vt.battery_kwh is not None:
+        shares = [share_after.get(i, 0.0) for i in range(len(visits))]
+        profile = soc_profile(instance, vt, rates_of(instance, vt), visits, shares)
+        for i, (arrival, _) in enumerate(profile):
+            if visits[i].kind is not VisitKind.BREAK and arrival < vt.reserve_kwh - SOC_TOL_KWH:
+                bad(
+                    Rule.BATTERY,
+                    f"arrives at {visits[i].location} with {arrival:.4g} kWh, below the "
+                    f"reserve {vt.reserve_kwh:g} kWh",
+                    i,
+                )
     if any(x > LOAD_TOL for x in load_kg.values()) or any(x > LOAD_TOL for x in load_m3.values()):
         left = ", ".join(f"{s.value} {load_kg[s]:g} kg" for s in comp if load_kg[s] > LOAD_TOL)
         bad(Rule.NOT_EMPTY_AT_DEPOT, f"returns to the depot loaded ({left})", len(visits) - 1)

@@ -20,7 +20,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from optimizer.model import Instance, VehicleType
-from optimizer.routing.result import VisitKind
+from optimizer.routing.energy import EnergyRates
+from optimizer.routing.result import Visit, VisitKind
 
 SOC_TOL_KWH = 1e-6
 
@@ -43,6 +44,39 @@ def gained_kwh(power_kw: float, dwell_s: float, room_kwh: float) -> float:
 def seconds_to_charge(power_kw: float, kwh: float) -> float:
     """Return how long charging ``kwh`` takes at ``power_kw``."""
     return max(0.0, kwh) * 3600.0 / power_kw
+
+
+def soc_profile(
+    instance: Instance,
+    vehicle_type: VehicleType,
+    rates: EnergyRates,
+    visits: Sequence[Visit],
+    shares: Sequence[float],
+) -> list[tuple[float, float]]:
+    """Return the state of charge (kWh) on arriving at and on leaving each visit.
+
+    ``shares[i]`` is the share of capacity on board when leaving visit ``i``;
+    the charge gained at a visit follows its reported dwell (start to
+    departure). Values may fall below zero: the caller judges them.
+    """
+    battery = vehicle_type.battery_kwh or 0.0
+    soc = battery
+    out: list[tuple[float, float]] = []
+    here = visits[0].location if visits else ""
+    share = 0.0
+    for i, v in enumerate(visits):
+        if i > 0 and v.kind is not VisitKind.BREAK:
+            used = rates.fuel(instance.travel.distance(here, v.location), share)
+            soc -= used * rates.kwh_per_unit
+            here = v.location
+        arrival = soc
+        power = charger_kw(instance, vehicle_type, v.kind, v.location)
+        if power > 0:
+            soc += gained_kwh(power, v.departure_s - v.start_s, battery - soc)
+        out.append((arrival, soc))
+        if v.kind is not VisitKind.BREAK:
+            share = shares[i]
+    return out
 
 
 def lazy_dwell(

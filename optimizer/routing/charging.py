@@ -44,6 +44,7 @@ from optimizer.routing.sequence import drop_idle_unloads
 # Margins that keep the linear programme's answer inside the checker's
 # tolerances (kWh on the battery, seconds on windows).
 _SOC_MARGIN_KWH = 1e-5
+NEAR_CHARGERS = 5  # chargers tried per leg (least detour first)
 _TIME_MARGIN_S = 0.05
 
 Sequence_ = Sequence[tuple[VisitKind, str]]
@@ -56,8 +57,25 @@ def optimal_dwell(
     """Return how long to stay at each charging visit so that the route is feasible, or None.
 
     Minimises the energy charged. Routes with a break or release dates are
-    left to the default rule (None is returned).
+    left to the default rule (None is returned). A route feasible only with
+    no slack at all is solved again without the safety margins (the
+    checker's tolerances cover the solver's).
     """
+    for soc_margin, time_margin in ((_SOC_MARGIN_KWH, _TIME_MARGIN_S), (0.0, 0.0)):
+        found = _dwell_lp(instance, vehicle_type, seq, departure_s, soc_margin, time_margin)
+        if found is not None:
+            return found
+    return None
+
+
+def _dwell_lp(
+    instance: Instance,
+    vehicle_type: VehicleType,
+    seq: Sequence_,
+    departure_s: float,
+    soc_margin: float,
+    time_margin: float,
+) -> dict[int, float] | None:
     battery = vehicle_type.battery_kwh
     if battery is None or any(k is VisitKind.BREAK for k, _ in seq):
         return None
@@ -99,9 +117,9 @@ def optimal_dwell(
         )
         if window is not None:
             lo[i] = float(window.start)
-            hi[i] = window.end - _TIME_MARGIN_S
+            hi[i] = window.end - time_margin
         if kind is VisitKind.DEPOT:
-            hi[i] = vehicle_type.shift.end - _TIME_MARGIN_S
+            hi[i] = vehicle_type.shift.end - time_margin
         # t_i >= t_{i-1} + stay_{i-1} + travel
         r = row()
         r[i - 1], r[i] = 1.0, -1.0
@@ -123,7 +141,7 @@ def optimal_dwell(
         for col, _ in soc_terms:
             r[col] = -1.0
         a_ub.append(r)
-        b_ub.append(battery - used - vehicle_type.reserve_kwh - _SOC_MARGIN_KWH)
+        b_ub.append(battery - used - vehicle_type.reserve_kwh - soc_margin)
         if i in col_q:
             # After charging: battery - used + sum(q up to i) <= battery; q <= power * d / 3600
             r = row()
@@ -258,32 +276,37 @@ def _insert_charge(
     chargers: list[str],
     busy: Busy,
 ) -> list[tuple[VisitKind, str]] | None:
-    """Return ``seq`` with the charging stop that helps most (cheapest first), or None."""
+    """Return ``seq`` with the charging stop that helps most (cheapest first), or None.
+
+    Tried on every leg up to the first visit below the reserve, at the
+    ``NEAR_CHARGERS`` chargers of least detour on that leg; ranked by how far
+    the battery then lasts, then by detour. If none helps with the default
+    charging rule, the cheapest few are given exact charge amounts.
+    """
     if not chargers:
         return None
     start = route.visits[0].departure_s
     lazy = simulate_route(instance, route.vehicle, vt, seq, start)
     _, first_low = _battery_ok(instance, lazy)
-    best: tuple[int, float, list[tuple[VisitKind, str]]] | None = None
-    limit = min(first_low, len(seq) - 1)
-    for pos in range(1, limit + 1):
-        prev, nxt = seq[pos - 1][1], seq[pos][1]
-        if seq[pos - 1][0] is VisitKind.BREAK or seq[pos][0] is VisitKind.BREAK:
+    dist = instance.travel.distance
+    ranked: list[tuple[int, float, list[tuple[VisitKind, str]]]] = []
+    for pos in range(1, min(first_low, len(seq) - 1) + 1):
+        if VisitKind.BREAK in (seq[pos - 1][0], seq[pos][0]):
             continue
-        for c in chargers:
-            if c in (prev, nxt):
-                continue
-            extra = (
-                instance.travel.distance(prev, c)
-                + instance.travel.distance(c, nxt)
-                - instance.travel.distance(prev, nxt)
-            )
+        prev, nxt = seq[pos - 1][1], seq[pos][1]
+        options = sorted(
+            (dist(prev, c) + dist(c, nxt) - dist(prev, nxt), c)
+            for c in chargers
+            if c not in (prev, nxt)
+        )
+        for extra, c in options[:NEAR_CHARGERS]:
             cand = [*seq[:pos], (VisitKind.CHARGE, c), *seq[pos:]]
-            trial = simulate_route(instance, route.vehicle, vt, cand, start)
-            ok, low = _battery_ok(instance, trial)
-            if not ok and _build(instance, route, vt, cand, busy) is not None:
-                ok, low = True, len(cand)
-            key = (-low, extra)
-            if low > first_low and (best is None or key < best[:2]):
-                best = (-low, extra, cand)
-    return None if best is None else best[2]
+            _, low = _battery_ok(instance, simulate_route(instance, route.vehicle, vt, cand, start))
+            ranked.append((-low, extra, cand))
+    ranked.sort(key=lambda r: (r[0], r[1]))
+    if ranked and -ranked[0][0] > first_low:
+        return ranked[0][2]
+    for _, _, cand in sorted(ranked, key=lambda r: r[1])[:NEAR_CHARGERS]:
+        if _build(instance, route, vt, cand, busy) is not None:
+            return cand
+    return None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 from click.testing import CliRunner
 
 from optimizer.cli import main
@@ -76,7 +77,7 @@ def electric_county() -> Instance:
 
 
 def test_electric_trucks_charge_and_pass_the_checker(tmp_path: Path) -> None:
-    """Every stop is served, each route charges on the way, and the re-read plan checks clean."""
+    """Every stop is served, routes charge on the way, check clean and show the battery."""
     workbook = tmp_path / "county"
     write_workbook(electric_county(), workbook)
     out = tmp_path / "out"
@@ -93,6 +94,10 @@ def test_electric_trucks_charge_and_pass_the_checker(tmp_path: Path) -> None:
     assert plan.routes and all(
         any(v.kind is VisitKind.CHARGE for v in r.visits) for r in plan.routes
     )
+    sheet = pd.read_csv(out / "routes.csv")
+    battery = sheet["battery on leaving (kWh)"]
+    assert battery.iloc[0] == 20.0  # leaves the depot full
+    assert battery.min() >= 2.0 - 0.01  # never below the 2 kWh reserve (rounded to 0.01)
 
 
 def test_battery_on_a_diesel_truck_is_refused(tmp_path: Path) -> None:
