@@ -25,6 +25,13 @@ The rules a plan must follow (every engine is held to them):
   Place: right after leaving the depot or a facility where the truck was
   emptied (the crew rests there), unless the break is ``loaded`` (then
   anywhere, with waste on board).
+- Battery (types with ``battery_kwh``, see :mod:`optimizer.routing.battery`):
+  the vehicle leaves full, each leg uses the load-dependent energy of
+  :mod:`optimizer.routing.energy`, it charges linearly at a ``CHARGE`` visit
+  or while unloading at a site with a charger for the whole dwell (start to
+  departure), and arrives everywhere with at least ``reserve_kwh``. A
+  ``CHARGE`` visit needs a charger and starts inside the site's hours; no
+  more vehicles charge at a site at once than its ``chargers``.
 - The route leaves the depot at or after the shift start and returns by the
   shift end; it lasts at most ``max_duration_s``; it serves at most
   ``max_stops`` stops and collects at most ``max_load_kg_per_day`` over all
@@ -42,11 +49,12 @@ from __future__ import annotations
 
 import dataclasses
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
 from optimizer.model import Instance, Stream, VehicleType
+from optimizer.routing.battery import SOC_TOL_KWH, lazy_dwell, soc_profile
 from optimizer.routing.energy import EnergyRates, energy_rates
 from optimizer.routing.result import Route, RoutingResult, Visit, VisitKind
 
@@ -79,6 +87,9 @@ class Rule(StrEnum):
     DAILY_LOAD = "daily_load"
     FLEET = "fleet"
     TIMES = "times"  # reported times inconsistent with travel, service or waiting
+    BATTERY = "battery"  # state of charge below the reserve
+    CHARGER = "charger"  # charging where there is no charger, or by a vehicle without battery
+    CHARGERS_BUSY = "chargers_busy"  # more vehicles charging at a site than it has chargers
     REPORTED_LOAD = "reported_load"
     REPORTED_METRIC = "reported_metric"
 
@@ -141,6 +152,8 @@ def simulate_route(
     vehicle_type: VehicleType,
     sequence: Sequence[tuple[VisitKind, str]],
     departure_s: float,
+    *,
+    dwell_s: Mapping[int, float] | None = None,
 ) -> Route:
     """Build a route with the earliest times, loads and metrics of a visit sequence.
 
@@ -157,12 +170,35 @@ def simulate_route(
         location is ignored and set to where the vehicle last was.
     departure_s
         When the vehicle leaves the depot.
+    dwell_s
+        How long the vehicle stays to charge at a ``CHARGE`` visit or while
+        unloading, by position in ``sequence`` (it stays at least the
+        unloading time). By default an electric type with a battery charges
+        just enough (see :func:`optimizer.routing.battery.lazy_dwell`).
 
     Notes
     -----
     Ids must be known to the instance (run :func:`check` first on untrusted
     routes). Loads are not capped: :func:`check` reports overloads.
 
+    """
+    if dwell_s is None and vehicle_type.battery_kwh is not None:
+        _, legs = simulate_legs(instance, vehicle, vehicle_type, sequence, departure_s, {})
+        dwell_s = lazy_dwell(instance, vehicle_type, sequence, legs)
+    return simulate_legs(instance, vehicle, vehicle_type, sequence, departure_s, dwell_s or {})[0]
+
+
+def simulate_legs(
+    instance: Instance,
+    vehicle: str,
+    vehicle_type: VehicleType,
+    sequence: Sequence[tuple[VisitKind, str]],
+    departure_s: float,
+    dwell_s: Mapping[int, float],
+) -> tuple[Route, list[float]]:
+    """Return the route of :func:`simulate_route` and the energy (kWh) of the leg into each visit.
+
+    ``dwell_s`` is as in :func:`simulate_route` but never defaulted.
     """
     comp = compartments(vehicle_type)
     load_kg: dict[Stream, float] = dict.fromkeys(comp, 0.0)
@@ -175,6 +211,7 @@ def simulate_route(
     here = sequence[0][1] if sequence else vehicle_type.depot
     leave = departure_s
     pending_break: tuple[float, float] | None = None  # (start, duration)
+    legs = [0.0] * len(sequence)
     for pos, (kind, loc) in enumerate(sequence):
         if pos == 0:
             visits.append(Visit(kind, loc, departure_s, departure_s, departure_s, 0.0, 0.0))
@@ -198,7 +235,9 @@ def simulate_route(
             continue
         leg = instance.travel.distance(here, loc)
         distance += leg
-        fuel += rates.fuel(leg, sum(load_kg.values()) / total_cap if total_cap else 0.0)
+        leg_fuel = rates.fuel(leg, sum(load_kg.values()) / total_cap if total_cap else 0.0)
+        fuel += leg_fuel
+        legs[pos] = leg_fuel * rates.kwh_per_unit
         arrival = leave + travel_s(instance, vehicle_type, here, loc)
         if pending_break is not None:
             arrival = max(arrival, pending_break[0]) + pending_break[1]
@@ -228,6 +267,11 @@ def simulate_route(
                     release = max(release, instance.stop(next_loc).release_s)
             # The next trip waits here until the stops it serves are released.
             service = max(service, release - start)
+        elif kind is VisitKind.CHARGE:
+            site = instance.site(loc)
+            if site.hours is not None:
+                start = max(start, site.hours.start)
+        service = max(service, dwell_s.get(pos, 0.0))
         visits.append(
             Visit(
                 kind,
@@ -249,7 +293,8 @@ def simulate_route(
         + vehicle_type.cost_per_km * distance / 1000.0
         + vehicle_type.cost_per_h * duration / 3600.0
     )
-    return Route(vehicle, vehicle_type.id, tuple(visits), distance, duration, energy, co2, cost)
+    route = Route(vehicle, vehicle_type.id, tuple(visits), distance, duration, energy, co2, cost)
+    return route, legs
 
 
 def route_objective(route: Route, objective: str) -> float:
@@ -286,12 +331,25 @@ def recompute(instance: Instance, result: RoutingResult) -> RoutingResult:
             instance.vehicle_type(r.vehicle_type),
             [(v.kind, v.location) for v in r.visits],
             r.visits[0].departure_s if r.visits else 0.0,
+            dwell_s=reported_dwell(instance, r),
         )
         for r in result.routes
     )
     return dataclasses.replace(
         result, routes=routes, objective_value=objective_value(routes, result.objective)
     )
+
+
+def reported_dwell(instance: Instance, route: Route) -> dict[int, float] | None:
+    """Return how long an electric route stays at each visit where it can charge, as reported."""
+    vt = instance.vehicle_type(route.vehicle_type)
+    if vt.battery_kwh is None:
+        return None
+    return {
+        i: v.departure_s - v.start_s
+        for i, v in enumerate(route.visits)
+        if v.kind in (VisitKind.CHARGE, VisitKind.UNLOAD)
+    }
 
 
 def check_route(instance: Instance, route: Route) -> list[Violation]:
@@ -338,6 +396,7 @@ def check(instance: Instance, result: RoutingResult) -> list[Violation]:
             if v.kind is VisitKind.STOP and v.location in instance._stop  # type: ignore[attr-defined]
         )
     out += _check_fleet(instance, result)
+    out += _check_chargers(instance, result)
     unserved = Counter(u.stop for u in result.unserved)
     stop_ids = {s.id for s in instance.stops}
     for sid in sorted(set(unserved) - stop_ids):
@@ -376,6 +435,39 @@ def _check_fleet(instance: Instance, result: RoutingResult) -> list[Violation]:
                     f"type {vt.id} uses {used[vt.id]} vehicles but the fleet has {vt.count}",
                 )
             )
+    return out
+
+
+def _check_chargers(instance: Instance, result: RoutingResult) -> list[Violation]:
+    """Report sites where more vehicles charge at once (``CHARGE`` visits) than it has chargers."""
+    events: dict[str, list[tuple[float, int]]] = {}
+    for route in result.routes:
+        for v in route.visits:
+            site = instance._site.get(v.location)  # type: ignore[attr-defined]
+            if (
+                v.kind is VisitKind.CHARGE
+                and site is not None
+                and site.chargers is not None
+                and v.departure_s - v.start_s > TIME_TOL_S
+            ):
+                # Leaving frees the charger before an arrival at the same instant takes it.
+                events.setdefault(site.id, []).append((v.start_s + TIME_TOL_S, 1))
+                events[site.id].append((v.departure_s - TIME_TOL_S, -1))
+    out: list[Violation] = []
+    for site_id, marks in sorted(events.items()):
+        count = instance.site(site_id).chargers or 0
+        busy = 0
+        for t, step in sorted(marks, key=lambda m: (m[0], m[1])):
+            busy += step
+            if busy > count:
+                out.append(
+                    Violation(
+                        Rule.CHARGERS_BUSY,
+                        f"{busy} vehicles charge at {site_id} at {_hhmm(t)}, "
+                        f"but it has {count} chargers",
+                    )
+                )
+                break
     return out
 
 
@@ -424,6 +516,8 @@ def _check_route(instance: Instance, route: Route) -> list[Violation]:
     comp = compartments(vt)
     load_kg: dict[Stream, float] = dict.fromkeys(comp, 0.0)
     load_m3: dict[Stream, float] = dict.fromkeys(comp, 0.0)
+    total_cap = sum(kg for kg, _ in comp.values())
+    share_after: dict[int, float] = {}  # recomputed share of capacity on board after visit i
     day_kg = 0.0
     num_stops = 0
     trip_start = visits[0].departure_s
@@ -480,6 +574,25 @@ def _check_route(instance: Instance, route: Route) -> list[Violation]:
                 f"arrives at {v.location} at {v.arrival_s:.0f} s, but cannot before {need:.0f} s",
                 i,
             )
+        if v.kind is VisitKind.CHARGE:
+            site = instance.site(v.location)
+            if vt.battery_kwh is None or not site.has_charger:
+                bad(
+                    Rule.CHARGER,
+                    f"charging at {site.id}, which has no charger"
+                    if vt.battery_kwh is not None
+                    else f"type {vt.id} has no battery to charge",
+                    i,
+                )
+            elif site.hours is not None and not (
+                site.hours.start - TIME_TOL_S <= v.start_s <= site.hours.end + TIME_TOL_S
+            ):
+                bad(
+                    Rule.FACILITY_CLOSED,
+                    f"charging at {site.id} starts {_hhmm(v.start_s)}, outside its hours "
+                    f"{_hhmm(site.hours.start)}-{_hhmm(site.hours.end)}",
+                    i,
+                )
         if v.kind is VisitKind.STOP:
             stop = instance.stop(v.location)
             num_stops += 1
@@ -552,7 +665,19 @@ def _check_route(instance: Instance, route: Route) -> list[Violation]:
                 f"reported load {v.load_kg:g} kg, recomputed {sum(load_kg.values()):g} kg",
                 i,
             )
+        share_after[i] = sum(load_kg.values()) / total_cap if total_cap else 0.0
         prev, here = v, v.location
+    if vt.battery_kwh is not None:
+        shares = [share_after.get(i, 0.0) for i in range(len(visits))]
+        profile = soc_profile(instance, vt, rates_of(instance, vt), visits, shares)
+        for i, (arrival, _) in enumerate(profile):
+            if visits[i].kind is not VisitKind.BREAK and arrival < vt.reserve_kwh - SOC_TOL_KWH:
+                bad(
+                    Rule.BATTERY,
+                    f"arrives at {visits[i].location} with {arrival:.4g} kWh, below the "
+                    f"reserve {vt.reserve_kwh:g} kWh",
+                    i,
+                )
     if any(x > LOAD_TOL for x in load_kg.values()) or any(x > LOAD_TOL for x in load_m3.values()):
         left = ", ".join(f"{s.value} {load_kg[s]:g} kg" for s in comp if load_kg[s] > LOAD_TOL)
         bad(Rule.NOT_EMPTY_AT_DEPOT, f"returns to the depot loaded ({left})", len(visits) - 1)

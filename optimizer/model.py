@@ -200,6 +200,8 @@ class Site:
     capacity_kg_per_day: float | None = None
     candidate: bool = False
     build_options: tuple[BuildOption, ...] = ()
+    charger_kw: float | None = None  # power of each charger here; None: no charger
+    chargers: int | None = None  # how many vehicles may charge at once; None: no limit
     extra: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
 
     def __post_init__(self) -> None:
@@ -208,6 +210,12 @@ class Site:
         _check_coordinates(f"site {self.id}", self.lat, self.lon)
         if self.unload_s < 0:
             raise ModelError(f"site {self.id}: unload time must be >= 0")
+        if self.charger_kw is not None and not (
+            math.isfinite(self.charger_kw) and self.charger_kw > 0
+        ):
+            raise ModelError(f"site {self.id}: charger_kw must be > 0, got {self.charger_kw}")
+        if self.chargers is not None and self.chargers < 1:
+            raise ModelError(f"site {self.id}: chargers must be >= 1, got {self.chargers}")
         if self.capacity_kg_per_day is not None and self.capacity_kg_per_day < 0:
             raise ModelError(f"site {self.id}: capacity must be >= 0")
         object.__setattr__(self, "streams", frozenset(Stream(s) for s in self.streams))
@@ -218,6 +226,11 @@ class Site:
     def is_facility(self) -> bool:
         """Return whether vehicles may unload waste here."""
         return self.kind in FACILITY_KINDS
+
+    @property
+    def has_charger(self) -> bool:
+        """Return whether electric vehicles may charge here."""
+        return self.charger_kw is not None
 
 
 @dataclass(frozen=True)
@@ -252,6 +265,13 @@ class VehicleType:
     ``max_load_kg_per_day`` limits what one vehicle may collect in a day over
     all its trips (the Kim et al. "route capacity"); ``max_duration_s`` limits
     the working time from leaving the depot to returning.
+
+    ``battery_kwh`` (electric types) makes the battery a rule of the route:
+    the vehicle leaves the depot full, its state of charge falls with the
+    load-dependent consumption of :mod:`optimizer.routing.energy`, rises while
+    it charges at a site with a charger, and never falls below
+    ``reserve_kwh``. Without ``battery_kwh``, ``range_m`` (if any) bounds the
+    distance of the day instead.
     """
 
     id: str
@@ -262,6 +282,8 @@ class VehicleType:
     capacity_m3: float | None = None
     fuel: Fuel = Fuel.DIESEL
     range_m: float | None = None
+    battery_kwh: float | None = None
+    reserve_kwh: float = 0.0
     shift: TimeWindow = field(default_factory=lambda: TimeWindow(0, DAY_S))
     break_: Break | None = None
     max_stops: int | None = None
@@ -289,6 +311,17 @@ class VehicleType:
             raise ModelError(f"vehicle type {self.id}: max_stops must be >= 1")
         if min(self.fixed_cost, self.cost_per_km, self.cost_per_h) < 0:
             raise ModelError(f"vehicle type {self.id}: costs must be >= 0")
+        if self.battery_kwh is not None:
+            if self.fuel is not Fuel.ELECTRIC:
+                raise ModelError(f"vehicle type {self.id}: a battery needs fuel 'electric'")
+            if not (math.isfinite(self.battery_kwh) and self.battery_kwh > 0):
+                raise ModelError(f"vehicle type {self.id}: battery_kwh must be > 0")
+            if not 0 <= self.reserve_kwh < self.battery_kwh:
+                raise ModelError(
+                    f"vehicle type {self.id}: reserve_kwh must be >= 0 and below battery_kwh"
+                )
+        elif self.reserve_kwh:
+            raise ModelError(f"vehicle type {self.id}: reserve_kwh needs battery_kwh")
         object.__setattr__(self, "streams", frozenset(Stream(s) for s in self.streams))
         object.__setattr__(self, "extra", MappingProxyType(dict(self.extra)))
 

@@ -14,6 +14,7 @@ from strategies import instances
 from optimizer.evaluate import Rule, check, objective_value, recompute, simulate_route
 from optimizer.model import (
     Break,
+    Fuel,
     Instance,
     Site,
     SiteKind,
@@ -259,6 +260,42 @@ def _case_times() -> tuple[Instance, RoutingResult]:
     return inst, _edit_visit(plan, 1, 1, arrival_s=v.arrival_s - 100, start_s=v.start_s - 100)
 
 
+def _electric(battery_kwh: float, charger_kw: float | None = 50.0) -> Instance:
+    """Return the line town with an electric ``small`` type (1-2 kWh/km) and a charger at F."""
+    inst = _instance()
+    small = dataclasses.replace(
+        inst.vehicle_type("small"),
+        fuel=Fuel.ELECTRIC,
+        battery_kwh=battery_kwh,
+        extra={"empty_per_100km": "100", "full_per_100km": "200"},
+    )
+    sites = tuple(
+        dataclasses.replace(s, charger_kw=charger_kw, chargers=1) if s.id == "F" else s
+        for s in inst.sites
+    )
+    return dataclasses.replace(inst, sites=sites, vehicle_types=(inst.vehicle_types[0], small))
+
+
+def _case_battery() -> tuple[Instance, RoutingResult]:
+    inst = _electric(10.0, None)  # SMALL_OK drives 18 km
+    return inst, _plan(inst)
+
+
+def _case_charger() -> tuple[Instance, RoutingResult]:
+    inst = _electric(100.0)
+    return inst, _plan(inst, small=[*SMALL_OK[:-1], (VisitKind.CHARGE, "G"), (D, "D")])
+
+
+def _case_chargers_busy() -> tuple[Instance, RoutingResult]:
+    inst = _electric(100.0)
+    seq = [*SMALL_OK[:-1], (VisitKind.CHARGE, "F"), (D, "D")]
+    small = inst.vehicle_type("small")
+    route = simulate_route(inst, "small#1", small, seq, 7 * H, dwell_s={5: 600.0})
+    twin = dataclasses.replace(route, vehicle="small#2")
+    plan = _plan(inst)
+    return inst, dataclasses.replace(plan, routes=(plan.routes[0], route, twin))
+
+
 def _case_reported_load() -> tuple[Instance, RoutingResult]:
     inst, plan = _with({})
     return inst, _edit_visit(plan, 0, 1, load_kg=10.0)
@@ -291,6 +328,9 @@ CASES: dict[Rule, Callable[[], tuple[Instance, RoutingResult]]] = {
     Rule.DAILY_LOAD: _case_daily_load,
     Rule.FLEET: _case_fleet,
     Rule.TIMES: _case_times,
+    Rule.BATTERY: _case_battery,
+    Rule.CHARGER: _case_charger,
+    Rule.CHARGERS_BUSY: _case_chargers_busy,
     Rule.REPORTED_LOAD: _case_reported_load,
     Rule.REPORTED_METRIC: _case_reported_metric,
 }

@@ -94,6 +94,10 @@ TABLE_COLUMNS: Mapping[str, tuple[Column, ...]] = MappingProxyType(
                 numeric=True,
             ),
             Column("candidate", "候选", ("is_candidate", "是否候选", "候选址")),
+            Column(
+                "charger_kw", "充电功率_kW", ("charger_power_kw", "充电桩功率_kW"), numeric=True
+            ),
+            Column("chargers", "充电桩数", ("charger_count", "充电桩数量"), numeric=True),
         ),
         "vehicles": _cols(
             Column("type", "车型", ("id", "vehicle_type", "type_id", "车辆类型"), True),
@@ -139,6 +143,10 @@ TABLE_COLUMNS: Mapping[str, tuple[Column, ...]] = MappingProxyType(
                 "每小时成本_元",
                 ("cost_per_h_yuan", "时间成本_元每小时"),
                 numeric=True,
+            ),
+            Column("battery_kwh", "电池容量_kWh", ("battery", "电池_kWh"), numeric=True),
+            Column(
+                "reserve_pct", "保留电量_%", ("battery_reserve_pct", "最低电量_%"), numeric=True
             ),
         ),
         "build_options": _cols(

@@ -10,12 +10,16 @@ energy, v speed).
 Mapping onto the instance model: the depot is site ``"0"`` with the unload
 point ``"0-unload"`` (see :mod:`optimizer.io.vrplib_sets`); stations are
 ``SiteKind.CHARGER`` sites keeping their ids (``S0`` sits on the depot);
-customers are stops keeping their ids (``C30``). Distances are exact
+customers are stops keeping their ids (``C30``); every station charges at
+``3600 / (g x 1000)`` kW, so that charging ``e`` units of energy takes
+``g x e`` time units (partial recharging, as in the best-known solutions of
+Schiffer et al.). Distances are exact
 Euclidean distances (the set's convention: no rounding; best-known values
 are stated to two decimals), stored ×1000 in ``distance_m`` so that an
 integer-scaling engine keeps three decimals; times are ×1000 as well
-(``meta["objective_scale"] = "1000"``). The vehicle is electric with
-``range_m`` = 1000 × Q / r, and the set's parameters in ``extra``
+(``meta["objective_scale"] = "1000"``). The vehicle is electric with a
+battery of Q kWh (one kWh per battery unit) and no reserve, and the set's
+parameters in ``extra``
 (``battery``, ``consumption_per_unit``, ``recharge_time_per_unit``,
 ``velocity``); its energy rate is set so that the checker's energy in kWh
 equals the set's battery units used.
@@ -146,6 +150,8 @@ def parse_evrptw(text: str, *, file: str = "<text>", num_vehicles: int | None = 
             float(t[3]),
             float(t[2]),
             hours=hours,
+            # Recharging one unit of energy takes g time units (x SCALE seconds).
+            charger_kw=3600.0 / (params["recharge"] * SCALE),
             extra={"recharge_time_per_unit": f"{params['recharge']:g}"},
         )
         for _, t in ordered
@@ -161,7 +167,7 @@ def parse_evrptw(text: str, *, file: str = "<text>", num_vehicles: int | None = 
         frozenset({STREAM}),
         capacity_kg=params["capacity"],
         fuel=Fuel.ELECTRIC,
-        range_m=SCALE * params["battery"] / params["consumption"],
+        battery_kwh=params["battery"],
         shift=hours,
         max_load_kg_per_day=params["capacity"],
         name="electric vehicle",

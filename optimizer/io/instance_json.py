@@ -103,6 +103,8 @@ def to_dict(instance: Instance) -> dict[str, Any]:
                 "unload_s": s.unload_s,
                 "capacity_kg_per_day": s.capacity_kg_per_day,
                 "candidate": s.candidate,
+                "charger_kw": s.charger_kw,
+                "chargers": s.chargers,
                 "build_options": [
                     {
                         "size_class": o.size_class,
@@ -145,6 +147,8 @@ def to_dict(instance: Instance) -> dict[str, Any]:
                 "capacity_m3": v.capacity_m3,
                 "fuel": v.fuel.value,
                 "range_m": v.range_m,
+                "battery_kwh": v.battery_kwh,
+                "reserve_kwh": v.reserve_kwh,
                 "shift": _window(v.shift),
                 "break": None
                 if v.break_ is None
@@ -250,6 +254,8 @@ def _site(r: _Reader, obj: dict[str, Any], where: str) -> Site | None:
         unload_s=r.get(obj, where, "unload_s", is_int, WHOLE_SECONDS, 0),
         capacity_kg_per_day=r.get(obj, where, "capacity_kg_per_day", is_number, A_NUMBER, None),
         candidate=r.get(obj, where, "candidate", lambda v: isinstance(v, bool), BOOL, False),
+        charger_kw=r.get(obj, where, "charger_kw", is_number, NUMBER_OR_NULL, None),
+        chargers=r.get(obj, where, "chargers", is_int, WHOLE_OR_NULL, None),
         build_options=tuple(o for o in options if o is not None),
         extra=r.get(obj, where, "extra", _is_str_map, STRING_MAP, {}),
     )
@@ -294,7 +300,9 @@ def _vehicle_type(r: _Reader, obj: dict[str, Any], where: str) -> VehicleType | 
         loaded = r.get(brk_obj, bw, "loaded", lambda v: isinstance(v, bool), BOOL, False)
         if window is not None and duration is not None:
             brk = r.build(bw, Break, dict(window=window, duration_s=duration, loaded=loaded))
-    optional_num = dict.fromkeys(("capacity_m3", "range_m", "max_load_kg_per_day"), is_number)
+    optional_num = dict.fromkeys(
+        ("capacity_m3", "range_m", "battery_kwh", "max_load_kg_per_day"), is_number
+    )
     fields: dict[str, Any] = dict(
         id=r.get(obj, where, "id", is_str, STRING),
         name=r.get(obj, where, "name", is_str, STRING, ""),
@@ -314,6 +322,7 @@ def _vehicle_type(r: _Reader, obj: dict[str, Any], where: str) -> VehicleType | 
         fields[key] = r.get(obj, where, key, check, NUMBER_OR_NULL, None)
     for key in ("fixed_cost", "cost_per_km", "cost_per_h"):
         fields[key] = r.get(obj, where, key, is_number, YUAN, 0.0)
+    fields["reserve_kwh"] = r.get(obj, where, "reserve_kwh", is_number, A_NUMBER, 0.0)
     required = ("id", "count", "depot", "streams", "capacity_kg", "fuel", "shift", "speed_factor")
     if any(fields[k] is None for k in required):
         return None

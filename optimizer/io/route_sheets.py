@@ -20,10 +20,12 @@ from typing import Any
 
 import pandas as pd
 
+from optimizer.evaluate import compartments, rates_of
 from optimizer.i18n import Lang, tr
 from optimizer.io.atomic import atomic_path, write_folder_atomic, write_text_atomic
 from optimizer.io.solution import LegGeometry, find_place, location_name, write_solution_json
 from optimizer.model import STREAM_ZH, Instance, Stop
+from optimizer.routing.battery import soc_profile
 from optimizer.routing.diagnose import detail_text
 from optimizer.routing.result import Route, RoutingResult, VisitKind
 from optimizer.routing.summary import reason_label
@@ -47,6 +49,7 @@ VISIT_COLUMNS: Mapping[str, tuple[str, str]] = {
     "collected_kg": ("collected (kg)", "收集量 (kg)"),
     "unloaded_kg": ("unloaded (kg)", "卸料量 (kg)"),
     "load_kg": ("load on board after (kg)", "离开时车载量 (kg)"),
+    "battery_kwh": ("battery on leaving (kWh)", "离开时电量 (kWh)"),
     "leg_km": ("leg (km)", "本段里程 (km)"),
     "cumulative_km": ("cumulative (km)", "累计里程 (km)"),
 }
@@ -82,6 +85,7 @@ _ACTIVITY: Mapping[VisitKind, tuple[str, str]] = {
     VisitKind.STOP: ("collect", "收集"),
     VisitKind.UNLOAD: ("unload", "卸料"),
     VisitKind.BREAK: ("break", "休息"),
+    VisitKind.CHARGE: ("charge", "充电"),
 }
 
 _PLANAR_HEADERS: Mapping[str, tuple[str, str]] = {
@@ -124,11 +128,26 @@ def _kg(value: float) -> float:
     return round(value, 1) + 0.0  # + 0.0 turns -0.0 into 0.0
 
 
+def _battery_after(instance: Instance, route: Route) -> list[float] | None:
+    """Return the battery (kWh) on leaving each visit of an electric route, else None."""
+    try:
+        vt = instance.vehicle_type(route.vehicle_type)
+    except KeyError:
+        return None
+    if vt.battery_kwh is None or not route.visits:
+        return None
+    total = sum(kg for kg, _ in compartments(vt).values())
+    shares = [v.load_kg / total if total else 0.0 for v in route.visits]
+    profile = soc_profile(instance, vt, rates_of(instance, vt), route.visits, shares)
+    return [leave for _, leave in profile]
+
+
 def _route_rows(instance: Instance, route: Route, lang: Lang) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     cumulative = 0.0
     previous: str | None = None
     load_before = 0.0
+    battery = _battery_after(instance, route)
     for seq, visit in enumerate(route.visits, start=1):
         stop = _stop_or_none(instance, visit.location) if visit.kind is VisitKind.STOP else None
         leg = 0.0 if previous is None else _leg_m(instance, previous, visit.location)
@@ -159,6 +178,7 @@ def _route_rows(instance: Instance, route: Route, lang: Lang) -> list[dict[str, 
                     _kg(load_before - visit.load_kg) if visit.kind is VisitKind.UNLOAD else None
                 ),
                 "load_kg": _kg(visit.load_kg),
+                "battery_kwh": None if battery is None else round(battery[seq - 1], 2) + 0.0,
                 "leg_km": None if leg is None else round(leg / 1000.0, 3),
                 "cumulative_km": round(cumulative / 1000.0, 3),
             }

@@ -79,6 +79,10 @@ from optimizer.timefmt import format_clock
 READER_META_KEYS = frozenset({"input_format", "input_encoding", "travel_source", "headers_lang"})
 #: Settings with a meaning to the reader; any other key goes to ``Instance.meta``.
 COORD_SYSTEMS = ("wgs84", "gcj02", "planar")
+# Share of the battery an electric truck keeps in reserve when the workbook
+# gives none. An assumption (no standard sets it): operators commonly avoid
+# running traction batteries below 10-20 % state of charge.
+DEFAULT_RESERVE_PCT = 10.0
 _R = TypeVar("_R")
 
 
@@ -600,6 +604,17 @@ def _parse_sites(
         unload = row.seconds("unload_min", per=60)
         capacity = row.number("capacity_t_per_day", low=0, high=1e5, scale=3, unit="t/day")
         candidate = row.flag("candidate")
+        charger_kw = row.number("charger_kw", low=0, low_open=True, high=1e4, unit="kW")
+        chargers = row.integer("chargers", low=1, high=1000)
+        if chargers is not None and charger_kw is None and row.ok:
+            row.report(
+                "chargers",
+                row.text("chargers"),
+                Text(
+                    "a charger power in charger_kw as well (how fast the chargers charge)",
+                    "同时填写充电功率 charger_kw（充电桩的功率）",
+                ),
+            )
         site = _build(
             row,
             Site,
@@ -614,6 +629,8 @@ def _parse_sites(
                 unload_s=unload or 0,
                 capacity_kg_per_day=capacity,
                 candidate=candidate,
+                charger_kw=charger_kw,
+                chargers=chargers,
                 extra=row.extra(),
             ),
         )
@@ -727,6 +744,25 @@ def _parse_vehicles(
         if fuel_text and fuel is None:
             row.report("fuel", fuel_text, _one_of(valid_names(list(Fuel), FUEL_ZH)))
         range_m = row.number("range_km", low=0, low_open=True, high=1e4, scale=3, unit="km")
+        battery = row.number("battery_kwh", low=0, low_open=True, high=1e4, unit="kWh")
+        reserve = row.number("reserve_pct", low=0, high=90, unit="%")
+        if battery is not None and fuel is not None and fuel is not Fuel.ELECTRIC:
+            row.report(
+                "battery_kwh",
+                row.text("battery_kwh"),
+                Text(
+                    "empty unless fuel is electric (only electric trucks have a traction battery)",
+                    "仅纯电动（electric）车型填写电池容量",
+                ),
+            )
+        if reserve is not None and battery is None and row.ok:
+            row.report(
+                "reserve_pct",
+                row.text("reserve_pct"),
+                Text("a battery_kwh as well", "同时填写电池容量 battery_kwh"),
+            )
+        if battery is not None and reserve is None:
+            reserve = DEFAULT_RESERVE_PCT
         shift = _window(row, "shift_start", "shift_end")
         if shift is None and row.ok:
             row.report(
@@ -755,6 +791,8 @@ def _parse_vehicles(
                 capacity_m3=capacity_m3,
                 fuel=fuel,
                 range_m=range_m,
+                battery_kwh=battery,
+                reserve_kwh=0.0 if battery is None else battery * (reserve or 0.0) / 100.0,
                 shift=shift,
                 break_=brk,
                 max_stops=max_stops,
@@ -1026,6 +1064,8 @@ def _table_rows(instance: Instance) -> dict[str, tuple[list[str], list[list[str]
                 _minutes(s.unload_s),
                 _opt(s.capacity_kg_per_day, scale=-3),
                 "yes" if s.candidate else "no",
+                _opt(s.charger_kw),
+                "" if s.chargers is None else str(s.chargers),
             ]
             + [s.extra.get(k, "") for k in site_extra]
             for s in instance.sites
@@ -1057,6 +1097,10 @@ def _table_rows(instance: Instance) -> dict[str, tuple[list[str], list[list[str]
                 format_number(v.fixed_cost),
                 format_number(v.cost_per_km),
                 format_number(v.cost_per_h),
+                _opt(v.battery_kwh),
+                ""
+                if v.battery_kwh is None
+                else format_number(100.0 * v.reserve_kwh / v.battery_kwh),
             ]
             + [v.extra.get(k, "") for k in vt_extra]
             for v in instance.vehicle_types

@@ -184,6 +184,7 @@ def route_features(
             kind_label = {
                 VisitKind.UNLOAD: tr(lang, "Trip to unload", "卸料行程"),
                 VisitKind.DEPOT: tr(lang, "Return to depot", "返回车场"),
+                VisitKind.CHARGE: tr(lang, "Trip to charge", "充电行程"),
             }.get(visit.kind, tr(lang, "Collection leg", "收运行程"))
             rows = [
                 (tr(lang, "From", "起点"), there.name or there.id),

@@ -7,8 +7,13 @@
   limit), PyVRP plans the component without that rule, its routes are cut
   to keep it, and OR-Tools places what the cut left out ("pyvrp+ortools").
 - ``auto`` (the default): today's routes given → OR-Tools (it starts from
-  them); otherwise as ``pyvrp``, since PyVRP's search ends closer to the
-  best known solutions on the standard sets (see ``benchmarks/``).
+  them); electric vehicles whose charging RoutingBlocks expresses →
+  ``ev-alns`` (:mod:`optimizer.routing.ev_alns`); otherwise as ``pyvrp``,
+  since PyVRP's search ends closer to the best known solutions on the
+  standard sets (see ``benchmarks/``).
+
+Every engine's electric routes then get their charging planned
+(:mod:`optimizer.routing.charging`, inside ``rescue.keep_checked``).
 
 A component whose PyVRP plan is empty, or breaks a rule PyVRP does not see
 (the final unload picked for a route may be closed at that hour), is
@@ -42,7 +47,7 @@ REPAIR_MAX_STOPS = 600
 class Choice:
     """The engine chosen for a component and why (in English and Chinese)."""
 
-    engine: str  # "ortools", "pyvrp" or "pyvrp+ortools"
+    engine: str  # "ortools", "pyvrp", "pyvrp+ortools" or "ev-alns"
     reason: str
     reason_zh: str
 
@@ -67,6 +72,15 @@ def choose(
         return Choice("ortools", "requested", "按要求")
     if params.engine == "auto" and initial is not None:
         return Choice("ortools", "starts from today's routes", "从现有路线出发优化")
+    if params.engine == "auto" and any(vt.battery_kwh is not None for vt in types):
+        from optimizer.routing import ev_alns
+
+        if not ev_alns.unfit(instance, types):
+            return Choice(
+                "ev-alns",
+                "electric vehicles with charging stops: RoutingBlocks plans both",
+                "电动车及途中充电：由 RoutingBlocks 同时规划",
+            )
     gaps = pyvrp_engine.unsupported(instance, types)
     if not gaps:
         if params.engine == "auto":
@@ -167,6 +181,18 @@ def _run(
             on_solution=on_solution,
             interrupted=interrupted,
             give_up_share=give_up_share,
+        )
+    if choice.engine == "ev-alns":
+        from optimizer.routing import ev_alns
+
+        return ev_alns.solve_component(
+            instance,
+            stop_ids,
+            types,
+            params=params,
+            time_limit_s=time_limit_s,
+            on_solution=on_solution,
+            interrupted=interrupted,
         )
     if choice.engine == "pyvrp":
         first = pyvrp_engine.solve_component(

@@ -28,6 +28,7 @@ from types import MappingProxyType
 
 from optimizer.evaluate import check_route, objective_value
 from optimizer.model import Instance, VehicleType
+from optimizer.routing.charging import Busy, charge_run, plan_charging
 from optimizer.routing.engine_run import EngineRun
 from optimizer.routing.greedy import greedy_routes
 from optimizer.routing.params import RoutingParams
@@ -50,6 +51,7 @@ def construct(
     fleet = [(f"{vt.id}#{k}", vt) for vt in types for k in range(1, vt.count + 1)]
     by_name = dict(fleet)
     out: list[Route] = []
+    busy: Busy = {}
     for name, seq in greedy_routes(instance, stop_ids, fleet).items():
         vt = by_name[name]
         # Leave once the first trip's stops are released (the greedy ignores release).
@@ -60,6 +62,7 @@ def construct(
             if kind is VisitKind.STOP:
                 release = max(release, instance.stop(loc).release_s)
         route = place_break(instance, name, vt, seq, float(max(vt.shift.start, release)))
+        route, _ = plan_charging(instance, route, busy)
         # The greedy does not see every rule (release of later trips, range):
         # cut what breaks one rather than lose the whole route.
         fixed, _ = _drop_until_checked(instance, route, vt)
@@ -106,13 +109,14 @@ def _drop_until_checked(
 def keep_checked(
     run: EngineRun, instance: Instance, types: Sequence[VehicleType], objective: str
 ) -> EngineRun:
-    """Return ``run`` with every route the checker refuses cut down until it passes.
+    """Return ``run`` with charging planned and every route the checker refuses cut until it passes.
 
     Engines decode their solutions (unloads, breaks, waiting) outside their
     own model, and a user's road matrix need not obey the triangle
     inequality, so a decoded route may break a rule the model kept. The
     stops removed are reported as not routed, and the rescue may place them.
     """
+    run = charge_run(instance, run, objective)
     by_id = {vt.id: vt for vt in types}
     routes: list[Route] = []
     lost: list[str] = []

@@ -19,6 +19,7 @@ class VisitKind(StrEnum):
     STOP = "stop"  # collecting at a stop
     UNLOAD = "unload"  # emptying at a facility
     BREAK = "break"  # driver break (location: where the vehicle is)
+    CHARGE = "charge"  # charging an electric vehicle at a site with a charger
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,7 @@ v average Velocity /1.0/
 
 
 def test_tiny_file_maps_stations_customers_and_battery() -> None:
-    """Stations become chargers, customers stops, and the battery gives range Q / r."""
+    """Stations become chargers at the set's recharge rate, customers stops, Q the battery."""
     instance = parse_evrptw(TINY, file="tiny.txt")
     assert check_instance(instance) == []
     assert [s.id for s in instance.stops] == ["C30", "C12"]
@@ -41,7 +41,9 @@ def test_tiny_file_maps_stations_customers_and_battery() -> None:
     assert instance.travel.distance("S0", "0") == 0.0
     vt = instance.vehicle_types[0]
     assert vt.fuel is Fuel.ELECTRIC and vt.capacity_kg == 200.0
-    assert vt.range_m == pytest.approx(77.75 * 1000)
+    assert vt.battery_kwh == pytest.approx(77.75) and vt.range_m is None
+    # charging 1 unit of energy takes g = 3.47 time units, i.e. 3470 model seconds
+    assert 3600.0 / chargers[1].charger_kw == pytest.approx(3470.0)
     assert vt.extra["recharge_time_per_unit"] == "3.47"
     c12 = instance.stop("C12")
     assert c12.window is not None and (c12.window.start, c12.window.end) == (176000, 228000)

@@ -26,7 +26,7 @@ from optimizer.io.solution import read_solution_json
 from optimizer.model import Instance
 from optimizer.routing.result import RoutingResult
 
-_UNIT = ("(km)", "(HH:MM)", "(HH:MM-HH:MM)", "(kg)", "(deg)", "(度)")
+_UNIT = ("(km)", "(HH:MM)", "(HH:MM-HH:MM)", "(kg)", "(kWh)", "(deg)", "(度)")
 _UNITLESS = {
     "vehicle",
     "vehicle type",

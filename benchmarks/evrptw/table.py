@@ -1,0 +1,48 @@
+"""Print the E-VRPTW table of benchmarks/evrptw/README.md from bench records.
+
+    python benchmarks/evrptw/table.py RESULTS.jsonl
+
+Columns: the best-known vehicles and distance (``bks_schiffer2017.csv``,
+100-customer files only), our plan as the checker recomputes it, the
+distance gap, and the run's wall and CPU seconds and load average.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from pathlib import Path
+
+BKS = Path(__file__).resolve().parents[3] / "shared" / "data" / "vrp" / "evrptw"
+
+
+def main(argv: list[str]) -> None:
+    """Print the Markdown table of the records in ``argv[0]``."""
+    known: dict[str, tuple[int, float]] = {}
+    with (BKS / "bks_schiffer2017.csv").open(encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            known[row["Instance"].lower() + "_21"] = (int(row["k"]), float(row["Best"]))
+    head = "instance | BKS k | BKS distance | our k | our distance | gap % | wall s | CPU s | load"
+    print(f"| {head} |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    gaps = []
+    with open(argv[0], encoding="utf-8") as f:
+        records = [json.loads(line) for line in f]
+    for r in sorted(records, key=lambda r: r["instance"]):
+        k, best = known.get(r["instance"], (None, None))
+        gap = None if best is None or not r["feasible"] else 100 * (r["objective"] / best - 1)
+        if gap is not None:
+            gaps.append(gap)
+        print(
+            f"| {r['instance']} | {k or ''} | {'' if best is None else f'{best:.2f}'} "
+            f"| {r['routes']} | {r['objective']:.2f}{'' if r['feasible'] else ' (infeasible)'} "
+            f"| {'' if gap is None else f'{gap:+.2f}'} | {r['solve_s']:.0f} "
+            f"| {r['child_cpu_s']:.0f} | {r.get('load_avg', '')} |"
+        )
+    if gaps:
+        print(f"\nMean gap over {len(gaps)} files: {sum(gaps) / len(gaps):+.2f} %")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
