@@ -64,6 +64,7 @@ from optimizer.evaluate import compartments, objective_value, rates_of
 from optimizer.model import Instance, Site, Stream, VehicleType
 from optimizer.routing.engine_run import EngineRun
 from optimizer.routing.params import Objective, RoutingParams
+from optimizer.routing.pyvrp_worker import Ended, search
 from optimizer.routing.result import Route, RoutingResult, VisitKind
 from optimizer.routing.sequence import drop_idle_unloads, leave_later, place_break
 
@@ -306,22 +307,25 @@ def _fewer_vehicles(
         fewer = data.replace(vehicle_types=[vt])
         start = _rebuilt(fewer, [r for i, r in enumerate(routes) if i != drop])
         left = deadline - time.perf_counter()
-        stop.limit = MaxRuntime(min(left - POLISH_SHARE * budget, ATTEMPT_SHARE * budget))
+        attempt = min(left - POLISH_SHARE * budget, ATTEMPT_SHARE * budget)
+        stop.limit = MaxRuntime(attempt)
         # A complete plan on one vehicle fewer costs less than this; one that
         # leaves a stop out costs more (its prize exceeds any route).
         stop.target = (len(routes) - 1) * vt.fixed_cost + builder.route_bound
-        cand = pyvrp.solve(fewer, stop=stop, seed=seed, collect_stats=False, initial_solution=start)
+        cand = search(fewer, stop, seed=seed, limit_s=attempt, initial=start)
         stop.target = -math.inf
-        if not _complete(fewer, cand.best):
+        if isinstance(cand, Ended) or not _complete(fewer, cand):
             break
-        best, data = cand.best, fewer
+        best, data = cand, fewer
     left = deadline - time.perf_counter()
     if left > 0.01 * budget and not stop.was_interrupted:
         stop.limit = MaxRuntime(left)
         start = _rebuilt(data, best.routes())
-        cand = pyvrp.solve(data, stop=stop, seed=seed, collect_stats=False, initial_solution=start)
-        if _complete(data, cand.best) or not _complete(data, best):
-            best = cand.best
+        polished = search(data, stop, seed=seed, limit_s=left, initial=start)
+        if not isinstance(polished, Ended) and (
+            _complete(data, polished) or not _complete(data, best)
+        ):
+            best = polished
     return best
 
 
@@ -384,24 +388,40 @@ def solve_component(
     builder = _Builder(instance, list(stop_ids), list(types), params, objective)
     data = builder.data
     build_s = time.perf_counter() - t0
+    budget = max(0.01, time_limit_s - build_s)
     if params.solution_limit is not None:
         # The work bound makes runs reproducible; the time limit still holds.
         limit = MultipleCriteria(
-            [
-                MaxIterations(params.solution_limit * ITERATIONS_PER_SOLUTION),
-                MaxRuntime(max(0.01, time_limit_s - build_s)),
-            ]
+            [MaxIterations(params.solution_limit * ITERATIONS_PER_SOLUTION), MaxRuntime(budget)]
         )
         stop = _Stop(limit, _scale(objective), on_solution, interrupted)
-        best = pyvrp.solve(data, stop=stop, seed=params.seed, collect_stats=False).best
+        found = search(data, stop, seed=params.seed, limit_s=budget)
     else:
-        budget = max(0.01, time_limit_s - build_s)
         reduce = params.minimize_vehicles and len(types) == 1
         first = budget * FIRST_SHARE if reduce else budget
         stop = _Stop(MaxRuntime(first), _scale(objective), on_solution, interrupted)
-        best = pyvrp.solve(data, stop=stop, seed=params.seed, collect_stats=False).best
-        if reduce:
-            best = _fewer_vehicles(builder, best, stop, params.seed, t0 + time_limit_s, budget)
+        found = search(data, stop, seed=params.seed, limit_s=first)
+        if reduce and not isinstance(found, Ended):
+            found = _fewer_vehicles(builder, found, stop, params.seed, t0 + time_limit_s, budget)
+    if isinstance(found, Ended):
+        # PyVRP's search did not stop (class #9 of the robustness campaign):
+        # no plan from it; the caller constructs one (optimizer.routing.rescue).
+        return EngineRun(
+            (),
+            tuple(stop_ids),
+            0.0,
+            "time_limit",
+            stop.improvements,
+            build_s,
+            time.perf_counter() - t0,
+            note=(
+                f"PyVRP's search did not stop at its time limit and was ended after "
+                f"{found.after_s:.1f} s",
+                f"PyVRP 搜索未在时限内停止，{found.after_s:.1f} 秒后被终止",
+            ),
+            ended=True,
+        )
+    best = found
     if not best.is_feasible():
         return EngineRun(
             (),

@@ -139,7 +139,9 @@ def rescue(
     if len(covered) <= len(stop_ids) - len(first.dropped):
         return first
     why = (
-        ("the engine found no plan in time", "求解器在时限内未找到方案")
+        first.note
+        if first.ended
+        else ("the engine found no plan in time", "求解器在时限内未找到方案")
         if not first.routes
         else (
             f"the engine's plan left {len(first.dropped)} stop(s) out",
