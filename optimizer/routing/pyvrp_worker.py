@@ -17,7 +17,8 @@ The search therefore runs in a forked child process:
   Counting the child's CPU time, not wall time, keeps a child that a busy
   machine merely starves from being taken for a stuck one.
 
-Where ``fork`` is not available, the search runs in this process as before.
+Where ``fork`` is not available, or this process is a daemonic pool worker
+(which may not start children), the search runs in this process as before.
 """
 
 from __future__ import annotations
@@ -146,7 +147,11 @@ def search(
     """
     try:
         ctx = multiprocessing.get_context("fork")
-    except ValueError:  # no fork (Windows): search here, unguarded
+    except ValueError:
+        ctx = None
+    # Without fork (Windows), or inside a daemonic worker (multiprocessing.Pool),
+    # which may not have children: search here, unguarded.
+    if ctx is None or multiprocessing.current_process().daemon:
         return pyvrp.solve(
             data, stop=stop, seed=seed, collect_stats=False, initial_solution=initial
         ).best

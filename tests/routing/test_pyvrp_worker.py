@@ -82,3 +82,18 @@ def test_a_search_that_never_stops_is_ended() -> None:
     # worker this call never returns.
     stop = _Stop(MaxIterations(100), 1.0, None, None)
     assert isinstance(search(data, stop, seed=0, limit_s=0.0), Ended)
+
+
+def _distance_in_pool_worker(iterations: int) -> int:
+    data, stop, _ = _data_and_stop(iterations)
+    found = search(data, stop, seed=3, limit_s=30.0)
+    assert isinstance(found, pyvrp.Solution)
+    return int(found.distance())
+
+
+def test_a_daemonic_pool_worker_searches_in_process() -> None:
+    """Inside a multiprocessing pool (daemonic, no children allowed) the search still runs."""
+    import multiprocessing
+
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        assert pool.apply(_distance_in_pool_worker, (50,)) > 0
