@@ -9,7 +9,8 @@ The search therefore runs in a forked child process:
 - progress (each better cost) comes back through a pipe and reaches the
   caller's ``on_solution`` in this process;
 - Ctrl-C in this process sets a shared flag the child's stopping criterion
-  polls, so the child returns its best solution at the next iteration;
+  polls, so the child returns its best solution at the next iteration (a
+  stuck child is then ended after its grace, not after its time limit);
 - the child stamps its own CPU time into shared memory at every call of the
   stopping criterion (once per iteration). Once the search's time limit has
   passed, a child that has burnt ``grace`` CPU seconds without a stamp is
@@ -172,8 +173,8 @@ def search(
         warnings.simplefilter("ignore", DeprecationWarning)
         proc.start()
     send.close()
-    grace = max(GRACE_MIN_S, GRACE_SHARE * limit_s)
-    first_grace = grace + GRACE_PER_CLIENT2_S * data.num_clients**2
+    deadline = t0 + limit_s
+    start_s = GRACE_PER_CLIENT2_S * data.num_clients**2
     try:
         while True:
             if receive.poll(POLL_S):
@@ -189,12 +190,18 @@ def search(
                     raise message[1]
                 _, best, stop.best, stop.improvements, stop.was_interrupted = message
                 return best  # type: ignore[no-any-return]
+            now = time.perf_counter()
             if stop.interrupted is not None and not flag.value and stop.interrupted():
                 flag.value = 1
-            past = time.perf_counter() - t0 - limit_s
+                deadline = min(deadline, now)  # a stuck child must not outlast Ctrl-C
+            past = now - deadline
             if past <= 0:
                 continue
-            allowed = max(grace, GRACE_ITERATIONS * longest.value) if calls.value else first_grace
+            # After Ctrl-C the time limit no longer buys grace.
+            share = 0.0 if flag.value else GRACE_SHARE * limit_s
+            allowed = max(GRACE_MIN_S, share, GRACE_ITERATIONS * longest.value)
+            if not calls.value:
+                allowed += start_s
             cpu = _cpu_seconds(proc.pid) if proc.pid is not None else None
             # CPU burnt since the last iteration ended; without /proc, wall time past the limit.
             stuck = cpu - beat.value if cpu is not None else past

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import signal
+import time
 from pathlib import Path
 
 import pytest
@@ -70,18 +71,30 @@ def test_ctrl_c_during_a_pyvrp_search_keeps_its_best_plan() -> None:
     assert result.routes and check(inst, result) == []
 
 
-def test_a_search_that_never_stops_is_ended() -> None:
-    """PyVRP's search on the county of class #9 (fleet at D1) never ends; the worker ends it."""
+def _never_stops() -> pyvrp.ProblemData:
+    """Return PyVRP's model of the county of class #9 with its fleet at D1."""
     county = Path(__file__).resolve().parents[1] / "data" / "routing" / "pyvrp_search_never_stops"
     inst = read_instance(county)
     types = [dataclasses.replace(vt, depot="D1") for vt in inst.vehicle_types]
     inst = dataclasses.replace(inst, vehicle_types=tuple(types))
     stops = [s.id for s in inst.stops]
-    data = _Builder(inst, stops, types, RoutingParams(), Objective.COST).data
+    return _Builder(inst, stops, types, RoutingParams(), Objective.COST).data
+
+
+def test_a_search_that_never_stops_is_ended() -> None:
+    """PyVRP's search on the county of class #9 (fleet at D1) never ends; the worker ends it."""
     # Seed 0 gets stuck before its 100th iteration (PyVRP 0.14.1): without the
     # worker this call never returns.
     stop = _Stop(MaxIterations(100), 1.0, None, None)
-    assert isinstance(search(data, stop, seed=0, limit_s=0.0), Ended)
+    assert isinstance(search(_never_stops(), stop, seed=0, limit_s=0.0), Ended)
+
+
+def test_ctrl_c_ends_a_stuck_search_long_before_its_time_limit() -> None:
+    """Ctrl-C during a stuck search ends it after the grace, not after its 600 s limit."""
+    t0 = time.perf_counter()
+    stop = _Stop(MaxIterations(100), 1.0, None, lambda: time.perf_counter() - t0 > 0.5)
+    assert isinstance(search(_never_stops(), stop, seed=0, limit_s=600.0), Ended)
+    assert time.perf_counter() - t0 < 120
 
 
 def _distance_in_pool_worker(iterations: int) -> int:
