@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from optimizer.i18n import Text
 from optimizer.io.errors import InputError, InputProblem
 from optimizer.io.load import read_instance
 from optimizer.io.vrplib_sets import objective_scale
@@ -164,7 +165,16 @@ def resolve(items: Sequence[str], data_dir: Path) -> list[Item]:
             folder = _set_folder(data_dir, bench_set)
             if not folder.is_dir():
                 problems.append(
-                    InputProblem(str(folder), None, "", item, "the set's folder (see --data-dir)")
+                    InputProblem(
+                        str(folder),
+                        None,
+                        "",
+                        item,
+                        Text(
+                            "the set's folder (see --data-dir)",
+                            "该基准集的文件夹（见 '--data-dir' 选项）",
+                        ),
+                    )
                 )
                 continue
             files = {p for pattern in bench_set.patterns for p in folder.glob(pattern)}
@@ -173,7 +183,16 @@ def resolve(items: Sequence[str], data_dir: Path) -> list[Item]:
             path = Path(item)
             if not path.exists():
                 problems.append(
-                    InputProblem(item, None, "", item, f"a file or a set name ({', '.join(SETS)})")
+                    InputProblem(
+                        item,
+                        None,
+                        "",
+                        item,
+                        Text(
+                            f"a file or a set name ({', '.join(SETS)})",
+                            f"文件或基准集名称（{'、'.join(repr(s) for s in SETS)}）",
+                        ),
+                    )
                 )
             else:
                 out.append(Item(path, kind_of(path)))

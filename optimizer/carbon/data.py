@@ -12,6 +12,7 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from optimizer.i18n import Text
 from optimizer.io.errors import InputError, InputProblem
 
 Key = str | int
@@ -194,14 +195,20 @@ def make_data(
             try:
                 members.append(_coerce(name, item))
             except ValueError:
-                problems.append(InputProblem(source, None, name, str(item), "an integer"))
+                problems.append(
+                    InputProblem(source, None, name, str(item), Text("an integer", "整数"))
+                )
         # Integer sets are ordered numerically (OSeMOSYS steps y-1, ls+1); others keep file order.
         unique = tuple(dict.fromkeys(members))
         clean_sets[name] = tuple(sorted(unique, key=_sort_key)) if name in INT_SETS else unique
     clean_sets["_REGION"] = clean_sets["REGION"]
     for name in sets:
         if name not in clean_sets:
-            problems.append(InputProblem(source, None, name, "", "a known OSeMOSYS set"))
+            problems.append(
+                InputProblem(
+                    source, None, name, "", Text("a known OSeMOSYS set", "已知的 OSeMOSYS 集合")
+                )
+            )
     members_of = {k: set(v) for k, v in clean_sets.items()}
 
     all_defaults = {n: float(p.default) for n, p in PARAMS.items()}
@@ -212,14 +219,28 @@ def make_data(
     for name, table in params.items():
         spec = PARAMS.get(name)
         if spec is None:
-            problems.append(InputProblem(source, None, name, "", "a known OSeMOSYS parameter"))
+            problems.append(
+                InputProblem(
+                    source,
+                    None,
+                    name,
+                    "",
+                    Text("a known OSeMOSYS parameter", "已知的 OSeMOSYS 参数"),
+                )
+            )
             continue
         for raw_index, raw_value in table.items():
             try:
                 index = tuple(_coerce(s, i) for s, i in zip(spec.indices, raw_index, strict=True))
             except ValueError:
                 problems.append(
-                    InputProblem(source, None, name, str(raw_index), f"indices {spec.indices}")
+                    InputProblem(
+                        source,
+                        None,
+                        name,
+                        str(raw_index),
+                        Text(f"indices {spec.indices}", f"下标 {spec.indices}"),
+                    )
                 )
                 continue
             bad = [i for s, i in zip(spec.indices, index, strict=True) if i not in members_of[s]]
@@ -227,27 +248,50 @@ def make_data(
             if bad:
                 problems.append(
                     InputProblem(
-                        source, None, name, str(index), f"members of {', '.join(spec.indices)}"
+                        source,
+                        None,
+                        name,
+                        str(index),
+                        Text(
+                            f"members of {', '.join(spec.indices)}",
+                            f"{'、'.join(repr(i) for i in spec.indices)} 的成员",
+                        ),
                     )
                 )
             elif not math.isfinite(value):
-                problems.append(InputProblem(source, None, name, str(value), "a finite number"))
+                problems.append(
+                    InputProblem(
+                        source, None, name, str(value), Text("a finite number", "有限数字")
+                    )
+                )
             else:
                 clean[name][index] = value
     for (ts, year), share in clean["YearSplit"].items():
         if share < 0:
-            problems.append(InputProblem(source, None, "YearSplit", f"{ts},{year}={share}", "≥ 0"))
+            problems.append(
+                InputProblem(source, None, "YearSplit", f"{ts},{year}={share}", Text("≥ 0", "≥ 0"))
+            )
     for year in clean_sets["YEAR"]:
         total = sum(v for (_, y), v in clean["YearSplit"].items() if y == year)
         if clean_sets["TIMESLICE"] and total > 1.0 + 1e-3:
             problems.append(
                 InputProblem(
-                    source, None, "YearSplit", f"{year}: {total:.4f}", "shares summing ≤ 1"
+                    source,
+                    None,
+                    "YearSplit",
+                    f"{year}: {total:.4f}",
+                    Text("shares summing ≤ 1", "各份额之和 ≤ 1"),
                 )
             )
     if not clean_sets["YEAR"] or not clean_sets["REGION"] or not clean_sets["TIMESLICE"]:
         problems.append(
-            InputProblem(source, None, "YEAR/REGION/TIMESLICE", "", "at least one member each")
+            InputProblem(
+                source,
+                None,
+                "YEAR/REGION/TIMESLICE",
+                "",
+                Text("at least one member each", "每个集合至少一个成员"),
+            )
         )
     if problems:
         raise InputError(problems)

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from optimizer.carbon.data import PARAMS, SETS, EnergyData, make_data
+from optimizer.i18n import Text
 from optimizer.io.errors import InputError, InputProblem
 from optimizer.io.load import read_input_text
 
@@ -39,6 +40,9 @@ def parse_defaults(text: str) -> dict[str, float]:
     return {name: value for name, value in found.items() if name in PARAMS}
 
 
+_FMT_ZH = {"datafile": "MathProg 数据文件", "csv": "CSV 文件夹"}
+
+
 def read_datafile(path: str | Path) -> EnergyData:
     """Read a GNU MathProg OSeMOSYS data file (such as UTOPIA's ``utopia.txt``)."""
     path = Path(path)
@@ -51,7 +55,17 @@ def read_csv_folder(folder: str | Path) -> EnergyData:
     """Read an otoole CSV folder (one ``NAME.csv`` per set and parameter)."""
     folder = Path(folder)
     if not folder.is_dir():
-        raise InputError([InputProblem(str(folder), None, "", "", "a folder of otoole CSV files")])
+        raise InputError(
+            [
+                InputProblem(
+                    str(folder),
+                    None,
+                    "",
+                    "",
+                    Text("a folder of otoole CSV files", "otoole 格式 CSV 文件所在的文件夹"),
+                )
+            ]
+        )
     frames = _otoole_read("csv", folder)
     return _to_data(frames, {}, str(folder))
 
@@ -71,7 +85,18 @@ def _otoole_read(fmt: str, path: Path) -> dict[str, Any]:
             frames, _ = read(str(config_path()), fmt, str(path))
     except Exception as err:  # otoole raises many types; the user needs file and reason
         raise InputError(
-            [InputProblem(str(path), None, "", "", f"valid OSeMOSYS {fmt} data ({err})")]
+            [
+                InputProblem(
+                    str(path),
+                    None,
+                    "",
+                    "",
+                    Text(
+                        f"valid OSeMOSYS {fmt} data ({err})",
+                        f"有效的 OSeMOSYS {_FMT_ZH.get(fmt, fmt)}（{str(err)!r}）",
+                    ),
+                )
+            ]
         ) from err
     finally:
         logger.setLevel(level)

@@ -22,6 +22,7 @@ from optimizer.carbon.data import EnergyData, make_data
 from optimizer.carbon.links import read_links
 from optimizer.carbon.profiles import DAYS, HOURS, day_blocks, hourly_profiles
 from optimizer.factors import factor, grid_kg_per_kwh
+from optimizer.i18n import Text
 from optimizer.io.errors import InputError, InputProblem
 from optimizer.io.load import read_input_text
 
@@ -114,15 +115,15 @@ def demo_scenario_path() -> Path:
 
 # What a planner editing the TOML should type, by the Python type the model needs.
 _KIND_TEXT = {
-    float: "a number",
-    int: "a whole number",
-    str: 'a text in "quotes"',
-    bool: "true or false",
+    float: Text("a number", "数字"),
+    int: Text("a whole number", "整数"),
+    str: Text('a text in "quotes"', '带 "引号" 的文本'),
+    bool: Text("true or false", "true 或 false"),
 }
 
 
-def _kind_text(kind: type) -> str:
-    return _KIND_TEXT.get(kind, f"a {kind.__name__}")
+def _kind_text(kind: type) -> Text:
+    return _KIND_TEXT.get(kind, Text(f"a {kind.__name__}", f"{kind.__name__!r} 类型的值"))
 
 
 class _Reader:
@@ -145,7 +146,7 @@ class _Reader:
                             None,
                             dotted,
                             "",
-                            f"{_kind_text(kind)} (the key is missing)",
+                            _kind_text(kind) + Text(" (the key is missing)", "（缺少此键）"),
                         )
                     )
                 return default
@@ -160,7 +161,13 @@ class _Reader:
             return default if default is not None else kind()
         if minimum is not None and node < minimum:
             self.problems.append(
-                InputProblem(self.source, None, dotted, str(node), f"a number ≥ {minimum}")
+                InputProblem(
+                    self.source,
+                    None,
+                    dotted,
+                    str(node),
+                    Text(f"a number ≥ {minimum}", f"≥ {minimum} 的数"),
+                )
             )
         return float(node) if kind is float else node
 
@@ -177,7 +184,17 @@ def parse_scenario(text: str, *, source: str = "<scenario>") -> CountyScenario:
     try:
         tree = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
-        raise InputError([InputProblem(source, None, "", "", f"valid TOML ({err})")]) from err
+        raise InputError(
+            [
+                InputProblem(
+                    source,
+                    None,
+                    "",
+                    "",
+                    Text(f"valid TOML ({err})", f"有效的 TOML（{str(err)!r}）"),
+                )
+            ]
+        ) from err
     return scenario_from_dict(tree, source=source)
 
 
@@ -227,18 +244,35 @@ def scenario_from_dict(tree: dict[str, Any], *, source: str = "<scenario>") -> C
         if section not in MEASURES:
             rd.problems.append(
                 InputProblem(
-                    source, None, f"measures.{section}", "", f"one of {', '.join(MEASURES)}"
+                    source,
+                    None,
+                    f"measures.{section}",
+                    "",
+                    Text(
+                        f"one of {', '.join(MEASURES)}",
+                        f"以下之一：{'、'.join(repr(m) for m in MEASURES)}",
+                    ),
                 )
             )
     if s["resolution"] not in ("typical_days", "hourly"):
         rd.problems.append(
-            InputProblem(source, None, "time.resolution", s["resolution"], "typical_days or hourly")
+            InputProblem(
+                source,
+                None,
+                "time.resolution",
+                s["resolution"],
+                Text("typical_days or hourly", "'typical_days' 或 'hourly'"),
+            )
         )
     if isinstance(s["first"], int) and isinstance(s["last"], int):
         if s["last"] < s["first"]:
             rd.problems.append(
                 InputProblem(
-                    source, None, "time.last_year", str(s["last"]), f"≥ first_year {s['first']}"
+                    source,
+                    None,
+                    "time.last_year",
+                    str(s["last"]),
+                    Text(f"≥ first_year {s['first']}", f"≥ 'first_year'（{s['first']}）"),
                 )
             )
         if s["resolution"] == "hourly" and s["last"] != s["first"]:
@@ -248,7 +282,10 @@ def scenario_from_dict(tree: dict[str, Any], *, source: str = "<scenario>") -> C
                     None,
                     "time.resolution",
                     "hourly",
-                    "typical_days when the horizon has several years (hourly is for one year)",
+                    Text(
+                        "typical_days when the horizon has several years (hourly is for one year)",
+                        "多年规划期须用 'typical_days'（'hourly' 只用于单一年份）",
+                    ),
                 )
             )
     try:
@@ -260,7 +297,11 @@ def scenario_from_dict(tree: dict[str, Any], *, source: str = "<scenario>") -> C
                 None,
                 "county.grid_region",
                 s["grid_region"],
-                "china, north, northeast, east, central, northwest, south or southwest",
+                Text(
+                    "china, north, northeast, east, central, northwest, south or southwest",
+                    "'china'、'north'、'northeast'、'east'、'central'、'northwest'、'south' "
+                    "或 'southwest'",
+                ),
             )
         )
     if rd.problems:
@@ -286,7 +327,13 @@ def _pathway(tree: dict[str, Any], rd: _Reader, s: dict[str, Any]) -> dict[int, 
     raw = tree.get("policy", {}).get("co2_pathway_t", {})
     if not isinstance(raw, dict):
         rd.problems.append(
-            InputProblem(rd.source, None, "policy.co2_pathway_t", repr(raw), "a table year = t")
+            InputProblem(
+                rd.source,
+                None,
+                "policy.co2_pathway_t",
+                repr(raw),
+                Text("a table year = t", "形如 '年份 = 吨数' 的表"),
+            )
         )
         return {}
     pathway: dict[int, float] = {}
@@ -295,13 +342,18 @@ def _pathway(tree: dict[str, Any], rd: _Reader, s: dict[str, Any]) -> dict[int, 
         try:
             year = int(key)
         except ValueError:
-            rd.problems.append(InputProblem(rd.source, None, where, key, "a year"))
+            rd.problems.append(InputProblem(rd.source, None, where, key, Text("a year", "年份")))
             continue
         if not s["first"] <= year <= s["last"]:
-            expected = f"a year from {s['first']} to {s['last']}"
+            expected = Text(
+                f"a year from {s['first']} to {s['last']}",
+                f"{s['first']} 至 {s['last']} 之间的年份",
+            )
             rd.problems.append(InputProblem(rd.source, None, where, key, expected))
         elif isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-            rd.problems.append(InputProblem(rd.source, None, where, repr(value), "tonnes ≥ 0"))
+            rd.problems.append(
+                InputProblem(rd.source, None, where, repr(value), Text("tonnes ≥ 0", "≥ 0 的吨数"))
+            )
         else:
             pathway[year] = float(value)
     return pathway

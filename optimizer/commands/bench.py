@@ -14,7 +14,7 @@ from optimizer.bench.sets import Item, load_instance, resolve
 from optimizer.bench.summary import engines_markdown, latest, write_summary
 from optimizer.bench.task import BUILTIN_ENGINES, default_engines, make_task
 from optimizer.commands.common import lang_of, reports_input_errors
-from optimizer.i18n import Lang, tr
+from optimizer.i18n import Lang, Text, tr
 from optimizer.io.errors import InputError, InputProblem
 
 DATA_DIR = Path("../shared/data")
@@ -197,7 +197,14 @@ def bench_command(
             raise InputError(
                 [
                     InputProblem(
-                        "--engine", None, "", engine, f"{', '.join(BUILTIN_ENGINES)} or module:fn"
+                        "--engine",
+                        None,
+                        "",
+                        engine,
+                        Text(
+                            f"{', '.join(BUILTIN_ENGINES)} or module:fn",
+                            f"{'、'.join(repr(e) for e in BUILTIN_ENGINES)} 或 'module:fn'",
+                        ),
                     )
                 ]
             )

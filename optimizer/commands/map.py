@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from optimizer.commands.common import check_writable, lang_of, reports_input_errors
-from optimizer.i18n import Lang, tr
+from optimizer.i18n import Lang, Text, tr
 from optimizer.io.errors import InputError, InputProblem
 from optimizer.io.load import parse_json_text, read_input_text, read_instance
 from optimizer.io.siting_input import is_siting_document, parse_siting_json
@@ -45,10 +45,16 @@ def _wrong_pair(
                 None,
                 "instance",
                 name,
-                f"a plan for {instance.name!r} (read from {source}); "
-                f"{len(missing)} of its stops and sites are not in that workbook: "
-                + ", ".join(missing[:5])
-                + (" …" if len(missing) > 5 else ""),
+                Text(
+                    f"a plan for {instance.name!r} (read from {source}); "
+                    f"{len(missing)} of its stops and sites are not in that workbook: "
+                    + ", ".join(missing[:5])
+                    + (" …" if len(missing) > 5 else ""),
+                    f"{instance.name!r} 的方案（读自 {str(source)!r}）；其中 {len(missing)} "
+                    "个收集点和站点不在该工作簿中："
+                    + "、".join(repr(m) for m in missing[:5])
+                    + (" …" if len(missing) > 5 else ""),
+                ),
             )
         ]
     )
@@ -75,7 +81,11 @@ def _check_matches(
         raise InputError(
             [
                 InputProblem(
-                    str(plan_file), None, "location", loc, f"a stop or site id of {source}"
+                    str(plan_file),
+                    None,
+                    "location",
+                    loc,
+                    Text(f"a stop or site id of {source}", f"{str(source)!r} 中的收集点或站点编号"),
                 )
                 for loc in missing[:20]
             ]

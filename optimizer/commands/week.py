@@ -16,7 +16,7 @@ from optimizer.commands.common import (
     lang_of,
     reports_input_errors,
 )
-from optimizer.i18n import Lang, tr
+from optimizer.i18n import Lang, Text, tr
 from optimizer.io.errors import InputError, InputProblem
 from optimizer.io.load import read_instance
 from optimizer.model import Instance, InstanceError, ModelError
@@ -47,7 +47,15 @@ def load_week(source: Path, days: int) -> WeekInstance:
         return week_from_instance(instance, days=days)
     except ModelError as err:
         raise InputError(
-            [InputProblem(str(source), None, "", "", f"valid week rules ({err})")]
+            [
+                InputProblem(
+                    str(source),
+                    None,
+                    "",
+                    "",
+                    Text(f"valid week rules ({err})", f"有效的周计划规则（{str(err)!r}）"),
+                )
+            ]
         ) from None
 
 

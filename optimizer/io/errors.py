@@ -13,13 +13,15 @@ class InputProblem:
 
     ``row`` is the 1-based line number in the file as a spreadsheet shows it
     (the header is row 1), or None for a problem with the whole file.
-    ``expected`` says what would be valid, in both languages (:class:`Text`);
-    readers outside the county workbook may still give English only.
+    ``column`` names the field: a header or keyword as written in the file
+    (a plain string), or a description such as "capacity of site 3" in both
+    languages (:class:`Text`). ``expected`` says what would be valid, in both
+    languages; a plain string is kept for text that needs no translation.
     """
 
     file: str
     row: int | None
-    column: str
+    column: Text | str
     value: str
     expected: Text | str
 
@@ -30,16 +32,21 @@ class InputProblem:
         """Return what was expected, in ``lang`` when the reader wrote both languages."""
         return self.expected.pick(lang) if isinstance(self.expected, Text) else self.expected
 
+    def column_in(self, lang: Lang) -> str:
+        """Return the field's name, in ``lang`` when it is a description in both languages."""
+        return self.column.pick(lang) if isinstance(self.column, Text) else self.column
+
     def line(self, lang: Lang) -> str:
         """Return the problem as one sentence in ``lang``: file, row, column, value, expected."""
         expected = self.expected_in(lang)
+        column = self.column_in(lang)
         if lang == "zh":
             where = self.file if self.row is None else f"{self.file}，第 {self.row} 行"
-            col = f"，列 {self.column!r}" if self.column else ""
+            col = f"，列 {column!r}" if column else ""
             val = f"：值为 {self.value!r}" if self.value != "" else ""
             return f"{where}{col}{val}；应为 {expected}"
         where = self.file if self.row is None else f"{self.file}, row {self.row}"
-        col = f", column {self.column!r}" if self.column else ""
+        col = f", column {column!r}" if column else ""
         val = f": got {self.value!r}" if self.value != "" else ""
         return f"{where}{col}{val}; expected {expected}"
 

@@ -34,6 +34,7 @@ from pathlib import Path
 
 import numpy as np
 
+from optimizer.i18n import Text
 from optimizer.io.errors import InputError, InputProblem
 from optimizer.io.vrplib_sets import DEPOT_ID, STREAM, benchmark_instance
 from optimizer.model import Fuel, Instance, Site, SiteKind, Stop, TimeWindow, VehicleType
@@ -41,6 +42,7 @@ from optimizer.model import Fuel, Instance, Site, SiteKind, Stop, TimeWindow, Ve
 SCALE = 1000
 _PARAMS = {"Q": "battery", "C": "capacity", "r": "consumption", "g": "recharge", "v": "velocity"}
 _PARAM_LINE = re.compile(r"^([QCrgv])\s.*/\s*([-+0-9.eE]+)\s*/\s*$")
+_ROW = Text("row", "行")
 _COLUMNS = ["StringID", "Type", "x", "y", "demand", "ReadyTime", "DueDate", "ServiceTime"]
 
 
@@ -70,7 +72,13 @@ def parse_evrptw(text: str, *, file: str = "<text>", num_vehicles: int | None = 
     lines = text.splitlines()
     if not lines or lines[0].split() != _COLUMNS:
         problems.append(
-            InputProblem(file, 1, "header", lines[0][:60] if lines else "", " ".join(_COLUMNS))
+            InputProblem(
+                file,
+                1,
+                Text("header", "表头"),
+                lines[0][:60] if lines else "",
+                Text(" ".join(_COLUMNS), f"表头 '{' '.join(_COLUMNS)}'"),
+            )
         )
     for lineno, raw in enumerate(lines[1:], start=2):
         line = raw.strip()
@@ -86,33 +94,73 @@ def parse_evrptw(text: str, *, file: str = "<text>", num_vehicles: int | None = 
                 InputProblem(
                     file,
                     lineno,
-                    "row",
+                    _ROW,
                     line[:60],
-                    "8 fields: id, type d/f/c, x, y, demand, "
-                    "ready, due, service — or a parameter line like 'Q ... /77.75/'",
+                    Text(
+                        "8 fields: id, type d/f/c, x, y, demand, "
+                        "ready, due, service — or a parameter line like 'Q ... /77.75/'",
+                        "8 个字段：编号、类型（'d'、'f' 或 'c'）、'x'、'y'、"
+                        "需求、最早、最晚、服务时长，或形如 'Q ... /77.75/' 的参数行",
+                    ),
                 )
             )
             continue
         try:
             values = [float(t) for t in tokens[2:]]
         except ValueError:
-            problems.append(InputProblem(file, lineno, "row", line[:60], "numbers after the type"))
+            problems.append(
+                InputProblem(
+                    file, lineno, _ROW, line[:60], Text("numbers after the type", "类型之后为数字")
+                )
+            )
             continue
         if not all(math.isfinite(v) for v in values) or values[2] < 0 or values[5] < 0:
             problems.append(
-                InputProblem(file, lineno, "row", line[:60], "finite, non-negative values")
+                InputProblem(
+                    file,
+                    lineno,
+                    _ROW,
+                    line[:60],
+                    Text("finite, non-negative values", "有限的非负数值"),
+                )
             )
         elif values[4] < values[3]:
-            problems.append(InputProblem(file, lineno, "DueDate", tokens[6], f">= {tokens[5]}"))
+            problems.append(
+                InputProblem(
+                    file,
+                    lineno,
+                    "DueDate",
+                    tokens[6],
+                    Text(f">= {tokens[5]} (ReadyTime)", f"≥ {tokens[5]}（'ReadyTime'）"),
+                )
+            )
         rows.append((lineno, tokens))
     for key, name in _PARAMS.items():
         if name not in params:
-            problems.append(InputProblem(file, None, key, "", f"a parameter line '{key} ... /x/'"))
+            problems.append(
+                InputProblem(
+                    file,
+                    None,
+                    key,
+                    "",
+                    Text(f"a parameter line '{key} ... /x/'", f"参数行 '{key} ... /x/'"),
+                )
+            )
         elif params[name] <= 0:
-            problems.append(InputProblem(file, None, key, str(params[name]), "a value > 0"))
+            problems.append(
+                InputProblem(file, None, key, str(params[name]), Text("a value > 0", "> 0 的值"))
+            )
     depots = [r for r in rows if r[1][1] == "d"]
     if len(depots) != 1:
-        problems.append(InputProblem(file, None, "Type", f"{len(depots)} depots", "one 'd' row"))
+        problems.append(
+            InputProblem(
+                file,
+                None,
+                "Type",
+                f"{len(depots)} depots",
+                Text("one 'd' row", "一行类型为 'd' 的车场"),
+            )
+        )
     if problems:
         raise InputError(problems)
 
@@ -158,7 +206,13 @@ def parse_evrptw(text: str, *, file: str = "<text>", num_vehicles: int | None = 
         if t[1] == "f"
     ]
     if DEPOT_ID in {s.id for s in stops} | {s.id for s in stations}:
-        raise InputError([InputProblem(file, None, "StringID", DEPOT_ID, "ids other than '0'")])
+        raise InputError(
+            [
+                InputProblem(
+                    file, None, "StringID", DEPOT_ID, Text("ids other than '0'", "'0' 以外的编号")
+                )
+            ]
+        )
     rate = 100.0 * params["consumption"]  # per 100 "km" = per 100 set units of distance
     vehicle = VehicleType(
         "EV",
@@ -210,9 +264,8 @@ def parse_evrptw(text: str, *, file: str = "<text>", num_vehicles: int | None = 
 
 def read_evrptw(path: str | os.PathLike[str], *, num_vehicles: int | None = None) -> Instance:
     """Read an E-VRPTW instance file; see :func:`parse_evrptw`."""
+    from optimizer.io.load import read_input_text
+
     p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except OSError as err:
-        raise InputError([InputProblem(str(p), None, "", "", f"a readable file ({err})")]) from err
+    text = read_input_text(p, encoding="utf-8")
     return parse_evrptw(text, file=str(p), num_vehicles=num_vehicles)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
+from optimizer.i18n import Text
 from optimizer.io.orlib import Tokens
 from optimizer.siting.problem import FacilityProblem, Option, Status
 
@@ -18,15 +19,28 @@ from optimizer.siting.problem import FacilityProblem, Option, Status
 def parse_holmberg(text: str, name: str) -> FacilityProblem:
     """Parse a Holmberg SSCFLP file into a single-source facility-location problem."""
     tok = Tokens(text, name)
-    m, n = tok.count("number of facilities"), tok.count("number of customers")
+    m = tok.count(Text("number of facilities", "设施数"))
+    n = tok.count(Text("number of customers", "客户数"))
     caps, fixed = [], []
     for i in range(m):
-        caps.append(tok.number(f"capacity of facility {i + 1}"))
-        fixed.append(tok.number(f"fixed cost of facility {i + 1}"))
-    demand = np.array([tok.number(f"demand of customer {j + 1}") for j in range(n)])
+        caps.append(tok.number(Text(f"capacity of facility {i + 1}", f"设施 {i + 1} 的容量")))
+        fixed.append(
+            tok.number(Text(f"fixed cost of facility {i + 1}", f"设施 {i + 1} 的固定成本"))
+        )
+    demand = np.array(
+        [tok.number(Text(f"demand of customer {j + 1}", f"客户 {j + 1} 的需求")) for j in range(n)]
+    )
     cost = np.array(
         [
-            [tok.number(f"cost of facility {i + 1} to customer {j + 1}") for j in range(n)]
+            [
+                tok.number(
+                    Text(
+                        f"cost of facility {i + 1} to customer {j + 1}",
+                        f"设施 {i + 1} 服务客户 {j + 1} 的成本",
+                    )
+                )
+                for j in range(n)
+            ]
             for i in range(m)
         ]
     )

@@ -37,6 +37,7 @@ from pathlib import Path
 
 import numpy as np
 
+from optimizer.i18n import Text
 from optimizer.io.errors import InputError, InputProblem
 from optimizer.model import (
     DAY_S,
@@ -55,12 +56,13 @@ FOOT_M = 0.3048
 FEET_PER_MILE = 5280.0
 LUNCH_WINDOW = TimeWindow(11 * 3600, 12 * 3600)
 _HEADER = (
-    "vehicle capacity (yd3)",
-    "route capacity per day (yd3)",
-    "max stops per vehicle per day",
-    "lunch duration (s)",
-    "speed (mph)",
+    Text("vehicle capacity (yd3)", "车辆容量（立方码）"),
+    Text("route capacity per day (yd3)", "每日路线容量（立方码）"),
+    Text("max stops per vehicle per day", "每车每日最多收集点数"),
+    Text("lunch duration (s)", "午休时长（秒）"),
+    Text("speed (mph)", "速度（英里/小时）"),
 )
+_ROW = Text("row", "行")
 
 
 def _clock(token: str) -> int:
@@ -100,7 +102,13 @@ def parse_kim(text: str, name: str, *, file: str = "<text>") -> Instance:
                 raise ValueError
         except (IndexError, ValueError):
             problems.append(
-                InputProblem(file, k + 1, what, tokens[0] if tokens else "", "a positive number")
+                InputProblem(
+                    file,
+                    k + 1,
+                    what,
+                    tokens[0] if tokens else "",
+                    Text("a positive number", "正数"),
+                )
             )
     rows: list[tuple[int, list[str]]] = []
     for lineno, raw in enumerate(lines[6:], start=7):
@@ -112,9 +120,12 @@ def parse_kim(text: str, name: str, *, file: str = "<text>") -> Instance:
                 InputProblem(
                     file,
                     lineno,
-                    "row",
+                    _ROW,
                     raw.strip()[:60],
-                    "8 fields: id x y early late service load type",
+                    Text(
+                        "8 fields: id x y early late service load type",
+                        "8 个字段：编号 x y 最早 最晚 服务时长 装载量 类型",
+                    ),
                 )
             )
             continue
@@ -137,19 +148,27 @@ def parse_kim(text: str, name: str, *, file: str = "<text>") -> Instance:
                 InputProblem(
                     file,
                     lineno,
-                    "row",
+                    _ROW,
                     " ".join([sid, x, y, early, late]),
-                    f"numbers and HHMM times ({err})",
+                    Text(f"numbers and HHMM times ({err})", "数字，时间为 HHMM 格式"),
                 )
             )
             continue
         if sid in ids:
-            problems.append(InputProblem(file, lineno, "Stop_ID", sid, "a unique id"))
+            problems.append(
+                InputProblem(file, lineno, "Stop_ID", sid, Text("a unique id", "不重复的编号"))
+            )
             continue
         if kind == "0":
             if depot is not None:
                 problems.append(
-                    InputProblem(file, lineno, "Stop_Type", kind, "a single depot (type 0)")
+                    InputProblem(
+                        file,
+                        lineno,
+                        "Stop_Type",
+                        kind,
+                        Text("a single depot (type 0)", "仅一个车场（类型 0）"),
+                    )
                 )
                 continue
             depot = (sid, window)
@@ -169,7 +188,13 @@ def parse_kim(text: str, name: str, *, file: str = "<text>") -> Instance:
         elif kind == "1":
             if fload < 0 or svc < 0:
                 problems.append(
-                    InputProblem(file, lineno, "load/service", f"{load}/{service}", "values >= 0")
+                    InputProblem(
+                        file,
+                        lineno,
+                        "load/service",
+                        f"{load}/{service}",
+                        Text("values >= 0", "≥ 0 的值"),
+                    )
                 )
                 continue
             whole_day = window.start == 0 and window.end >= DAY_S
@@ -188,17 +213,34 @@ def parse_kim(text: str, name: str, *, file: str = "<text>") -> Instance:
         else:
             problems.append(
                 InputProblem(
-                    file, lineno, "Stop_Type", kind, "0 (depot), 1 (stop) or 2 (disposal site)"
+                    file,
+                    lineno,
+                    "Stop_Type",
+                    kind,
+                    Text(
+                        "0 (depot), 1 (stop) or 2 (disposal site)",
+                        "0（车场）、1（收集点）或 2（处置场）",
+                    ),
                 )
             )
             continue
         ids.append(sid)
         xy.append((fx, fy))
     if depot is None:
-        problems.append(InputProblem(file, None, "Stop_Type", "", "one depot row (type 0)"))
+        problems.append(
+            InputProblem(
+                file, None, "Stop_Type", "", Text("one depot row (type 0)", "一行车场（类型 0）")
+            )
+        )
     if not disposal:
         problems.append(
-            InputProblem(file, None, "Stop_Type", "", "at least one disposal site (type 2)")
+            InputProblem(
+                file,
+                None,
+                "Stop_Type",
+                "",
+                Text("at least one disposal site (type 2)", "至少一个处置场（类型 2）"),
+            )
         )
     if problems or depot is None:
         raise InputError(problems)

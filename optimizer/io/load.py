@@ -218,7 +218,18 @@ def siting_format(path: str | Path, fmt: str | None = None) -> str:
     if fmt is not None:
         if fmt not in ("county", *SITING_FORMATS):
             raise InputError(
-                [InputProblem("--format", None, "", fmt, "county, " + ", ".join(SITING_FORMATS))]
+                [
+                    InputProblem(
+                        "--format",
+                        None,
+                        "",
+                        fmt,
+                        Text(
+                            "county, " + ", ".join(SITING_FORMATS),
+                            "、".join(repr(f) for f in ("county", *SITING_FORMATS)) + " 之一",
+                        ),
+                    )
+                ]
             )
         return fmt
     if routing_format(src) in ("workbook", "json", "geojson", "pvrpif"):
@@ -233,9 +244,14 @@ def siting_format(path: str | Path, fmt: str | None = None) -> str:
                 None,
                 "",
                 src.suffix,
-                "a county workbook, .json or .geojson, or a benchmark file named like "
-                "cap41.txt, pmed1.txt, p1 or coord20-5-1.dat "
-                "(else say --format cap|uncap|pmed|holmberg|lrp)",
+                Text(
+                    "a county workbook, .json or .geojson, or a benchmark file named like "
+                    "cap41.txt, pmed1.txt, p1 or coord20-5-1.dat "
+                    "(else say --format cap|uncap|pmed|holmberg|lrp)",
+                    "县域工作簿、.json 或 .geojson 文件，或名称形如 'cap41.txt'、'pmed1.txt'、"
+                    "'p1'、'coord20-5-1.dat' 的基准文件（否则请用 "
+                    "'--format cap|uncap|pmed|holmberg|lrp' 指明）",
+                ),
             )
         ]
     )
@@ -249,7 +265,9 @@ def read_facility_problem(path: str | Path, fmt: str) -> FacilityProblem:
     """
     src = Path(path)
     if not src.is_file():
-        raise InputError([InputProblem(str(src), None, "", "", "an existing file")])
+        raise InputError(
+            [InputProblem(str(src), None, "", "", Text("an existing file", "存在的文件"))]
+        )
     from optimizer.io.holmberg import read_holmberg
     from optimizer.io.orlib import read_cap, read_pmed
 

@@ -21,6 +21,7 @@ import numpy as np
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import shortest_path
 
+from optimizer.i18n import Text
 from optimizer.io.errors import InputError, InputProblem
 from optimizer.siting.problem import FacilityProblem, Option, Status
 
@@ -36,30 +37,51 @@ class Tokens:
             for tok in line.split()
         )
 
-    def _next(self, what: str) -> tuple[int, str]:
+    def _next(self, what: Text) -> tuple[int, str]:
         try:
             return next(self._items)
         except StopIteration:
             raise InputError(
-                [InputProblem(self.file, None, what, "", f"more numbers (file ends before {what})")]
+                [
+                    InputProblem(
+                        self.file,
+                        None,
+                        what,
+                        "",
+                        Text(
+                            f"more numbers (file ends before {what.en})",
+                            f"更多数字（文件在“{what.zh}”之前结束）",
+                        ),
+                    )
+                ]
             ) from None
 
-    def number(self, what: str) -> float:
+    def number(self, what: Text) -> float:
         """Return the next token as a float, naming ``what`` if it is not one."""
         row, tok = self._next(what)
         try:
             value = float(tok)
         except ValueError:
-            raise InputError([InputProblem(self.file, row, what, tok, "a number")]) from None
+            raise InputError(
+                [InputProblem(self.file, row, what, tok, Text("a number", "一个数字"))]
+            ) from None
         if not np.isfinite(value) or value < 0:
-            raise InputError([InputProblem(self.file, row, what, tok, "a finite number >= 0")])
+            raise InputError(
+                [
+                    InputProblem(
+                        self.file, row, what, tok, Text("a finite number >= 0", "≥ 0 的有限数字")
+                    )
+                ]
+            )
         return value
 
-    def count(self, what: str) -> int:
+    def count(self, what: Text) -> int:
         """Return the next token as a positive integer."""
         row, tok = self._next(what)
         if not tok.isdigit() or int(tok) < 1:
-            raise InputError([InputProblem(self.file, row, what, tok, "a positive integer")])
+            raise InputError(
+                [InputProblem(self.file, row, what, tok, Text("a positive integer", "正整数"))]
+            )
         return int(tok)
 
 
@@ -78,17 +100,23 @@ def parse_cap(text: str, name: str, *, capacitated: bool = True) -> FacilityProb
 
     """
     tok = Tokens(text, name)
-    m, n = tok.count("number of sites"), tok.count("number of customers")
+    m = tok.count(Text("number of sites", "站点数"))
+    n = tok.count(Text("number of customers", "客户数"))
     caps, fixed = [], []
     for i in range(m):
-        caps.append(tok.number(f"capacity of site {i + 1}"))
-        fixed.append(tok.number(f"fixed cost of site {i + 1}"))
+        caps.append(tok.number(Text(f"capacity of site {i + 1}", f"站点 {i + 1} 的容量")))
+        fixed.append(tok.number(Text(f"fixed cost of site {i + 1}", f"站点 {i + 1} 的固定成本")))
     demand = np.zeros(n)
     cost = np.zeros((m, n))
     for j in range(n):
-        demand[j] = tok.number(f"demand of customer {j + 1}")
+        demand[j] = tok.number(Text(f"demand of customer {j + 1}", f"客户 {j + 1} 的需求"))
         for i in range(m):
-            cost[i, j] = tok.number(f"cost of customer {j + 1} at site {i + 1}")
+            cost[i, j] = tok.number(
+                Text(
+                    f"cost of customer {j + 1} at site {i + 1}",
+                    f"客户 {j + 1} 由站点 {i + 1} 服务的成本",
+                )
+            )
     options = tuple(
         (Option("site", caps[i] if capacitated else None, {"fixed": fixed[i]}),) for i in range(m)
     )
@@ -107,14 +135,25 @@ def parse_cap(text: str, name: str, *, capacitated: bool = True) -> FacilityProb
 def parse_pmed(text: str, name: str) -> FacilityProblem:
     """Parse an OR-Library p-median file (graph, p) into a facility-location problem."""
     tok = Tokens(text, name)
-    n, num_edges, p = tok.count("number of nodes"), tok.count("number of edges"), tok.count("p")
+    n = tok.count(Text("number of nodes", "节点数"))
+    num_edges = tok.count(Text("number of edges", "边数"))
+    p = tok.count(Text("p (number of medians)", "p（中位点数）"))
     length: dict[tuple[int, int], float] = {}
     for e in range(num_edges):
-        a, b = tok.count(f"edge {e + 1} start"), tok.count(f"edge {e + 1} end")
-        w = tok.number(f"edge {e + 1} length")
+        a = tok.count(Text(f"edge {e + 1} start", f"第 {e + 1} 条边的起点"))
+        b = tok.count(Text(f"edge {e + 1} end", f"第 {e + 1} 条边的终点"))
+        w = tok.number(Text(f"edge {e + 1} length", f"第 {e + 1} 条边的长度"))
         if a > n or b > n:
             raise InputError(
-                [InputProblem(name, None, f"edge {e + 1}", f"{a} {b}", f"nodes 1..{n}")]
+                [
+                    InputProblem(
+                        name,
+                        None,
+                        Text(f"edge {e + 1}", f"第 {e + 1} 条边"),
+                        f"{a} {b}",
+                        Text(f"nodes 1..{n}", f"节点 1..{n}"),
+                    )
+                ]
             )
         length[min(a, b) - 1, max(a, b) - 1] = w  # the last listing of an edge wins
     rows = [a for a, _ in length] + [b for _, b in length]
@@ -122,7 +161,9 @@ def parse_pmed(text: str, name: str) -> FacilityProblem:
     data = list(length.values()) * 2
     dist = shortest_path(csr_matrix((data, (rows, cols)), shape=(n, n)), directed=False)
     if not np.all(np.isfinite(dist)):
-        raise InputError([InputProblem(name, None, "edges", "", "a connected graph")])
+        raise InputError(
+            [InputProblem(name, None, Text("edges", "边"), "", Text("a connected graph", "连通图"))]
+        )
     ids = tuple(f"N{i + 1}" for i in range(n))
     return FacilityProblem(
         name=name,

@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 
 from optimizer.distances import DEFAULT_CIRCUITY, haversine_m
+from optimizer.i18n import Text
 from optimizer.io.errors import InputError, InputProblem
 from optimizer.io.load import parse_json_text, read_input_text
 from optimizer.model import (
@@ -77,10 +78,14 @@ def _number(
 ) -> float:
     value = obj.get(key)
     if isinstance(value, bool) or not isinstance(value, int | float) or not np.isfinite(value):
-        problems.append(InputProblem(file, row, key, repr(value), "a finite number"))
+        problems.append(
+            InputProblem(file, row, key, repr(value), Text("a finite number", "有限数字"))
+        )
         return 0.0
     if value < 0:
-        problems.append(InputProblem(file, row, key, repr(value), "a number >= 0"))
+        problems.append(
+            InputProblem(file, row, key, repr(value), Text("a number >= 0", "≥ 0 的数"))
+        )
     return float(value)
 
 
@@ -91,7 +96,14 @@ def parse_pvrpif(doc: Any, *, file: str, name: str) -> WeekInstance:
         raise InputError(
             [
                 InputProblem(
-                    file, None, "info", "", "a PVRP-IF FeatureCollection with info and duration"
+                    file,
+                    None,
+                    "info",
+                    "",
+                    Text(
+                        "a PVRP-IF FeatureCollection with info and duration",
+                        "含 'info' 和 'duration' 的 PVRP-IF 'FeatureCollection'",
+                    ),
                 )
             ]
         )
@@ -99,7 +111,13 @@ def parse_pvrpif(doc: Any, *, file: str, name: str) -> WeekInstance:
     head = {k: _number(info, k, file, None, problems) for k in _INFO_KEYS}
     features = doc.get("features")
     if not isinstance(features, list) or not features:
-        raise InputError([InputProblem(file, None, "features", "", "a list of point features")])
+        raise InputError(
+            [
+                InputProblem(
+                    file, None, "features", "", Text("a list of point features", "点要素的列表")
+                )
+            ]
+        )
     n = len(features)
     days = int(head["planningHorizon"])
     raw: list[tuple[int, str, float, float, dict[str, Any]]] = []
@@ -108,7 +126,11 @@ def parse_pvrpif(doc: Any, *, file: str, name: str) -> WeekInstance:
         geom = feat.get("geometry") if isinstance(feat, dict) else None
         coords = geom.get("coordinates") if isinstance(geom, dict) else None
         if not isinstance(props, dict) or not isinstance(coords, list) or len(coords) < 2:
-            problems.append(InputProblem(file, None, f"features[{k}]", "", "a Point feature"))
+            problems.append(
+                InputProblem(
+                    file, None, f"features[{k}]", "", Text("a Point feature", "'Point' 点要素")
+                )
+            )
             continue
         kind = props.get("type")
         if kind not in ("depot", "customer", "intermediateFacility"):
@@ -118,14 +140,21 @@ def parse_pvrpif(doc: Any, *, file: str, name: str) -> WeekInstance:
                     None,
                     f"features[{k}].type",
                     repr(kind),
-                    "depot, customer or intermediateFacility",
+                    Text(
+                        "depot, customer or intermediateFacility",
+                        "'depot'、'customer' 或 'intermediateFacility'",
+                    ),
                 )
             )
             continue
         if props.get("id") != k:
             problems.append(
                 InputProblem(
-                    file, None, f"features[{k}].id", repr(props.get("id")), f"{k} (matrix row)"
+                    file,
+                    None,
+                    f"features[{k}].id",
+                    repr(props.get("id")),
+                    Text(f"{k} (matrix row)", f"{k}（矩阵的行号）"),
                 )
             )
         for key in ("frequency", "demand", "service"):
@@ -135,7 +164,11 @@ def parse_pvrpif(doc: Any, *, file: str, name: str) -> WeekInstance:
     if matrix.shape != (n, n):
         problems.append(
             InputProblem(
-                file, None, "duration", str(matrix.shape), f"a {n} x {n} matrix of minutes"
+                file,
+                None,
+                "duration",
+                str(matrix.shape),
+                Text(f"a {n} x {n} matrix of minutes", f"{n} × {n} 的分钟矩阵"),
             )
         )
     if problems:
@@ -143,16 +176,26 @@ def parse_pvrpif(doc: Any, *, file: str, name: str) -> WeekInstance:
     try:
         minutes = matrix.astype(np.float64)
     except (TypeError, ValueError):
-        raise InputError([InputProblem(file, None, "duration", "", "numbers (minutes)")]) from None
+        raise InputError(
+            [InputProblem(file, None, "duration", "", Text("numbers (minutes)", "数字（分钟）"))]
+        ) from None
     if not np.all(np.isfinite(minutes)) or np.any(minutes < 0):
-        raise InputError([InputProblem(file, None, "duration", "", "finite minutes >= 0")])
+        raise InputError(
+            [
+                InputProblem(
+                    file, None, "duration", "", Text("finite minutes >= 0", "≥ 0 的有限分钟数")
+                )
+            ]
+        )
     ids = tuple(str(k) for k, *_ in raw)
     lat = np.array([r[2] for r in raw])
     lon = np.array([r[3] for r in raw])
     dist = haversine_m(lat[:, None], lon[:, None], lat[None, :], lon[None, :]) * DEFAULT_CIRCUITY
     depots = [r for r in raw if r[1] == "depot"]
     if len(depots) != 1:
-        raise InputError([InputProblem(file, None, "features", "", "exactly one depot")])
+        raise InputError(
+            [InputProblem(file, None, "features", "", Text("exactly one depot", "恰好一个车场"))]
+        )
     depot = str(depots[0][0])
     sites: list[Site] = []
     stops: list[Stop] = []
@@ -216,7 +259,17 @@ def parse_pvrpif(doc: Any, *, file: str, name: str) -> WeekInstance:
         )
         week = WeekInstance(base, every_day(base, days), tuple(rules), {"source": file})
     except ModelError as err:
-        raise InputError([InputProblem(file, None, "", "", f"a valid instance ({err})")]) from None
+        raise InputError(
+            [
+                InputProblem(
+                    file,
+                    None,
+                    "",
+                    "",
+                    Text(f"a valid instance ({err})", f"有效的实例（{str(err)!r}）"),
+                )
+            ]
+        ) from None
     return week
 
 

@@ -59,6 +59,7 @@ import numpy as np
 import vrplib
 from numpy.typing import NDArray
 
+from optimizer.i18n import Text
 from optimizer.io.errors import InputError, InputProblem
 from optimizer.model import (
     Instance,
@@ -165,7 +166,18 @@ def _scan(text: str, file: str) -> _Layout:
             continue
         if current is None:
             raise InputError(
-                [InputProblem(file, lineno, "", line[:40], "a 'KEY : value' line or a section")]
+                [
+                    InputProblem(
+                        file,
+                        lineno,
+                        "",
+                        line[:40],
+                        Text(
+                            "a 'KEY : value' line or a section",
+                            "'KEY : value' 行，或以 '_SECTION' 结尾的段",
+                        ),
+                    )
+                ]
             )
         sections[current][1].append((lineno, line.split()))
     return _Layout(specs, sections)
@@ -178,10 +190,10 @@ def _int_spec(layout: _Layout, key: str, file: str, problems: list[InputProblem]
     try:
         out = int(float(value))
     except ValueError:
-        problems.append(InputProblem(file, lineno, key, value, "a whole number"))
+        problems.append(InputProblem(file, lineno, key, value, Text("a whole number", "整数")))
         return None
     if out < 1:
-        problems.append(InputProblem(file, lineno, key, value, "a number >= 1"))
+        problems.append(InputProblem(file, lineno, key, value, Text("a number >= 1", "≥ 1 的数")))
     return out
 
 
@@ -193,24 +205,50 @@ def _check_rows(
         where = rows[-1][0] if rows else start
         problems.append(
             InputProblem(
-                file, where, name, f"{len(rows)} rows", f"{count} rows (one per node or vehicle)"
+                file,
+                where,
+                name,
+                f"{len(rows)} rows",
+                Text(
+                    f"{count} rows (one per node or vehicle)", f"{count} 行（每个节点或车辆一行）"
+                ),
             )
         )
     for k, (lineno, tokens) in enumerate(rows[:count], start=1):
         if len(tokens) != width + 1:
             problems.append(
-                InputProblem(file, lineno, name, " ".join(tokens), f"an id and {width} value(s)")
+                InputProblem(
+                    file,
+                    lineno,
+                    name,
+                    " ".join(tokens),
+                    Text(f"an id and {width} value(s)", f"一个编号和 {width} 个值"),
+                )
             )
             continue
         try:
             numbers = [float(t) for t in tokens]
         except ValueError:
-            problems.append(InputProblem(file, lineno, name, " ".join(tokens), "numbers"))
+            problems.append(
+                InputProblem(file, lineno, name, " ".join(tokens), Text("numbers", "数字"))
+            )
             continue
         if numbers[0] != k:
-            problems.append(InputProblem(file, lineno, name, tokens[0], f"id {k} (ids in order)"))
+            problems.append(
+                InputProblem(
+                    file,
+                    lineno,
+                    name,
+                    tokens[0],
+                    Text(f"id {k} (ids in order)", f"编号 {k}（按顺序）"),
+                )
+            )
         if not all(math.isfinite(x) for x in numbers):
-            problems.append(InputProblem(file, lineno, name, " ".join(tokens), "finite numbers"))
+            problems.append(
+                InputProblem(
+                    file, lineno, name, " ".join(tokens), Text("finite numbers", "有限数字")
+                )
+            )
 
 
 def _validate(layout: _Layout, file: str) -> tuple[int, int | None]:
@@ -219,12 +257,23 @@ def _validate(layout: _Layout, file: str) -> tuple[int, int | None]:
     dim = _int_spec(layout, "DIMENSION", file, problems)
     vehicles = _int_spec(layout, "VEHICLES", file, problems)
     if dim is None and not problems:
-        problems.append(InputProblem(file, None, "DIMENSION", "", "a 'DIMENSION : n' line"))
+        problems.append(
+            InputProblem(
+                file, None, "DIMENSION", "", Text("a 'DIMENSION : n' line", "'DIMENSION : n' 行")
+            )
+        )
     for name, (lineno, _) in layout.sections.items():
         if name not in _SUPPORTED:
             problems.append(
                 InputProblem(
-                    file, lineno, name, name, f"one of the sections {', '.join(sorted(_SUPPORTED))}"
+                    file,
+                    lineno,
+                    name,
+                    name,
+                    Text(
+                        f"one of the sections {', '.join(sorted(_SUPPORTED))}",
+                        f"以下段之一：{', '.join(repr(x) for x in sorted(_SUPPORTED))}",
+                    ),
                 )
             )
     weight_type = layout.specs.get("EDGE_WEIGHT_TYPE", ("", 0))[0].upper()
@@ -233,9 +282,17 @@ def _validate(layout: _Layout, file: str) -> tuple[int, int | None]:
         required.insert(0, "NODE_COORD_SECTION")
     for name in required:
         if name not in layout.sections:
-            problems.append(InputProblem(file, None, name, "", f"a {name}"))
+            problems.append(InputProblem(file, None, name, "", Text(f"a {name}", f"'{name}' 段")))
     if "CAPACITY" not in layout.specs and "CAPACITY_SECTION" not in layout.sections:
-        problems.append(InputProblem(file, None, "CAPACITY", "", "a CAPACITY line or section"))
+        problems.append(
+            InputProblem(
+                file,
+                None,
+                "CAPACITY",
+                "",
+                Text("a CAPACITY line or section", "'CAPACITY' 行或 'CAPACITY_SECTION' 段"),
+            )
+        )
     if problems or dim is None:
         raise InputError(problems)
     for name, width in _NODE_SECTIONS.items():
@@ -244,7 +301,13 @@ def _validate(layout: _Layout, file: str) -> tuple[int, int | None]:
     for name in _VEHICLE_SECTIONS & set(layout.sections):
         if vehicles is None:
             problems.append(
-                InputProblem(file, layout.sections[name][0], "VEHICLES", "", "a VEHICLES line")
+                InputProblem(
+                    file,
+                    layout.sections[name][0],
+                    "VEHICLES",
+                    "",
+                    Text("a VEHICLES line", "'VEHICLES' 行"),
+                )
             )
         else:
             _check_rows(layout, name, vehicles, 1, file, problems)
@@ -253,14 +316,24 @@ def _validate(layout: _Layout, file: str) -> tuple[int, int | None]:
     if depots != ["1"]:
         where = rows[0][0] if rows else start
         problems.append(
-            InputProblem(file, where, "DEPOT_SECTION", " ".join(depots), "one depot, node 1")
+            InputProblem(
+                file,
+                where,
+                "DEPOT_SECTION",
+                " ".join(depots),
+                Text("one depot, node 1", "一个车场，即节点 1"),
+            )
         )
     if "VEHICLES_RELOAD_DEPOT_SECTION" in layout.sections:
         for lineno, tokens in layout.sections["VEHICLES_RELOAD_DEPOT_SECTION"][1]:
             if tokens[1:] != ["1"]:
                 problems.append(
                     InputProblem(
-                        file, lineno, "VEHICLES_RELOAD_DEPOT_SECTION", tokens[-1], "depot 1"
+                        file,
+                        lineno,
+                        "VEHICLES_RELOAD_DEPOT_SECTION",
+                        tokens[-1],
+                        Text("depot 1", "车场 1"),
                     )
                 )
     if problems:
@@ -272,7 +345,15 @@ def _convention(layout: _Layout, set_type: str, override: str | None, file: str)
     if override is not None:
         if override not in CONVENTIONS:
             raise InputError(
-                [InputProblem(file, None, "rounding", override, f"one of {sorted(CONVENTIONS)}")]
+                [
+                    InputProblem(
+                        file,
+                        None,
+                        "rounding",
+                        override,
+                        Text(f"one of {sorted(CONVENTIONS)}", f"以下之一：{sorted(CONVENTIONS)}"),
+                    )
+                ]
             )
         return CONVENTIONS[override]
     weight_type = layout.specs.get("EDGE_WEIGHT_TYPE", ("EUC_2D", 0))[0].upper()
@@ -280,7 +361,18 @@ def _convention(layout: _Layout, set_type: str, override: str | None, file: str)
         value, lineno = layout.specs["SCALE"]
         if weight_type not in _WEIGHT_OPS or not value.isdigit() or int(value) < 1:
             raise InputError(
-                [InputProblem(file, lineno, "SCALE", value, "a whole number with a 2D weight type")]
+                [
+                    InputProblem(
+                        file,
+                        lineno,
+                        "SCALE",
+                        value,
+                        Text(
+                            "a whole number with a 2D weight type",
+                            "整数，且 'EDGE_WEIGHT_TYPE' 为二维类型",
+                        ),
+                    )
+                ]
             )
         return Convention("scale", int(value), _WEIGHT_OPS[weight_type])
     if weight_type == "EXPLICIT":
@@ -290,7 +382,11 @@ def _convention(layout: _Layout, set_type: str, override: str | None, file: str)
         raise InputError(
             [
                 InputProblem(
-                    file, where, "EDGE_WEIGHT_TYPE", weight_type, "EUC_2D, FLOOR_2D or CEIL_2D"
+                    file,
+                    where,
+                    "EDGE_WEIGHT_TYPE",
+                    weight_type,
+                    Text("EUC_2D, FLOOR_2D or CEIL_2D", "'EUC_2D'、'FLOOR_2D' 或 'CEIL_2D'"),
                 )
             ]
         )
@@ -340,7 +436,13 @@ def parse_vrplib(
     try:
         data = vrplib.parse.parse_vrplib(text, compute_edge_weights=False)
     except (ValueError, IndexError, KeyError) as err:
-        raise InputError([InputProblem(file, None, "", str(err)[:80], "a VRPLIB file")]) from err
+        raise InputError(
+            [
+                InputProblem(
+                    file, None, "", str(err)[:80], Text("a VRPLIB file", "VRPLIB 格式的文件")
+                )
+            ]
+        ) from err
     set_type = str(data.get("type", "CVRP")).strip().upper()
     conv = _convention(layout, set_type, rounding, file)
     if conv.name == "explicit":
@@ -352,7 +454,15 @@ def parse_vrplib(
         dist = conv.apply(np.sqrt((diff**2).sum(axis=-1)))
     if dist.shape != (dim, dim):
         raise InputError(
-            [InputProblem(file, None, "EDGE_WEIGHT_SECTION", str(dist.shape), f"{dim}×{dim}")]
+            [
+                InputProblem(
+                    file,
+                    None,
+                    "EDGE_WEIGHT_SECTION",
+                    str(dist.shape),
+                    Text(f"{dim}×{dim}", f"{dim}×{dim} 矩阵"),
+                )
+            ]
         )
     demand = np.asarray(data["demand"], dtype=np.float64)
     timed = "time_window" in data
@@ -457,11 +567,10 @@ def read_vrplib(
     path: str | os.PathLike[str], *, rounding: str | None = None, num_vehicles: int | None = None
 ) -> Instance:
     """Read a VRPLIB benchmark file; see :func:`parse_vrplib`."""
+    from optimizer.io.load import read_input_text
+
     p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except OSError as err:
-        raise InputError([InputProblem(str(p), None, "", "", f"a readable file ({err})")]) from err
+    text = read_input_text(p, encoding="utf-8")
     return parse_vrplib(text, file=str(p), rounding=rounding, num_vehicles=num_vehicles)
 
 

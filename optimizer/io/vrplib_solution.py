@@ -19,6 +19,7 @@ from pathlib import Path
 import vrplib
 
 from optimizer.evaluate import objective_value, simulate_route
+from optimizer.i18n import Text
 from optimizer.io.atomic import atomic_path
 from optimizer.io.errors import InputError, InputProblem
 from optimizer.io.vrplib_sets import DEPOT_ID, UNLOAD_ID, objective_scale, vehicle_slots
@@ -50,7 +51,11 @@ def _ids(instance: Instance, file: str, index_routes: Sequence[Sequence[int]]) -
             if loc != UNLOAD_ID and loc not in known:
                 problems.append(
                     InputProblem(
-                        file, r, f"Route #{r}", str(node), f"a customer of {instance.name}"
+                        file,
+                        r,
+                        f"Route #{r}",
+                        str(node),
+                        Text(f"a customer of {instance.name}", f"实例 {instance.name!r} 的客户"),
                     )
                 )
             ids.append(loc)
@@ -73,7 +78,17 @@ def read_vrplib_solution(path: str | os.PathLike[str], instance: Instance) -> Pu
     try:
         data = vrplib.read_solution(path)
     except (OSError, ValueError) as err:
-        raise InputError([InputProblem(file, None, "", "", f"a VRPLIB solution ({err})")]) from err
+        raise InputError(
+            [
+                InputProblem(
+                    file,
+                    None,
+                    "",
+                    "",
+                    Text(f"a VRPLIB solution ({err})", f"VRPLIB 格式的解（{str(err)!r}）"),
+                )
+            ]
+        ) from err
     sol = _ids(instance, file, data.get("routes", []))
     cost = data.get("cost")
     return PublishedSolution(sol.routes, None if cost is None else float(cost))
@@ -91,7 +106,13 @@ def read_lkh3_tour(path: str | os.PathLike[str], instance: Instance) -> Publishe
     dim = len(instance.stops) + 1
     head, sep, body = text.partition("TOUR_SECTION")
     if not sep:
-        raise InputError([InputProblem(file, None, "TOUR_SECTION", "", "a TOUR_SECTION")])
+        raise InputError(
+            [
+                InputProblem(
+                    file, None, "TOUR_SECTION", "", Text("a TOUR_SECTION", "'TOUR_SECTION' 段")
+                )
+            ]
+        )
     routes: list[list[int]] = []
     current: list[int] = []
     for token in body.split():

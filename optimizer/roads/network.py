@@ -24,6 +24,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from optimizer.distances import haversine_m
+from optimizer.i18n import Text
 from optimizer.io.errors import InputError, InputProblem
 from optimizer.roads.cache import cache_key, file_digest, load, store
 
@@ -153,7 +154,17 @@ def read_roads(
     """
     src = Path(path)
     if not src.is_file():
-        raise InputError([InputProblem(str(src), None, "", "", "an existing OSM extract file")])
+        raise InputError(
+            [
+                InputProblem(
+                    str(src),
+                    None,
+                    "",
+                    "",
+                    Text("an existing OSM extract file", "存在的 OpenStreetMap 区域数据文件"),
+                )
+            ]
+        )
     digest = file_digest(src)
     wanted = tuple(classes)
     key = cache_key("network", digest, ";".join(wanted))
@@ -184,7 +195,10 @@ def _parse(src: Path, digest: str, wanted: tuple[str, ...]) -> RoadNetwork:
                     None,
                     "",
                     str(src),
-                    "the optional road support: pip install 'countyopt[roads]'",
+                    Text(
+                        "the optional road support: pip install 'countyopt[roads]'",
+                        "可选的道路支持：'pip install countyopt[roads]'",
+                    ),
                 )
             ]
         ) from None
@@ -253,7 +267,14 @@ def _parse(src: Path, digest: str, wanted: tuple[str, ...]) -> RoadNetwork:
         raise InputError(
             [
                 InputProblem(
-                    str(src), None, "", "", f"an OpenStreetMap .osm.pbf or .osm file ({err})"
+                    str(src),
+                    None,
+                    "",
+                    "",
+                    Text(
+                        f"an OpenStreetMap .osm.pbf or .osm file ({err})",
+                        f"OpenStreetMap 的 .osm.pbf 或 .osm 文件（{str(err)!r}）",
+                    ),
                 )
             ]
         ) from None
@@ -265,7 +286,10 @@ def _parse(src: Path, digest: str, wanted: tuple[str, ...]) -> RoadNetwork:
                     None,
                     "",
                     "",
-                    "an extract with drivable roads (highway=" + "|".join(wanted[:6]) + "|…)",
+                    Text(
+                        "an extract with drivable roads (highway=" + "|".join(wanted[:6]) + "|…)",
+                        "含可通行道路的区域数据（'highway=" + "|".join(wanted[:6]) + "|…'）",
+                    ),
                 )
             ]
         )

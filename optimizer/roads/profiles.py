@@ -29,7 +29,7 @@ from importlib import resources
 import numpy as np
 from numpy.typing import NDArray
 
-from optimizer.i18n import Lang, tr
+from optimizer.i18n import Lang, Text, tr
 from optimizer.io.errors import InputProblem
 from optimizer.model import VehicleType
 from optimizer.roads.network import RoadNetwork
@@ -70,7 +70,11 @@ def speeds_from_settings(meta: Mapping[str, str], problems: list[InputProblem]) 
     """
     area = meta.get("road_area", "urban").strip().lower() or "urban"
     if area not in ROAD_AREAS:
-        problems.append(InputProblem("settings", None, "road_area", area, "urban or rural"))
+        problems.append(
+            InputProblem(
+                "settings", None, "road_area", area, Text("urban or rural", "'urban' 或 'rural'")
+            )
+        )
         area = "urban"
     kmh = dict(default_speeds(area).kmh)
     for key, value in meta.items():
@@ -82,7 +86,15 @@ def speeds_from_settings(meta: Mapping[str, str], problems: list[InputProblem]) 
         except ValueError:
             speed = math.nan
         if not (math.isfinite(speed) and speed > 0):
-            problems.append(InputProblem("settings", None, key, value, "a speed > 0 km/h"))
+            problems.append(
+                InputProblem(
+                    "settings",
+                    None,
+                    key,
+                    value,
+                    Text("a speed > 0 km/h", "> 0 的速度（公里/小时）"),
+                )
+            )
             continue
         kmh[cls] = speed
     return RoadSpeeds(kmh)
@@ -127,7 +139,13 @@ def _dimension(vt: VehicleType, column: str, problems: list[InputProblem]) -> fl
         value = math.nan
     if not (math.isfinite(value) and value > 0):
         problems.append(
-            InputProblem("vehicles", None, column, text, f"a number > 0 for type {vt.id}")
+            InputProblem(
+                "vehicles",
+                None,
+                column,
+                text,
+                Text(f"a number > 0 for type {vt.id}", f"车型 {vt.id!r} 的 > 0 的数"),
+            )
         )
         return math.inf
     return value
@@ -143,7 +161,9 @@ def profile_of(vt: VehicleType, problems: list[InputProblem]) -> Profile:
         hgv = False
     else:
         if hgv_text:
-            problems.append(InputProblem("vehicles", None, "hgv", hgv_text, "yes or no"))
+            problems.append(
+                InputProblem("vehicles", None, "hgv", hgv_text, Text("yes or no", "'yes' 或 'no'"))
+            )
         hgv = math.isfinite(weight) and weight > HGV_THRESHOLD_T
     return Profile(
         width_m=_dimension(vt, "width_m", problems),

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
+from optimizer.i18n import Text
 from optimizer.io.errors import InputError, InputProblem
 from optimizer.io.solution import LegGeometry
 from optimizer.model import Instance, TravelMatrix
@@ -92,7 +93,13 @@ def road_setup(instance: Instance, extract: Path) -> RoadSetup:
             snap_max = math.nan
         if not (math.isfinite(snap_max) and snap_max > 0):
             problems.append(
-                InputProblem("settings", None, "road_snap_max_m", text, "a distance > 0 m")
+                InputProblem(
+                    "settings",
+                    None,
+                    "road_snap_max_m",
+                    text,
+                    Text("a distance > 0 m", "> 0 的距离（米）"),
+                )
             )
     if problems:
         raise InputError(problems)
@@ -122,16 +129,20 @@ def _graph(setup: RoadSetup, network: RoadNetwork, instance: Instance) -> RoadGr
         near = snap(network, open_segments(network, setup.profile), lat[far], lon[far])
         problems = []
         for n, k in enumerate(far[:_MAX_LISTED]):
-            expected = (
+            nearest = network.road_label(int(graph.snap.segment[k]))
+            expected = Text(
                 f"a location within {setup.snap_max_m:g} m of a road the fleet "
-                f"({setup.profile.label()}) may drive; the nearest is "
-                f"{network.road_label(int(graph.snap.segment[k]))}"
+                f"({setup.profile.label()}) may drive; the nearest is {nearest}",
+                f"距车队（{setup.profile.label('zh')}）可通行道路 {setup.snap_max_m:g} 米以内的"
+                f"位置；最近的是 {nearest!r}",
             )
             if near.offset_m[n] < graph.snap.offset_m[k] - 1.0:
-                expected += (
-                    f" ({network.road_label(int(near.segment[n]))}, "
-                    f"{near.offset_m[n]:.0f} m away, is cut off from the rest of the roads: "
-                    "an island, or a one-way trap)"
+                other = network.road_label(int(near.segment[n]))
+                expected += Text(
+                    f" ({other}, {near.offset_m[n]:.0f} m away, is cut off from the rest of "
+                    "the roads: an island, or a one-way trap)",
+                    f"（{other!r}，{near.offset_m[n]:.0f} 米外，与其余道路不连通："
+                    "孤岛或单行道陷阱）",
                 )
             problems.append(
                 InputProblem(
@@ -145,7 +156,14 @@ def _graph(setup: RoadSetup, network: RoadNetwork, instance: Instance) -> RoadGr
         if len(far) > _MAX_LISTED:
             problems.append(
                 InputProblem(
-                    str(setup.extract), None, "", "", f"{len(far) - _MAX_LISTED} more such points"
+                    str(setup.extract),
+                    None,
+                    "",
+                    "",
+                    Text(
+                        f"{len(far) - _MAX_LISTED} more such points",
+                        f"另有 {len(far) - _MAX_LISTED} 个此类位置",
+                    ),
                 )
             )
         raise InputError(problems)
@@ -172,14 +190,28 @@ def road_travel(
                     None,
                     "",
                     instance.coord_sys,
-                    "an instance in WGS-84 coordinates (planar benchmark coordinates "
-                    "do not lie on a map)",
+                    Text(
+                        "an instance in WGS-84 coordinates (planar benchmark coordinates "
+                        "do not lie on a map)",
+                        "WGS-84 坐标的实例（基准集的平面坐标不在地图上）",
+                    ),
                 )
             ]
         )
     if not setup.extract.is_file():
         raise InputError(
-            [InputProblem(str(setup.extract), None, "", "", "an existing OSM extract (.osm.pbf)")]
+            [
+                InputProblem(
+                    str(setup.extract),
+                    None,
+                    "",
+                    "",
+                    Text(
+                        "an existing OSM extract (.osm.pbf)",
+                        "存在的 OpenStreetMap 区域数据（.osm.pbf）",
+                    ),
+                )
+            ]
         )
     _, ids, lat, lon = _points(instance)
     folder = cache.default_cache_dir() if cache_dir is None else cache_dir
@@ -217,8 +249,11 @@ def _check_reachable(setup: RoadSetup, ids: Sequence[str], duration: np.ndarray)
                     None,
                     "",
                     f"{ids[a]} -> {ids[b]}",
-                    "a road path between every pair of locations (none found: an island or "
-                    "a one-way trap)",
+                    Text(
+                        "a road path between every pair of locations (none found: an island or "
+                        "a one-way trap)",
+                        "每两个位置之间都有道路可达（此处没有：孤岛或单行道陷阱）",
+                    ),
                 )
                 for a, b in gaps[:_MAX_LISTED]
             ]

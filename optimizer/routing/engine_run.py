@@ -15,6 +15,8 @@ class EngineRun:
     unit, without unserved penalties or the vehicle-count term. ``note`` says
     in English and Chinese what was done beyond the chosen engine (a
     construction heuristic that rescued the plan), empty if nothing.
+    ``ended``: the engine did not stop at its time limit and was killed
+    (see :mod:`optimizer.routing.pyvrp_worker`); the run has no plan.
     """
 
     routes: tuple[Route, ...]
@@ -25,3 +27,4 @@ class EngineRun:
     build_s: float
     runtime_s: float
     note: tuple[str, str] = ("", "")
+    ended: bool = False

@@ -206,8 +206,8 @@ def _run(
             interrupted=interrupted,
         )
         broken = _violations(instance, first.routes)
-        if (first.routes and not broken) or first.status == "interrupted":
-            return first
+        if (first.routes and not broken) or first.status == "interrupted" or first.ended:
+            return first  # an ended search spent the time: the rescue constructs a plan
         why = f"PyVRP's plan breaks {broken[0]}" if broken else "PyVRP found no plan"
         why_zh = f"PyVRP 的方案违反规则：{broken[0]}" if broken else "PyVRP 未找到方案"
         return _run(
@@ -236,6 +236,8 @@ def _run(
         on_solution=on_solution,
         interrupted=interrupted,
     )
+    if start.ended:
+        return start  # as above: the rescue constructs a plan
     pieces = tuple(
         r for r in split_for_limits(instance, start.routes, types) if not _violations(instance, [r])
     )

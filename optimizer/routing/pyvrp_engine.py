@@ -107,6 +107,7 @@ from pyvrp.stop import MaxIterations, MultipleCriteria
 
 from optimizer.evaluate import compartments, objective_value, rates_of
 from optimizer.model import Instance, Site, Stream, VehicleType
+from optimizer.routing import pyvrp_worker
 from optimizer.routing.engine_run import EngineRun
 from optimizer.routing.params import Objective, RoutingParams
 from optimizer.routing.result import Route, RoutingResult, VisitKind
@@ -351,12 +352,16 @@ class _Stop(IteratedLocalSearchCallbacks):
         self.complete = False
         self.neighbours: dict[pyvrp.Activity, list[pyvrp.Activity]] | None = None
         self.give_up: _Deadline | MultipleCriteria | None = None
+        self.beat: Callable[[], None] | None = None  # the worker's heartbeat (pyvrp_worker)
+        self.deadline_at = math.inf  # perf_counter time no search of the component outlasts
 
     def on_best(self, best: pyvrp.Solution) -> None:
         if self.data is not None and _complete(self.num_stops, best):
             self.complete = True
 
     def __call__(self, best_cost: float) -> bool:
+        if self.beat is not None:
+            self.beat()
         self.iterations += 1
         if best_cost < self.best:
             self.best = best_cost
@@ -389,10 +394,29 @@ class _Stop(IteratedLocalSearchCallbacks):
         completed by a full local search, which inserts every stop where it
         costs least, instead of a random plan over the whole fleet (2100_stop,
         38 vehicles: 8.5 s against 35 s to the first plan on a busy machine).
+
+        The search runs in a worker process (:mod:`optimizer.routing.pyvrp_worker`):
+        PyVRP 0.14's local search can loop without end on rare problems
+        (robustness class #9); a stuck search raises :class:`SearchEnded`.
         """
         self.data, self.until_complete, self.complete = data, until_complete, False
         if self.neighbours is None:
             self.neighbours = compute_neighbours(data, NeighbourhoodParams())
+        found = pyvrp_worker.search(
+            lambda: self._search_here(data, seed, start),
+            self,
+            num_clients=data.num_clients,
+            limit_s=max(0.0, self.deadline_at - time.perf_counter()),
+        )
+        self.until_complete = False
+        if isinstance(found, pyvrp_worker.Ended):
+            raise SearchEnded(found.after_s)
+        return found
+
+    def _search_here(
+        self, data: pyvrp.ProblemData, seed: int, start: pyvrp.Solution | None
+    ) -> pyvrp.Solution:
+        assert self.neighbours is not None
         rng = pyvrp.RandomNumberGenerator(seed=seed)
         ls = LocalSearch(data, rng, self.neighbours, PerturbationManager(PerturbationParams()))
         for op in OPERATORS:
@@ -417,8 +441,15 @@ class _Stop(IteratedLocalSearchCallbacks):
             # penalty bound says the same to a user who cannot act on it.
             warnings.simplefilter("ignore", PenaltyBoundWarning)
             best: pyvrp.Solution = ils.run(self, collect_stats=False).best
-        self.until_complete = False
         return best
+
+
+class SearchEnded(Exception):
+    """A PyVRP search that did not stop at its time limit and was killed."""
+
+    def __init__(self, after_s: float) -> None:
+        super().__init__(f"PyVRP's search was ended after {after_s:.1f} s")
+        self.after_s = after_s
 
 
 def _complete(num_stops: int, solution: pyvrp.Solution) -> bool:
@@ -552,7 +583,10 @@ def _fewer_vehicles(
         spent = budget.used()
         share = min(budget.left() - POLISH_SHARE, ATTEMPT_SHARE if k == 1 else quick)
         stop.limit = budget.criterion(share)
-        cand = stop.search(fewer, seed, start, until_complete=True)
+        try:
+            cand = stop.search(fewer, seed, start, until_complete=True)
+        except SearchEnded:
+            break  # keep the last complete plan
         if _complete(stop.num_stops, cand):
             best, data = cand, fewer
             quick = min(ATTEMPT_SHARE, max(0.02, 3 * (budget.used() - spent)))
@@ -563,7 +597,10 @@ def _fewer_vehicles(
             break
     if budget.left() > 0.01 and not stop.was_interrupted:
         stop.limit = budget.criterion(budget.left())
-        cand = stop.search(data, seed, _rebuilt(data, best.routes()))
+        try:
+            cand = stop.search(data, seed, _rebuilt(data, best.routes()))
+        except SearchEnded:
+            return best
         if _complete(stop.num_stops, cand) or not _complete(stop.num_stops, best):
             best = cand
     return best
@@ -633,22 +670,42 @@ def solve_component(
     stop = _Stop(
         _Deadline(math.inf), _scale(objective), on_solution, interrupted, len(builder.stop_ids)
     )
+    stop.deadline_at = t0 + time_limit_s
     work = None
     if params.solution_limit is not None:
         work = params.solution_limit * ITERATIONS_PER_SOLUTION
     budget = _Budget(stop, max(0.01, time_limit_s - build_s), work)
     reduce = params.minimize_vehicles and len(types) == 1
     first = FIRST_SHARE if reduce else 1.0
-    data, best = _search(
-        builder,
-        stop,
-        params.seed,
-        limit=budget.criterion(first),
-        give_up=budget.criterion(first * FEASIBLE_SHARE),
-        rest=lambda: budget.criterion(first - budget.used()),
-        until_complete=reduce,
-        start=warm,
-    )
+    try:
+        data, best = _search(
+            builder,
+            stop,
+            params.seed,
+            limit=budget.criterion(first),
+            give_up=budget.criterion(first * FEASIBLE_SHARE),
+            rest=lambda: budget.criterion(first - budget.used()),
+            until_complete=reduce,
+            start=warm,
+        )
+    except SearchEnded as ended:
+        # PyVRP's search did not stop (class #9 of the robustness campaign):
+        # no plan from it; the caller constructs one (optimizer.routing.rescue).
+        return EngineRun(
+            (),
+            tuple(stop_ids),
+            0.0,
+            "time_limit",
+            stop.improvements,
+            build_s,
+            time.perf_counter() - t0,
+            note=(
+                f"PyVRP's search did not stop at its time limit and was ended after "
+                f"{ended.after_s:.1f} s",
+                f"PyVRP 搜索未在时限内停止，{ended.after_s:.1f} 秒后被终止",
+            ),
+            ended=True,
+        )
     if reduce:
         best = _fewer_vehicles(data, best, stop, params.seed, budget)
     if not best.is_feasible():

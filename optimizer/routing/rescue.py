@@ -173,7 +173,9 @@ def rescue(
         return first
     covered = {s for r in built for s in r.stops}
     why = (
-        ("the engine found no plan in time", "求解器在时限内未找到方案")
+        first.note
+        if first.ended
+        else ("the engine found no plan in time", "求解器在时限内未找到方案")
         if not first.routes
         else (
             f"the engine's plan left {len(first.dropped)} stop(s) out",

@@ -14,6 +14,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from optimizer.i18n import Text
 from optimizer.io.errors import InputError, InputProblem
 
 
@@ -109,14 +110,20 @@ def _unknown_keys(over: Mapping[str, Any], known: Mapping[str, Any], prefix: str
     return unknown
 
 
-def _known_key_hint(key: str, defaults: Mapping[str, Any]) -> str:
+def _known_key_hint(key: str, defaults: Mapping[str, Any]) -> Text:
     """Return what a misplaced or misspelt key should be, naming the table that has it."""
     leaf = key.rsplit(".", 1)[-1]
     homes = [f"{t}.{leaf}" for t, v in defaults.items() if isinstance(v, Mapping) and leaf in v]
     homes += [k for k in sorted(_OPTIONAL_KEYS) if k.endswith(f".{leaf}")]
     if homes:
-        return f"the key under its table: {' or '.join(homes)}"
-    return "a key of the shipped siting_defaults.toml, in the same table"
+        return Text(
+            f"the key under its table: {' or '.join(homes)}",
+            f"放在其所属表下的键：{' 或 '.join(repr(h) for h in homes)}",
+        )
+    return Text(
+        "a key of the shipped siting_defaults.toml, in the same table",
+        "随软件提供的 'siting_defaults.toml' 中同一表下的键",
+    )
 
 
 def _classes(raw: list[dict[str, Any]]) -> tuple[SizeClass, ...]:
@@ -148,7 +155,17 @@ def load_config(path: str | Path | None = None) -> SitingConfig:
         try:
             over = tomllib.loads(Path(path).read_text(encoding="utf-8"))
         except tomllib.TOMLDecodeError as err:
-            raise InputError([InputProblem(where, None, "", "", f"valid TOML ({err})")]) from None
+            raise InputError(
+                [
+                    InputProblem(
+                        where,
+                        None,
+                        "",
+                        "",
+                        Text(f"valid TOML ({err})", f"有效的 TOML（{str(err)!r}）"),
+                    )
+                ]
+            ) from None
         # A misspelt key would otherwise be ignored and the default used in silence.
         unknown = _unknown_keys(over, raw)
         if unknown:
@@ -193,7 +210,14 @@ def load_config(path: str | Path | None = None) -> SitingConfig:
         raise InputError(
             [
                 InputProblem(
-                    where, None, str(err), "", "the keys and number types of siting_defaults.toml"
+                    where,
+                    None,
+                    str(err),
+                    "",
+                    Text(
+                        "the keys and number types of siting_defaults.toml",
+                        "'siting_defaults.toml' 中的键及其数值类型",
+                    ),
                 )
             ]
         ) from None
@@ -204,7 +228,14 @@ def load_config(path: str | Path | None = None) -> SitingConfig:
         raise InputError(
             [
                 InputProblem(
-                    where, None, "finance", "", "a discount rate in [0, 1) and lifetimes > 0 years"
+                    where,
+                    None,
+                    "finance",
+                    "",
+                    Text(
+                        "a discount rate in [0, 1) and lifetimes > 0 years",
+                        "折现率在 [0, 1) 之间，使用年限 > 0 年",
+                    ),
                 )
             ]
         )
@@ -216,7 +247,7 @@ def load_config(path: str | Path | None = None) -> SitingConfig:
                     None,
                     "collection.load_factor",
                     str(cfg.collection_load_factor),
-                    "a value in (0, 1]",
+                    Text("a value in (0, 1]", "(0, 1] 之间的值"),
                 )
             ]
         )

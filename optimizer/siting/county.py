@@ -33,7 +33,7 @@ from numpy.typing import NDArray
 
 from optimizer.distances import DEFAULT_SPEED_KMH
 from optimizer.factors import diesel_kg_co2_per_litre, grid_kg_per_kwh, natural_gas_kg_co2_per_kg
-from optimizer.i18n import Lang, tr
+from optimizer.i18n import Lang, Text, tr
 from optimizer.io.errors import InputError, InputProblem
 from optimizer.model import STREAM_ZH, Instance, Site, SiteKind, Stop, Stream
 from optimizer.siting.config import SitingConfig, SizeClass
@@ -122,7 +122,18 @@ def _site_status(site: Site, file: str) -> Status:
         return Status.FREE if site.candidate else Status.OPEN
     if word not in _STATUS_WORDS:
         raise InputError(
-            [InputProblem(file, None, "siting", word, f"free, open or closed (site {site.id})")]
+            [
+                InputProblem(
+                    file,
+                    None,
+                    "siting",
+                    word,
+                    Text(
+                        f"free, open or closed (site {site.id})",
+                        f"'free'、'open' 或 'closed'（站点 {site.id!r}）",
+                    ),
+                )
+            ]
         )
     return _STATUS_WORDS[word]
 
@@ -136,7 +147,17 @@ def _extra_float(site: Site, key: str, file: str) -> float | None:
     except ValueError:
         value = -1.0
     if not (np.isfinite(value) and value >= 0):
-        raise InputError([InputProblem(file, None, key, raw, f"a number >= 0 (site {site.id})")])
+        raise InputError(
+            [
+                InputProblem(
+                    file,
+                    None,
+                    key,
+                    raw,
+                    Text(f"a number >= 0 (site {site.id})", f"≥ 0 的数（站点 {site.id!r}）"),
+                )
+            ]
+        )
     return value
 
 
@@ -286,7 +307,13 @@ def build_county_problem(
     status = tuple(_site_status(s, file) for s in sites)
     options = tuple(_options(s, config) for s in sites)
     missing = [
-        InputProblem(file, None, "build_options", "", f"size options for candidate site {s.id}")
+        InputProblem(
+            file,
+            None,
+            "build_options",
+            "",
+            Text(f"size options for candidate site {s.id}", f"候选站点 {s.id!r} 的规模选项"),
+        )
         for s, opts, st in zip(sites, options, status, strict=True)
         if not opts and st is not Status.CLOSED
     ]

@@ -77,7 +77,7 @@ def test_malformed_file_names_line_and_field(
     with pytest.raises(InputError) as err:
         parse_evrptw(text, file="bad.txt")
     problem = err.value.problems[0]
-    assert (problem.file, problem.column, problem.row) == ("bad.txt", field, row), defect
+    assert (problem.file, str(problem.column), problem.row) == ("bad.txt", field, row), defect
 
 
 @pytest.mark.skipif(not VRP.is_dir(), reason="benchmark data ../shared/data absent")

@@ -1,6 +1,8 @@
 """With ``--lang zh`` every input problem reads in Chinese, the "expected" part included.
 
-One bad input per kind of problem the county readers report goes through the
+One bad input per kind of problem the county readers report, and one broken
+file of each benchmark format (OR-Library cap and p-median, Holmberg, Kim,
+VRPLIB, E-VRPTW, PVRP-IF, OSeMOSYS, a bench set name), goes through the
 command line; the text after "应为" may hold quoted values, column and table
 names, stream/kind/fuel codes, units and format names, but no English prose.
 The same inputs in English must fail the check, so the test can bite.
@@ -24,6 +26,25 @@ from optimizer.io.columns import TABLE_COLUMNS
 from optimizer.model import Fuel, SiteKind, Stream
 
 GOOD = Path(__file__).resolve().parents[1] / "data" / "workbook" / "good"
+VRPLIB_BAD = Path(__file__).resolve().parent / "vrplib_bad"
+_EVRPTW = (
+    b"StringID Type x y demand ReadyTime DueDate ServiceTime\n"
+    b"D0 d 40 50 0 0 1236 0\nC1 c 41 51 1 abc 10 0\nC2 x 1 2\n"
+)
+_PVRPIF = json.dumps(
+    {
+        "type": "FeatureCollection",
+        "info": {"planningHorizon": "x"},
+        "duration": [[0]],
+        "features": [
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [9.1, 45.4]},
+                "properties": {"id": 0, "type": "castle"},
+            }
+        ],
+    }
+).encode()
 
 #: Words that may stand in a Chinese message: identifiers users type, codes, units, formats.
 ALLOWED = (
@@ -50,6 +71,7 @@ ALLOWED = (
     }
     | {"GeoJSON", "FeatureCollection", "Point", "feature", "countyopt", "instance", "null"}
     | {"VRPLIB", "vrp", "vrptw", "VRPTW", "E", "Kim"}  # benchmark format names
+    | {"OSeMOSYS", "MathProg", "otoole", "PVRP", "IF"}
     | {"yes", "no", "true", "false", "wgs84", "gcj02", "planar", "coord_sys", "seq"}
     | {"vehicle", "type", "stop", "ids", "start_s", "end_s", "distance_m", "duration_s"}
 )
@@ -183,6 +205,45 @@ def _cases() -> dict[str, Callable[[Path], list[str]]]:
             "--initial",
             str(_write(tmp / "today.csv", b"vehicle,seq\nA,x\n")),
         ],
+        # Benchmark readers: one broken file of each format.
+        "orlib_cap": lambda tmp: [
+            "site",
+            str(_write(tmp / "cap41.txt", b"2 1\n10 5\n10 x\n4 8 3\n")),
+            "--out",
+            str(tmp / "out"),
+        ],
+        "orlib_pmed": lambda tmp: [
+            "site",
+            str(_write(tmp / "pmed1.txt", b"3 1 1\n1 2 5\n")),
+            "--out",
+            str(tmp / "out"),
+        ],
+        "holmberg": lambda tmp: [
+            "site",
+            str(_write(tmp / "p1", b"2 1\n10 x\n")),
+            "--out",
+            str(tmp / "out"),
+        ],
+        "kim": lambda tmp: [
+            "check",
+            str(_write(tmp / "kim.txt", b"0\n-1\n5\n1800\n40\nhead\n1 0 0 0800 1700 0 0 7\n")),
+        ],
+        "vrplib": lambda tmp: ["check", str(VRPLIB_BAD / "DimensionNotANumber.vrp")],
+        "vrplib_section": lambda tmp: ["check", str(VRPLIB_BAD / "UnsupportedSection.vrp")],
+        "evrptw": lambda tmp: ["check", str(_write(tmp / "e.txt", _EVRPTW))],
+        "pvrpif": lambda tmp: [
+            "week",
+            str(_write(tmp / "w.geojson", _PVRPIF)),
+            "--out",
+            str(tmp / "o"),
+        ],
+        "osemosys": lambda tmp: [
+            "carbon",
+            str(_write(tmp / "model.txt", b"param X := garbage ;;; end\n")),
+            "--out",
+            str(tmp / "out"),
+        ],
+        "bench_set": lambda tmp: ["bench", "no_such_set", "--out", str(tmp / "out")],
         "unwritable_out": lambda tmp: [
             "route",
             str(GOOD),

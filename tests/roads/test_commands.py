@@ -184,8 +184,10 @@ def test_stop_near_a_cut_off_road_says_so(tmp_path: Path, ladder: Path) -> None:
     (problem,) = err.value.problems
     assert problem.column == "stop S1"
     assert problem.value == "345 m from the nearest usable road"
-    assert "North St (OSM way 12)" in problem.expected
-    assert "Island Rd (OSM way 16), 11 m away, is cut off" in problem.expected
+    assert "North St (OSM way 12)" in str(problem.expected)
+    assert "Island Rd (OSM way 16), 11 m away, is cut off" in str(problem.expected)
+    assert "'North St (OSM way 12)'" in problem.expected_in("zh")
+    assert "与其余道路不连通" in problem.expected_in("zh")
 
 
 def _helsinki_siting_county(folder: Path) -> Path:

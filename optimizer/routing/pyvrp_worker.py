@@ -1,0 +1,218 @@
+"""Run one PyVRP search in a worker process that is ended if it does not stop.
+
+PyVRP 0.14's local search can loop without end on some problems (found by
+the generated-county campaign, class #9 in ``benchmarks/robustness/README.md``;
+upstream issue PyVRP#1045 reports the same symptom). The loop is inside C++
+code, so neither the stopping criterion nor Ctrl-C can end it from Python.
+The search therefore runs in a forked child process:
+
+- progress (each better cost) comes back through a pipe and reaches the
+  caller's ``on_solution`` in this process;
+- Ctrl-C in this process sets a shared flag the child's stopping criterion
+  polls, so the child returns its best solution at the next iteration (a
+  stuck child is then ended after its grace, not after its time limit);
+- the child stamps its own CPU time into shared memory at every call of the
+  stopping criterion (once per iteration). Once the search's time limit has
+  passed, a child that has burnt ``grace`` CPU seconds without a stamp is
+  stuck and is killed; the caller gets ``None`` and plans otherwise.
+  Counting the child's CPU time, not wall time, keeps a child that a busy
+  machine merely starves from being taken for a stuck one.
+
+Where ``fork`` is not available, or this process is a daemonic pool worker
+(which may not start children), the search runs in this process as before.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import time
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any, Protocol
+
+import pyvrp
+
+# CPU seconds a child may spend past its time limit without finishing an
+# iteration: the largest of GRACE_MIN_S, GRACE_SHARE of its time limit and
+# GRACE_ITERATIONS times its longest iteration so far. Before its first
+# iteration (neighbourhoods and a first descent from a random start, about
+# quadratic in the clients) GRACE_PER_CLIENT2_S per client squared is added.
+# Measured on the demo county's 400-stop component (PyVRP 0.14.1): start
+# 0.46 CPU s (2.9e-6 s per client squared), iterations 0.04 s on average and
+# 0.22 s at most; see benchmarks/robustness/README.md (class #9).
+GRACE_MIN_S = 1.0
+GRACE_SHARE = 0.5
+GRACE_ITERATIONS = 10
+GRACE_PER_CLIENT2_S = 2.5e-5
+POLL_S = 0.02  # how often the parent looks at the pipe, the flag and the clock
+
+
+class SearchStop(Protocol):
+    """The stopping criterion the engine passes (``pyvrp_engine._Stop``)."""
+
+    on_solution: Callable[[float, int], None] | None
+    interrupted: Callable[[], bool] | None
+    best: float
+    improvements: int
+    iterations: int
+    complete: bool
+    was_interrupted: bool
+    beat: Callable[[], None] | None  # called at every iteration (the worker's heartbeat)
+
+    def __call__(self, best_cost: float) -> bool:
+        """Return True to stop the search at this best cost."""
+
+
+@dataclass(frozen=True)
+class Ended:
+    """A search that did not stop in time and was killed."""
+
+    after_s: float  # wall seconds from its start to the kill
+
+
+def _cpu_seconds(pid: int) -> float | None:
+    """Return the CPU time (user + system) of process ``pid``, or None if unknown."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    fields = stat.rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _child(
+    conn: Connection,
+    run: Callable[[], pyvrp.Solution],
+    stop: SearchStop,
+    beat: Any,
+    calls: Any,
+    longest: Any,
+    flag: Any,
+) -> None:
+    """Search in the worker: report progress, watch the flag, send the best solution."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what Ctrl-C does
+    stamp = time.process_time
+    report = stop.on_solution
+
+    def forward(cost: float, improvements: int) -> None:
+        if report is not None:
+            conn.send(("progress", cost, improvements))
+
+    def stop_now() -> bool:
+        return bool(flag.value)
+
+    def heartbeat() -> None:
+        now = stamp()
+        if calls.value:
+            longest.value = max(longest.value, now - beat.value)
+        beat.value = now
+        calls.value += 1
+
+    stop.on_solution = forward
+    stop.interrupted = stop_now
+    stop.beat = heartbeat
+    try:
+        best = run()
+    except Exception as err:  # raised again in the parent, as without the worker
+        try:
+            conn.send(("error", err))
+        except Exception:  # an exception that does not pickle: its text
+            conn.send(("error", RuntimeError(f"PyVRP search failed: {type(err).__name__}: {err}")))
+    else:
+        conn.send(
+            (
+                "done",
+                best,
+                (stop.best, stop.improvements, stop.iterations, stop.complete),
+                stop.was_interrupted,
+            )
+        )
+    conn.close()
+
+
+def search(
+    run: Callable[[], pyvrp.Solution],
+    stop: SearchStop,
+    *,
+    num_clients: int,
+    limit_s: float,
+) -> pyvrp.Solution | Ended:
+    """Return the best solution ``run`` finds, or :class:`Ended` if the search was stuck.
+
+    ``run`` is a PyVRP search whose stopping criterion is ``stop``;
+    ``limit_s`` bounds it (``stop`` enforces it); the worker is only ended
+    once it has passed and the child has burnt its grace (see the module
+    docstring) without finishing an iteration. ``stop`` keeps its progress
+    (best cost, improvements, iterations, interruption) as if the search
+    had run here.
+    """
+    try:
+        ctx = multiprocessing.get_context("fork")
+    except ValueError:
+        ctx = None
+    # Without fork (Windows), or inside a daemonic worker (multiprocessing.Pool),
+    # which may not have children: search here, unguarded.
+    if ctx is None or multiprocessing.current_process().daemon:
+        return run()
+    beat = ctx.Value("d", 0.0, lock=False)
+    calls = ctx.Value("q", 0, lock=False)
+    longest = ctx.Value("d", 0.0, lock=False)
+    flag = ctx.Value("b", 0, lock=False)
+    receive, send = ctx.Pipe(duplex=False)
+    proc = ctx.Process(
+        target=_child,
+        args=(send, run, stop, beat, calls, longest, flag),
+        daemon=True,
+    )
+    t0 = time.perf_counter()
+    with warnings.catch_warnings():
+        # Python >= 3.12 warns that a fork of a threaded process may deadlock;
+        # the child only runs PyVRP, which takes no lock another thread holds.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        proc.start()
+    send.close()
+    deadline = t0 + limit_s
+    start_s = GRACE_PER_CLIENT2_S * num_clients**2
+    try:
+        while True:
+            if receive.poll(POLL_S):
+                try:
+                    message = receive.recv()
+                except EOFError:  # the child died without a word
+                    return Ended(time.perf_counter() - t0)
+                if message[0] == "progress":
+                    if stop.on_solution is not None:
+                        stop.on_solution(message[1], message[2])
+                    continue
+                if message[0] == "error":
+                    raise message[1]
+                _, best, progress, stop.was_interrupted = message
+                stop.best, stop.improvements, stop.iterations, stop.complete = progress
+                return best  # type: ignore[no-any-return]
+            now = time.perf_counter()
+            if stop.interrupted is not None and not flag.value and stop.interrupted():
+                flag.value = 1
+                deadline = min(deadline, now)  # a stuck child must not outlast Ctrl-C
+            past = now - deadline
+            if past <= 0:
+                continue
+            # After Ctrl-C the time limit no longer buys grace.
+            share = 0.0 if flag.value else GRACE_SHARE * limit_s
+            allowed = max(GRACE_MIN_S, share, GRACE_ITERATIONS * longest.value)
+            if not calls.value:
+                allowed += start_s
+            cpu = _cpu_seconds(proc.pid) if proc.pid is not None else None
+            # CPU burnt since the last iteration ended; without /proc, wall time past the limit.
+            stuck = cpu - beat.value if cpu is not None else past
+            if stuck > allowed:
+                return Ended(time.perf_counter() - t0)
+    finally:
+        if proc.is_alive():
+            proc.kill()
+        proc.join()
+        receive.close()

@@ -1,0 +1,122 @@
+"""PyVRP searches in a worker process: results, progress, Ctrl-C and errors as in-process."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+
+import pytest
+import pyvrp
+from pyvrp.stop import MaxIterations
+
+from optimizer.evaluate import check
+from optimizer.routing.params import Objective, RoutingParams
+from optimizer.routing.pyvrp_engine import _Builder, _Stop
+from optimizer.routing.pyvrp_worker import Ended, search
+from optimizer.routing.solve import Progress, solve
+from tests.commands.conftest import small_county
+
+
+def _solve(
+    data: pyvrp.ProblemData, stop: _Stop, *, seed: int, limit_s: float
+) -> pyvrp.Solution | Ended:
+    """Run plain ``pyvrp.solve`` under ``stop`` in the worker."""
+    return search(
+        lambda: pyvrp.solve(data, stop=stop, seed=seed, collect_stats=False).best,
+        stop,
+        num_clients=data.num_clients,
+        limit_s=limit_s,
+    )
+
+
+def _data_and_stop(iterations: int) -> tuple[pyvrp.ProblemData, _Stop, list[tuple[float, int]]]:
+    inst = small_county()
+    seen: list[tuple[float, int]] = []
+    stops = [s.id for s in inst.stops]
+    builder = _Builder(inst, stops, list(inst.vehicle_types), RoutingParams(), Objective.COST)
+    stop = _Stop(MaxIterations(iterations), 1.0, lambda c, n: seen.append((c, n)), None, len(stops))
+    return builder.data, stop, seen
+
+
+def test_worker_returns_the_same_solution_and_progress_as_a_search_here() -> None:
+    """A seeded search gives the same best solution in the worker, and its progress arrives."""
+    data, stop, seen = _data_and_stop(200)
+    found = _solve(data, stop, seed=3, limit_s=30.0)
+    assert isinstance(found, pyvrp.Solution)
+    here = pyvrp.solve(data, stop=MaxIterations(200), seed=3, collect_stats=False).best
+    assert found.distance() == here.distance() and found.is_feasible()
+    assert seen and stop.improvements == len(seen) and stop.best < float("inf")
+
+
+class Broken(ValueError):
+    """An error raised inside the worker's search."""
+
+
+def test_error_in_the_worker_is_raised_here() -> None:
+    """An exception inside the worker's search reaches the caller, not a silent empty plan."""
+    data, stop, _ = _data_and_stop(10)
+
+    def explode(best_cost: float) -> bool:
+        raise Broken("in the worker")
+
+    stop.limit = explode  # type: ignore[assignment]
+    with pytest.raises(Broken):
+        _solve(data, stop, seed=1, limit_s=30.0)
+
+
+def test_ctrl_c_during_a_pyvrp_search_keeps_its_best_plan() -> None:
+    """Ctrl-C while the worker searches stops it and keeps a checked plan of what it found."""
+
+    def interrupt_at_first(p: Progress) -> None:
+        if p.num_solutions == 1:
+            os.kill(os.getpid(), signal.SIGINT)
+
+    inst = small_county()
+    params = RoutingParams(engine="pyvrp", objective=Objective.DISTANCE, time_limit_s=60)
+    result = solve(inst, params=params, progress=interrupt_at_first)
+    assert result.status == "interrupted"
+    assert result.runtime_s < 30
+    assert result.routes and check(inst, result) == []
+
+
+def _never_stops() -> pyvrp.ProblemData:
+    """Return the from-scratch PyVRP problem of class #9 (benchmarks/robustness)."""
+    from benchmarks.robustness.pyvrp_loop_repro import problem
+
+    return problem()
+
+
+def test_a_search_that_never_stops_is_ended() -> None:
+    """PyVRP's search on the problem of class #9 never ends; the worker ends it."""
+    # Seed 0 gets stuck before its 2000th iteration (PyVRP 0.14.1): without the
+    # worker this call never returns.
+    data = _never_stops()
+    stop = _Stop(MaxIterations(2000), 1.0, None, None, data.num_clients)
+    assert isinstance(_solve(data, stop, seed=0, limit_s=0.0), Ended)
+
+
+def test_ctrl_c_ends_a_stuck_search_long_before_its_time_limit() -> None:
+    """Ctrl-C during a stuck search ends it after the grace, not after its 600 s limit."""
+    t0 = time.perf_counter()
+    data = _never_stops()
+    stop = _Stop(
+        MaxIterations(2000), 1.0, None, lambda: time.perf_counter() - t0 > 0.5, data.num_clients
+    )
+    assert isinstance(_solve(data, stop, seed=0, limit_s=600.0), Ended)
+    assert time.perf_counter() - t0 < 120
+
+
+def _distance_in_pool_worker(iterations: int) -> int:
+    data, stop, _ = _data_and_stop(iterations)
+    found = _solve(data, stop, seed=3, limit_s=30.0)
+    assert isinstance(found, pyvrp.Solution)
+    return int(found.distance())
+
+
+def test_a_daemonic_pool_worker_searches_in_process() -> None:
+    """Inside a multiprocessing pool (daemonic, no children allowed) the search still runs."""
+    import multiprocessing
+
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        assert pool.apply(_distance_in_pool_worker, (50,)) > 0
