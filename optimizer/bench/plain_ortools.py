@@ -64,6 +64,13 @@ def _check_supported(instance: Instance) -> None:
         raise Unsupported("; ".join(sorted(set(why))))
 
 
+def depot_and_stops(instance: Instance) -> tuple[list[str], np.ndarray]:
+    """Return the ids of the depot and the stops, and their rows in the travel matrix."""
+    depot = instance.vehicle_types[0].depot
+    ids = [depot, *(s.id for s in instance.stops)]
+    return ids, np.array([instance.travel.index(i) for i in ids])
+
+
 def integral(values: np.ndarray, what: str) -> list[list[int]]:
     """Return ``values`` as integers, or raise :class:`Unsupported` if they are not whole."""
     rounded = np.rint(values)
@@ -102,9 +109,7 @@ def solve_plain(
     """
     _check_supported(instance)
     t0 = time.perf_counter()
-    depot = instance.vehicle_types[0].depot
-    ids = [depot, *(s.id for s in instance.stops)]
-    rows = np.array([instance.travel.index(i) for i in ids])
+    ids, rows = depot_and_stops(instance)
     dist = integral(instance.travel.distance_m[np.ix_(rows, rows)], "the distance matrix")
     travel = integral(instance.travel.duration_s[np.ix_(rows, rows)], "the travel time matrix")
     service = [0] + [s.service_s for s in instance.stops]

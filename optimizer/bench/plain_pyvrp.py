@@ -21,7 +21,7 @@ import numpy as np
 import pyvrp
 from pyvrp.stop import MaxRuntime
 
-from optimizer.bench.plain_ortools import PlainRun, Unsupported, integral
+from optimizer.bench.plain_ortools import PlainRun, Unsupported, depot_and_stops, integral
 from optimizer.model import Instance, SiteKind
 
 UNLOAD_AT_DEPOT = "0-unload"  # the VRPLIB readers' reload facility (optimizer.io.vrplib_sets)
@@ -79,9 +79,7 @@ def solve_plain_pyvrp(
     """
     _check_supported(instance)
     t0 = time.perf_counter()
-    depot = instance.vehicle_types[0].depot
-    ids = [depot, *(s.id for s in instance.stops)]
-    rows = np.array([instance.travel.index(i) for i in ids])
+    (depot, *_), rows = depot_and_stops(instance)
     dist: Any = np.array(integral(instance.travel.distance_m[np.ix_(rows, rows)], "distances"))
     dur: Any = np.array(integral(instance.travel.duration_s[np.ix_(rows, rows)], "travel times"))
     demand = integral(np.array([[s.demand_kg for s in instance.stops]]), "demand")[0]
