@@ -4,8 +4,9 @@ Method (measured in ``benchmarks/periodic``):
 
 1. **Balanced construction.** Stops with the fewest allowed patterns and the
    most waste first; each takes the pattern whose days are cheapest to
-   extend: the detour to the nearest stop already on that day, plus a
-   penalty for days whose waste or working time passes the day's fleet.
+   extend: the detour to the nearest stop of its stream already on that
+   day, plus a penalty for days whose waste or working time passes what
+   the day's vehicles for that stream carry and work.
 2. **Day routing** of every day through :func:`optimizer.routing.solve.solve`
    (the existing engine adapters, so multi-trip, streams, breaks and every
    day rule hold) with a small, fixed amount of search per day; identical
@@ -17,7 +18,9 @@ Method (measured in ``benchmarks/periodic``):
    amount; an insertion that breaks a route's duration or a trip's
    capacity is priced as a new trip through the nearest facility). Moves
    are tried best estimate first; the affected days are re-routed and the
-   move is kept when the week's score improves. Swaps of two stops between
+   move is kept when the week's score improves. A visit a day left
+   unserved counts as a working day saved by moving it, so moves off
+   the days where a stop is missed come first. Swaps of two stops between
    patterns are tried the same way when no single move improves.
 4. **Polish**: every day is routed again with a larger search budget, and
    the better plan of each day is kept.
@@ -44,7 +47,7 @@ import numpy as np
 from scipy.optimize import linear_sum_assignment
 
 from optimizer.evaluate import travel_s
-from optimizer.model import Instance
+from optimizer.model import Instance, Stream, VehicleType
 from optimizer.periodic.model import Pattern, WeekInstance, amounts, day_instance
 from optimizer.periodic.moves import DayPlan, insert, remove, resimulate
 from optimizer.periodic.result import WeekResult
@@ -52,6 +55,7 @@ from optimizer.routing.params import Objective, RoutingParams
 from optimizer.routing.result import Route, RoutingResult, Visit, VisitKind
 
 UNSERVED_PENALTY = 1e7  # per visit left out, in objective units: worse than any route
+UNSERVED_SAVING_S = 8 * 3600.0  # estimated gain of moving a missed visit to another day
 POLISH_SHARE = 0.3  # of the time limit kept for the final polish
 DAY_SHARES = 4  # a day routed while patterns change gets at most 1 / (4 × days) of the time
 SKIP_UPHILL = 0.8  # share of moves with a positive estimate not tried (seeded)
@@ -199,34 +203,39 @@ def _score(week: WeekInstance, days: list[RoutingResult], params: WeekParams) ->
 
 
 def construct(week: WeekInstance) -> Visits:
-    """Return a first pattern for every stop: balanced days, stops near each other together."""
+    """Return a first pattern for every stop: balanced days, stops near each other together.
+
+    Balance is kept per stream, against the vehicles that carry it: a few
+    clinics are weighed against the medical vans, not against the whole
+    fleet (where they would all crowd onto the days nearest each other).
+    """
     base = week.base
     D = week.days
-    on_day: list[list[str]] = [[] for _ in range(D)]
+    streams = sorted({s.stream for s in base.stops}, key=lambda x: x.value)
+    on_day: dict[Stream, list[list[str]]] = {x: [[] for _ in range(D)] for x in streams}
     depots = sorted({vt.depot for vt in base.vehicle_types})
-    kg = [0.0] * D
-    work = [0.0] * D
-    cap_kg = [
-        sum(
-            vt.capacity_kg * n * 3
-            for t, n in week.horizon.fleet[d].items()
-            for vt in [base.vehicle_type(t)]
-        )
-        for d in range(D)
-    ]
-    cap_s = [
-        sum(
-            (vt.max_duration_s or vt.shift.length) * n
-            for t, n in week.horizon.fleet[d].items()
-            for vt in [base.vehicle_type(t)]
-        )
-        for d in range(D)
-    ]
+    kg = {x: [0.0] * D for x in streams}
+    work = {x: [0.0] * D for x in streams}
+
+    def fleet(x: Stream, d: int) -> list[tuple[VehicleType, int]]:
+        types = [(base.vehicle_type(t), n) for t, n in week.horizon.fleet[d].items()]
+        return [(vt, n) for vt, n in types if x in vt.streams]
+
+    cap_kg = {
+        x: [sum(vt.capacity_kg * n * 3 for vt, n in fleet(x, d)) for d in range(D)] for x in streams
+    }
+    cap_s = {
+        x: [
+            sum((vt.max_duration_s or vt.shift.length) * n for vt, n in fleet(x, d))
+            for d in range(D)
+        ]
+        for x in streams
+    }
     tm = base.travel
 
-    def detour(sid: str, d: int) -> float:
-        near = on_day[d] or depots
-        rows = [tm.index(x) for x in near[-200:]]
+    def detour(sid: str, x: Stream, d: int) -> float:
+        near = on_day[x][d] or depots
+        rows = [tm.index(y) for y in near[-200:]]
         k = tm.index(sid)
         return float(np.min(tm.duration_s[rows, k]) + np.min(tm.duration_s[k, rows]))
 
@@ -237,14 +246,15 @@ def construct(week: WeekInstance) -> Visits:
     visits: Visits = {}
     for stop in order:
         rule = week.rule(stop.id)
+        x = stop.stream
         best: tuple[float, Pattern] | None = None
         for p in rule.patterns:
             got = amounts(rule, p, D)
             cost = 0.0
             for d in p:
-                cost += detour(stop.id, d) + stop.service_s
-                load = (kg[d] + got[d][0]) / cap_kg[d] if cap_kg[d] else math.inf
-                busy = (work[d] + stop.service_s) / cap_s[d] if cap_s[d] else math.inf
+                cost += detour(stop.id, x, d) + stop.service_s
+                load = (kg[x][d] + got[d][0]) / cap_kg[x][d] if cap_kg[x][d] else math.inf
+                busy = (work[x][d] + stop.service_s) / cap_s[x][d] if cap_s[x][d] else math.inf
                 cost += 3600.0 * max(load, busy) ** 4
             if best is None or cost < best[0]:
                 best = (cost, p)
@@ -252,14 +262,20 @@ def construct(week: WeekInstance) -> Visits:
         visits[stop.id] = best[1]
         got = amounts(rule, best[1], D)
         for d in best[1]:
-            on_day[d].append(stop.id)
-            kg[d] += got[d][0]
-            work[d] += stop.service_s + detour(stop.id, d)
+            work[x][d] += stop.service_s + detour(stop.id, x, d)
+            on_day[x][d].append(stop.id)
+            kg[x][d] += got[d][0]
     return visits
 
 
 def _removal(inst: Instance, result: RoutingResult, sid: str) -> float:
-    """Return the time saved by taking ``sid`` out of its route (seconds)."""
+    """Return the time saved by taking ``sid`` out of its route (seconds).
+
+    A visit the day left unserved saves a whole working day: moves off the
+    days where a stop is missed are tried first.
+    """
+    if any(u.stop == sid for u in result.unserved):
+        return UNSERVED_SAVING_S
     for route in result.routes:
         vt = inst.vehicle_type(route.vehicle_type)
         locs = [v.location for v in route.visits if v.kind is not VisitKind.BREAK]

@@ -88,3 +88,5 @@ def test_full_demo_county_routes_within_30_s(tmp_path: Path) -> None:
     assert check(instance, plan) == []
     assert not [u for u in plan.unserved if u.reason.value == "not_routed"]
     assert plan.runtime_s <= 35
+    week = json.loads((tmp_path / "demo" / "week" / "solution.json").read_text(encoding="utf-8"))
+    assert sum(len(day.get("unserved", [])) for day in week["days"]) == 0
