@@ -91,6 +91,24 @@ class ModelError(ValueError):
     """An instance or record breaks the rules of the model."""
 
 
+class _Pickled:
+    """Pickling for frozen records that hold read-only mappings.
+
+    ``MappingProxyType`` cannot be pickled; records go to other processes
+    (a Dask cluster planning the parts of a large county), so their state
+    travels as plain dicts and is made read-only again on arrival.
+    """
+
+    def __getstate__(self) -> tuple[dict[str, Any], tuple[str, ...]]:
+        proxies = tuple(k for k, v in vars(self).items() if isinstance(v, MappingProxyType))
+        return {k: dict(v) if k in proxies else v for k, v in vars(self).items()}, proxies
+
+    def __setstate__(self, state: tuple[dict[str, Any], tuple[str, ...]]) -> None:
+        values, proxies = state
+        for k, v in values.items():
+            object.__setattr__(self, k, MappingProxyType(v) if k in proxies else v)
+
+
 @dataclass(frozen=True)
 class TimeWindow:
     """An interval [start, end] in seconds from midnight; end may pass 24:00."""
@@ -122,7 +140,7 @@ def _check_coordinates(what: str, lat: float, lon: float) -> None:
 
 
 @dataclass(frozen=True)
-class Stop:
+class Stop(_Pickled):
     """A collection point: a bin site, a waste room, a village point or a clinic.
 
     ``window`` restricts when service may *start*. ``demand_kg`` is the amount
@@ -181,7 +199,7 @@ class BuildOption:
 
 
 @dataclass(frozen=True)
-class Site:
+class Site(_Pickled):
     """A depot, charger or facility (transfer station, plant, landfill …).
 
     ``hours`` are the opening hours (unloading must start inside them).
@@ -257,7 +275,7 @@ class Break:
 
 
 @dataclass(frozen=True)
-class VehicleType:
+class VehicleType(_Pickled):
     """A class of vehicle in the fleet, ``count`` of them based at ``depot``.
 
     ``speed_factor`` scales the instance's travel times for this type
@@ -458,7 +476,7 @@ def _same(a: NDArray[np.float64] | MatrixView, b: NDArray[np.float64] | MatrixVi
 
 
 @dataclass(frozen=True)
-class Instance:
+class Instance(_Pickled):
     """One planning problem: stops, sites, fleet and travel matrix.
 
     The travel matrix covers every site and stop id. ``meta`` holds free-form

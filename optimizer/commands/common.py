@@ -82,6 +82,33 @@ def check_writable(folder: Path, option: str) -> None:
     raise InputError([InputProblem(option, None, "", str(folder), expected)])
 
 
+def check_scheduler(address: str | None, option: str = "--scheduler") -> None:
+    """Raise InputError unless a Dask scheduler answers at ``address`` (None: nothing to check).
+
+    Checked before any long solve, with a short timeout, so a mistyped
+    address is an input problem and not a stack trace half-way through.
+    """
+    if address is None:
+        return
+    try:
+        from distributed import Client
+    except ImportError:
+        expected = Text(
+            "an installed Dask (pip install 'countyopt[dask]')",
+            "已安装的 Dask（pip install 'countyopt[dask]'）",
+        )
+        raise InputError([InputProblem(option, None, "", address, expected)]) from None
+    try:
+        with Client(address, timeout=10):  # type: ignore[no-untyped-call]
+            return
+    except (OSError, TimeoutError, ValueError, TypeError) as err:
+        expected = Text(
+            f"the address of a running Dask scheduler, e.g. tcp://10.0.0.5:8786 ({err})",
+            f"正在运行的 Dask 调度器地址，例如 tcp://10.0.0.5:8786（{err}）",
+        )
+        raise InputError([InputProblem(option, None, "", address, expected)]) from None
+
+
 def _report_problems(
     ctx: click.Context, lang: Lang, lines: list[str], subject: tuple[str, str]
 ) -> None:

@@ -15,6 +15,7 @@ from optimizer.commands.common import (
     EXIT_INFEASIBLE,
     EXIT_INTERRUPTED,
     ROADS_OPTION,
+    check_scheduler,
     check_writable,
     exit_on_violations,
     lang_of,
@@ -333,6 +334,12 @@ def _structural_check(instance: Instance) -> None:
     help="Parts of a large county (over 2,500 stops, planned by parts) solved at once, "
     "each in its own process.",
 )
+@click.option(
+    "--scheduler",
+    default=None,
+    help="Address of a Dask distributed scheduler (e.g. tcp://10.0.0.5:8786): the parts of "
+    "a large county run on its workers instead (needs the dask extra).",
+)
 @ROADS_OPTION
 @click.pass_context
 @reports_input_errors
@@ -349,6 +356,7 @@ def route_command(
     solution_limit: int | None,
     quiet: bool,
     jobs: int,
+    scheduler: str | None,
     roads: Path | None,
 ) -> None:
     """Plan the day's collection routes and write route sheets.
@@ -362,6 +370,7 @@ def route_command(
     lang = lang_of(ctx)
     started = time.perf_counter()
     check_writable(out_dir, "--out")
+    check_scheduler(scheduler)
     instance = choose_travel(read_instance(source), source=source, roads=roads, parallel=True)
     _structural_check(instance)
     objective = objective or instance.meta.get("objective", Objective.COST.value)
@@ -373,6 +382,7 @@ def route_command(
         minimize_vehicles=minimize_vehicles,
         engine=engine,
         jobs=jobs,
+        scheduler=scheduler,
     )
     today = None
     if initial is not None:

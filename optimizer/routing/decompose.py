@@ -26,8 +26,12 @@ Here every stream component is handled at once:
 Parts are plain data (stop ids and vehicle counts); with ``jobs > 1`` they
 run in forked worker processes that share the instance read by the parent
 (a great-circle matrix is computed on demand, so no n×n array is copied).
-Each worker builds only its part's matrices. Ctrl-C stops the workers; the
-best whole plan so far is kept.
+Each worker builds only its part's matrices. With a Dask scheduler
+(``RoutingParams.scheduler``) the parts run on the cluster's workers instead:
+the instance is sent to every worker once, each part carries its time left
+(machines share wall clocks, not monotonic ones), as many parts run at once as the
+cluster has worker threads. Ctrl-C stops the workers (Dask: the parts
+running are cancelled); the best whole plan so far is kept.
 """
 
 from __future__ import annotations
@@ -328,6 +332,77 @@ class _Runner:
             self.pool = None
 
 
+def solve_part_on(state: object, part: Part, wall_deadline: float) -> PartResult:
+    """Solve ``part`` on a Dask worker holding ``state`` (the instance, params and types).
+
+    ``wall_deadline`` is a ``time.time()`` value: machines share wall clocks
+    (NTP), not monotonic ones.
+    """
+    global _STATE
+    _STATE = state  # type: ignore[assignment]
+    part = dataclasses.replace(part, deadline=time.monotonic() + wall_deadline - time.time())
+    return _solve_part(part, None)
+
+
+class _DaskRunner:
+    """Run parts on a Dask cluster (``RoutingParams.scheduler``), as :class:`_Runner` does."""
+
+    def __init__(self, address: str, interrupted: Callable[[], bool]) -> None:
+        from distributed import Client
+
+        self.interrupted = interrupted
+        self.client = Client(address)  # type: ignore[no-untyped-call]
+        self.state = self.client.scatter(_STATE, broadcast=True)  # type: ignore[no-untyped-call]
+        self.jobs = max(1, sum(self.client.nthreads().values()))  # type: ignore[no-untyped-call]
+
+    def run(
+        self,
+        parts: Sequence[Part],
+        on_result: Callable[[PartResult], None],
+        *,
+        give_up: float = math.inf,
+    ) -> None:
+        """Solve ``parts`` (longest first), calling ``on_result`` as each finishes."""
+        from distributed import wait
+
+        ordered = sorted(parts, key=lambda p: -p.time_limit_s)
+        pending = [
+            self.client.submit(
+                solve_part_on,
+                self.state,
+                part,
+                time.time() + part.deadline - time.monotonic(),
+                pure=False,
+                priority=-k,
+            )
+            for k, part in enumerate(ordered)
+        ]
+        try:
+            while pending:
+                if self.interrupted() or time.monotonic() > give_up:
+                    return
+                try:
+                    wait(pending, timeout=0.2, return_when="FIRST_COMPLETED")  # type: ignore[no-untyped-call]
+                except TimeoutError:
+                    continue
+                for f in [f for f in pending if f.done()]:  # type: ignore[no-untyped-call]
+                    pending.remove(f)
+                    on_result(f.result())
+        finally:
+            if pending:
+                self.client.cancel(pending)  # type: ignore[no-untyped-call]
+
+    def close(self) -> None:
+        """Let go of the cluster (its workers stay up for the next run)."""
+        self.client.close()  # type: ignore[no-untyped-call]
+
+
+def _runner(params: RoutingParams, interrupted: Callable[[], bool]) -> _Runner | _DaskRunner:
+    if params.scheduler is not None:
+        return _DaskRunner(params.scheduler, interrupted)
+    return _Runner(params.jobs, interrupted)
+
+
 def _better(
     new: EngineRun, old_routes: Sequence[Route], old_dropped: int, params: RoutingParams
 ) -> bool:
@@ -363,7 +438,7 @@ def solve_components(
     global _STATE
     t0 = time.monotonic()
     _STATE = (instance, params, [tuple(t) for t in types])
-    runner = _Runner(params.jobs, interrupted)
+    runner = _runner(params, interrupted)
     notes: list[tuple[str, str]] = [("", "") for _ in stops]
     engines_used: list[Counter[str]] = [Counter() for _ in stops]
     num_solutions = 0
@@ -380,7 +455,7 @@ def solve_components(
             for s, t in zip(stops, types, strict=True)
         ]
         total = sum(len(s) for s in stops) or 1
-        budget = min(FIRST_SHARE * (deadline - t0), FIRST_CAP_S) * params.jobs
+        budget = min(FIRST_SHARE * (deadline - t0), FIRST_CAP_S) * runner.jobs
         for c, parts in enumerate(cut):
             for p, (ids, counts) in enumerate(parts):
                 limit = max(MIN_PART_S, budget * len(ids) / total)
@@ -447,7 +522,7 @@ def solve_components(
                     own = Counter(r.vehicle_type for r in group_routes)
                     # Groups of a round never share a vehicle: spare ones are shared out.
                     counts = {vt.id: own[vt.id] + spare_share[vt.id][g] for vt in t}
-                    limit = max(MIN_PART_S, round_s * params.jobs * len(ids) / total)
+                    limit = max(MIN_PART_S, round_s * runner.jobs * len(ids) / total)
                     seed = params.seed + 1000 * rounds + g
                     start = tuple(group_routes)
                     part = Part(c, ids, tuple(counts.items()), limit, seed, deadline, start)

@@ -27,7 +27,8 @@ class RoutingParams:
     Large counties (see :mod:`optimizer.routing.decompose`): a county of
     more than ``decompose_above`` stops is planned by parts (a stream
     component that large is cut into parts of about ``part_stops`` stops),
-    ``jobs`` parts at a time in worker processes; ``rounds`` bounds the
+    ``jobs`` parts at a time in worker processes, or on the Dask cluster
+    whose scheduler is at ``scheduler`` (``tcp://host:8786``); ``rounds`` bounds the
     improvement rounds (None: while time remains; a number makes a run with
     a solution limit reproducible).
     """
@@ -40,6 +41,7 @@ class RoutingParams:
     engine: str = "auto"
     unserved_penalty: float | None = None  # None: engine picks one above any route cost
     jobs: int = 1
+    scheduler: str | None = None
     # Above 2,500 stops (the Kim set's largest, 2,092, stays whole; the xxl
     # set starts at 3,000) a county is planned by parts.
     decompose_above: int = 2500

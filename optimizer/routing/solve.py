@@ -329,6 +329,7 @@ def _solve_by_parts(
                 "num_solutions": out.num_solutions,
                 "checked_objective": objective_value(routes, objective),
                 "jobs": params.jobs,
+                "scheduler": params.scheduler,
                 "part_stops": params.part_stops,
                 "improvement_rounds": out.rounds,
                 "first_plan_s": round(out.first_plan_s, 3),

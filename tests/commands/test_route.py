@@ -115,6 +115,15 @@ def test_bad_initial_routes_exit_2(county_dir: Path, tmp_path: Path) -> None:
     assert not out.exists()
 
 
+def test_unreachable_scheduler_exits_2_before_solving(county_dir: Path, tmp_path: Path) -> None:
+    """A --scheduler address no Dask scheduler answers at exits 2, naming the option; no output."""
+    out = tmp_path / "out"
+    code, _, stderr = _run("route", county_dir, "--out", out, "--scheduler", "no-port", *FAST)
+    assert code == EXIT_INPUT
+    assert "--scheduler" in stderr and "'no-port'" in stderr and "Traceback" not in stderr
+    assert not out.exists()
+
+
 def test_checker_violation_fails_loudly(
     county_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -120,3 +120,28 @@ def test_ctrl_c_during_the_first_plan_accounts_for_every_stop(county: Instance) 
     assert result.status == "interrupted"
     assert check(county, result) == []
     assert any(u.reason is UnservedReason.INTERRUPTED for u in result.unserved)
+
+
+def test_parts_run_on_a_dask_cluster(county: Instance) -> None:
+    """With a Dask scheduler the parts run on its workers: every stop once, checked.
+
+    The instance travels to the worker process pickled (read-only mappings
+    included), and each part's deadline as a wall-clock time.
+    """
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(
+        n_workers=1, threads_per_worker=2, processes=True, dashboard_address=None
+    ) as cluster:
+        params = RoutingParams(
+            time_limit_s=120,
+            rounds=1,
+            scheduler=cluster.scheduler_address,
+            **SMALL,  # type: ignore[arg-type]
+        )
+        result = solve(county, params=params)
+        ran = set(cluster.scheduler.task_prefixes)
+    assert "solve_part_on" in ran
+    assert check(county, result) == []
+    served = Counter(s for r in result.routes for s in r.stops)
+    assert set(served) == {s.id for s in county.stops}
+    assert max(served.values()) == 1
