@@ -59,10 +59,12 @@ import numpy as np
 import vrplib
 from numpy.typing import NDArray
 
+from optimizer.distances import DENSE_MAX_POINTS
 from optimizer.i18n import Text
 from optimizer.io.errors import InputError, InputProblem
 from optimizer.model import (
     Instance,
+    MatrixView,
     Site,
     SiteKind,
     Stop,
@@ -123,6 +125,53 @@ class Convention:
             case "none":
                 return x
         raise ValueError(f"unknown rounding {self.op!r}")
+
+    def apply_one(self, d: float) -> float:
+        """Return the set's distance for one exact Euclidean distance (as :meth:`apply`)."""
+        x = d * self.scale
+        match self.op:
+            case "nint":
+                return float(math.floor(x + 0.5))
+            case "floor":
+                return float(math.floor(x))
+            case "ceil":
+                return float(math.ceil(x))
+            case "none":
+                return x
+        raise ValueError(f"unknown rounding {self.op!r}")
+
+
+class EuclideanView(MatrixView):
+    """A set's rounded Euclidean distances, computed when asked for.
+
+    Above ``DENSE_MAX_POINTS`` nodes (the 3,000-10,000-customer files) a
+    dense matrix would take 800 MB per copy, and the n × n × 2 differences
+    behind it twice that; entries are the dense formula's, bit for bit.
+    """
+
+    def __init__(self, xy: NDArray[np.float64], convention: Convention) -> None:
+        super().__init__(len(xy))
+        self.xy, self.convention = xy, convention
+        self._x, self._y = xy[:, 0].tolist(), xy[:, 1].tolist()
+
+    def entries(self, rows: NDArray[np.intp], cols: NDArray[np.intp]) -> NDArray[np.float64]:
+        """Return the entries at ``rows`` × ``cols`` (arrays that broadcast together)."""
+        dx = self.xy[rows, 0] - self.xy[cols, 0]
+        dy = self.xy[rows, 1] - self.xy[cols, 1]
+        return self.convention.apply(np.sqrt(dx**2 + dy**2))
+
+    def entry(self, i: int, j: int) -> float:
+        """Return one entry."""
+        dx, dy = self._x[i] - self._x[j], self._y[i] - self._y[j]
+        return self.convention.apply_one(math.sqrt(dx * dx + dy * dy))
+
+    def same_as(self, other: MatrixView) -> bool:
+        """Return whether ``other`` is the same convention on the same points."""
+        return (
+            isinstance(other, EuclideanView)
+            and self.convention == other.convention
+            and np.array_equal(self.xy, other.xy)
+        )
 
 
 CONVENTIONS: Mapping[str, Convention] = {
@@ -445,13 +494,17 @@ def parse_vrplib(
         ) from err
     set_type = str(data.get("type", "CVRP")).strip().upper()
     conv = _convention(layout, set_type, rounding, file)
+    dist: NDArray[np.float64] | EuclideanView
     if conv.name == "explicit":
         dist = np.asarray(data["edge_weight"], dtype=np.float64)
         coords = np.zeros((dim, 2))
     else:
         coords = np.asarray(data["node_coord"], dtype=np.float64)
-        diff = coords[:, None, :] - coords[None, :, :]
-        dist = conv.apply(np.sqrt((diff**2).sum(axis=-1)))
+        if dim > DENSE_MAX_POINTS:
+            dist = EuclideanView(coords, conv)
+        else:
+            diff = coords[:, None, :] - coords[None, :, :]
+            dist = conv.apply(np.sqrt((diff**2).sum(axis=-1)))
     if dist.shape != (dim, dim):
         raise InputError(
             [
@@ -488,6 +541,12 @@ def parse_vrplib(
     ]
     if windows is not None:
         horizon = _window(windows[0])
+    elif isinstance(dist, EuclideanView):
+        # Every arc is at most the bounding box's diagonal: a looser bound,
+        # without the n × n pass the dense one needs.
+        span = coords.max(axis=0) - coords.min(axis=0)
+        diagonal = conv.apply_one(math.sqrt(float(span @ span)))
+        horizon = TimeWindow(0, math.ceil(dim * diagonal + float(service.sum())))
     else:
         bound = float(dist.max(axis=1).sum() + service.sum())
         horizon = TimeWindow(0, math.ceil(bound))
@@ -524,6 +583,10 @@ def parse_vrplib(
         "fleet": "from the file" if vehicles is not None else "upper bound 2 × demand / capacity",
         "multi_trip": "yes" if reload else "no",
     }
+    if isinstance(dist, EuclideanView):
+        # Depot, its unload point (the depot again), then the customers.
+        view = EuclideanView(coords[[0, *range(dim)]], conv)
+        return benchmark_instance(name, stops, depot_xy, horizon, types, view, view, meta)
     return benchmark_instance(name, stops, depot_xy, horizon, types, dist, dist.copy(), meta)
 
 
@@ -533,8 +596,8 @@ def benchmark_instance(
     depot_xy: tuple[float, float],
     hours: TimeWindow,
     vehicle_types: Sequence[VehicleType],
-    distance: NDArray[np.float64],
-    duration: NDArray[np.float64],
+    distance: NDArray[np.float64] | MatrixView,
+    duration: NDArray[np.float64] | MatrixView,
     meta: Mapping[str, str],
     *,
     extra_sites: Sequence[Site] = (),
@@ -543,7 +606,9 @@ def benchmark_instance(
 
     ``distance`` and ``duration`` are indexed depot first, then ``stops``,
     then ``extra_sites``; the unload facility ``"0-unload"`` copies the
-    depot's row and column.
+    depot's row and column. Matrices computed on demand (:class:`MatrixView`)
+    are taken as they are: indexed like the instance already (depot, unload
+    point, stops).
     """
     depot = Site(DEPOT_ID, "depot", SiteKind.DEPOT, depot_xy[0], depot_xy[1], hours=hours)
     unload = Site(
@@ -557,7 +622,10 @@ def benchmark_instance(
     )
     order = [0, 0, *range(1, len(stops) + 1 + len(extra_sites))]
     ids = (DEPOT_ID, UNLOAD_ID, *(s.id for s in stops), *(s.id for s in extra_sites))
-    travel = TravelMatrix(ids, distance[np.ix_(order, order)], duration[np.ix_(order, order)])
+    if isinstance(distance, MatrixView) or isinstance(duration, MatrixView):
+        travel = TravelMatrix(ids, distance, duration)
+    else:
+        travel = TravelMatrix(ids, distance[np.ix_(order, order)], duration[np.ix_(order, order)])
     return Instance(
         name, tuple(stops), (depot, unload, *extra_sites), tuple(vehicle_types), travel, meta
     )

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import csv
 import math
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -237,3 +239,44 @@ def test_good_tiny_file_reads() -> None:
     assert [s.id for s in instance.stops] == ["1", "2", "3"]
     assert instance.travel.distance("0", "1") == 5
     assert instance.travel.distance("0-unload", "2") == 10
+
+
+@needs_data
+@pytest.mark.parametrize("rounding", ["nint", "dimacs", "exact"])
+def test_large_files_compute_the_same_distances_on_demand(
+    rounding: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past the dense limit, every distance equals the dense matrix's, bit for bit."""
+    path = VRP / "cvrp_x" / "X-n101-k25.vrp"
+    dense = read_vrplib(path, rounding=rounding)
+    monkeypatch.setattr("optimizer.io.vrplib_sets.DENSE_MAX_POINTS", 50)
+    lazy = read_vrplib(path, rounding=rounding)
+    assert type(lazy.travel.distance_m).__name__ == "EuclideanView"
+    assert lazy.travel.ids == dense.travel.ids
+    for name in ("distance_m", "duration_s"):
+        whole = np.asarray(getattr(lazy.travel, name))
+        assert np.array_equal(whole, getattr(dense.travel, name))
+        m = getattr(lazy.travel, name)
+        assert all(m[i, j] == whole[i, j] for i in range(0, 102, 7) for j in range(0, 102, 5))
+    # The horizon is only a bound on a route's length: looser, never shorter.
+    assert lazy.vehicle_types[0].shift.end >= dense.vehicle_types[0].shift.end
+
+
+@needs_data
+def test_ten_thousand_customers_read_without_a_dense_matrix() -> None:
+    """Ghent1 (10,000 customers) is read in well under a gigabyte (4.7 GB with dense matrices)."""
+    code = (
+        "import resource, sys;"
+        "from optimizer.io.vrplib_sets import read_vrplib;"
+        f"i = read_vrplib({str(VRP / 'xxl' / 'Ghent1.vrp')!r});"
+        "assert len(i.stops) == 10000;"
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    assert int(out.stdout.split()[-1]) < 1_000_000  # kB
