@@ -31,6 +31,7 @@ DOMAINS = ("routing", "siting", "carbon")
 # (optimizer.io.load.routing_format); siting formats by the set or file name.
 SITING_KINDS = ("cap", "uncap", "pmed", "holmberg", "lrp")
 LRP_KIND = "lrp"  # location-routing (Prodhon, Barreto): a siting kind run by a heuristic
+PERIODIC_KIND = "pvrpif"  # a week of routes (Taverna & Tilk's PVRP-IF), run by the week solver
 CARBON_KIND = "osemosys"
 
 
@@ -79,6 +80,7 @@ SETS: dict[str, BenchSet] = {
 }
 SETS["lrp"] = BenchSet("siting/lrp/prodhon_prins2006", ("coord*.dat",), LRP_KIND)
 SETS["lrp_barreto"] = BenchSet("siting/lrp/barreto2007_prodhon_format", ("coord*.dat",), LRP_KIND)
+SETS["pvrpif"] = BenchSet("periodic/pvrpif/instances", ("*.geojson",), PERIODIC_KIND)
 
 
 def domain_of(kind: str) -> str:
@@ -123,7 +125,8 @@ def is_lrp_name(path: Path) -> bool:
 def kind_of(path: Path) -> str:
     """Return how a file given by path is read: a siting kind by its name, else routing or carbon.
 
-    Siting files are named as in OR-Library and Holmberg's set (``cap41.txt``,
+    A PVRP-IF GeoJSON (Taverna & Tilk) is a week. Siting files are named as
+    in OR-Library and Holmberg's set (``cap41.txt``,
     ``pmed1.txt``, ``p1``); a folder or a MathProg data file (one that
     starts with ``set``, ``param`` or a comment) is an OSeMOSYS model.
     """
@@ -133,6 +136,10 @@ def kind_of(path: Path) -> str:
         return CARBON_KIND
     if is_lrp_name(path):
         return LRP_KIND
+    if path.suffix.lower() == ".geojson":
+        from optimizer.io.pvrpif import is_pvrpif_file
+
+        return PERIODIC_KIND if is_pvrpif_file(path) else "routing"
     try:
         kind = siting_format(path)
         if kind != "county":

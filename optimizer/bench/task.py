@@ -31,7 +31,13 @@ from typing import Any
 
 from optimizer.bench.plain_ortools import PlainRun, Unsupported, solve_plain
 from optimizer.bench.plans import plan_stem
-from optimizer.bench.sets import LRP_KIND, best_known, domain_of, load_instance
+from optimizer.bench.sets import (
+    LRP_KIND,
+    PERIODIC_KIND,
+    best_known,
+    domain_of,
+    load_instance,
+)
 from optimizer.evaluate import check, objective_value, recompute
 from optimizer.io.solution import write_solution_json
 from optimizer.io.vrplib_sets import objective_scale
@@ -45,8 +51,11 @@ ROUTING_ENGINES = ("ortools", "ortools-plain", "pyvrp", "pyvrp-plain", "auto")
 SITING_ENGINES = ("scip", "highs", "cbc", "pulp-cbc")  # OR-Tools MIP backends; PuLP + CBC
 CARBON_ENGINES = ("highs", "cbc")  # LP solvers through PuLP
 LRP_ENGINES = ("lrp",)  # location-routing search (optimizer.lrp.solve)
+PERIODIC_ENGINES = ("week",)  # the week solver (optimizer.periodic.solve)
 BUILTIN_ENGINES = tuple(
-    dict.fromkeys(ROUTING_ENGINES + SITING_ENGINES + CARBON_ENGINES + LRP_ENGINES)
+    dict.fromkeys(
+        ROUTING_ENGINES + SITING_ENGINES + CARBON_ENGINES + LRP_ENGINES + PERIODIC_ENGINES
+    )
 )
 DEFAULT_ENGINES = {
     "routing": ("ortools", "ortools-plain"),
@@ -57,7 +66,11 @@ DEFAULT_ENGINES = {
 
 def default_engines(kind: str) -> tuple[str, ...]:
     """Return the engines a sweep runs on an instance of ``kind`` unless told otherwise."""
-    return LRP_ENGINES if kind == LRP_KIND else DEFAULT_ENGINES[domain_of(kind)]
+    if kind == LRP_KIND:
+        return LRP_ENGINES
+    if kind == PERIODIC_KIND:
+        return PERIODIC_ENGINES
+    return DEFAULT_ENGINES[domain_of(kind)]
 
 
 MAX_TRACE = 200  # improving solutions kept per run for the gap-over-time plot
@@ -237,6 +250,10 @@ def execute(task: Task) -> dict[str, Any]:
             from optimizer.bench.lrp_task import run_lrp
 
             run_lrp(task, record)
+        elif task.kind == PERIODIC_KIND:
+            from optimizer.bench.week_task import run_week
+
+            run_week(task, record)
         elif domain_of(task.kind) == "siting":
             from optimizer.bench.siting_task import run_siting
 
@@ -276,7 +293,7 @@ def _write_plan(task: Task, instance: Instance, result: RoutingResult, objective
 
 
 def _run_routing(task: Task, record: dict[str, Any], t0: float) -> None:
-    if task.engine in SITING_ENGINES + CARBON_ENGINES + LRP_ENGINES:
+    if task.engine in SITING_ENGINES + CARBON_ENGINES + LRP_ENGINES + PERIODIC_ENGINES:
         raise Unsupported(f"{task.engine} is not a routing engine")
     instance = load_instance(Path(task.file))
     record["instance"] = instance.name

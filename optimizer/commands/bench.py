@@ -95,8 +95,8 @@ def _command(params: dict[str, Any]) -> str:
         "Engine to run (repeatable). Routing: ortools, ortools-plain, pyvrp, pyvrp-plain "
         "(PyVRP's documented model, as a reference), auto or package.module:function "
         "[default: ortools, ortools-plain]; siting: scip, highs, cbc, pulp-cbc "
-        "[default: scip, pulp-cbc]; location-routing: lrp; carbon: highs, cbc "
-        "[default: both]."
+        "[default: scip, pulp-cbc]; location-routing: lrp; week (PVRP-IF): week; "
+        "carbon: highs, cbc [default: both]."
     ),
 )
 @click.option(
@@ -147,7 +147,7 @@ def _command(params: dict[str, Any]) -> str:
     show_default=True,
     help="Folder holding the sets: vrp/ (solomon100, cvrp_x, gh1000, xxl, mtvrptwr, hfvrp, "
     "evrptw, kim, small), siting/ (cap, uncap, holmberg, pmed, lrp, lrp_barreto), "
-    "energy/ (osemosys).",
+    "periodic/ (pvrpif), energy/ (osemosys).",
 )
 @click.option(
     "--max-n", type=click.IntRange(min=1), default=None, help="Only instances with <= N stops."
@@ -185,11 +185,11 @@ def bench_command(
 
     A set name stands for its files under --data-dir: routing solomon100,
     cvrp_x, gh1000, xxl, mtvrptwr, hfvrp, evrptw, kim, small; siting cap, uncap,
-    holmberg, pmed; location-routing lrp (Prodhon), lrp_barreto; carbon
-    osemosys. Every (instance, engine, seed) run appends one line to
-    OUT/results.jsonl and writes its plan under OUT/plans (see --keep);
-    runs already recorded are skipped, so an
-    interrupted sweep resumes where it stopped.
+    holmberg, pmed; location-routing lrp (Prodhon), lrp_barreto; a week of
+    routes pvrpif (Taverna & Tilk); carbon osemosys. Every (instance,
+    engine, seed) run appends one line to OUT/results.jsonl and writes its
+    plan under OUT/plans (see --keep); runs already recorded are skipped,
+    so an interrupted sweep resumes where it stopped.
     """
     lang = lang_of(ctx)
     for engine in engines:
