@@ -187,8 +187,8 @@ def road_travel(
     """Return ``instance`` with its travel matrices on the roads of ``setup.extract``.
 
     ``travel`` is the fleet profile's matrix; each type whose own profile
-    differs gets its matrix in ``travel_by_type``. Each distinct profile is
-    computed once and cached.
+    opens other roads gets its matrix in ``travel_by_type``. Profiles that
+    open the same road segments share one matrix, computed once and cached.
 
     Raises
     ------
@@ -232,8 +232,15 @@ def road_travel(
     folder = cache.default_cache_dir() if cache_dir is None else cache_dir
     digest = cache.file_digest(setup.extract)
     network: RoadNetwork | None = None
+    # Profiles that open the same road segments have the same matrix: one is computed.
+    alike = {p: p for p in setup.profiles()}
+    if len(alike) > 1:
+        network = read_roads(setup.extract, setup.speeds.classes, cache_dir=folder)
+        first: dict[bytes, Profile] = {}
+        for p in alike:
+            alike[p] = first.setdefault(open_segments(network, p).tobytes(), p)
     matrices: dict[Profile, TravelMatrix] = {}
-    for profile in setup.profiles():
+    for profile in dict.fromkeys(alike.values()):
         # The snapping limit is part of the key: a cached matrix has passed its check.
         key = cache.cache_key(
             "matrix",
@@ -254,8 +261,11 @@ def road_travel(
         matrices[profile] = TravelMatrix(tuple(ids), arrays["distance_m"], arrays["duration_s"])
     meta = dict(instance.meta)
     meta.update(travel_source="roads", roads=str(setup.extract))
-    own = {t: matrices[p] for t, p in setup.types.items() if p != setup.profile}
-    return replace(instance, travel=matrices[setup.profile], travel_by_type=own, meta=meta)
+    fleet = matrices[alike[setup.profile]]
+    own = {
+        t: matrices[alike[p]] for t, p in setup.types.items() if alike[p] != alike[setup.profile]
+    }
+    return replace(instance, travel=fleet, travel_by_type=own, meta=meta)
 
 
 def _check_reachable(setup: RoadSetup, ids: Sequence[str], duration: np.ndarray) -> None:

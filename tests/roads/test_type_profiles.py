@@ -144,11 +144,17 @@ def test_checker_refuses_a_compactor_leg_through_the_lane(tmp_path: Path, ladder
     assert {v.rule for v in check_route(windowed, honest)} == {Rule.TIME_WINDOW}
 
 
-def test_same_profiles_share_one_matrix(tmp_path: Path, ladder: Path) -> None:
-    """Types of one profile get no matrix of their own; the instance pickles with its matrices."""
+def test_same_roads_share_one_matrix(tmp_path: Path, ladder: Path) -> None:
+    """Types on the same roads share one matrix; an instance with several survives pickling."""
     same = FLEET.replace("V2,1,D,kitchen;other,800,diesel,05:30,14:00,1.8,2.2,3\n", "")
     same += "C9,1,D,kitchen;other,8000,diesel,05:30,14:00,2.5,3.4,16\n"
     assert _town(tmp_path / "same", ladder, same).travel_by_type == {}
+    # Two vans of different widths both fit the 2 m lane: one matrix, lane included.
+    vans = FLEET.replace("C8,1,D,recyclable;other,8000,diesel,05:30,14:00,2.5,3.4,16\n", "")
+    vans += "V3,1,D,recyclable;other,900,diesel,05:30,14:00,1.9,2.3,3.5\n"
+    both = _town(tmp_path / "vans", ladder, vans)
+    assert both.travel_by_type == {}
+    assert both.travel.distance("K0", "K1") < 500
     mixed = _town(tmp_path / "mixed", ladder)
     back = pickle.loads(pickle.dumps(mixed))
     assert back == mixed
