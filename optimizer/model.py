@@ -496,9 +496,7 @@ class Instance(_Pickled):
     vehicle_types: tuple[VehicleType, ...]
     travel: TravelMatrix
     meta: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
-    travel_by_type: Mapping[str, TravelMatrix] = field(
-        default_factory=lambda: MappingProxyType({})
-    )
+    travel_by_type: Mapping[str, TravelMatrix] = field(default_factory=lambda: MappingProxyType({}))
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "stops", tuple(self.stops))
