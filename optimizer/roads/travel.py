@@ -232,13 +232,10 @@ def road_travel(
     folder = cache.default_cache_dir() if cache_dir is None else cache_dir
     digest = cache.file_digest(setup.extract)
     network: RoadNetwork | None = None
-    # Profiles that open the same road segments have the same matrix: one is computed.
     alike = {p: p for p in setup.profiles()}
     if len(alike) > 1:
         network = read_roads(setup.extract, setup.speeds.classes, cache_dir=folder)
-        first: dict[bytes, Profile] = {}
-        for p in alike:
-            alike[p] = first.setdefault(open_segments(network, p).tobytes(), p)
+        alike = _alike(setup, network)
     matrices: dict[Profile, TravelMatrix] = {}
     for profile in dict.fromkeys(alike.values()):
         # The snapping limit is part of the key: a cached matrix has passed its check.
@@ -266,6 +263,12 @@ def road_travel(
         t: matrices[alike[p]] for t, p in setup.types.items() if alike[p] != alike[setup.profile]
     }
     return replace(instance, travel=fleet, travel_by_type=own, meta=meta)
+
+
+def _alike(setup: RoadSetup, network: RoadNetwork) -> dict[Profile, Profile]:
+    """Map each profile to the first one opening the same segments (same graph, same matrix)."""
+    first: dict[bytes, Profile] = {}
+    return {p: first.setdefault(open_segments(network, p).tobytes(), p) for p in setup.profiles()}
 
 
 def _check_reachable(setup: RoadSetup, ids: Sequence[str], duration: np.ndarray) -> None:
@@ -333,10 +336,13 @@ def route_geometry(instance: Instance, result: RoutingResult) -> LegGeometry | N
     if instance.meta.get("travel_source") != "roads" or not extract:
         return None
     setup = road_setup(instance, Path(extract))
+    network = read_roads(setup.extract, setup.speeds.classes, cache_dir=cache.default_cache_dir())
+    alike = _alike(setup, network)
     by_profile: dict[Profile, list[tuple[str, str, str]]] = {}
     for route in result.routes:
+        # A type without a matrix of its own opens the fleet's roads: same paths.
         own = route.vehicle_type in instance.travel_by_type
-        profile = setup.types.get(route.vehicle_type, setup.profile) if own else setup.profile
+        profile = alike[setup.types.get(route.vehicle_type, setup.profile)]
         by_profile.setdefault(profile, []).extend(
             (route.vehicle_type if own else "", prev.location, visit.location)
             for prev, visit in zip(route.visits, route.visits[1:], strict=False)
