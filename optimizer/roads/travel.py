@@ -2,11 +2,12 @@
 
 Each vehicle type in use (``count > 0``) drives the matrix of its own road
 profile (``Instance.travel_of``): a lane open to the van but not to the
-compactor is used by the van only. Types with the same profile share one
-matrix, computed once. ``Instance.travel``, what code that moves no
-particular vehicle reads (siting, types added later), is the matrix of the
-fleet profile: for each dimension the largest of the types in use,
-heavy-goods rules if any type is one, so every vehicle may drive its legs.
+compactor is used by the van only. Types whose profiles open the same
+road segments share one matrix, computed once. ``Instance.travel``, what
+code that moves no particular vehicle reads (siting, types not in use when
+it was computed), is the matrix of the fleet profile: for each dimension
+the largest of the types in use, heavy-goods rules if any type is one, so
+every vehicle may drive its legs.
 
 Workbook settings read here (``settings`` table, key → value):
 ``roads`` (extract path, relative to the workbook), ``road_area`` (urban or
