@@ -175,9 +175,24 @@ def travel_note(instance: Instance, lang: Lang) -> str:
     """Return one line saying where the plan's distances and times come from."""
     source = instance.meta.get("travel_source", "")
     if source == "roads":
+        from optimizer.roads.profiles import profile_of
         from optimizer.roads.travel import fleet_profile
 
         name = Path(instance.meta.get("roads", "")).name
+        if instance.travel_by_type:
+            sep = tr(lang, "; ", "；")
+            each = sep.join(
+                f"{vt.id}: {profile_of(vt, []).label(lang)}"
+                for vt in instance.vehicle_types
+                if vt.count > 0
+            )
+            return tr(
+                lang,
+                f"Distances and times: shortest road paths on the OpenStreetMap extract {name}, "
+                f"each vehicle type on the roads open to it ({each}).",
+                f"里程与时间：基于 OpenStreetMap 路网数据 {name} 的道路最短路径，"
+                f"各车型只走其可通行的道路（{each}）。",
+            )
         profile = fleet_profile(instance, [])
         return tr(
             lang,

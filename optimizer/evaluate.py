@@ -136,7 +136,7 @@ def compartments(vehicle_type: VehicleType) -> dict[Stream, tuple[float, float |
 
 def travel_s(instance: Instance, vehicle_type: VehicleType, a: str, b: str) -> float:
     """Return the travel time in seconds of ``vehicle_type`` from ``a`` to ``b``."""
-    return instance.travel.duration(a, b) / vehicle_type.speed_factor
+    return instance.travel_of(vehicle_type.id).duration(a, b) / vehicle_type.speed_factor
 
 
 def rates_of(instance: Instance, vehicle_type: VehicleType) -> EnergyRates:
@@ -233,7 +233,7 @@ def simulate_legs(
                 )
             )
             continue
-        leg = instance.travel.distance(here, loc)
+        leg = instance.travel_of(vehicle_type.id).distance(here, loc)
         distance += leg
         leg_fuel = rates.fuel(leg, sum(load_kg.values()) / total_cap if total_cap else 0.0)
         fuel += leg_fuel

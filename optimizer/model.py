@@ -479,7 +479,11 @@ def _same(a: NDArray[np.float64] | MatrixView, b: NDArray[np.float64] | MatrixVi
 class Instance(_Pickled):
     """One planning problem: stops, sites, fleet and travel matrix.
 
-    The travel matrix covers every site and stop id. ``meta`` holds free-form
+    The travel matrix covers every site and stop id. ``travel_by_type``
+    optionally gives vehicle types their own matrix (on roads, each type's
+    road profile: a van may use a lane a compactor may not), with the same
+    ids in the same order; a type without one uses ``travel``. Code that
+    moves a given vehicle asks :meth:`travel_of`. ``meta`` holds free-form
     provenance (source, licence, …). ``meta["coord_sys"]`` says what ``lat``
     and ``lon`` of the records mean: ``"wgs84"`` (the default; degrees) or
     ``"planar"`` (benchmark sets: ``lat`` is y and ``lon`` is x in the set's
@@ -492,9 +496,14 @@ class Instance(_Pickled):
     vehicle_types: tuple[VehicleType, ...]
     travel: TravelMatrix
     meta: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    travel_by_type: Mapping[str, TravelMatrix] = field(default_factory=lambda: MappingProxyType({}))
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "stops", tuple(self.stops))
+        object.__setattr__(self, "travel_by_type", MappingProxyType(dict(self.travel_by_type)))
+        for type_id, own in self.travel_by_type.items():
+            if own.ids != self.travel.ids:
+                raise ModelError(f"travel matrix of vehicle type {type_id} has other ids")
         object.__setattr__(self, "sites", tuple(self.sites))
         object.__setattr__(self, "vehicle_types", tuple(self.vehicle_types))
         object.__setattr__(self, "meta", MappingProxyType(dict(self.meta)))
@@ -511,6 +520,10 @@ class Instance(_Pickled):
             raise ModelError("duplicate vehicle type ids")
         object.__setattr__(self, "_stop", {s.id: s for s in self.stops})
         object.__setattr__(self, "_site", {s.id: s for s in self.sites})
+
+    def travel_of(self, type_id: str) -> TravelMatrix:
+        """Return the travel matrix vehicles of type ``type_id`` drive on."""
+        return self.travel_by_type.get(type_id, self.travel)
 
     def stop(self, stop_id: str) -> Stop:
         """Return the stop with id ``stop_id``."""

@@ -289,13 +289,13 @@ def _validate(
 
 
 def _nearest_unload(
-    instance: Instance, here: str, streams: set[Stream]
+    instance: Instance, vt: VehicleType, here: str, streams: set[Stream]
 ) -> tuple[str, set[Stream]] | None:
     best: tuple[int, float, str] | None = None
     for site in instance.facilities:
         accepted = len(site.streams & streams)
         if accepted:
-            key = (-accepted, instance.travel.distance(here, site.id), site.id)
+            key = (-accepted, instance.travel_of(vt.id).distance(here, site.id), site.id)
             best = key if best is None or key < best else best
     if best is None:
         return None
@@ -312,7 +312,7 @@ def _with_unloads(instance: Instance, vt: VehicleType, locations: Sequence[str])
     def unload_all(streams: set[Stream]) -> None:
         nonlocal here
         while streams:
-            found = _nearest_unload(instance, here, streams)
+            found = _nearest_unload(instance, vt, here, streams)
             if found is None:
                 return
             site, accepted = found

@@ -23,7 +23,13 @@ import pandas as pd
 from optimizer.evaluate import compartments, rates_of
 from optimizer.i18n import Lang, tr
 from optimizer.io.atomic import atomic_path, write_folder_atomic, write_text_atomic
-from optimizer.io.solution import LegGeometry, find_place, location_name, write_solution_json
+from optimizer.io.solution import (
+    LegGeometry,
+    find_place,
+    leg_shape,
+    location_name,
+    write_solution_json,
+)
 from optimizer.model import STREAM_ZH, Instance, Stop
 from optimizer.routing.battery import soc_profile
 from optimizer.routing.diagnose import detail_text
@@ -110,9 +116,9 @@ def _coords(instance: Instance, location: str) -> tuple[float, float] | None:
     return None if place is None else (place.lat, place.lon)
 
 
-def _leg_m(instance: Instance, a: str, b: str) -> float | None:
+def _leg_m(instance: Instance, type_id: str, a: str, b: str) -> float | None:
     try:
-        return instance.travel.distance(a, b)
+        return instance.travel_of(type_id).distance(a, b)
     except KeyError:
         return None
 
@@ -150,7 +156,11 @@ def _route_rows(instance: Instance, route: Route, lang: Lang) -> list[dict[str, 
     battery = _battery_after(instance, route)
     for seq, visit in enumerate(route.visits, start=1):
         stop = _stop_or_none(instance, visit.location) if visit.kind is VisitKind.STOP else None
-        leg = 0.0 if previous is None else _leg_m(instance, previous, visit.location)
+        leg = (
+            0.0
+            if previous is None
+            else _leg_m(instance, route.vehicle_type, previous, visit.location)
+        )
         if leg is not None:
             cumulative += leg
         coords = _coords(instance, visit.location)
@@ -628,7 +638,7 @@ def _road_line(
     for prev, visit in zip(route.visits, route.visits[1:], strict=False):
         if prev.location == visit.location:
             continue
-        leg = geometry.get((prev.location, visit.location))
+        leg = leg_shape(geometry, route, prev.location, visit.location)
         if not leg:
             return straight
         line += [(lat, lon) for lat, lon in leg[1:]]

@@ -32,11 +32,22 @@ from optimizer.routing.result import (
 )
 from optimizer.timefmt import format_clock
 
-#: Road shape of legs by (from, to) location id: [lat, lon] pairs (optimizer.roads).
-LegGeometry = Mapping[tuple[str, str], list[list[float]]]
+#: Road shape of legs, [lat, lon] pairs (optimizer.roads), by (from, to) location id,
+#: or by (vehicle type, from, to) where types drive different roads: see :func:`leg_shape`.
+LegGeometry = Mapping[tuple[str, ...], list[list[float]]]
 
 SCHEMA = "countyopt.solution"
 SCHEMA_VERSION = 1
+
+
+def leg_shape(
+    geometry: LegGeometry | None, route: Route, a: str, b: str
+) -> list[list[float]] | None:
+    """Return the road shape of ``route``'s leg a -> b: its type's own, else the shared one."""
+    if not geometry:
+        return None
+    own = geometry.get((route.vehicle_type, a, b))
+    return own if own is not None else geometry.get((a, b))
 
 
 def find_place(instance: Instance, location: str) -> Stop | Site | None:
@@ -77,7 +88,7 @@ def _visit_dicts(
     out = [_visit_dict(v, instance) for v in route.visits]
     # A visit reached along the roads carries the leg's shape ([lat, lon] pairs).
     for prev, visit, doc in zip(route.visits, route.visits[1:], out[1:], strict=False):
-        leg = (geometry or {}).get((prev.location, visit.location))
+        leg = leg_shape(geometry, route, prev.location, visit.location)
         if leg:
             doc["geometry"] = leg
     return out

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from optimizer.i18n import Lang, tr
-from optimizer.io.solution import LegGeometry
+from optimizer.io.solution import LegGeometry, leg_shape
 from optimizer.maps.labels import esc, kg, km, stream_label
 from optimizer.maps.labels import table as popup_table
 from optimizer.maps.page import (
@@ -193,11 +193,17 @@ def route_features(
                 (tr(lang, "Arrives", "到达"), format_clock(visit.arrival_s)),
                 (
                     tr(lang, "Distance", "距离"),
-                    km(instance.travel.distance(prev.location, visit.location)),
+                    km(
+                        instance.travel_of(route.vehicle_type).distance(
+                            prev.location, visit.location
+                        )
+                    ),
                 ),
                 (tr(lang, "Load on board", "车载量"), kg(prev.load_kg)),
             ]
-            path = leg_path(canvas, start, here, (roads or {}).get((prev.location, visit.location)))
+            path = leg_path(
+                canvas, start, here, leg_shape(roads, route, prev.location, visit.location)
+            )
             legs.append(
                 feature(
                     {"type": "LineString", "coordinates": path},

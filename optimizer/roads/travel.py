@@ -1,11 +1,13 @@
-"""An instance's travel matrix and leg shapes on the roads of an OpenStreetMap extract.
+"""An instance's travel matrices and leg shapes on the roads of an OpenStreetMap extract.
 
-The engines and the checker use one travel matrix per instance, so the fleet
-drives on one profile: for each dimension the largest vehicle type in use
-(``count > 0``), heavy-goods rules if any type is one. Every vehicle may then
-drive every leg of the matrix; a lane open to the van but not to the
-compactor is not used by either (per-type matrices are
-:func:`optimizer.roads.matrix.road_matrix` over each type's profile).
+Each vehicle type in use (``count > 0``) drives the matrix of its own road
+profile (``Instance.travel_of``): a lane open to the van but not to the
+compactor is used by the van only. Types whose profiles open the same
+road segments share one matrix, computed once. ``Instance.travel``, what
+code that moves no particular vehicle reads (siting, types not in use when
+it was computed), is the matrix of the fleet profile: for each dimension
+the largest of the types in use, heavy-goods rules if any type is one, so
+every vehicle may drive its legs.
 
 Workbook settings read here (``settings`` table, key → value):
 ``roads`` (extract path, relative to the workbook), ``road_area`` (urban or
@@ -16,8 +18,8 @@ rural default speeds), ``road_speed_kmh.<highway>`` (one class's speed),
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -48,8 +50,13 @@ class RoadSetup:
 
     extract: Path
     speeds: RoadSpeeds
-    profile: Profile
+    profile: Profile  # the fleet's (see the module docstring)
     snap_max_m: float
+    types: Mapping[str, Profile] = field(default_factory=dict)  # each type in use
+
+    def profiles(self) -> list[Profile]:
+        """Return the distinct profiles to compute, the fleet's first."""
+        return list(dict.fromkeys([self.profile, *self.types.values()]))
 
 
 def extract_path(instance: Instance, source: Path, option: Path | None) -> Path | None:
@@ -84,6 +91,7 @@ def road_setup(instance: Instance, extract: Path) -> RoadSetup:
     problems: list[InputProblem] = []
     speeds = speeds_from_settings(instance.meta, problems)
     profile = fleet_profile(instance, problems)
+    types = {vt.id: profile_of(vt, []) for vt in instance.vehicle_types if vt.count > 0}
     text = instance.meta.get("road_snap_max_m", "").strip()
     snap_max = DEFAULT_SNAP_MAX_M
     if text:
@@ -103,7 +111,7 @@ def road_setup(instance: Instance, extract: Path) -> RoadSetup:
             )
     if problems:
         raise InputError(problems)
-    return RoadSetup(extract, speeds, profile, snap_max)
+    return RoadSetup(extract, speeds, profile, snap_max, types)
 
 
 def _points(instance: Instance) -> tuple[list[str], list[str], np.ndarray, np.ndarray]:
@@ -116,24 +124,28 @@ def _points(instance: Instance) -> tuple[list[str], list[str], np.ndarray, np.nd
     return kinds, ids, lat, lon
 
 
-def _graph(setup: RoadSetup, network: RoadNetwork, instance: Instance) -> RoadGraph:
+def _graph(
+    setup: RoadSetup, profile: Profile, network: RoadNetwork, instance: Instance
+) -> RoadGraph:
+    # The fleet profile's roads are a subset of every type's: a point within
+    # the snapping limit of the fleet's roads is within it for every type.
     kinds, ids, lat, lon = _points(instance)
     try:
-        graph = build_graph(network, setup.profile, setup.speeds, lat, lon)
+        graph = build_graph(network, profile, setup.speeds, lat, lon)
     except ValueError as err:
         raise InputError([InputProblem(str(setup.extract), None, "", "", str(err))]) from None
     far = np.flatnonzero(graph.snap.offset_m > setup.snap_max_m)
     if len(far):
         # The nearest road of any part of the network says why: an island or a
         # one-way trap nearby, or no road at all.
-        near = snap(network, open_segments(network, setup.profile), lat[far], lon[far])
+        near = snap(network, open_segments(network, profile), lat[far], lon[far])
         problems = []
         for n, k in enumerate(far[:_MAX_LISTED]):
             nearest = network.road_label(int(graph.snap.segment[k]))
             expected = Text(
                 f"a location within {setup.snap_max_m:g} m of a road the fleet "
-                f"({setup.profile.label()}) may drive; the nearest is {nearest}",
-                f"距车队（{setup.profile.label('zh')}）可通行道路 {setup.snap_max_m:g} 米以内的"
+                f"({profile.label()}) may drive; the nearest is {nearest}",
+                f"距车队（{profile.label('zh')}）可通行道路 {setup.snap_max_m:g} 米以内的"
                 f"位置；最近的是 {nearest!r}",
             )
             if near.offset_m[n] < graph.snap.offset_m[k] - 1.0:
@@ -173,7 +185,11 @@ def _graph(setup: RoadSetup, network: RoadNetwork, instance: Instance) -> RoadGr
 def road_travel(
     instance: Instance, setup: RoadSetup, *, cache_dir: Path | None = None, workers: int = 1
 ) -> Instance:
-    """Return ``instance`` with its travel matrix on the roads of ``setup.extract``.
+    """Return ``instance`` with its travel matrices on the roads of ``setup.extract``.
+
+    ``travel`` is the fleet profile's matrix; each type whose own profile
+    opens other roads gets its matrix in ``travel_by_type``. Profiles that
+    open the same road segments share one matrix, computed once and cached.
 
     Raises
     ------
@@ -215,26 +231,45 @@ def road_travel(
         )
     _, ids, lat, lon = _points(instance)
     folder = cache.default_cache_dir() if cache_dir is None else cache_dir
-    # The snapping limit is part of the key: a cached matrix has passed its check.
-    key = cache.cache_key(
-        "matrix",
-        cache.file_digest(setup.extract),
-        f"{setup.profile.key()};snap={setup.snap_max_m:g}",
-        setup.speeds.key(),
-        lat,
-        lon,
-    )
-    arrays = cache.load(folder, key)
-    if arrays is None:
+    digest = cache.file_digest(setup.extract)
+    network: RoadNetwork | None = None
+    alike = {p: p for p in setup.profiles()}
+    if len(alike) > 1:
         network = read_roads(setup.extract, setup.speeds.classes, cache_dir=folder)
-        matrix = road_matrix(_graph(setup, network, instance), workers=workers)
-        arrays = {"distance_m": matrix.distance_m, "duration_s": matrix.duration_s}
-        _check_reachable(setup, ids, matrix.duration_s)
-        cache.store(folder, key, arrays)
+        alike = _alike(setup, network)
+    matrices: dict[Profile, TravelMatrix] = {}
+    for profile in dict.fromkeys(alike.values()):
+        # The snapping limit is part of the key: a cached matrix has passed its check.
+        key = cache.cache_key(
+            "matrix",
+            digest,
+            f"{profile.key()};snap={setup.snap_max_m:g}",
+            setup.speeds.key(),
+            lat,
+            lon,
+        )
+        arrays = cache.load(folder, key)
+        if arrays is None:
+            if network is None:
+                network = read_roads(setup.extract, setup.speeds.classes, cache_dir=folder)
+            matrix = road_matrix(_graph(setup, profile, network, instance), workers=workers)
+            arrays = {"distance_m": matrix.distance_m, "duration_s": matrix.duration_s}
+            _check_reachable(setup, ids, matrix.duration_s)
+            cache.store(folder, key, arrays)
+        matrices[profile] = TravelMatrix(tuple(ids), arrays["distance_m"], arrays["duration_s"])
     meta = dict(instance.meta)
     meta.update(travel_source="roads", roads=str(setup.extract))
-    travel = TravelMatrix(tuple(ids), arrays["distance_m"], arrays["duration_s"])
-    return replace(instance, travel=travel, meta=meta)
+    fleet = matrices[alike[setup.profile]]
+    own = {
+        t: matrices[alike[p]] for t, p in setup.types.items() if alike[p] != alike[setup.profile]
+    }
+    return replace(instance, travel=fleet, travel_by_type=own, meta=meta)
+
+
+def _alike(setup: RoadSetup, network: RoadNetwork) -> dict[Profile, Profile]:
+    """Map each profile to the first one opening the same segments (same graph, same matrix)."""
+    first: dict[bytes, Profile] = {}
+    return {p: first.setdefault(open_segments(network, p).tobytes(), p) for p in setup.profiles()}
 
 
 def _check_reachable(setup: RoadSetup, ids: Sequence[str], duration: np.ndarray) -> None:
@@ -265,15 +300,19 @@ def leg_geometry(
     setup: RoadSetup,
     legs: Sequence[tuple[str, str]],
     *,
+    profile: Profile | None = None,
     tolerance_m: float = 5.0,
     cache_dir: Path | None = None,
 ) -> dict[tuple[str, str], list[list[float]]]:
-    """Return each leg's road path as [lat, lon] pairs, simplified (Douglas-Peucker)."""
+    """Return each leg's road path as [lat, lon] pairs, simplified (Douglas-Peucker).
+
+    Paths are on the roads of ``profile`` (default: the fleet's).
+    """
     import shapely
 
     folder = cache.default_cache_dir() if cache_dir is None else cache_dir
     network = read_roads(setup.extract, setup.speeds.classes, cache_dir=folder)
-    graph = _graph(setup, network, instance)
+    graph = _graph(setup, setup.profile if profile is None else profile, network, instance)
     _, ids, _, _ = _points(instance)
     row = {i: k for k, i in enumerate(ids)}
     wanted = sorted(set(legs))
@@ -289,14 +328,30 @@ def leg_geometry(
 
 
 def route_geometry(instance: Instance, result: RoutingResult) -> LegGeometry | None:
-    """Return the road shape of every leg of ``result``, or None when not on roads."""
+    """Return the road shape of every leg of ``result``, or None when not on roads.
+
+    Legs are keyed (from, to) on the fleet's roads, or (vehicle type, from,
+    to) for types with roads of their own, each on its type's path.
+    """
     extract = instance.meta.get("roads", "")
     if instance.meta.get("travel_source") != "roads" or not extract:
         return None
-    legs = [
-        (prev.location, visit.location)
-        for route in result.routes
-        for prev, visit in zip(route.visits, route.visits[1:], strict=False)
-        if prev.location != visit.location
-    ]
-    return leg_geometry(instance, road_setup(instance, Path(extract)), legs)
+    setup = road_setup(instance, Path(extract))
+    network = read_roads(setup.extract, setup.speeds.classes, cache_dir=cache.default_cache_dir())
+    alike = _alike(setup, network)
+    by_profile: dict[Profile, list[tuple[str, str, str]]] = {}
+    for route in result.routes:
+        # A type without a matrix of its own opens the fleet's roads: same paths.
+        own = route.vehicle_type in instance.travel_by_type
+        profile = alike[setup.types.get(route.vehicle_type, setup.profile)]
+        by_profile.setdefault(profile, []).extend(
+            (route.vehicle_type if own else "", prev.location, visit.location)
+            for prev, visit in zip(route.visits, route.visits[1:], strict=False)
+            if prev.location != visit.location
+        )
+    out: dict[tuple[str, ...], list[list[float]]] = {}
+    for profile, legs in by_profile.items():
+        shapes = leg_geometry(instance, setup, [(a, b) for _, a, b in legs], profile=profile)
+        for type_id, a, b in legs:
+            out[(type_id, a, b) if type_id else (a, b)] = shapes[(a, b)]
+    return out

@@ -66,7 +66,7 @@ def soc_profile(
     share = 0.0
     for i, v in enumerate(visits):
         if i > 0 and v.kind is not VisitKind.BREAK:
-            used = rates.fuel(instance.travel.distance(here, v.location), share)
+            used = rates.fuel(instance.travel_of(vehicle_type.id).distance(here, v.location), share)
             soc -= used * rates.kwh_per_unit
             here = v.location
         arrival = soc

@@ -288,7 +288,7 @@ def _insert_charge(
     start = route.visits[0].departure_s
     lazy = simulate_route(instance, route.vehicle, vt, seq, start)
     _, first_low = _battery_ok(instance, lazy)
-    dist = instance.travel.distance
+    dist = instance.travel_of(vt.id).distance
     ranked: list[tuple[int, float, list[tuple[VisitKind, str]]]] = []
     for pos in range(1, min(first_low, len(seq) - 1) + 1):
         if VisitKind.BREAK in (seq[pos - 1][0], seq[pos][0]):

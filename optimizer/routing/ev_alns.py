@@ -103,8 +103,8 @@ def unload_site(instance: Instance, vt: VehicleType) -> Site | None:
         return None
     site = sites[0]
     at_depot = (
-        instance.travel.distance(vt.depot, site.id) == 0
-        and instance.travel.distance(site.id, vt.depot) == 0
+        instance.travel_of(vt.id).distance(vt.depot, site.id) == 0
+        and instance.travel_of(vt.id).distance(site.id, vt.depot) == 0
         and travel_s(instance, vt, vt.depot, site.id) == 0
         and site.unload_s == 0
         and site.streams >= vt.streams
@@ -145,7 +145,9 @@ class _Model:
                 lo, hi = max(lo, shift_lo), min(hi, shift_hi)
                 data = rb.adptw.VertexData(site.lon, site.lat, 0.0, lo / KS, hi / KS, 0.0)
             vertices.append(rb.adptw.create_adptw_vertex(k, loc, k > self.num_stops, k == 0, data))
-        self.dist = [[instance.travel.distance(a, b) / KM for b in self.ids] for a in self.ids]
+        self.dist = [
+            [instance.travel_of(vt.id).distance(a, b) / KM for b in self.ids] for a in self.ids
+        ]
         # The binding takes (distance, consumption, travel time), whatever its
         # stub says (checked: the resource follows the second argument).
         recharge = rates.kwh_per_unit * 3600.0 / power / KS

@@ -40,7 +40,7 @@ class _Truck:
         self.served: list[str] = []
 
     def travel(self, a: str, b: str) -> float:
-        base = self.instance.travel.duration_s[self.rows[a], self.rows[b]]
+        base = self.instance.travel_of(self.vt.id).duration_s[self.rows[a], self.rows[b]]
         return float(math.ceil(base / self.vt.speed_factor - 1e-9))
 
     @property
@@ -189,7 +189,7 @@ def greedy_routes(
             if not ids:
                 break
             cols = np.array([rows[s] for s in ids])
-            times = instance.travel.duration_s[rows[truck.here], cols]
+            times = instance.travel_of(vt.id).duration_s[rows[truck.here], cols]
             served = False
             for k in np.argsort(times, kind="stable")[:50]:
                 if truck.try_stop(todo[ids[k]], facilities):

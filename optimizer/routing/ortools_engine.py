@@ -148,8 +148,17 @@ class _Model:
                 nodes.append(_Node(VisitKind.BREAK, place, unload + vt.break_.duration_s))
         self.nodes = nodes
         rows = np.array([instance.travel.index(nd.location) for nd in nodes])
-        self.dist = np.rint(instance.travel.distance_m[np.ix_(rows, rows)])
-        self.base_t = instance.travel.duration_s[np.ix_(rows, rows)]
+        # Each vehicle's own matrix (types may drive different roads), built once per matrix.
+        self.matrix_of: list[int] = []
+        self.arcs: dict[int, tuple[NDArray[np.float64], NDArray[np.float64]]] = {}
+        for _, vt in self.fleet:
+            own = instance.travel_of(vt.id)
+            if id(own) not in self.arcs:
+                self.arcs[id(own)] = (
+                    np.rint(own.distance_m[np.ix_(rows, rows)]),
+                    own.duration_s[np.ix_(rows, rows)],
+                )
+            self.matrix_of.append(id(own))
         starts = [self.depots.index(vt.depot) for _, vt in self.fleet]
         self.manager = pywrapcp.RoutingIndexManager(len(nodes), len(self.fleet), starts, starts)
         self.routing = pywrapcp.RoutingModel(self.manager)
@@ -209,12 +218,16 @@ class _Model:
     def add_time(self) -> None:
         routing = self.routing
         service = np.array([nd.service_s for nd in self.nodes], dtype=np.float64)
-        callbacks: dict[float, int] = {}
-        for _, vt in self.fleet:
-            if vt.speed_factor not in callbacks:
-                travel = np.ceil(self.base_t / vt.speed_factor - 1e-9) + service[:, None]
-                callbacks[vt.speed_factor] = routing.RegisterTransitMatrix(_int_matrix(travel))
-        self.time_cb = [callbacks[vt.speed_factor] for _, vt in self.fleet]
+        callbacks: dict[tuple[int, float], int] = {}
+        for v, (_, vt) in enumerate(self.fleet):
+            key = (self.matrix_of[v], vt.speed_factor)
+            if key not in callbacks:
+                base_t = self.arcs[key[0]][1]
+                travel = np.ceil(base_t / vt.speed_factor - 1e-9) + service[:, None]
+                callbacks[key] = routing.RegisterTransitMatrix(_int_matrix(travel))
+        self.time_cb = [
+            callbacks[(self.matrix_of[v], vt.speed_factor)] for v, (_, vt) in enumerate(self.fleet)
+        ]
         horizon = max(vt.shift.end for _, vt in self.fleet)
         routing.AddDimensionWithVehicleTransits(self.time_cb, horizon, horizon, False, "time")
         dim = routing.GetDimensionOrDie("time")
@@ -423,20 +436,22 @@ class _Model:
         objective = Objective(params.objective)
         self.prices_time = objective in (Objective.TIME, Objective.COST)
         max_arc = 1
-        by_key: dict[tuple[float, float], int] = {}
+        by_key: dict[tuple[int, float, float], int] = {}
         for v, (_, vt) in enumerate(self.fleet):
+            dist = self.arcs[self.matrix_of[v]][0]
             if objective is Objective.DISTANCE:
-                key, arc = (0.0, 0.0), self.dist
+                rate, arc = (0.0, 0.0), dist
             elif objective is Objective.COST:
-                key = (vt.cost_per_km, 0.0)
-                arc = np.rint(self.dist * vt.cost_per_km * COST_SCALE / 1000.0)
+                rate = (vt.cost_per_km, 0.0)
+                arc = np.rint(dist * vt.cost_per_km * COST_SCALE / 1000.0)
             elif objective is Objective.CO2:
                 rates = rates_of(self.instance, vt)
                 per_km = (rates.empty_per_km + rates.full_per_km) / 2 * rates.co2_kg_per_unit
-                key = (per_km, 1.0)
-                arc = np.rint(self.dist / 1000.0 * per_km * CO2_SCALE)
+                rate = (per_km, 1.0)
+                arc = np.rint(dist / 1000.0 * per_km * CO2_SCALE)
             else:
-                key, arc = (0.0, 0.0), np.zeros_like(self.dist)
+                rate, arc = (0.0, 0.0), np.zeros_like(dist)
+            key = (self.matrix_of[v], *rate)
             if key not in by_key:
                 by_key[key] = routing.RegisterTransitMatrix(_int_matrix(arc))
             max_arc = max(max_arc, int(arc.max()) if arc.size else 1)

@@ -16,7 +16,9 @@ Model (one call solves one independent component of the fleet):
   streams it does not carry is zero, which keeps it from those stops.
   Reloading empties every dimension, so a type may only use facilities that
   accept *all* of its streams.
-- Speeds: one routing profile per distinct ``speed_factor``.
+- Speeds and roads: one routing profile per distinct (travel matrix,
+  ``speed_factor``) of the types (on roads each type may have its own
+  matrix, :meth:`optimizer.model.Instance.travel_of`).
 - Shift as the vehicle time window, ``max_duration_s`` as the shift duration,
   ``range_m`` as the maximum distance, release dates as client release times.
 - Every stop is required; only when no plan serves them all (a fleet too
@@ -829,17 +831,28 @@ class _Builder:
         self.depot_site += [vt.depot for vt in types]
         self.first_end = len(home_ids) + len(facility_ids)
 
-        speeds = sorted({vt.speed_factor for vt in types})
-        profiles = {sp: m.add_profile(name=f"speed x{sp:g}") for sp in speeds}
+        # One routing profile per (travel matrix, speed factor): types may drive
+        # different roads (their road profiles) and at different speeds.
+        travels = [instance.travel_of(vt.id) for vt in types]
+        matrices = list({id(tm): tm for tm in travels}.values())  # in order of first use
+        mat_of = [next(k for k, tm in enumerate(matrices) if tm is o) for o in travels]
+        key_of = [(mat_of[t], vt.speed_factor) for t, vt in enumerate(types)]
+        keys = sorted(set(key_of))
+        profiles = {
+            key: m.add_profile(
+                name=f"speed x{key[1]:g}" + (f", matrix {key[0] + 1}" if len(matrices) > 1 else "")
+            )
+            for key in keys
+        }
         rates = {vt.id: _objective_rates(instance, vt, objective) for vt in types}
         idx = [instance.travel.index(i) for i in real_ids]
-        dist = np.rint(instance.travel.distance_m[np.ix_(idx, idx)]).astype(np.int64)
-        base_dur = instance.travel.duration_s[np.ix_(idx, idx)]
-        dur = {sp: np.ceil(base_dur / sp).astype(np.int64) for sp in speeds}
+        dists = [np.rint(tm.distance_m[np.ix_(idx, idx)]).astype(np.int64) for tm in matrices]
+        base_durs = [tm.duration_s[np.ix_(idx, idx)] for tm in matrices]
+        dur = {(k, sp): np.ceil(base_durs[k] / sp).astype(np.int64) for k, sp in keys}
         self.carried = _distance_carries(instance, types)
         if self.carried is not None:
-            for vt in types:
-                speed = float(dist.sum()) / max(1.0, float(dur[vt.speed_factor].sum()))
+            for t, vt in enumerate(types):
+                speed = float(dists[mat_of[t]].sum()) / max(1.0, float(dur[key_of[t]].sum()))
                 rates[vt.id] = _time_priced(rates[vt.id], speed)
         pos = {i: k for k, i in enumerate(real_ids)}
 
@@ -847,10 +860,10 @@ class _Builder:
         # makes "unload, then go home" cheapest in the objective's terms.
         self.final_unload: list[dict[str, str]] = []
         end_arcs: list[dict[str, tuple[int, int]]] = []
-        for vt in types:
+        for t, vt in enumerate(types):
             per_m, per_s, _ = rates[vt.id]
             d_home = pos[vt.depot]
-            t_of = dur[vt.speed_factor]
+            dist, t_of = dists[mat_of[t]], dur[key_of[t]]
             best: dict[str, str] = {}
             arcs: dict[str, tuple[int, int]] = {}
             sites = _reload_sites(instance, vt)
@@ -882,9 +895,9 @@ class _Builder:
                 for vt, arcs in zip(types, end_arcs, strict=True)
             ),
             max(
-                rates[vt.id][0] * int(dist.max(initial=0))
-                + rates[vt.id][1] * int(dur[vt.speed_factor].max(initial=0))
-                for vt in types
+                rates[vt.id][0] * int(dists[mat_of[t]].max(initial=0))
+                + rates[vt.id][1] * int(dur[key_of[t]].max(initial=0))
+                for t, vt in enumerate(types)
             ),
         )
         route_bound = max_arc * (len(real_ids) + 2)
@@ -905,7 +918,8 @@ class _Builder:
             if self.carried is not None
             else {t for t in self.breaking if types[t].range_m is None}
         )
-        self.one_break = (2 * len(real_ids) + 4) * 2 * max(1, int(dist.max(initial=0))) + 1
+        longest = max(int(d.max(initial=0)) for d in dists)
+        self.one_break = (2 * len(real_ids) + 4) * 2 * max(1, longest) + 1
         self.type_of: list[VehicleType] = list(types)
         caps: list[list[int]] = []
         for t, vt in enumerate(types):
@@ -937,7 +951,7 @@ class _Builder:
                 ),
                 unit_distance_cost=per_m,
                 unit_duration_cost=per_s,
-                profile=profiles[vt.speed_factor],
+                profile=profiles[key_of[t]],
                 reload_depots=[depot_of[f.id] for f in _reload_sites(instance, vt)],
                 max_reloads=UINT_MAX if self.carried == "load" else _max_reloads(vt),
                 name=vt.id,
@@ -1015,16 +1029,16 @@ class _Builder:
         picked = np.zeros(size, dtype=np.int64)
         for s in stops:
             picked[pos[s.id]] = math.ceil(s.demand_kg * KG_SCALE) if self.carried == "load" else 1
-        for sp in speeds:
+        for key in keys:
             d_mat = np.full((size, size), FORBIDDEN, dtype=np.int64)
             t_mat = np.full((size, size), FORBIDDEN, dtype=np.int64)
-            d_mat[:n, :n] = dist
-            t_mat[:n, :n] = dur[sp]
+            d_mat[:n, :n] = dists[key[0]]
+            t_mat[:n, :n] = dur[key]
             d_mat[n_home:n, :n_home] = FORBIDDEN  # routes end at their virtual end
             t_mat[n_home:n, :n_home] = FORBIDDEN
-            for k, vt in enumerate(types):
+            for k in range(len(types)):
                 d_mat[n + k, n + k] = t_mat[n + k, n + k] = 0
-                if vt.speed_factor != sp:
+                if key_of[k] != key:
                     continue  # other types never end here
                 for frm, (dd, tt) in end_arcs[k].items():
                     d_mat[pos[frm], n + k] = dd
