@@ -519,7 +519,7 @@ def _capacitated_upper(problem: FacilityProblem, data: _Data) -> UpperBound:
 def _single_source_plan(
     problem: FacilityProblem, data: _Data, choice: NDArray[np.int64], where: NDArray[np.int64]
 ) -> tuple[float, Decision | None]:
-    """Return the plan opening ``choice`` (option per facility) and serving customer j from ``where[j]``."""
+    """Return the plan opening ``choice``, customer j served by ``where[j]``."""
     # A facility left empty closes (unless it must open), saving its fixed cost.
     used = set(where.tolist())
     opened = {

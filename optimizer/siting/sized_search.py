@@ -32,7 +32,7 @@ MAX_PASSES = 30
 
 @dataclass(frozen=True)
 class SizedProblem:
-    """A capacitated problem as arrays: costs, and per facility its options' fixed costs and capacities.
+    """A capacitated problem as arrays: costs, and each facility's option costs and capacities.
 
     ``cost[i, j]`` is the cost of serving customer ``j`` wholly from
     facility ``i`` (inf where not allowed); ``caps`` inf means unlimited.
@@ -49,7 +49,7 @@ class SizedProblem:
     def price(
         self, choice: NDArray[np.int64], prefer: NDArray[np.int64] | None = None
     ) -> tuple[float, NDArray[np.int64] | None]:
-        """Return the cost of opening ``choice`` (option per facility, -1 closed) and where each customer goes.
+        """Return the cost of ``choice`` (option per facility, -1 closed) and who serves whom.
 
         (inf, None) if the customers do not fit.
         """
@@ -106,7 +106,7 @@ def sized_search(
     deadline: float = math.inf,
     max_passes: int = MAX_PASSES,
 ) -> tuple[NDArray[np.int64], float]:
-    """Return a plan (option per facility, -1 closed) no single open, close or resize improves, and its cost.
+    """Return a plan (option per facility, -1 closed) no move improves, and its cost.
 
     Starts from ``choice``; stops early at ``deadline`` (``time.perf_counter``)
     or after ``max_passes`` moves, keeping the best plan found.
