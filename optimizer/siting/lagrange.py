@@ -544,11 +544,14 @@ def _resized(
     sp = SizedProblem(
         data.cost, data.demand, data.fixed, data.caps, data.may, data.must, data.num_open
     )
-    choice, _ = sized_search(sp, choice, deadline=deadline)
-    _, where = sp.price(choice)
-    if where is None:
+    where = np.array(
+        [problem.facility_index(next(iter(plan.assignment[c]))) for c in problem.customers],
+        dtype=np.int64,
+    )
+    choice, _, found = sized_search(sp, choice, where, deadline=deadline)
+    if found is None:
         return math.inf, None
-    return _single_source_plan(problem, data, choice, where)
+    return _single_source_plan(problem, data, choice, found)
 
 
 def subgradient(

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from optimizer.siting.local_search import assign_within_capacity
+from optimizer.siting.local_search import assign_by_transport, assign_within_capacity
 
 #: Moves must gain more than this share of the cost: float noise must not cycle.
 _MIN_GAIN = 1e-9
@@ -65,6 +65,25 @@ class SizedProblem:
         served = float(self.cost[where, np.arange(where.size)].sum())
         return served + float(sum(self.fixed[i][choice[i]] for i in rows)), where
 
+    def cost_of(self, choice: NDArray[np.int64], where: NDArray[np.int64]) -> float:
+        """Return the cost of opening ``choice`` with customer j served by ``where[j]``."""
+        served = float(self.cost[where, np.arange(where.size)].sum())
+        return served + float(sum(self.fixed[i][choice[i]] for i in np.flatnonzero(choice >= 0)))
+
+    def reassign(
+        self, choice: NDArray[np.int64], value: float, where: NDArray[np.int64]
+    ) -> tuple[float, NDArray[np.int64]]:
+        """Return ``choice``'s customers reassigned by the transportation LP if that is cheaper."""
+        rows = np.flatnonzero(choice >= 0)
+        capacity = np.full(len(choice), np.inf)
+        for i in rows:
+            capacity[i] = self.caps[i][choice[i]]
+        moved = assign_by_transport(self.cost, self.demand, capacity, rows)
+        if moved is None:
+            return value, where
+        new = self.cost_of(choice, moved)
+        return (new, moved) if new < value else (value, where)
+
     def moves(
         self, choice: NDArray[np.int64], where: NDArray[np.int64]
     ) -> list[list[tuple[int, int]]]:
@@ -78,43 +97,75 @@ class SizedProblem:
         found: list[list[tuple[int, int]]] = []
         closable = np.flatnonzero((choice >= 0) & ~self.must)
         n = where.size
+        with np.errstate(invalid="ignore"):
+            now = self.cost[where, np.arange(n)]
         for i in np.flatnonzero(self.may):
+            with np.errstate(invalid="ignore"):
+                extra = self.cost[i] - now
             for k in range(-1, len(self.fixed[i])):
                 if k == choice[i] or (k < 0 and self.must[i]):
                     continue
                 if self.num_open is not None and (k < 0) != (choice[i] < 0):
                     continue  # the number open is fixed: resize only
-                found.append([(int(i), k)])
+                hope = math.inf if choice[i] >= 0 else self._opening_gain(int(i), k, extra)
+                if hope > 0:
+                    found.append([(int(i), k)])
                 grows = k >= 0 and (choice[i] < 0 or self.caps[i][k] > self.caps[i][choice[i]])
                 others = closable[closable != i]
                 if not grows or self.num_open is not None or others.size == 0:
                     continue
-                with np.errstate(invalid="ignore"):
-                    extra = self.cost[i] - self.cost[where, np.arange(n)]
                 over = np.array([float(extra[where == j].sum()) for j in others])
                 over = np.where(np.isfinite(over), over, np.inf)
-                j = int(others[int(np.argmin(over))])
-                if np.isfinite(over.min()):
+                t = int(np.argmin(over))
+                j = int(others[t])
+                saved = float(self.fixed[j][choice[j]]) - float(over[t])
+                if np.isfinite(over[t]) and (choice[i] >= 0 or hope + saved > 0):
                     found.append([(int(i), k), (j, -1)])
         return found
+
+    def _opening_gain(self, i: int, k: int, extra: NDArray[np.float64]) -> float:
+        """Return a rough estimate of what opening closed facility ``i`` at option ``k`` saves.
+
+        Its capacity filled with the customers it serves cheaper than today,
+        best saving per unit of demand first (fractional), less its fixed
+        cost. Moves whose estimate is not positive are not tried: this
+        ignores what the freed room elsewhere could gain, so it prunes
+        (heuristically) the many openings that cannot pay.
+        """
+        save = np.where(np.isfinite(extra), -extra, 0.0)
+        take = np.flatnonzero(save > 0)
+        if take.size == 0:
+            return -math.inf
+        d = self.demand[take]
+        order = np.argsort(-save[take] / np.maximum(d, 1e-12), kind="stable")
+        room = np.clip(self.caps[i][k] - np.concatenate([[0.0], np.cumsum(d[order])[:-1]]), 0, None)
+        share = np.minimum(room, d[order]) / np.maximum(d[order], 1e-12)
+        return float((save[take][order] * share).sum()) - float(self.fixed[i][k])
 
 
 def sized_search(
     sp: SizedProblem,
     choice: NDArray[np.int64],
+    where: NDArray[np.int64] | None = None,
     *,
     deadline: float = math.inf,
     max_passes: int = MAX_PASSES,
-) -> tuple[NDArray[np.int64], float]:
-    """Return a plan (option per facility, -1 closed) no move improves, and its cost.
+) -> tuple[NDArray[np.int64], float, NDArray[np.int64] | None]:
+    """Return a plan no move improves: option per facility (-1 closed), cost, who serves whom.
 
-    Starts from ``choice``; stops early at ``deadline`` (``time.perf_counter``)
+    Starts from ``choice`` with customer j at facility ``where[j]`` (a
+    plan within the capacities; by default assigned by
+    :meth:`SizedProblem.price`); stops early at ``deadline`` (``time.perf_counter``)
     or after ``max_passes`` moves, keeping the best plan found.
     """
     choice = choice.astype(np.int64).copy()
-    best, where = sp.price(choice)
     if where is None:
-        return choice, math.inf
+        best, where = sp.price(choice)
+        if where is None:
+            return choice, math.inf, None
+    else:
+        best = sp.cost_of(choice, where)
+    best, where = sp.reassign(choice, best, where)
     for _ in range(max_passes):
         tol = _MIN_GAIN * max(1.0, abs(best))
         step: tuple[float, NDArray[np.int64], NDArray[np.int64]] | None = None
@@ -130,4 +181,5 @@ def sized_search(
         if step is None:
             break
         best, choice, where = step
-    return choice, best
+    best, where = sp.reassign(choice, best, where)
+    return choice, best, where

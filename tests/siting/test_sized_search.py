@@ -45,17 +45,17 @@ def _brute_force(sp: SizedProblem) -> float:
 def test_two_small_stations_become_one_large_one() -> None:
     """From two small stations the search opens the larger class at one and closes the other."""
     sp = _two_stations()
-    choice, cost = sized_search(sp, np.array([0, 0, 0], dtype=np.int64))
+    choice, cost, where = sized_search(sp, np.array([0, 0, 0], dtype=np.int64))
     assert cost == _brute_force(sp) == 13.0  # 11 fixed + two customers at 1
     assert sorted(choice.tolist()[1:]) == [-1, 1]
-    assert sp.price(choice)[0] == cost
+    assert where is not None and sp.price(choice, where)[0] == cost
 
 
 def test_a_fixed_number_of_sites_is_only_resized() -> None:
     """With the number of open sites fixed, the search changes sizes but never opens or closes."""
     sp = _two_stations(num_open=3)
-    choice, cost = sized_search(sp, np.array([0, 0, 0], dtype=np.int64))
-    assert (choice >= 0).all()
+    choice, cost, where = sized_search(sp, np.array([0, 0, 0], dtype=np.int64))
+    assert (choice >= 0).all() and where is not None
     assert cost == _brute_force(sp) == 20.0
 
 
