@@ -54,7 +54,8 @@ MAX_STEPS = 4000
 PATIENCE = 150
 PROGRESS = 1e-4
 
-#: ... except while the best plan is more than this share above the bound.
+#: ... except, with capacities, while the best plan is more than this share
+#: above the bound.
 WIDE_GAP = 0.005
 
 #: The search over sizes (:mod:`optimizer.siting.sized_search`) may take this
@@ -586,12 +587,12 @@ def subgradient(
         if _closed(best.value, ub, integral):
             break
         # Stop when the last PATIENCE steps raised the bound by too little to
-        # matter, unless the plan is still far off: the small steps near the
-        # end turn up the open sets that give good plans.
+        # matter, unless a capacitated plan is still far off: the small steps
+        # near the end turn up the open sets (and sizes) that give good plans.
         if (
             len(history) > PATIENCE
             and best.value - history[-PATIENCE] <= PROGRESS * max(1.0, abs(best.value))
-            and ub - best.value <= WIDE_GAP * max(1.0, abs(ub))
+            and (not data.capacitated or ub - best.value <= WIDE_GAP * max(1.0, abs(ub)))
         ):
             break
         sub = 1.0 - current.served
