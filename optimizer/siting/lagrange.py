@@ -42,6 +42,7 @@ from optimizer.siting.local_search import (
 )
 from optimizer.siting.problem import FacilityProblem, Status
 from optimizer.siting.result import Decision, Flow
+from optimizer.siting.sized_search import SizedProblem, sized_search
 
 #: Knapsack and coverage tables are at most this many capacity steps long;
 #: larger capacities are scaled down, rounding so that the relaxation stays
@@ -52,6 +53,14 @@ MAX_STEPS = 4000
 #: than PROGRESS (relative).
 PATIENCE = 150
 PROGRESS = 1e-4
+
+#: ... except, with capacities, while the best plan is more than this share
+#: above the bound.
+WIDE_GAP = 0.005
+
+#: The search over sizes (:mod:`optimizer.siting.sized_search`) may take this
+#: share of the subgradient's time after it.
+RESIZE_SHARE = 0.2
 
 #: A choice is removed only if its bound exceeds the upper bound by this
 #: relative margin: float sums must not remove the optimum.
@@ -503,19 +512,47 @@ def _capacitated_upper(problem: FacilityProblem, data: _Data) -> UpperBound:
         where = assign_within_capacity(data.cost, data.demand, capacity, rows, prefer)
         if where is None:
             return math.inf, None
-        # A facility left empty closes (unless it must open), saving its fixed cost.
-        used = set(where.tolist())
-        opened = {
-            problem.facilities[i]: problem.options[i][int(choice[i])].size_class
-            for i in rows
-            if i in used or data.must[i]
-        }
-        assignment = {
-            cid: {problem.facilities[int(where[j])]: 1.0} for j, cid in enumerate(problem.customers)
-        }
-        return _priced(problem, opened, assignment)
+        return _single_source_plan(problem, data, choice, where)
 
     return upper
+
+
+def _single_source_plan(
+    problem: FacilityProblem, data: _Data, choice: NDArray[np.int64], where: NDArray[np.int64]
+) -> tuple[float, Decision | None]:
+    """Return the plan opening ``choice``, customer j served by ``where[j]``."""
+    # A facility left empty closes (unless it must open), saving its fixed cost.
+    used = set(where.tolist())
+    opened = {
+        problem.facilities[i]: problem.options[i][int(choice[i])].size_class
+        for i in np.flatnonzero(choice >= 0)
+        if i in used or data.must[i]
+    }
+    assignment = {
+        cid: {problem.facilities[int(where[j])]: 1.0} for j, cid in enumerate(problem.customers)
+    }
+    return _priced(problem, opened, assignment)
+
+
+def _resized(
+    problem: FacilityProblem, data: _Data, plan: Decision, deadline: float
+) -> tuple[float, Decision | None]:
+    """Return ``plan`` improved by opening, closing and resizing facilities (capacitated only)."""
+    choice = np.full(len(problem.facilities), -1, dtype=np.int64)
+    for fid, size in plan.open.items():
+        i = problem.facility_index(fid)
+        choice[i] = [o.size_class for o in problem.options[i]].index(size)
+    sp = SizedProblem(
+        data.cost, data.demand, data.fixed, data.caps, data.may, data.must, data.num_open
+    )
+    where = np.array(
+        [problem.facility_index(next(iter(plan.assignment[c]))) for c in problem.customers],
+        dtype=np.int64,
+    )
+    choice, _, found = sized_search(sp, choice, where, deadline=deadline)
+    if found is None:
+        return math.inf, None
+    return _single_source_plan(problem, data, choice, found)
 
 
 def subgradient(
@@ -549,9 +586,13 @@ def subgradient(
         it += 1
         if _closed(best.value, ub, integral):
             break
-        # Stop when the last PATIENCE steps raised the bound by too little to matter.
-        if len(history) > PATIENCE and best.value - history[-PATIENCE] <= PROGRESS * max(
-            1.0, abs(best.value)
+        # Stop when the last PATIENCE steps raised the bound by too little to
+        # matter, unless a capacitated plan is still far off: the small steps
+        # near the end turn up the open sets (and sizes) that give good plans.
+        if (
+            len(history) > PATIENCE
+            and best.value - history[-PATIENCE] <= PROGRESS * max(1.0, abs(best.value))
+            and (not data.capacitated or ub - best.value <= WIDE_GAP * max(1.0, abs(ub)))
         ):
             break
         sub = 1.0 - current.served
@@ -683,6 +724,11 @@ def reduce(
     )
     if polish is not None:
         value, found = polish(rel.choice, rel.owner)
+        if value < ub:
+            ub, plan = value, found
+    if data.capacitated and plan is not None:
+        deadline = time.perf_counter() + RESIZE_SHARE * time_limit_s
+        value, found = _resized(problem, data, plan, deadline)
         if value < ub:
             ub, plan = value, found
     close, force, forbid = _removals(data, rel, ub, integral)

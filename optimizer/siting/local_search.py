@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
+from scipy import sparse
+from scipy.optimize import linprog
 
 # Moves must gain more than this share of the cost: float noise must not cycle.
 _MIN_GAIN = 1e-9
@@ -228,3 +230,58 @@ def assign_within_capacity(
         if not moved:
             break
     return rows[where]
+
+
+def assign_by_transport(
+    cost: NDArray[np.float64],
+    demand: NDArray[np.float64],
+    capacity: NDArray[np.float64],
+    rows: NDArray[np.int64],
+) -> NDArray[np.int64] | None:
+    """Return a single-source assignment to the open ``rows`` from the transportation LP, or None.
+
+    The LP (each customer's demand split at will over facilities with room)
+    is solved by HiGHS; a basic optimum splits at most one customer per
+    facility whose capacity binds, so rounding those few (largest share
+    first where it fits, else the cheapest facility with room) costs
+    little. None if the LP or the rounding finds no plan.
+    """
+    sub = cost[rows]
+    ok = np.isfinite(sub)
+    fi, cj = np.nonzero(ok)
+    n = sub.shape[1]
+    if np.any(~ok.any(axis=0)):
+        return None
+    limited = np.isfinite(capacity[rows])
+    a_eq = sparse.csr_matrix((np.ones(fi.size), (cj, np.arange(fi.size))), shape=(n, fi.size))
+    keep = limited[fi]
+    a_ub = sparse.csr_matrix(
+        (demand[cj[keep]], (np.cumsum(limited)[fi[keep]] - 1, np.flatnonzero(keep))),
+        shape=(int(limited.sum()), fi.size),
+    )
+    res = linprog(
+        sub[fi, cj],
+        A_ub=a_ub if limited.any() else None,
+        b_ub=capacity[rows][limited] if limited.any() else None,
+        A_eq=a_eq,
+        b_eq=np.ones(n),
+        bounds=(0.0, 1.0),
+        method="highs",
+    )
+    if res.status != 0:
+        return None
+    share = np.zeros(sub.shape)
+    share[fi, cj] = res.x
+    where = np.argmax(share, axis=0)
+    whole = share[where, np.arange(n)] > 1 - 1e-7
+    room = capacity[rows].astype(float).copy()
+    np.subtract.at(room, where[whole], demand[whole])
+    for j in np.flatnonzero(~whole):
+        fits = np.flatnonzero((room >= demand[j] - 1e-9) & ok[:, j])
+        if fits.size == 0:
+            return None
+        k = int(where[j]) if where[j] in fits else int(fits[np.argmin(sub[fits, j])])
+        where[j] = k
+        room[k] -= demand[j]
+    found: NDArray[np.int64] = rows[where]
+    return found
