@@ -56,14 +56,19 @@ class SizedProblem:
         rows = np.flatnonzero(choice >= 0)
         if rows.size == 0:
             return math.inf, None
-        capacity = np.zeros(len(choice))
-        for i in rows:
-            capacity[i] = self.caps[i][choice[i]]
-        where = assign_within_capacity(self.cost, self.demand, capacity, rows, prefer)
+        where = assign_within_capacity(
+            self.cost, self.demand, self.capacity(choice, 0.0), rows, prefer
+        )
         if where is None:
             return math.inf, None
-        served = float(self.cost[where, np.arange(where.size)].sum())
-        return served + float(sum(self.fixed[i][choice[i]] for i in rows)), where
+        return self.cost_of(choice, where), where
+
+    def capacity(self, choice: NDArray[np.int64], closed: float) -> NDArray[np.float64]:
+        """Return each facility's capacity under ``choice`` (``closed`` where it is closed)."""
+        capacity = np.full(len(choice), closed)
+        for i in np.flatnonzero(choice >= 0):
+            capacity[i] = self.caps[i][choice[i]]
+        return capacity
 
     def cost_of(self, choice: NDArray[np.int64], where: NDArray[np.int64]) -> float:
         """Return the cost of opening ``choice`` with customer j served by ``where[j]``."""
@@ -75,10 +80,7 @@ class SizedProblem:
     ) -> tuple[float, NDArray[np.int64]]:
         """Return ``choice``'s customers reassigned by the transportation LP if that is cheaper."""
         rows = np.flatnonzero(choice >= 0)
-        capacity = np.full(len(choice), np.inf)
-        for i in rows:
-            capacity[i] = self.caps[i][choice[i]]
-        moved = assign_by_transport(self.cost, self.demand, capacity, rows)
+        moved = assign_by_transport(self.cost, self.demand, self.capacity(choice, np.inf), rows)
         if moved is None:
             return value, where
         new = self.cost_of(choice, moved)
