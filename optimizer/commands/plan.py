@@ -20,11 +20,12 @@ from optimizer.commands.common import (
 from optimizer.commands.plan_joint import search_jointly
 from optimizer.commands.route import diagnosis_lines, summary_lines
 from optimizer.commands.site import run_siting
+from optimizer.commands.site_lrp import run_location_routing
 from optimizer.commands.siting_options import SitingOptions, siting_options
 from optimizer.distances import choose_travel, travel_note
 from optimizer.evaluate import check, objective_value
 from optimizer.i18n import Lang, tr
-from optimizer.io.load import read_instance
+from optimizer.io.load import is_location_routing_file, read_instance
 from optimizer.io.route_sheets import write_route_outputs
 from optimizer.io.siting_output import write_siting
 from optimizer.maps import render_routes
@@ -312,9 +313,18 @@ def plan_command(
     workbook without siting. With --joint, station sets next to the sited
     one (each candidate station opened or closed, the rest re-sited) are
     routed for real and the cheapest checked plan is kept.
+
+    A Prodhon/Barreto location-routing file (``coord20-5-1.dat``) is solved
+    as ``site`` solves it: depots and routes together within --time-limit,
+    written to OUT/lrp_plan.json.
     """
     lang = lang_of(ctx)
     check_writable(out, "--out")
+    if is_location_routing_file(workbook):
+        if roads is not None:
+            raise click.UsageError("--roads applies to county workbooks, not benchmark files")
+        run_location_routing(ctx, workbook, out, siting.time_limit)
+        return
     instance = choose_travel(read_instance(workbook), source=workbook, roads=roads, parallel=True)
     sited = run_siting(ctx, instance, out / "siting", siting)
     assert sited.decision is not None

@@ -167,6 +167,7 @@ def read_instance(path: str | Path, *, coord_sys: str | None = None) -> Instance
         from optimizer.io.kim import read_kim
 
         return read_kim(src)
+    lrp = is_location_routing_file(src)
     raise InputError(
         [
             InputProblem(
@@ -177,10 +178,12 @@ def read_instance(path: str | Path, *, coord_sys: str | None = None) -> Instance
                 Text(
                     "a workbook folder, .xlsx, .json (countyopt instance), .geojson, or a "
                     "VRPLIB (.vrp, .vrptw), E-VRPTW or Kim et al. benchmark file"
-                    + ("; save the old .xls format as .xlsx in Excel" if suffix == ".xls" else ""),
+                    + ("; save the old .xls format as .xlsx in Excel" if suffix == ".xls" else "")
+                    + ("; a location-routing file is planned by `site` or `plan`" if lrp else ""),
                     "工作簿文件夹、.xlsx、.json（countyopt 实例）、.geojson，或 VRPLIB"
                     "（.vrp、.vrptw）、E-VRPTW、Kim 等基准文件"
-                    + ("；请在 Excel 中把旧的 .xls 另存为 .xlsx" if suffix == ".xls" else ""),
+                    + ("；请在 Excel 中把旧的 .xls 另存为 .xlsx" if suffix == ".xls" else "")
+                    + ("；选址-路径文件请用 `site` 或 `plan`" if lrp else ""),
                 ),
             )
         ]
@@ -195,6 +198,11 @@ _SITING_NAMES = {
     # Location-routing: Prodhon (coord20-5-1.dat) and Barreto (coordChrist50.dat).
     "lrp": re.compile(r"^coord.*\.dat$", re.IGNORECASE),
 }
+
+
+def is_location_routing_file(path: str | Path) -> bool:
+    """Whether ``path`` is named like a Prodhon/Barreto location-routing file (``coord*.dat``)."""
+    return Path(path).is_file() and bool(_SITING_NAMES["lrp"].match(Path(path).name))
 
 
 def siting_format(path: str | Path, fmt: str | None = None) -> str:

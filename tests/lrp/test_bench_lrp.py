@@ -73,3 +73,21 @@ def test_bench_command_summarises_lrp_gaps(tmp_path: Path) -> None:
     records = [json.loads(x) for x in (out / "results.jsonl").read_text().splitlines()]
     assert [r["engine"] for r in records] == ["lrp"] and records[0]["feasible"]
     assert (out / "summary.md").read_text(encoding="utf-8").count("lrp") >= 1
+
+
+@needs_data
+@pytest.mark.parametrize("command", ["site", "plan"])
+def test_site_and_plan_solve_an_lrp_file_with_a_plan_plain_code_recosts(
+    tmp_path: Path, command: str
+) -> None:
+    """``site`` and ``plan`` on a Prodhon file write lrp_plan.json serving every customer once."""
+    dat = LRP / "prodhon_prins2006" / "coord20-5-1b.dat"
+    out = tmp_path / "out"
+    args = [command, str(dat), "--time-limit", "3", "--out", str(out)]
+    res = CliRunner().invoke(main, args)
+    assert res.exit_code == 0, res.output
+    plan = json.loads((out / "lrp_plan.json").read_text(encoding="utf-8"))
+    served = sorted(c for r in plan["routes"] for c in r["customers"])
+    assert served == sorted(f"C{j}" for j in range(1, 21))
+    assert plain_cost(dat, plan) == plan["cost"]["total"]
+    assert f"{plan['cost']['total']:,.1f}" in res.output
