@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-CACHE_VERSION = "roads-1"  # bump when the way matrices are computed changes
+CACHE_VERSION = "roads-2"  # bump when the way matrices are computed changes
 
 
 def default_cache_dir() -> Path:

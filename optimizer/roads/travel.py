@@ -18,7 +18,7 @@ rural default speeds), ``road_speed_kmh.<highway>`` (one class's speed),
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -27,7 +27,7 @@ import numpy as np
 from optimizer.i18n import Text
 from optimizer.io.errors import InputError, InputProblem
 from optimizer.io.solution import LegGeometry
-from optimizer.model import Instance, TravelMatrix
+from optimizer.model import Instance, SiteKind, TravelMatrix
 from optimizer.roads import cache
 from optimizer.roads.matrix import RoadGraph, build_graph, leg_paths, road_matrix
 from optimizer.roads.network import RoadNetwork, read_roads
@@ -127,59 +127,104 @@ def _points(instance: Instance) -> tuple[list[str], list[str], np.ndarray, np.nd
 def _graph(
     setup: RoadSetup, profile: Profile, network: RoadNetwork, instance: Instance
 ) -> RoadGraph:
-    # The fleet profile's roads are a subset of every type's: a point within
-    # the snapping limit of the fleet's roads is within it for every type.
-    kinds, ids, lat, lon = _points(instance)
+    _, _, lat, lon = _points(instance)
     try:
-        graph = build_graph(network, profile, setup.speeds, lat, lon)
+        return build_graph(network, profile, setup.speeds, lat, lon)
     except ValueError as err:
         raise InputError([InputProblem(str(setup.extract), None, "", "", str(err))]) from None
-    far = np.flatnonzero(graph.snap.offset_m > setup.snap_max_m)
-    if len(far):
+
+
+def _serving(
+    instance: Instance, setup: RoadSetup, alike: Mapping[Profile, Profile]
+) -> list[set[Profile]]:
+    """Return, per point of :func:`_points`, the profiles of the types that go there.
+
+    A stop is visited by the types carrying its stream, a depot by the types
+    based there, a facility by the types carrying a stream it takes; a point
+    no type in use goes to (a candidate station, say) by every profile.
+    """
+    every = set(alike.values())
+    types = [vt for vt in instance.vehicle_types if vt.id in setup.types]
+
+    def of(found: list[str]) -> set[Profile]:
+        return {alike[setup.types[t]] for t in found} or every
+
+    out = []
+    for site in instance.sites:
+        if site.kind is SiteKind.DEPOT:
+            out.append(of([vt.id for vt in types if vt.depot == site.id]))
+        else:
+            out.append(of([vt.id for vt in types if vt.streams & site.streams]))
+    for stop in instance.stops:
+        out.append(of([vt.id for vt in types if stop.stream in vt.streams]))
+    return out
+
+
+def _check_snapped(
+    setup: RoadSetup,
+    instance: Instance,
+    snaps: Mapping[Profile, tuple[np.ndarray, np.ndarray]],
+    serving: Sequence[set[Profile]],
+    network: Callable[[], RoadNetwork],
+) -> None:
+    """Refuse points farther than the snapping limit from every road their vehicles may use.
+
+    ``snaps`` holds each profile's (offset in m, segment) per point. A point
+    may lie beside a lane only the van that serves it may drive: the roads
+    of the types that go there count, not the fleet's.
+    """
+    kinds, ids, lat, lon = _points(instance)
+    best: list[tuple[float, int, Profile]] = []
+    for k, profiles in enumerate(serving):
+        p = min(profiles, key=lambda q: (float(snaps[q][0][k]), q.key()))
+        best.append((float(snaps[p][0][k]), int(snaps[p][1][k]), p))
+    far = [k for k, (offset, _, _) in enumerate(best) if offset > setup.snap_max_m]
+    if not far:
+        return
+    roads = network()
+    problems = []
+    for k in far[:_MAX_LISTED]:
+        offset, segment, profile = best[k]
+        nearest = roads.road_label(segment)
+        expected = Text(
+            f"a location within {setup.snap_max_m:g} m of a road the vehicles serving it "
+            f"({profile.label()}) may drive; the nearest is {nearest}",
+            f"距服务该点的车辆（{profile.label('zh')}）可通行道路 {setup.snap_max_m:g} 米以内的"
+            f"位置；最近的是 {nearest!r}",
+        )
         # The nearest road of any part of the network says why: an island or a
         # one-way trap nearby, or no road at all.
-        near = snap(network, open_segments(network, profile), lat[far], lon[far])
-        problems = []
-        for n, k in enumerate(far[:_MAX_LISTED]):
-            nearest = network.road_label(int(graph.snap.segment[k]))
-            expected = Text(
-                f"a location within {setup.snap_max_m:g} m of a road the fleet "
-                f"({profile.label()}) may drive; the nearest is {nearest}",
-                f"距车队（{profile.label('zh')}）可通行道路 {setup.snap_max_m:g} 米以内的"
-                f"位置；最近的是 {nearest!r}",
+        near = snap(roads, open_segments(roads, profile), lat[[k]], lon[[k]])
+        if near.offset_m[0] < offset - 1.0:
+            other = roads.road_label(int(near.segment[0]))
+            expected += Text(
+                f" ({other}, {near.offset_m[0]:.0f} m away, is cut off from the rest of "
+                "the roads: an island, or a one-way trap)",
+                f"（{other!r}，{near.offset_m[0]:.0f} 米外，与其余道路不连通：孤岛或单行道陷阱）",
             )
-            if near.offset_m[n] < graph.snap.offset_m[k] - 1.0:
-                other = network.road_label(int(near.segment[n]))
-                expected += Text(
-                    f" ({other}, {near.offset_m[n]:.0f} m away, is cut off from the rest of "
-                    "the roads: an island, or a one-way trap)",
-                    f"（{other!r}，{near.offset_m[n]:.0f} 米外，与其余道路不连通："
-                    "孤岛或单行道陷阱）",
-                )
-            problems.append(
-                InputProblem(
-                    str(setup.extract),
-                    None,
-                    f"{kinds[k]} {ids[k]}",
-                    f"{graph.snap.offset_m[k]:.0f} m from the nearest usable road",
-                    expected,
-                )
+        problems.append(
+            InputProblem(
+                str(setup.extract),
+                None,
+                f"{kinds[k]} {ids[k]}",
+                f"{offset:.0f} m from the nearest usable road",
+                expected,
             )
-        if len(far) > _MAX_LISTED:
-            problems.append(
-                InputProblem(
-                    str(setup.extract),
-                    None,
-                    "",
-                    "",
-                    Text(
-                        f"{len(far) - _MAX_LISTED} more such points",
-                        f"另有 {len(far) - _MAX_LISTED} 个此类位置",
-                    ),
-                )
+        )
+    if len(far) > _MAX_LISTED:
+        problems.append(
+            InputProblem(
+                str(setup.extract),
+                None,
+                "",
+                "",
+                Text(
+                    f"{len(far) - _MAX_LISTED} more such points",
+                    f"另有 {len(far) - _MAX_LISTED} 个此类位置",
+                ),
             )
-        raise InputError(problems)
-    return graph
+        )
+    raise InputError(problems)
 
 
 def road_travel(
@@ -237,23 +282,43 @@ def road_travel(
     if len(alike) > 1:
         network = read_roads(setup.extract, setup.speeds.classes, cache_dir=folder)
         alike = _alike(setup, network)
-    matrices: dict[Profile, TravelMatrix] = {}
+    roads: list[RoadNetwork] = [] if network is None else [network]
+
+    def the_network() -> RoadNetwork:
+        if not roads:
+            roads.append(read_roads(setup.extract, setup.speeds.classes, cache_dir=folder))
+        return roads[0]
+
+    # Snap every point for every profile first (cheap), check the snapping
+    # against the roads of the vehicles serving each point, then compute the
+    # matrices (minutes on a large county) only for a county that passes.
+    keys: dict[Profile, str] = {}
+    found: dict[Profile, dict[str, np.ndarray]] = {}
+    graphs: dict[Profile, RoadGraph] = {}
+    snaps: dict[Profile, tuple[np.ndarray, np.ndarray]] = {}
     for profile in dict.fromkeys(alike.values()):
-        # The snapping limit is part of the key: a cached matrix has passed its check.
-        key = cache.cache_key(
-            "matrix",
-            digest,
-            f"{profile.key()};snap={setup.snap_max_m:g}",
-            setup.speeds.key(),
-            lat,
-            lon,
+        keys[profile] = cache.cache_key(
+            "matrix", digest, profile.key(), setup.speeds.key(), lat, lon
         )
-        arrays = cache.load(folder, key)
+        arrays = cache.load(folder, keys[profile])
+        if arrays is not None and {"offset_m", "segment"} <= set(arrays):
+            found[profile] = arrays
+            snaps[profile] = (arrays["offset_m"], arrays["segment"])
+        else:
+            graphs[profile] = _graph(setup, profile, the_network(), instance)
+            snaps[profile] = (graphs[profile].snap.offset_m, graphs[profile].snap.segment)
+    _check_snapped(setup, instance, snaps, _serving(instance, setup, alike), the_network)
+    matrices: dict[Profile, TravelMatrix] = {}
+    for profile, key in keys.items():
+        arrays = found.get(profile)
         if arrays is None:
-            if network is None:
-                network = read_roads(setup.extract, setup.speeds.classes, cache_dir=folder)
-            matrix = road_matrix(_graph(setup, profile, network, instance), workers=workers)
-            arrays = {"distance_m": matrix.distance_m, "duration_s": matrix.duration_s}
+            matrix = road_matrix(graphs[profile], workers=workers)
+            arrays = {
+                "distance_m": matrix.distance_m,
+                "duration_s": matrix.duration_s,
+                "offset_m": snaps[profile][0],
+                "segment": snaps[profile][1],
+            }
             _check_reachable(setup, ids, matrix.duration_s)
             cache.store(folder, key, arrays)
         matrices[profile] = TravelMatrix(tuple(ids), arrays["distance_m"], arrays["duration_s"])

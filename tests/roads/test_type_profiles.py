@@ -168,3 +168,44 @@ def test_without_roads_every_type_drives_the_one_matrix(tmp_path: Path) -> None:
     instance = _town(tmp_path / "town", None)
     assert instance.travel_by_type == {}
     assert all(instance.travel_of(vt.id) is instance.travel for vt in instance.vehicle_types)
+
+
+@pytest.mark.parametrize(("stream", "refused"), [("kitchen", False), ("recyclable", True)])
+def test_a_stop_snaps_to_the_roads_of_the_vehicles_serving_it(
+    tmp_path: Path, ladder: Path, stream: str, refused: bool
+) -> None:
+    """A stop halfway up the 2 m lane is fine for the van's kitchen waste, not for the compactor.
+
+    It lies 167 m from the streets the 2.5 m compactor may drive and on the
+    lane the van may; with a 100 m snapping limit the roads of the vehicles
+    that serve it decide.
+    """
+    from optimizer.io.errors import InputError
+
+    folder = tmp_path / "town"
+    folder.mkdir()
+    (folder / "settings.csv").write_text("key,value\nroad_snap_max_m,100\n", encoding="utf-8")
+    stops = [*STOPS[:1], *STOPS[2:3], ("M", 30.0015, 120.005, stream)]
+    rows = "".join(f"{i},Stop {i},{lat},{lon},{s},300,3\n" for i, lat, lon, s in stops)
+    (folder / "stops.csv").write_text(
+        "id,name,lat,lon,stream,demand_kg,service_min\n" + rows, encoding="utf-8"
+    )
+    (folder / "sites.csv").write_text(
+        "id,name,kind,lat,lon,streams,open,close,unload_min\n"
+        "D,Depot,depot,30.0,120.0,,,,\n"
+        "T,Transfer,transfer,30.0,120.01,kitchen;recyclable;other,05:00,20:00,10\n",
+        encoding="utf-8",
+    )
+    (folder / "vehicles.csv").write_text(FLEET, encoding="utf-8")
+    if refused:
+        with pytest.raises(InputError) as err:
+            choose_travel(read_instance(folder), source=folder, roads=ladder)
+        (problem,) = err.value.problems
+        assert problem.column == "stop M" and problem.value == "167 m from the nearest usable road"
+        assert "width 2.5 m" in str(problem.expected)
+        return
+    instance = choose_travel(read_instance(folder), source=folder, roads=ladder)
+    assert instance.travel_of("V2").distance("D", "M") < instance.travel_of("C8").distance("D", "M")
+    result = solve(instance, params=PARAMS)
+    assert not result.unserved and check(instance, result) == []
+    assert "M" in _route(result, "V2").stops
