@@ -410,13 +410,13 @@ class TravelMatrix:
 
     Rows are origins, columns destinations; asymmetric matrices are allowed.
     The arrays are read-only: numpy arrays (kept without a copy when already
-    float64; a read-only view is stored), or :class:`MatrixView` objects that
+    float64 or float32; a read-only view is stored), or :class:`MatrixView` objects that
     compute entries on demand (the great-circle estimate of a large county).
     """
 
     ids: tuple[str, ...]
-    distance_m: NDArray[np.float64] | MatrixView
-    duration_s: NDArray[np.float64] | MatrixView
+    distance_m: NDArray[np.floating[Any]] | MatrixView
+    duration_s: NDArray[np.floating[Any]] | MatrixView
 
     def __post_init__(self) -> None:
         n = len(self.ids)
@@ -432,7 +432,11 @@ class TravelMatrix:
                 continue
             # A view of the caller's array: no copy of an n×n matrix (800 MB
             # at 10,000 locations), and the caller's own array stays writable.
-            arr = np.asarray(given, dtype=np.float64).view()
+            # float32 (road matrices) is kept as it is: half the memory.
+            arr = np.asarray(given)
+            if arr.dtype not in (np.float32, np.float64):
+                arr = arr.astype(np.float64)
+            arr = arr.view()
             if arr.shape != (n, n):
                 raise ModelError(f"travel matrix {name} has shape {arr.shape}, expected {(n, n)}")
             if not np.all(np.isfinite(arr)) or np.any(arr < 0):
@@ -464,12 +468,14 @@ class TravelMatrix:
     __hash__ = None  # type: ignore[assignment]
 
 
-def _lookup(m: NDArray[np.float64] | MatrixView, i: int, j: int) -> float:
+def _lookup(m: NDArray[np.floating[Any]] | MatrixView, i: int, j: int) -> float:
     # The checker asks for one leg at a time, hundreds of thousands of times.
     return m.entry(i, j) if isinstance(m, MatrixView) else float(m[i, j])
 
 
-def _same(a: NDArray[np.float64] | MatrixView, b: NDArray[np.float64] | MatrixView) -> bool:
+def _same(
+    a: NDArray[np.floating[Any]] | MatrixView, b: NDArray[np.floating[Any]] | MatrixView
+) -> bool:
     if isinstance(a, MatrixView) and isinstance(b, MatrixView) and a.same_as(b):
         return True
     return bool(np.array_equal(np.asarray(a), np.asarray(b)))
