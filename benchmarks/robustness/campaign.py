@@ -5,7 +5,8 @@ one to a temporary folder, runs ``route`` with every engine, ``site`` and
 ``plan`` through click's CliRunner and judges each outcome
 (:func:`tests.county_gen.judge`). One JSON line per county goes to
 ``RUNS/campaign-SEED.jsonl``; a county with a failure is kept in
-``RUNS/failures/`` to be minimised. Stops at ``--count`` counties or at the
+``RUNS/failures/`` to be minimised, one where the engines disagree (one
+plans, another exits 3) in ``RUNS/disagreements/``. Stops at ``--count`` counties or at the
 ``--until`` deadline (UTC ``HH:MM``), whichever comes first, and prints the
 counts per command.
 
@@ -139,8 +140,16 @@ def main(argv: list[str] | None = None) -> int:
                 if not v.ok:
                     failed[cmd] += 1
                     classes[v.why.split(" at ")[0][:120]] += 1
-            if args.keep or any(r["why"] for r in runs):
-                keep = args.runs / "failures" / f"s{args.seed}-c{k}"
+            # Engines that disagree (one plans, another finds nothing) are no
+            # failure, but worth a look: kept apart from the failures.
+            engine_exits = {r["exit"] for r in runs if str(r["cmd"]).startswith(("lib:", "route:"))}
+            folder = "failures" if any(r["why"] for r in runs) else None
+            if folder is None and len(engine_exits) > 1:
+                folder = "disagreements"
+            if folder is None and args.keep:
+                folder = "kept"
+            if folder is not None:
+                keep = args.runs / folder / f"s{args.seed}-c{k}"
                 shutil.copytree(tmp, keep, ignore=shutil.ignore_patterns("out-*"))
         with log.open("a", encoding="utf-8") as f:
             f.write(json.dumps(record, ensure_ascii=False) + "\n")
