@@ -55,7 +55,7 @@ def summary_lines(
     instance: Instance, result: SitingResult, config: SitingConfig, lang: Lang
 ) -> list[str]:
     """Return the siting plan's summary as text lines in ``lang``."""
-    status = status_label(result.status, lang)
+    status = status_label(result.status, lang, result.gap)
     lines = [tr(lang, f"Siting: {status} ({result.solver})", f"选址：{status}（{result.solver}）")]
     d = result.decision
     if d is None or result.objective is None:
@@ -208,7 +208,7 @@ def benchmark_summary_lines(
     problem: FacilityProblem, result: SitingResult, lang: Lang
 ) -> list[str]:
     """Return the summary of a benchmark siting plan (costs in the file's own unit)."""
-    status = status_label(result.status, lang)
+    status = status_label(result.status, lang, result.gap)
     lines = [tr(lang, f"Siting: {status} ({result.solver})", f"选址：{status}（{result.solver}）")]
     d = result.decision
     if d is None or result.objective is None:

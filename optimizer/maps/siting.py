@@ -260,7 +260,7 @@ def render_siting(
         features += _add_haul(canvas, decision, places)
     features += _add_stations(canvas, instance, result, opened, colors)
 
-    status = status_label(result.status, lang)
+    status = status_label(result.status, lang, result.gap)
     lines_html = [tr(lang, f"Status: {status}", f"状态：{status}")]
     if result.gap:
         lines_html.append(

@@ -39,8 +39,18 @@ _STATUS_TEXT: Mapping[SolveStatus, tuple[str, str]] = MappingProxyType(
 )
 
 
-def status_label(status: SolveStatus, lang: Lang) -> str:
-    """Return how a siting solve ended, as a phrase in ``lang``."""
+def status_label(status: SolveStatus, lang: Lang, gap: float | None = None) -> str:
+    """Return how a siting solve ended, as a phrase in ``lang``.
+
+    A solve asked for a gap (``--gap``) that stopped with one left is not
+    called optimal: ``gap`` is the plan's relative distance to its bound.
+    """
+    if status is SolveStatus.OPTIMAL and gap is not None and gap > 1e-9:
+        return tr(
+            lang,
+            f"within the requested gap ({gap:.4%} above the lower bound)",
+            f"达到要求的间隙（比下界高 {gap:.4%}）",
+        )
     return tr(lang, *_STATUS_TEXT[status])
 
 

@@ -169,3 +169,14 @@ def test_highs_after_pulp_fails_with_a_reason_not_a_crash() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 1
     assert "imported PuLP before OR-Tools" in done.stderr
+
+
+def test_a_plan_within_a_requested_gap_is_not_called_optimal() -> None:
+    """`--gap` stops with a gap left: the summary names it instead of "proven optimal"."""
+    from optimizer.siting.result import SolveStatus, status_label
+
+    assert status_label(SolveStatus.OPTIMAL, "en", 0.0) == "proven optimal"
+    assert status_label(SolveStatus.OPTIMAL, "en", None) == "proven optimal"
+    text = status_label(SolveStatus.OPTIMAL, "en", 0.000394)
+    assert "optimal" not in text and "0.0394%" in text
+    assert "0.0394%" in status_label(SolveStatus.OPTIMAL, "zh", 0.000394)
