@@ -17,6 +17,7 @@ rural default speeds), ``road_speed_kmh.<highway>`` (one class's speed),
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -277,18 +278,15 @@ def road_travel(
     _, ids, lat, lon = _points(instance)
     folder = cache.default_cache_dir() if cache_dir is None else cache_dir
     digest = cache.file_digest(setup.extract)
-    network: RoadNetwork | None = None
+
+    @functools.cache
+    def the_network() -> RoadNetwork:
+        # Read (or load the parsed roads) only when something needs them.
+        return read_roads(setup.extract, setup.speeds.classes, cache_dir=folder)
+
     alike = {p: p for p in setup.profiles()}
     if len(alike) > 1:
-        network = read_roads(setup.extract, setup.speeds.classes, cache_dir=folder)
-        alike = _alike(setup, network)
-    roads: list[RoadNetwork] = [] if network is None else [network]
-
-    def the_network() -> RoadNetwork:
-        if not roads:
-            roads.append(read_roads(setup.extract, setup.speeds.classes, cache_dir=folder))
-        return roads[0]
-
+        alike = _alike(setup, the_network())
     # Snap every point for every profile first (cheap), check the snapping
     # against the roads of the vehicles serving each point, then compute the
     # matrices (minutes on a large county) only for a county that passes.
