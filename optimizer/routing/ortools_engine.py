@@ -174,10 +174,15 @@ class _Model:
         """Return how many reload copies of ``facility`` the fleet may need.
 
         A vehicle may need one trip per compartment-load of its day (its
-        daily limit, or all the demand) plus one. With ``rivals`` facilities
-        taking the same streams each gets twice its fair share of the
-        fleet's trips: a heuristic bound (every trip at every facility would
-        multiply the model), never more copies than stops.
+        daily limit, or all the demand) plus one; the whole fleet needs no
+        more trips than the demand fills its smallest compartment, plus one
+        partial trip per vehicle (summing each vehicle's own bound counts
+        every load once per vehicle: a 1,000-stop part with 62 vehicles and
+        six facilities built 6,084 copies, 5 GB and 80 s of model). With
+        ``rivals`` facilities taking the same streams each gets twice its
+        fair share of the fleet's trips: a heuristic bound (every trip at
+        every facility would multiply the model), never more copies than
+        stops.
         """
         accepted = facility.streams & set(self.streams)
         # Only types carrying a stream with stops here unload these streams
@@ -188,15 +193,21 @@ class _Model:
         demand = sum(s.demand_kg for s in self.stops if s.stream in accepted)
         bulk = sum(s.demand_m3 for s in self.stops if s.stream in accepted)
         trips = 0
+        smallest, smallest_m3 = math.inf, math.inf
         for vt in users:
             comps = [c for s, c in compartments(vt).items() if s in accepted]
             cap = min(kg for kg, _ in comps)
             cap_m3 = min((m3 for _, m3 in comps if m3 is not None), default=math.inf)
+            smallest, smallest_m3 = min(smallest, cap), min(smallest_m3, cap_m3)
             day = min(demand, vt.max_load_kg_per_day or demand)
             # One load a day needs only the final unload; partial trips may
             # need one more than full ones would.
             one_load = day <= cap and bulk <= cap_m3
             trips += 1 if one_load else math.ceil(day / cap) + 1
+        loads = math.ceil(demand / smallest - 1e-9)
+        if smallest_m3 < math.inf:
+            loads = max(loads, math.ceil(bulk / smallest_m3 - 1e-9))
+        trips = min(trips, loads + len(users))
         share = math.ceil(2 * trips / max(1, rivals))
         return min(len(self.stops), trips, max(share, len(users)))
 

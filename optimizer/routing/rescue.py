@@ -5,7 +5,8 @@ with driver breaks on a tight fleet, or a multi-stream van whose streams no
 facility takes together). No stop should stay unserved for that reason: the
 nearest-neighbour construction of :mod:`optimizer.routing.greedy` builds a
 plan that the checker accepts route by route, OR-Tools improves it with the
-time left, and the better plan (more stops served, then cheaper) is kept.
+time left (where it can build its model in that time), and the better plan
+(more stops served, then cheaper) is kept.
 
 OR-Tools on its own (no start plan, a time limit) stops after
 ``GIVE_UP_SHARE`` of its time if no solution yet served every stop: with
@@ -30,6 +31,7 @@ from optimizer.evaluate import check_route, objective_value
 from optimizer.model import Instance, VehicleType
 from optimizer.routing.charging import Busy, charge_run, plan_charging
 from optimizer.routing.engine_run import EngineRun
+from optimizer.routing.engines import REPAIR_MAX_STOPS
 from optimizer.routing.greedy import greedy_routes
 from optimizer.routing.params import RoutingParams
 from optimizer.routing.result import Route, RoutingResult, VisitKind
@@ -191,7 +193,13 @@ def rescue(
         note=(f"{why[0]}, so {source[0]} was used", f"{why[1]}，改用{source[1]}"),
     )
     left = time_limit_s - first.build_s - first.runtime_s - (time.perf_counter() - t0)
-    if left < MIN_IMPROVE_S:
+    if left < MIN_IMPROVE_S or (len(stop_ids) > REPAIR_MAX_STOPS and first.status != "gave_up"):
+        # Above REPAIR_MAX_STOPS, OR-Tools' model takes longer to build than
+        # the time left (a 1,014-stop part, 62 vehicles, six facilities: 7 s
+        # for a 5 s share, and the plan it then returned left 25-168 stops
+        # out): the construction stands; the search that comes next (the
+        # improvement rounds of a county planned by parts) starts from it.
+        # When OR-Tools itself gave up, its model was built in time once.
         return greedy
     seed = start_plan(instance, built, params, greedy.objective_value, engine="greedy")
     improved = ortools_engine.solve_component(

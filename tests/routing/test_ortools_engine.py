@@ -434,3 +434,27 @@ def test_a_finished_solve_frees_its_routing_model() -> None:
     )
     assert result.distance_m == pytest.approx(20_000) and seen
     assert alive() == before
+
+
+def test_reload_copies_grow_with_the_work_not_with_the_fleet() -> None:
+    """A large county part's OR-Tools model holds fewer reload copies than stops.
+
+    Counting every vehicle's own bound (all the demand in one vehicle) gave
+    six copies per stop to a 1,014-stop part with 62 vehicles and six
+    facilities: 5 GB and 80 s of model for a 5 s share of the time.
+    """
+    from optimizer.demo_county import build_large_county
+    from optimizer.routing.ortools_engine import _Model
+    from optimizer.routing.solve import components
+
+    inst = build_large_county(1500)
+    comp = next(c for c in components(inst, [s.id for s in inst.stops]) if len(c.types) > 2)
+    copies = []
+    for k in (1, 2):
+        types = [dataclasses.replace(t, count=t.count * k) for t in comp.types]
+        model = _Model(inst, comp.stops, types)
+        copies.append(len(model.node_range(VisitKind.UNLOAD)))
+    fleet = sum(t.count for t in comp.types)
+    assert copies[0] < len(comp.stops)
+    # Each vehicle added may need one more (partial) trip, shared by rival facilities.
+    assert copies[1] - copies[0] <= 2 * fleet + len(inst.unloading_sites)
