@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -49,3 +50,29 @@ def test_without_stations_the_battery_leaves_far_stops_unserved() -> None:
     result = solve(bare, params=params)
     assert check(bare, result) == []
     assert "C71" in {u.stop for u in result.unserved}
+
+
+@pytest.mark.skipif(not EVRPTW.is_dir(), reason="benchmark data ../shared/data absent")
+def test_restarts_keep_the_search_deterministic_given_the_seed() -> None:
+    """Two runs with one seed and an iteration limit spanning restarts give the same plan."""
+    from optimizer.routing.ev_alns import EvSearchParams, solve_component
+
+    instance = read_evrptw(EVRPTW / "10" / "r201C10.txt")
+    params = RoutingParams(
+        objective=Objective.DISTANCE, minimize_vehicles=True, solution_limit=400, seed=3
+    )
+    runs = [
+        solve_component(
+            instance,
+            [s.id for s in instance.stops],
+            instance.vehicle_types,
+            params=params,
+            time_limit_s=600,
+            search=EvSearchParams(max_stall=100),
+        )
+        for _ in range(2)
+    ]
+    restarts = re.search(r"(\d+) restarts", runs[0].note[0])
+    assert restarts is not None and int(restarts.group(1)) >= 1
+    plans = [[[v.location for v in r.visits] for r in run.routes] for run in runs]
+    assert plans[0] == plans[1] and runs[0].objective_value == runs[1].objective_value
