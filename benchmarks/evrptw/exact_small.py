@@ -224,6 +224,16 @@ def routes_by_set(p: Problem, deadline: float) -> tuple[dict[int, Label], int]:
     level: list[Label] = [start]
     best: dict[int, Label] = {}
     made = 1
+
+    def kept(lab: Label, node: int) -> Label | None:
+        # Extend lab to node; return the new label if its bucket keeps it.
+        nonlocal made
+        new = extend(p, lab, node)
+        if new is None:
+            return None
+        made += 1
+        return new if _add(buckets.setdefault((new.mask, node), []), new, p.g) else None
+
     for _size in range(p.n + 1):
         if time.perf_counter() > deadline:
             raise TimeoutError
@@ -233,13 +243,7 @@ def routes_by_set(p: Problem, deadline: float) -> tuple[dict[int, Label], int]:
         while work:
             lab = work.pop()
             for st in p.stations:
-                if st == lab.node:
-                    continue
-                new = extend(p, lab, st)
-                if new is None:
-                    continue
-                made += 1
-                if _add(buckets.setdefault((new.mask, st), []), new, p.g):
+                if st != lab.node and (new := kept(lab, st)) is not None:
                     work.append(new)
                     at_stations.append(new)
         alive = level + [lab for lab in at_stations if lab in buckets[(lab.mask, lab.node)]]
@@ -250,13 +254,7 @@ def routes_by_set(p: Problem, deadline: float) -> tuple[dict[int, Label], int]:
                 if back is not None and (lab.mask not in best or back.dist < best[lab.mask].dist):
                     best[lab.mask] = back
             for j in range(1, p.n + 1):
-                if lab.mask >> (j - 1) & 1:
-                    continue
-                new = extend(p, lab, j)
-                if new is None:
-                    continue
-                made += 1
-                if _add(buckets.setdefault((new.mask, j), []), new, p.g):
+                if not lab.mask >> (j - 1) & 1 and (new := kept(lab, j)) is not None:
                     nxt.append(new)
         level = [lab for lab in nxt if lab in buckets[(lab.mask, lab.node)]]
     return best, made
