@@ -22,6 +22,7 @@ from optimizer.routing.result import Route, RoutingResult, Unserved, UnservedRea
 from optimizer.routing.sequence import drop_idle_unloads, place_break
 
 Seq = list[tuple[VisitKind, str]]
+Body = tuple[tuple[VisitKind, str], ...]
 POSITIONS_TRIED = 6  # cheapest insertion positions simulated per route
 
 
@@ -33,8 +34,9 @@ class DayPlan:
     result: RoutingResult
 
 
-def _body(route: Route) -> Seq:
-    return [(v.kind, v.location) for v in route.visits if v.kind is not VisitKind.BREAK]
+def body(route: Route) -> Body:
+    """Return a route's visits without its break: (kind, location) from depot to depot."""
+    return tuple((v.kind, v.location) for v in route.visits if v.kind is not VisitKind.BREAK)
 
 
 def _simulate(inst: Instance, name: str, vt: VehicleType, seq: Seq, leave: float) -> Route | None:
@@ -48,11 +50,32 @@ def resimulate(inst: Instance, result: RoutingResult) -> RoutingResult | None:
     routes: list[Route] = []
     for r in result.routes:
         vt = inst.vehicle_type(r.vehicle_type)
-        got = _simulate(inst, r.vehicle, vt, _body(r), r.visits[0].departure_s)
+        got = _simulate(inst, r.vehicle, vt, list(body(r)), r.visits[0].departure_s)
         if got is None:
             return None
         routes.append(got)
     return _with_routes(result, routes, result.unserved)
+
+
+def day_from_bodies(
+    template: RoutingResult, inst: Instance, bodies: Sequence[tuple[str, Body, float]]
+) -> RoutingResult | None:
+    """Return the day of ``inst`` driving ``bodies`` (type, visits, departure).
+
+    None if one of them breaks a rule.
+    Vehicles are named ``type#1``, ``type#2``, … in the order given; the
+    result keeps ``template``'s engine, settings and objective.
+    """
+    routes: list[Route] = []
+    used: dict[str, int] = {}
+    for type_id, seq, leave in bodies:
+        used[type_id] = used.get(type_id, 0) + 1
+        vt = inst.vehicle_type(type_id)
+        got = _simulate(inst, f"{type_id}#{used[type_id]}", vt, list(seq), leave)
+        if got is None:
+            return None
+        routes.append(got)
+    return _with_routes(template, routes, ())
 
 
 def _with_routes(
@@ -64,13 +87,14 @@ def _with_routes(
     )
 
 
-def remove(day: DayPlan, inst: Instance, sid: str) -> RoutingResult | None:
-    """Return the day's plan on ``inst`` without stop ``sid`` (None if a route breaks a rule)."""
+def remove(day: DayPlan, inst: Instance, *sids: str) -> RoutingResult | None:
+    """Return the day's plan on ``inst`` without stops ``sids`` (None if a route breaks a rule)."""
+    out = set(sids)
     routes: list[Route] = []
     for r in day.result.routes:
-        if sid in r.stops:
+        if out & set(r.stops):
             vt = inst.vehicle_type(r.vehicle_type)
-            seq = [x for x in _body(r) if not (x[0] is VisitKind.STOP and x[1] == sid)]
+            seq = [x for x in body(r) if not (x[0] is VisitKind.STOP and x[1] in out)]
             if not any(k is VisitKind.STOP for k, _ in seq):
                 continue  # the vehicle stays home
             got = _simulate(inst, r.vehicle, vt, seq, r.visits[0].departure_s)
@@ -79,7 +103,7 @@ def remove(day: DayPlan, inst: Instance, sid: str) -> RoutingResult | None:
             routes.append(got)
         else:
             routes.append(r)
-    unserved = [u for u in day.result.unserved if u.stop != sid]
+    unserved = [u for u in day.result.unserved if u.stop not in out]
     return _with_routes(day.result, routes, unserved)
 
 
@@ -93,11 +117,11 @@ def insert(day: DayPlan, inst: Instance, sid: str) -> RoutingResult | None:
         vt = inst.vehicle_type(r.vehicle_type)
         if stop.stream not in vt.streams:
             continue
-        body = _body(r)
-        for i in range(len(body) - 1):
-            a, b = body[i][1], body[i + 1][1]
+        path = list(body(r))
+        for i in range(len(path) - 1):
+            a, b = path[i][1], path[i + 1][1]
             add = travel_s(inst, vt, a, sid) + travel_s(inst, vt, sid, b) - travel_s(inst, vt, a, b)
-            options.append((add, k, [*body[: i + 1], (VisitKind.STOP, sid), *body[i + 1 :]]))
+            options.append((add, k, [*path[: i + 1], (VisitKind.STOP, sid), *path[i + 1 :]]))
             if facilities and b != facilities[0]:
                 f = min(
                     facilities, key=lambda f: travel_s(inst, vt, sid, f) + travel_s(inst, vt, f, b)
@@ -112,10 +136,10 @@ def insert(day: DayPlan, inst: Instance, sid: str) -> RoutingResult | None:
                         add + extra,
                         k,
                         [
-                            *body[: i + 1],
+                            *path[: i + 1],
                             (VisitKind.STOP, sid),
                             (VisitKind.UNLOAD, f),
-                            *body[i + 1 :],
+                            *path[i + 1 :],
                         ],
                     )
                 )
@@ -178,3 +202,40 @@ def _new_route(
 def unserved_entry(sid: str) -> Unserved:
     """Return the unserved record of a stop a move could not place."""
     return Unserved(sid, UnservedReason.NOT_ROUTED, "no feasible position on this day")
+
+
+def merge_routes(inst: Instance, result: RoutingResult) -> RoutingResult:
+    """Return the day with pairs of routes joined into one where that costs less.
+
+    One vehicle drives the first route, unloads, and goes on with the
+    second instead of returning to the depot (one vehicle and two depot
+    legs fewer). Local searches that move one stop at a time seldom find
+    this when the joined route needs another trip to a facility. The best
+    join is applied and the search repeats; every joined route is
+    simulated and checked, so the result is never worse nor infeasible.
+    """
+    objective = result.objective
+    while len(result.routes) > 1:
+        best: tuple[float, int, int, Route] | None = None
+        for i, a in enumerate(result.routes):
+            vt = inst.vehicle_type(a.vehicle_type)
+            for j, b in enumerate(result.routes):
+                if i == j or b.vehicle_type != a.vehicle_type:
+                    continue
+                seq = [*body(a)[:-1], *body(b)[1:]]
+                got = _simulate(inst, a.vehicle, vt, seq, a.visits[0].departure_s)
+                if got is None:
+                    continue
+                gain = (
+                    route_objective(a, objective)
+                    + route_objective(b, objective)
+                    - route_objective(got, objective)
+                )
+                if gain > 1e-9 and (best is None or gain > best[0]):
+                    best = (gain, i, j, got)
+        if best is None:
+            return result
+        _, i, j, got = best
+        routes = [r for k, r in enumerate(result.routes) if k not in (i, j)]
+        result = _with_routes(result, [*routes, got], result.unserved)
+    return result

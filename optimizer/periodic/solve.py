@@ -9,20 +9,30 @@ Method (measured in ``benchmarks/periodic``):
    the day's vehicles for that stream carry and work.
 2. **Day routing** of every day through :func:`optimizer.routing.solve.solve`
    (the existing engine adapters, so multi-trip, streams, breaks and every
-   day rule hold) with a small, fixed amount of search per day; identical
-   days are solved once (cache).
+   day rule hold) with a small, fixed amount of search per day. The best
+   plan known for a day (same stops, amounts and fleet) is kept; where
+   PyVRP plans the day alone, routing a day again starts from the better
+   of that plan and the routes a pattern move left, so days only improve.
 3. **Local search over pattern changes.** For every stop and every other
    allowed pattern, a cheap estimate of the change: the saving of removing
    the stop from the routes of the days it leaves, plus the cheapest
    insertion into the routes of the days it joins (with the accumulated
    amount; an insertion that breaks a route's duration or a trip's
    capacity is priced as a new trip through the nearest facility). Moves
-   are tried best estimate first; the affected days are re-routed and the
-   move is kept when the week's score improves. A visit a day left
+   are tried best estimate first, applied exactly to the routes
+   (:mod:`optimizer.periodic.moves`), and kept when the week's score
+   improves; changed days are then routed again. A visit a day left
    unserved counts as a working day saved by moving it, so moves off
-   the days where a stop is missed come first. Swaps of two stops between
-   patterns are tried the same way when no single move improves.
-4. **Polish**: every day is routed again with a larger search budget, and
+   the days where a stop is missed come first.
+4. **Walk.** Perturb (a cluster of nearby stops, or stops of one
+   frequency, moved to one pattern), route the changed days from the
+   moved routes, descend; the walk accepts a week up to
+   ``ACCEPT_WORSE`` worse than its current one early on (falling to zero),
+   the best week is kept apart.
+5. **Recombination** (:mod:`optimizer.periodic.pool`): every route seen is
+   kept; now and then a set-partitioning MIP picks the best week those
+   routes make, over days and patterns together.
+6. **Polish**: every day is routed again with a larger search budget, and
    the better plan of each day is kept.
 
 Score: the routing objective summed over days (plus a penalty per visit
@@ -49,7 +59,8 @@ from scipy.optimize import linear_sum_assignment
 from optimizer.evaluate import travel_s
 from optimizer.model import Instance, Stream, VehicleType
 from optimizer.periodic.model import Pattern, WeekInstance, amounts, day_instance
-from optimizer.periodic.moves import DayPlan, insert, remove, resimulate
+from optimizer.periodic.moves import DayPlan, insert, merge_routes, remove, resimulate
+from optimizer.periodic.pool import RoutePool, recombine
 from optimizer.periodic.result import WeekResult
 from optimizer.routing.params import Objective, RoutingParams
 from optimizer.routing.result import Route, RoutingResult, Visit, VisitKind
@@ -63,6 +74,12 @@ RELAX_STARTS = 3  # relaxations with different seeds; the best routed one starts
 REROUTED_MOVES = 8  # best-estimated moves tried with their days routed again
 CLUSTER_MAX = 6  # stops moved together by one perturbation
 NEIGHBOURS = 10  # nearest stops considered for a cluster
+INTENSIFY = 6  # search units per day when a promising week's days are routed again (0: never)
+INTENSIFY_WITHIN = 0.01  # a week is promising within this share of the best week
+WALK_DEEP = False  # whether the walk's descents also try moves with their days routed again
+ACCEPT_WORSE = 0.01  # a walk step may make the week this much worse (share), early in the walk
+RECOMBINE_EVERY = 0.1  # share of the time limit between two recombinations of the route pool
+RECOMBINE_SHARE = 0.05  # share of the time limit one recombination (MIP) may take
 
 
 @dataclass(frozen=True)
@@ -115,12 +132,14 @@ class _Days:
     def __init__(self, week: WeekInstance, params: WeekParams) -> None:
         self.week = week
         self.params = params
-        self.cache: dict[tuple[object, ...], tuple[Instance, RoutingResult]] = {}
+        # Best plan known per day key, and the search units spent on it.
+        self.best: dict[tuple[object, ...], tuple[RoutingResult, int]] = {}
         self.routed = 0
         self.interrupted = False  # Ctrl-C reached a day's routing (it kept its best plan)
         self.hit: Callable[[], bool] = lambda: False  # Ctrl-C between routings
         self.seconds = 0.0  # spent routing, for the polish to fit the time left
         self.units = 0  # solution-limit units routed in that time
+        self.pool = RoutePool(week)  # every route seen, for recombination
 
     def stopped(self) -> bool:
         """Return whether Ctrl-C asked the week to stop (keeping the best week)."""
@@ -133,7 +152,8 @@ class _Days:
         per_unit = self.seconds / self.units
         return max(1, min(wanted, int(seconds / per_unit) if per_unit > 0 else wanted))
 
-    def key(self, day: int, visits: Mapping[str, Pattern], limit: int) -> tuple[object, ...]:
+    def key(self, day: int, visits: Mapping[str, Pattern]) -> tuple[object, ...]:
+        """Return what decides a day's routing: fleet, open sites, stops and their amounts."""
         h = self.week.horizon
         on = tuple(
             sorted(
@@ -142,20 +162,57 @@ class _Days:
                 if day in p
             )
         )
-        return (tuple(sorted(h.fleet[day].items())), tuple(sorted(h.open_sites[day])), on, limit)
+        return (tuple(sorted(h.fleet[day].items())), tuple(sorted(h.open_sites[day])), on)
+
+    def score(self, result: RoutingResult) -> tuple[float, ...]:
+        """Return a day plan's quality (lower is better) under this week's goals."""
+        return _day_score(result, self.params.minimize_vehicles or self.params.balance)
+
+    def warmable(self, inst: Instance) -> bool:
+        """Return whether PyVRP plans ``inst`` alone and can start from given routes."""
+        from optimizer.routing.pyvrp_engine import unsupported
+
+        if self.params.engine not in ("auto", "pyvrp"):
+            return False
+        types = [vt for vt in inst.vehicle_types if vt.count > 0]
+        return not any(vt.battery_kwh is not None for vt in types) and not unsupported(inst, types)
 
     def route(
-        self, day: int, visits: Mapping[str, Pattern], limit: int, cap_s: float | None = None
+        self,
+        day: int,
+        visits: Mapping[str, Pattern],
+        limit: int,
+        cap_s: float | None = None,
+        initial: RoutingResult | None = None,
+        fewer: bool = False,
     ) -> tuple[Instance, RoutingResult]:
-        """Route ``day`` with ``limit`` units of search, in at most ``cap_s`` seconds (cached)."""
+        """Route ``day`` with ``limit`` units of search, in at most ``cap_s`` seconds.
+
+        The best plan known for the same stops, amounts and fleet is kept.
+        Where PyVRP plans the day alone, every call searches again from the
+        better of that plan and ``initial`` (a plan of this day's stops, e.g.
+        the current routes after a pattern move), so a day seen again only
+        gets better; elsewhere the day is routed once per search budget.
+        Every plan then has its routes joined where one vehicle can drive
+        two (:func:`optimizer.periodic.moves.merge_routes`); with ``fewer``
+        the day is also routed with one vehicle less than the plan uses
+        (a single long route with several unloads is what a search moving
+        one stop at a time finds last).
+        """
         from optimizer.routing.solve import solve
 
-        key = self.key(day, visits, limit)
+        key = self.key(day, visits)
         inst = day_instance(self.week, day, visits)
-        hit = self.cache.get(key)
-        if hit is not None:  # the same stops and fleet on another day: same routes
-            return inst, _for_day(hit[1], inst.name)
+        known = self.best.get(key)
+        warm = self.warmable(inst)
+        if known is not None and (not warm or self.stopped()) and limit <= known[1]:
+            return inst, _for_day(known[0], inst.name)
+        start = None
+        if warm:
+            starts = [r for r in (initial, None if known is None else known[0]) if r is not None]
+            start = min(starts, key=self.score, default=None)
         unit = self.params.unit_s
+        runs = 2 if fewer else 1  # with ``fewer``, two searches share the budget
         rp = RoutingParams(
             objective=self.params.objective,
             # A day's share of the week's time bounds engines that also stop on
@@ -164,23 +221,58 @@ class _Days:
                 min(
                     cap_s or self.params.time_limit_s / (DAY_SHARES * self.week.days),
                     math.inf if unit is None else limit * unit,
-                ),
+                )
+                / runs,
                 0.2,
             ),
-            solution_limit=limit if unit is None else None,
-            seed=self.params.seed,
-            engine=self.params.engine,
+            solution_limit=max(1, limit // runs) if unit is None else None,
+            seed=self.params.seed + self.routed,
+            engine="pyvrp" if start is not None else self.params.engine,
             minimize_vehicles=self.params.minimize_vehicles or self.params.balance,
         )
         t0 = time.perf_counter()
-        result = solve(inst, params=rp)
+        result = merge_routes(inst, solve(inst, params=rp, initial=start))
+        if fewer and not self.stopped():
+            less = _one_vehicle_less(inst, result)
+            if less is not None:
+                other = merge_routes(inst, _for_day(solve(less, params=rp), inst.name))
+                if self.score(other) < self.score(result):
+                    result = other
         self.seconds += time.perf_counter() - t0
         self.units += limit
         self.routed += 1
+        self.pool.add(day, inst, result)
         if result.status == "interrupted":
             self.interrupted = True
-        self.cache[key] = (inst, result)
+        if start is not None and self.score(start) < self.score(result):
+            result = _for_day(start, inst.name)
+        work = limit + (0 if known is None else known[1])
+        if known is None or self.score(result) < self.score(known[0]):
+            self.best[key] = (result, work)
+        else:
+            result = _for_day(known[0], inst.name)
+            self.best[key] = (known[0], work)
         return inst, result
+
+
+def _one_vehicle_less(inst: Instance, result: RoutingResult) -> Instance | None:
+    """Return ``inst`` with one vehicle fewer of the type ``result`` uses most (None: one route)."""
+    if len(result.routes) < 2:
+        return None
+    used: dict[str, int] = {}
+    for r in result.routes:
+        used[r.vehicle_type] = used.get(r.vehicle_type, 0) + 1
+    most = max(sorted(used), key=lambda t: used[t])
+    types = tuple(
+        dataclasses.replace(vt, count=used.get(vt.id, 0) - (vt.id == most))
+        for vt in inst.vehicle_types
+    )
+    return dataclasses.replace(inst, vehicle_types=types)
+
+
+def _day_score(result: RoutingResult, vehicles: bool = False) -> tuple[float, ...]:
+    """Return a day's plan quality: visits left out, vehicles (if they count), the objective."""
+    return (len(result.unserved), result.num_vehicles if vehicles else 0, result.objective_value)
 
 
 def _for_day(result: RoutingResult, name: str) -> RoutingResult:
@@ -485,38 +577,60 @@ def _solve_week(
         need = 1.25 * D * per_unit * params.polish_solution_limit
         ls_end = max(ls_end, deadline - need)
     search = _Search(week, params, days, rng, t0, ls_end, progress)
+    visits, state, score = search.recombine(visits, state)
     visits, state, score = search.descend(visits, state)
-    near = _neighbours(week)
+    last_mip = time.perf_counter()
+    near = search.near
     movable = [s.id for s in week.base.stops if len(week.rule(s.id).patterns) > 1]
     # Iterated local search: move a cluster of nearby stops to other patterns
-    # together (what single moves cannot), route the changed days again,
-    # descend, and keep the result if the week got better.
+    # together (what single moves cannot), route the changed days again and
+    # descend. The walk accepts a week slightly worse than its current one
+    # (a threshold falling to zero at the end of the search) to leave a
+    # local optimum; the best week is kept apart.
+    cur = (visits, state, score)
+    walk_start = time.perf_counter()
     while movable and time.perf_counter() < ls_end and not search.out_of_moves():
-        trial = dict(visits)
+        cv, cs, csc = cur
+        trial = dict(cv)
         seed_stop = rng.choice(movable)
         size = rng.randint(2, CLUSTER_MAX)
-        target = rng.choice([p for p in week.rule(seed_stop).patterns if p != visits[seed_stop]])
+        target = rng.choice([p for p in week.rule(seed_stop).patterns if p != cv[seed_stop]])
         if rng.random() < 0.5:  # a cluster of nearby stops moves together
             cluster = [seed_stop, *[s for s in near[seed_stop] if s in trial][: size - 1]]
         else:  # stops of the same frequency gather on the same days (e.g. a light day)
-            same = [s for s in movable if target in week.rule(s).patterns and visits[s] != target]
+            same = [s for s in movable if target in week.rule(s).patterns and cv[s] != target]
             cluster = [seed_stop, *rng.sample(same, min(len(same), size - 1))]
         for sid in cluster:
             options = week.rule(sid).patterns
             if target in options:
                 trial[sid] = target
             elif len(options) > 1:
-                trial[sid] = rng.choice([p for p in options if p != visits[sid]])
-        changed = {d for sid in cluster for d in set(visits[sid]) ^ set(trial[sid])}
-        changed |= {d for sid in cluster for d in _amount_days(week, sid, visits[sid], trial[sid])}
-        moved = list(state)
+                trial[sid] = rng.choice([p for p in options if p != cv[sid]])
+        changed = {d for sid in cluster for d in set(cv[sid]) ^ set(trial[sid])}
+        changed |= {d for sid in cluster for d in _amount_days(week, sid, cv[sid], trial[sid])}
+        applied = _apply(week, cs, cv, trial, cluster)
+        moved = list(cs)
         for d in sorted(changed):
-            moved[d] = days.route(d, trial, lim)
-        got_visits, got_state, got_score = search.descend(trial, moved)
-        if got_score < score:
-            visits, state, score = got_visits, got_state, got_score
+            moved[d] = days.route(d, trial, lim, initial=None if applied is None else applied[d][1])
+        got = search.descend(trial, moved, deep=WALK_DEEP)
+        if INTENSIFY and _accept(got[2], score, INTENSIFY_WITHIN):
+            got = search.intensify(*got[:2])
+        search.remember(got[1])
+        share = (time.perf_counter() - walk_start) / max(ls_end - walk_start, 1e-9)
+        if _accept(got[2], csc, ACCEPT_WORSE * max(0.0, 1.0 - share)):
+            cur = got
+        if got[2] < score:
+            visits, state, score = got
             search.kept += 1
             search.report(score)
+        if time.perf_counter() - last_mip > RECOMBINE_EVERY * params.time_limit_s:
+            got = search.recombine(visits, state)
+            if got[2] < score:
+                visits, state, score = search.descend(*got[:2])
+                cur = (visits, state, score)
+            last_mip = time.perf_counter()
+    if movable and not days.stopped():
+        visits, state, score = search.recombine(visits, state)
     tried, kept = search.tried, search.kept
     # Polish: more search on every day; keep the better plan of each day.
     for d in range(D):
@@ -526,7 +640,9 @@ def _solve_week(
         polish = params.polish_solution_limit
         if params.max_moves is None:  # on a time limit: fit the polish into the time left
             polish = days.limit_within(left / (D - d), polish)
-        better = days.route(d, visits, polish, cap_s=left / (D - d))
+        better = days.route(
+            d, visits, polish, cap_s=left / (D - d), initial=state[d][1], fewer=True
+        )
         trial_state = list(state)
         trial_state[d] = better
         if _score(week, [r for _, r in trial_state], params) <= score:
@@ -580,6 +696,7 @@ class _Search:
         self.week, self.params, self.days, self.rng = week, params, days, rng
         self.t0, self.end, self.progress = t0, end, progress
         self.tried = self.kept = 0
+        self.near = _neighbours(week)
 
     def out_of_moves(self) -> bool:
         """Return whether the move budget or the time is spent."""
@@ -596,10 +713,69 @@ class _Search:
                 WeekProgress(time.perf_counter() - self.t0, score[-1], self.tried, self.kept)
             )
 
-    def descend(
+    def remember(self, state: Sequence[tuple[Instance, RoutingResult]]) -> None:
+        """Add the routes of a week (also those pattern moves built) to the pool."""
+        for d, (inst, r) in enumerate(state):
+            self.days.pool.add(d, inst, r)
+
+    def recombine(
         self, visits: Visits, state: list[tuple[Instance, RoutingResult]]
     ) -> tuple[Visits, list[tuple[Instance, RoutingResult]], tuple[float, ...]]:
-        """Apply improving single moves (exact), routing changed days again when none is left."""
+        """Return the best week the pool's routes make (the given week if none is better)."""
+        score = _score(self.week, [r for _, r in state], self.params)
+        left = self.end - time.perf_counter()
+        if self.params.max_moves is not None:  # fixed work: the MIP's node limit binds, not time
+            left = self.params.time_limit_s
+        if left <= 0 or self.days.stopped():
+            return visits, state, score
+        self.remember(state)
+        peak = max(r.num_vehicles for _, r in state) if self.params.balance else None
+        got = recombine(
+            self.days.pool,
+            visits,
+            state,
+            time_limit_s=min(RECOMBINE_SHARE * self.params.time_limit_s, left),
+            seed=self.params.seed,
+            max_vehicles=peak,
+        )
+        if got is None:
+            return visits, state, score
+        new = _score(self.week, [r for _, r in got.days], self.params)
+        if new >= score:
+            return visits, state, score
+        self.kept += 1
+        self.report(new)
+        return got.visits, got.days, new
+
+    def intensify(
+        self, visits: Visits, state: list[tuple[Instance, RoutingResult]]
+    ) -> tuple[Visits, list[tuple[Instance, RoutingResult]], tuple[float, ...]]:
+        """Route every day again from its routes with more search; descend if the week improved.
+
+        Pattern moves are exact on the routes they change, so they are only
+        as good as those routes: a promising week gets its days improved
+        before the walk goes on from it.
+        """
+        score = _score(self.week, [r for _, r in state], self.params)
+        while not self.out_of_moves():
+            better = [
+                self.days.route(d, visits, INTENSIFY, initial=state[d][1], fewer=True)
+                for d in range(self.week.days)
+            ]
+            new = _score(self.week, [r for _, r in better], self.params)
+            if new >= score:
+                break
+            visits, state, score = self.descend(visits, better, deep=False)
+        return visits, state, score
+
+    def descend(
+        self, visits: Visits, state: list[tuple[Instance, RoutingResult]], *, deep: bool = True
+    ) -> tuple[Visits, list[tuple[Instance, RoutingResult]], tuple[float, ...]]:
+        """Apply improving single moves (exact), routing changed days again when none is left.
+
+        ``deep`` also tries the best-estimated moves with their days routed
+        again (costly: the walk's steps leave it out).
+        """
         week, params = self.week, self.params
         score = _score(week, [r for _, r in state], params)
         stale: set[int] = set()
@@ -613,7 +789,7 @@ class _Search:
                 self.tried += 1
                 trial = dict(visits)
                 trial[sid] = p
-                got = _apply(week, state, visits, trial, sid)
+                got = _apply(week, state, visits, trial, [sid])
                 if got is None:
                     continue
                 new_score = _score(week, [r for _, r in got], params)
@@ -626,7 +802,9 @@ class _Search:
             if stale:
                 rerouted = list(state)
                 for d in sorted(stale):
-                    rerouted[d] = self.days.route(d, visits, params.day_solution_limit)
+                    rerouted[d] = self.days.route(
+                        d, visits, params.day_solution_limit, initial=state[d][1], fewer=True
+                    )
                 stale = set()
                 new_score = _score(week, [r for _, r in rerouted], params)
                 if new_score < score:
@@ -634,7 +812,7 @@ class _Search:
                     continue
             # Moves whose gain only shows once the days are routed again:
             # the most promising few, each with its changed days re-routed.
-            step = self.rerouted_move(visits, state, score)
+            step = self.rerouted_move(visits, state, score) if deep else None
             if step is None:
                 break
             visits, state, score = step
@@ -652,9 +830,15 @@ class _Search:
             trial = dict(visits)
             trial[sid] = p
             changed = set(p) ^ set(visits[sid]) | _amount_days(week, sid, visits[sid], p)
+            applied = _apply(week, state, visits, trial, [sid])
             moved = list(state)
             for d in sorted(changed):
-                moved[d] = self.days.route(d, trial, self.params.day_solution_limit)
+                moved[d] = self.days.route(
+                    d,
+                    trial,
+                    self.params.day_solution_limit,
+                    initial=None if applied is None else applied[d][1],
+                )
             new_score = _score(week, [r for _, r in moved], self.params)
             if new_score < score:
                 return trial, moved, new_score
@@ -682,26 +866,48 @@ def _apply(
     state: list[tuple[Instance, RoutingResult]],
     old: Visits,
     new: Visits,
-    sid: str,
+    stops: Sequence[str],
 ) -> list[tuple[Instance, RoutingResult]] | None:
-    """Return the days after moving ``sid`` to ``new[sid]``, or None if infeasible."""
-    before, after = old[sid], new[sid]
+    """Return the days after moving each of ``stops`` to its pattern in ``new``, or None.
+
+    On each changed day the stops leaving it are cut out first, then the
+    routes are simulated with the new amounts, then the stops joining it
+    are inserted (so two stops can trade places on full days).
+    """
+    stops = list(dict.fromkeys(stops))
     out = list(state)
-    for d in sorted(set(before) | set(after) | _amount_days(week, sid, before, after)):
-        inst = day_instance(week, d, new)
-        plan = DayPlan(*state[d])
-        if d in before and d not in after:
-            got = remove(plan, inst, sid)
-        elif d in after and d not in before:
-            got = insert(plan, inst, sid)
-        elif d in before and d in after and d in _amount_days(week, sid, before, after):
-            got = resimulate(inst, plan.result)
-        else:
+    touched = sorted({d for s in stops for d in set(old[s]) | set(new[s])})
+    for d in touched:
+        leaving = [s for s in stops if d in old[s] and d not in new[s]]
+        joining = [s for s in stops if d in new[s] and d not in old[s]]
+        amounts_change = any(d in _amount_days(week, s, old[s], new[s]) for s in stops)
+        if not (leaving or joining or amounts_change):
             continue
+        inst = day_instance(week, d, new)
+        got: RoutingResult | None = state[d][1]
+        if leaving:
+            got = remove(DayPlan(inst, state[d][1]), inst, *leaving)
+        if amounts_change and got is not None:
+            got = resimulate(inst, got)
+        for s in joining:
+            got = None if got is None else insert(DayPlan(inst, got), inst, s)
         if got is None:
             return None
         out[d] = (inst, _for_day(got, inst.name))
     return out
+
+
+def _accept(new: tuple[float, ...], cur: tuple[float, ...], share: float) -> bool:
+    """Return whether the walk moves to a week scored ``new`` from one scored ``cur``.
+
+    Better weeks always; a week as good in every goal but the last (the
+    objective) and at most ``share`` worse in it, too.
+    """
+    if new < cur:
+        return True
+    if new[:-1] != cur[:-1] or cur[-1] >= UNSERVED_PENALTY:
+        return False
+    return new[-1] <= cur[-1] * (1.0 + share)
 
 
 def _amount_days(week: WeekInstance, sid: str, old: Pattern, new: Pattern) -> set[int]:

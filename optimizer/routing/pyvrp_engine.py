@@ -1120,7 +1120,7 @@ class _Builder:
             return None
         try:
             return pyvrp.Solution(self.data, out)
-        except (ValueError, IndexError, TypeError):
+        except (ValueError, IndexError, TypeError, RuntimeError):  # e.g. a stop visited twice
             return None
 
     def decode(self, solution: pyvrp.Solution) -> tuple[list[Route], list[str]]:

@@ -1,0 +1,103 @@
+"""Exact changes to a day's routes: several stops cut at once, two routes joined into one."""
+
+from __future__ import annotations
+
+import pytest
+
+from optimizer.evaluate import check
+from optimizer.periodic.model import WeekInstance, day_instance
+from optimizer.periodic.moves import DayPlan, body, day_from_bodies, merge_routes, remove
+from optimizer.routing.result import VisitKind
+from optimizer.periodic.result import WeekResult
+from optimizer.periodic.rules import week_from_instance
+from optimizer.periodic.solve import WeekParams, solve_week
+from optimizer.routing.params import Objective
+from tests.periodic.week_data import week_county
+
+FAST = WeekParams(
+    objective=Objective.COST,
+    day_solution_limit=1,
+    polish_solution_limit=3,
+    max_moves=10,
+    engine="pyvrp",
+)
+
+
+@pytest.fixture(scope="module")
+def planned() -> tuple[WeekInstance, WeekResult]:
+    """Plan the week county once for the tests of this module."""
+    week = week_from_instance(week_county())
+    return week, solve_week(week, params=FAST)
+
+
+def test_two_stops_of_one_route_leave_together(planned: tuple[WeekInstance, WeekResult]) -> None:
+    """Cutting two stops of one route off a day that no longer has either gives a checked day."""
+    week, result = planned
+    day, route = next(
+        (d, r) for d, plan in enumerate(result.days) for r in plan.routes if len(r.stops) >= 3
+    )
+    a, b = route.stops[0], route.stops[-1]
+    visits = {k: v for k, v in result.visits.items() if k not in (a, b)}
+    inst = day_instance(week, day, visits)
+    cut = remove(DayPlan(inst, result.days[day]), inst, a, b)
+    assert cut is not None
+    assert not {a, b} & {s for r in cut.routes for s in r.stops}
+    assert check(inst, cut) == []
+
+
+def test_a_split_route_is_joined_again(planned: tuple[WeekInstance, WeekResult]) -> None:
+    """A route cut in two (two vehicles, each unloading) is driven by one vehicle again, for less."""
+    week, result = planned
+    day, route = next(
+        (d, r) for d, plan in enumerate(result.days) for r in plan.routes if len(r.stops) >= 3
+    )
+    inst = day_instance(week, day, result.visits)
+    seq = body(route)
+    k = next(i for i, (kind, _) in enumerate(seq) if kind is VisitKind.STOP) + 1
+    unload = next(loc for kind, loc in seq if kind is VisitKind.UNLOAD)
+    depot = seq[0]
+    first = (*seq[:k], (VisitKind.UNLOAD, unload), depot)
+    second = (depot, *seq[k:])
+    others = [(r.vehicle_type, body(r), r.visits[0].departure_s) for r in result.days[day].routes]
+    others.remove((route.vehicle_type, seq, route.visits[0].departure_s))
+    leave = route.visits[0].departure_s
+    split = day_from_bodies(
+        result.days[day],
+        inst,
+        [*others, (route.vehicle_type, first, leave), (route.vehicle_type, second, leave)],
+    )
+    assert split is not None
+    joined = merge_routes(inst, split)
+    assert check(inst, joined) == []
+    assert len(joined.routes) < len(split.routes)
+    assert joined.objective_value < split.objective_value
+
+
+def test_joining_routes_never_costs_more(planned: tuple[WeekInstance, WeekResult]) -> None:
+    """Every day with its routes joined where possible is checked and costs no more."""
+    week, result = planned
+    for day, plan in enumerate(result.days):
+        inst = day_instance(week, day, result.visits)
+        joined = merge_routes(inst, plan)
+        assert check(inst, joined) == []
+        assert joined.objective_value <= plan.objective_value + 1e-6
+        assert len(joined.routes) <= len(plan.routes)
+        served = sorted(s for r in joined.routes for s in r.stops)
+        assert served == sorted(s for r in plan.routes for s in r.stops)
+
+
+def test_a_stop_listed_twice_moves_once(planned: tuple[WeekInstance, WeekResult]) -> None:
+    """Moving a group of stops that names one stop twice still visits it once a day."""
+    from optimizer.periodic.solve import _apply
+
+    week, result = planned
+    visits = dict(result.visits)
+    sid = next(s for s in visits if len(week.rule(s).patterns) > 1)
+    target = next(p for p in week.rule(sid).patterns if p != visits[sid])
+    state = [(day_instance(week, d, visits), plan) for d, plan in enumerate(result.days)]
+    moved = _apply(week, state, visits, {**visits, sid: target}, [sid, sid])
+    assert moved is not None
+    for d, (_, plan) in enumerate(moved):
+        served = [s for r in plan.routes for s in r.stops]
+        assert len(served) == len(set(served))
+        assert (sid in served) == (d in target)
