@@ -10,9 +10,7 @@ A record is ``feasible`` when the authors' rules, re-checked on the raw file
 (:func:`optimizer.io.pvrpif.check_authors_rules`), and our own week check
 (:func:`optimizer.periodic.check.check_week`) both find nothing; its
 objective is the authors' cost (total travel minutes) recomputed from the
-file's duration matrix (see ``optimizer/bench/week_task.py``). The same
-table reads ``results_60s.jsonl``, the records of the earlier standalone
-runner.
+file's duration matrix (see ``optimizer/bench/week_task.py``).
 """
 
 from __future__ import annotations
