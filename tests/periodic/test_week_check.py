@@ -11,25 +11,7 @@ from optimizer.periodic.check import check_week
 from optimizer.periodic.model import Horizon, WeekInstance, day_instance
 from optimizer.periodic.moves import DayPlan, remove
 from optimizer.periodic.result import WeekResult
-from optimizer.periodic.rules import week_from_instance
-from optimizer.periodic.solve import WeekParams, solve_week
-from optimizer.routing.params import Objective
-from tests.periodic.week_data import PVRPIF, needs_pvrpif, week_county
-
-FAST = WeekParams(
-    objective=Objective.COST,
-    day_solution_limit=1,
-    polish_solution_limit=3,
-    max_moves=10,
-    engine="pyvrp",
-)
-
-
-@pytest.fixture(scope="module")
-def planned() -> tuple[WeekInstance, WeekResult]:
-    """Plan the week county once for the tests of this module."""
-    week = week_from_instance(week_county())
-    return week, solve_week(week, params=FAST)
+from tests.periodic.week_data import PVRPIF, needs_pvrpif
 
 
 def _rules(planned: tuple[WeekInstance, WeekResult]) -> set[str]:

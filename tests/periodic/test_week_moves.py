@@ -2,32 +2,11 @@
 
 from __future__ import annotations
 
-import pytest
-
 from optimizer.evaluate import check
 from optimizer.periodic.model import WeekInstance, day_instance
 from optimizer.periodic.moves import DayPlan, body, day_from_bodies, merge_routes, remove
-from optimizer.routing.result import VisitKind
 from optimizer.periodic.result import WeekResult
-from optimizer.periodic.rules import week_from_instance
-from optimizer.periodic.solve import WeekParams, solve_week
-from optimizer.routing.params import Objective
-from tests.periodic.week_data import week_county
-
-FAST = WeekParams(
-    objective=Objective.COST,
-    day_solution_limit=1,
-    polish_solution_limit=3,
-    max_moves=10,
-    engine="pyvrp",
-)
-
-
-@pytest.fixture(scope="module")
-def planned() -> tuple[WeekInstance, WeekResult]:
-    """Plan the week county once for the tests of this module."""
-    week = week_from_instance(week_county())
-    return week, solve_week(week, params=FAST)
+from optimizer.routing.result import VisitKind
 
 
 def test_two_stops_of_one_route_leave_together(planned: tuple[WeekInstance, WeekResult]) -> None:
@@ -46,7 +25,7 @@ def test_two_stops_of_one_route_leave_together(planned: tuple[WeekInstance, Week
 
 
 def test_a_split_route_is_joined_again(planned: tuple[WeekInstance, WeekResult]) -> None:
-    """A route cut in two (two vehicles, each unloading) is driven by one vehicle again, for less."""
+    """A route cut in two (two vehicles, each unloading) is driven by one vehicle again, cheaper."""
     week, result = planned
     day, route = next(
         (d, r) for d, plan in enumerate(result.days) for r in plan.routes if len(r.stops) >= 3
