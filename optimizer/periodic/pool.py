@@ -81,7 +81,13 @@ class RoutePool:
         return tuple(sorted(self.week.horizon.open_sites[day].items()))
 
     def add(self, day: int, inst: Instance, result: RoutingResult) -> None:
-        """Add every route of ``result`` (routed on ``day`` over ``inst``)."""
+        """Add every route of ``result`` (routed on ``day`` over ``inst``).
+
+        A full pool is trimmed first, so the routes just added (the current
+        week's, which start the MIP) are always kept.
+        """
+        if len(self.columns) > MAX_COLUMNS:
+            self._trim()
         sig = self.sites(day)
         for r in result.routes:
             got = _collected(inst, r)
@@ -92,8 +98,6 @@ class RoutePool:
                 self.columns[key] = Column(
                     r.vehicle_type, seq, leave, got, route_objective(r, result.objective), sig
                 )
-        if len(self.columns) > MAX_COLUMNS:
-            self._trim()
 
     def _trim(self) -> None:
         best: dict[tuple[object, ...], tuple[object, ...]] = {}
@@ -111,7 +115,6 @@ class Recombined:
 
     visits: dict[str, Pattern]
     days: list[tuple[Instance, RoutingResult]]
-    optimal: bool
 
 
 def recombine(
@@ -219,8 +222,7 @@ def recombine(
     given.value_valid = True
     h.setSolution(given)
     h.run()
-    status = h.getModelStatus()
-    if h.getInfo().mip_node_count < 0 or h.getInfo().primal_solution_status != 2:
+    if h.getInfo().primal_solution_status != highspy.kSolutionStatusFeasible:
         return None
     value = h.getInfo().objective_function_value
     if value >= incumbent - 1e-6:
@@ -239,4 +241,4 @@ def recombine(
         if plan is None:
             return None
         days.append((inst, plan))
-    return Recombined(new_visits, days, status == highspy.HighsModelStatus.kOptimal)
+    return Recombined(new_visits, days)

@@ -76,7 +76,6 @@ CLUSTER_MAX = 6  # stops moved together by one perturbation
 NEIGHBOURS = 10  # nearest stops considered for a cluster
 INTENSIFY = 6  # search units per day when a promising week's days are routed again (0: never)
 INTENSIFY_WITHIN = 0.01  # a week is promising within this share of the best week
-WALK_DEEP = False  # whether the walk's descents also try moves with their days routed again
 ACCEPT_WORSE = 0.01  # a walk step may make the week this much worse (share), early in the walk
 RECOMBINE_EVERY = 0.1  # share of the time limit between two recombinations of the route pool
 RECOMBINE_SHARE = 0.05  # share of the time limit one recombination (MIP) may take
@@ -244,14 +243,10 @@ class _Days:
         self.pool.add(day, inst, result)
         if result.status == "interrupted":
             self.interrupted = True
-        if start is not None and self.score(start) < self.score(result):
-            result = _for_day(start, inst.name)
-        work = limit + (0 if known is None else known[1])
-        if known is None or self.score(result) < self.score(known[0]):
-            self.best[key] = (result, work)
-        else:
-            result = _for_day(known[0], inst.name)
-            self.best[key] = (known[0], work)
+        # The search may end above its start: keep the best of the three.
+        seen = [r for r in (result, start, None if known is None else known[0]) if r is not None]
+        result = _for_day(min(seen, key=self.score), inst.name)
+        self.best[key] = (result, limit + (0 if known is None else known[1]))
         return inst, result
 
 
@@ -612,7 +607,7 @@ def _solve_week(
         moved = list(cs)
         for d in sorted(changed):
             moved[d] = days.route(d, trial, lim, initial=None if applied is None else applied[d][1])
-        got = search.descend(trial, moved, deep=WALK_DEEP)
+        got = search.descend(trial, moved, deep=False)
         if INTENSIFY and _accept(got[2], score, INTENSIFY_WITHIN):
             got = search.intensify(*got[:2])
         search.remember(got[1])
