@@ -180,3 +180,45 @@ def test_demo_breaks_are_taken_empty_and_shown_where_taken(streams: set[Stream] 
     sites = {s.id for s in inst.sites}
     assert set(breaks["location id"]) <= sites
     assert (breaks["load on board after (kg)"] == 0).all()
+
+
+@pytest.mark.parametrize("objective", ["time", "cost", "distance"])
+def test_a_day_done_before_the_break_window_is_not_moved_into_it(objective: str) -> None:
+    """A day that ends before the break window opens starts with the shift and takes no break."""
+    inst = line_town(Break(TimeWindow(12 * H, 12 * H + 30 * 60), 30 * 60))
+    params = RoutingParams(engine="pyvrp", objective=objective, solution_limit=50)
+    result = solve(inst, params=params)
+    assert check(inst, result) == [] and not result.unserved
+    (route,) = result.routes
+    assert route.visits[0].departure_s == 6 * H
+    assert route.visits[-1].arrival_s < 12 * H
+    assert break_places(route) == []
+
+
+def test_pyvrp_starts_from_a_plan_with_its_breaks() -> None:
+    """A plan with a break after an unload goes into PyVRP and comes back with the same visits."""
+    import pyvrp
+
+    from optimizer.routing import pyvrp_engine
+
+    inst = line_town(MIDDAY, SHIFT_END)
+    params = RoutingParams(engine="pyvrp", objective="distance", solution_limit=50)
+    result = solve(inst, params=params)
+    (route,) = result.routes
+    assert break_places(route) == [(VisitKind.UNLOAD, 0.0)]
+    stop_ids = [s.id for s in inst.stops]
+    builder = pyvrp_engine._Builder(inst, stop_ids, list(inst.vehicle_types), params, "distance")
+    start = builder.warm_start(result.routes)
+    assert start is not None and start.is_feasible()
+    markers = [
+        a.idx
+        for r in start.routes()
+        for a in r.schedule()
+        if a.type == pyvrp.ActivityType.CLIENT and a.idx >= len(stop_ids)
+    ]
+    assert len(markers) == 1  # the break is in PyVRP's start, not placed again afterwards
+    (again,), dropped = builder.decode(start)
+    assert dropped == []
+    assert [(v.kind, v.location) for v in again.visits] == [
+        (v.kind, v.location) for v in route.visits
+    ]
