@@ -45,9 +45,7 @@ type pays the prize back in its fixed cost, so a route that takes no
 break pays for it, and no route is worth opening for a prize. A route
 home before the window closes needs no break: markers reached like the
 type's end and open until the window closes pay it the prize too (else
-the prize would pull short days into the window). The search starts
-from the plan without breaks with each route's break placed where the
-checker accepts it (:func:`_start_without_breaks`). Where a type's
+the prize would pull short days into the window). Where a type's
 distance bound is free (no range, loads not in the distance) the arc into
 a marker is longer than any route and the bound allows one such arc, so a
 route takes at most one break (the prize pays the length back). Decoding
@@ -87,7 +85,6 @@ capacities down), costs in 1/36000 yuan, CO2 in milligrams.
 
 from __future__ import annotations
 
-import dataclasses
 import math
 import time
 import warnings
@@ -140,11 +137,6 @@ MARKER_UNIT = 10**6
 # it (before, the demo's waste fleet opened 16-17 routes with breaks
 # against 14 without them).
 BREAK_DETOURS = 16
-# Share of a component's time (or work) that plans it without breaks, as the
-# start of the search with them (see _start_without_breaks). The demo's
-# waste fleet at a fixed amount of work (60 solutions, seeds 0-2): 10,733
-# yuan with 0.3, 11,006 with 0 (seeds 0-1), 9,647 without breaks.
-FREE_SHARE = 0.3
 INT_MAX = int(np.iinfo(np.int64).max)
 UINT_MAX = int(np.iinfo(np.uint64).max)
 # A PyVRP iteration is one cheap perturb-and-repair step, an OR-Tools
@@ -682,24 +674,6 @@ def solve_component(
     objective = Objective(params.objective)
     builder = _Builder(instance, list(stop_ids), list(types), params, objective)
     warm = None if initial is None else builder.warm_start(initial.routes)
-    if warm is None and builder.breaking and FREE_SHARE > 0:
-        # Plan without breaks first, then search with them from that plan.
-        free = dataclasses.replace(
-            params,
-            solution_limit=(
-                None
-                if params.solution_limit is None
-                else max(1, round(params.solution_limit * FREE_SHARE))
-            ),
-        )
-        warm = _start_without_breaks(
-            instance, builder, stop_ids, types, free, time_limit_s * FREE_SHARE, interrupted
-        )
-        time_limit_s -= time.perf_counter() - t0
-        if params.solution_limit is not None:
-            params = dataclasses.replace(
-                params, solution_limit=max(1, params.solution_limit - (free.solution_limit or 0))
-            )
     build_s = time.perf_counter() - t0
     stop = _Stop(
         _Deadline(math.inf), _scale(objective), on_solution, interrupted, len(builder.stop_ids)
@@ -776,38 +750,6 @@ def solve_component(
         build_s,
         time.perf_counter() - t0,
     )
-
-
-def _start_without_breaks(
-    instance: Instance,
-    builder: _Builder,
-    stop_ids: Sequence[str],
-    types: Sequence[VehicleType],
-    params: RoutingParams,
-    time_limit_s: float,
-    interrupted: Callable[[], bool] | None,
-) -> pyvrp.Solution | None:
-    """Return a start for a search whose crews break empty at a facility.
-
-    The same stops planned without breaks (within ``params`` and
-    ``time_limit_s``), then each route given its break where the checker
-    accepts it (:func:`optimizer.routing.sequence.place_break`: after an
-    unload in the window, or after one more unload there). Where breaks fit
-    that way, this start costs no more than the plan without breaks plus
-    the break time; the search with break markers goes on from it.
-    """
-    free = [dataclasses.replace(vt, break_=None) for vt in types]
-    first = solve_component(
-        instance, stop_ids, free, params=params, time_limit_s=time_limit_s, interrupted=interrupted
-    )
-    if not first.routes:
-        return None
-    routes = []
-    for r in first.routes:
-        vt = instance.vehicle_type(r.vehicle_type)
-        seq = [(v.kind, v.location) for v in r.visits]
-        routes.append(place_break(instance, r.vehicle, vt, seq, r.visits[0].departure_s))
-    return builder.warm_start(routes)
 
 
 def _with_markers(
@@ -966,11 +908,21 @@ class _Builder:
         )
         route_bound = max_arc * (len(real_ids) + 2)
         self.vehicle_term = route_bound if params.minimize_vehicles else 0
+        # A break marker's prize: a few detours are worth a break where the crew
+        # can take it; far below a vehicle or a stop. Every vehicle of a type
+        # whose crews break empty pays it back in its fixed cost, so a route
+        # gains nothing by it (a route that can take no break pays it), and
+        # opening a route for the prize never pays.
+        rest_prize = BREAK_DETOURS * max_arc if self.breaking else 0
         penalty = params.unserved_penalty
         prize = (
             round(penalty * _scale(objective))
             if penalty is not None
-            else route_bound + max(r[2] for r in rates.values()) + self.vehicle_term + 1
+            else route_bound
+            + max(r[2] for r in rates.values())
+            + self.vehicle_term
+            + rest_prize
+            + 1
         )
 
         # At most one break per route: where a type's distance bound is free
@@ -985,13 +937,9 @@ class _Builder:
         longest = max(int(d.max(initial=0)) for d in dists)
         self.one_break = (2 * len(real_ids) + 4) * 2 * max(1, longest) + 1
         self.type_of: list[VehicleType] = list(types)
-        # A break marker's prize: a few detours are worth a break where the crew
-        # can take it; far below a vehicle or a stop. Every vehicle of the type
-        # pays it back in its fixed cost, so a route gains nothing by it (a
-        # route that can take no break pays it), and opening a route for the
-        # prize never pays.
+        # The marker's prize also pays back the longer arc into it (``one_break``).
         break_prize = [
-            BREAK_DETOURS * max_arc + rates[vt.id][0] * (self.one_break if t in self.counted else 0)
+            rest_prize + rates[vt.id][0] * (self.one_break if t in self.counted else 0)
             if t in self.breaking
             else 0
             for t, vt in enumerate(types)
@@ -1015,7 +963,7 @@ class _Builder:
                 capacity=cap,
                 start_depot=depot_of[vt.depot],
                 end_depot=end_depot[t],
-                fixed_cost=fixed + self.vehicle_term + break_prize[t],
+                fixed_cost=fixed + self.vehicle_term + (rest_prize if t in self.breaking else 0),
                 tw_early=vt.shift.start,
                 tw_late=vt.shift.end - pause,
                 shift_duration=(
@@ -1081,7 +1029,8 @@ class _Builder:
                     m.add_location(x=0, y=0),
                     pickup=pickup,
                     tw_late=w.end,
-                    prize=break_prize[t],
+                    # A day without a break also saves the break's paid time.
+                    prize=break_prize[t] + rates[vt.id][1] * vt.break_.duration_s + 1,
                     required=False,
                     name=f"home before the break {vt.id} ({k + 1})",
                 )
