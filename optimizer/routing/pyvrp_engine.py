@@ -41,11 +41,12 @@ the type's own (other types never take it; a trip takes at most one).
 PyVRP inserts optional clients after a client: a marker goes after the
 last stop of a trip. Its prize, a few detours, makes the search end a
 trip at a facility inside the window on each route; every vehicle of the
-type pays the prize back in its fixed cost, so a route that takes no
-break pays for it, and no route is worth opening for a prize. A route
-home before the window closes needs no break: markers reached like the
-type's end and open until the window closes pay it the prize too (else
-the prize would pull short days into the window). Where a type's
+type pays the prize back in its fixed cost (and a stop is worth more than
+a vehicle with it), so a route that takes no break pays for it, and no
+route is worth opening for a prize. A route home before the window closes
+needs no break: markers reached like the type's end and open until the
+window closes pay it the prize and the break's paid time (else the prize
+would pull short days into the window). Where a type's
 distance bound is free (no range, loads not in the distance) the arc into
 a marker is longer than any route and the bound allows one such arc, so a
 route takes at most one break (the prize pays the length back). Decoding
@@ -132,10 +133,10 @@ MARKER_UNIT = 10**6
 # into the break window (measured on the demo county at 10 s, seeds 0 and
 # 2022: with 1, 2, 4 or 8 a route of the kitchen or medical fleet went
 # without a break; none with 16). Still far below a vehicle's term when
-# vehicles are minimised and below a stop's prize. Every vehicle of the
-# type pays it back in its fixed cost, so opening a route never pays for
-# it (before, the demo's waste fleet opened 16-17 routes with breaks
-# against 14 without them).
+# vehicles are minimised; a stop's prize is above a vehicle with it. Every
+# vehicle of the type pays it back in its fixed cost, so opening a route
+# never pays for it (before, the demo's waste fleet opened 16-17 routes
+# with breaks against 14-15 without them).
 BREAK_DETOURS = 16
 INT_MAX = int(np.iinfo(np.int64).max)
 UINT_MAX = int(np.iinfo(np.uint64).max)
