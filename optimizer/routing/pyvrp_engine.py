@@ -39,14 +39,8 @@ is reserved), followed only by the reload at its facility or by the
 route's end (which then unloads there), and filling a load dimension of
 the type's own (other types never take it; a trip takes at most one).
 PyVRP inserts optional clients after a client: a marker goes after the
-last stop of a trip. Its prize, a few detours, makes the search end a
-trip at a facility inside the window on each route; every vehicle of the
-type pays the prize back in its fixed cost (and a stop is worth more than
-a vehicle with it), so a route that takes no break pays for it, and no
-route is worth opening for a prize. A route home before the window closes
-needs no break: markers reached like the type's end and open until the
-window closes pay it the prize and the break's paid time (else the prize
-would pull short days into the window). Where a type's
+last stop of a trip. Its prize, a detour or two, makes the search end a
+trip at a facility inside the window on each route. Where a type's
 distance bound is free (no range, loads not in the distance) the arc into
 a marker is longer than any route and the bound allows one such arc, so a
 route takes at most one break (the prize pays the length back). Decoding
@@ -133,10 +127,9 @@ MARKER_UNIT = 10**6
 # into the break window (measured on the demo county at 10 s, seeds 0 and
 # 2022: with 1, 2, 4 or 8 a route of the kitchen or medical fleet went
 # without a break; none with 16). Still far below a vehicle's term when
-# vehicles are minimised; a stop's prize is above a vehicle with it. Every
-# vehicle of the type pays it back in its fixed cost, so opening a route
-# never pays for it (before, the demo's waste fleet opened 16-17 routes
-# with breaks against 14-15 without them).
+# vehicles are minimised and below a stop's prize; without minimising, a
+# prize above a vehicle's fixed cost could tempt the search to open a
+# vehicle for it (not seen on the demo: 29-30 routes, as without markers).
 BREAK_DETOURS = 16
 INT_MAX = int(np.iinfo(np.int64).max)
 UINT_MAX = int(np.iinfo(np.uint64).max)
@@ -909,21 +902,11 @@ class _Builder:
         )
         route_bound = max_arc * (len(real_ids) + 2)
         self.vehicle_term = route_bound if params.minimize_vehicles else 0
-        # A break marker's prize: a few detours are worth a break where the crew
-        # can take it; far below a vehicle or a stop. Every vehicle of a type
-        # whose crews break empty pays it back in its fixed cost, so a route
-        # gains nothing by it (a route that can take no break pays it), and
-        # opening a route for the prize never pays.
-        rest_prize = BREAK_DETOURS * max_arc if self.breaking else 0
         penalty = params.unserved_penalty
         prize = (
             round(penalty * _scale(objective))
             if penalty is not None
-            else route_bound
-            + max(r[2] for r in rates.values())
-            + self.vehicle_term
-            + rest_prize
-            + 1
+            else route_bound + max(r[2] for r in rates.values()) + self.vehicle_term + 1
         )
 
         # At most one break per route: where a type's distance bound is free
@@ -938,13 +921,6 @@ class _Builder:
         longest = max(int(d.max(initial=0)) for d in dists)
         self.one_break = (2 * len(real_ids) + 4) * 2 * max(1, longest) + 1
         self.type_of: list[VehicleType] = list(types)
-        # The marker's prize also pays back the longer arc into it (``one_break``).
-        break_prize = [
-            rest_prize + rates[vt.id][0] * (self.one_break if t in self.counted else 0)
-            if t in self.breaking
-            else 0
-            for t, vt in enumerate(types)
-        ]
         caps: list[list[int]] = []
         for t, vt in enumerate(types):
             comp = compartments(vt)
@@ -964,7 +940,7 @@ class _Builder:
                 capacity=cap,
                 start_depot=depot_of[vt.depot],
                 end_depot=end_depot[t],
-                fixed_cost=fixed + self.vehicle_term + (rest_prize if t in self.breaking else 0),
+                fixed_cost=fixed + self.vehicle_term,
                 tw_early=vt.shift.start,
                 tw_late=vt.shift.end - pause,
                 shift_duration=(
@@ -1007,8 +983,9 @@ class _Builder:
                 name=s.id,
             )
             self.client_ids.append(s.id)
-        # Break markers (see the module docstring).
-        self.marker_site: dict[int, str] = {}  # client index -> facility ("" home early)
+        # Break markers (see the module docstring): a few detours are worth a
+        # break where the crew can take it; far below a vehicle or a stop.
+        self.marker_site: dict[int, str] = {}  # client index -> facility
         self.markers_of: dict[tuple[int, str], list[int]] = {}  # (type, facility) -> clients
         markers: list[tuple[int, int, tuple[int, int], int]] = []  # type, place, end, extra
         for own, t in enumerate(self.breaking):
@@ -1018,28 +995,12 @@ class _Builder:
             # Without the one-per-route bound a route may collect a marker per
             # unload in the window: more spares keep one for every route.
             extra = self.one_break if t in self.counted else 0
+            break_prize = BREAK_DETOURS * max_arc + rates[vt.id][0] * extra
             num_markers = vt.count + 1 if extra else 4 * vt.count + 1
-            pickup = [0] * len(caps[t])
-            pickup[len(dims) + own] = MARKER_UNIT
-            # A route home by the time the window closes needs no break: markers
-            # reached like the type's end, open until then, pay it the same prize
-            # (else the prize would pull short routes into the window).
-            for k in range(vt.count):
-                markers.append((t, len(real_ids) + t, (0, 0), extra))
-                m.add_client(
-                    m.add_location(x=0, y=0),
-                    pickup=pickup,
-                    tw_late=w.end,
-                    # A day without a break also saves the break's paid time.
-                    prize=break_prize[t] + rates[vt.id][1] * vt.break_.duration_s + 1,
-                    required=False,
-                    name=f"home before the break {vt.id} ({k + 1})",
-                )
-                self.marker_site[len(self.client_ids)] = ""  # nothing to decode
-                self.markers_of.setdefault((t, ""), []).append(len(self.client_ids))
-                self.client_ids.append("")
             for f in _reload_sites(instance, vt):
                 dd, tt = end_arcs[t][f.id]
+                pickup = [0] * len(caps[t])
+                pickup[len(dims) + own] = MARKER_UNIT
                 for k in range(num_markers):
                     # A location each: two markers in a row would be free otherwise.
                     markers.append((t, pos[f.id], (dd, tt + f.unload_s), extra))
@@ -1048,7 +1009,7 @@ class _Builder:
                         pickup=pickup,
                         tw_early=max(0, w.start - f.unload_s),
                         tw_late=max(0, w.end - f.unload_s),
-                        prize=break_prize[t],
+                        prize=break_prize,
                         required=False,
                         name=f"break {vt.id} at {f.id} ({k + 1})",
                     )
@@ -1129,9 +1090,8 @@ class _Builder:
         """Return the routes of this model's types as a PyVRP solution (None if one does not fit).
 
         The last unload before going home is left to the type's virtual end.
-        A break after an unload becomes that facility's break marker, and a
-        route of a breaking type home before its window closes gets the
-        marker that says so (while markers last; the search adds missing ones).
+        A break after an unload becomes that facility's break marker (while
+        markers last; the search adds missing ones).
         """
         client = {sid: k for k, sid in enumerate(self.client_ids) if sid}
         reload = {sid: k for k, sid in enumerate(self.depot_site[: self.first_end])}
@@ -1168,9 +1128,6 @@ class _Builder:
                     acts.append(pyvrp.Activity(pyvrp.ActivityType.DEPOT, reload[v.location]))
                 else:
                     return None
-            brk = self.type_of[t].break_
-            if not last and brk is not None and r.visits[-1].arrival_s <= brk.window.end:
-                last = marker(t, "")
             acts += last
             try:
                 out.append(pyvrp.Route(self.data, acts, t))
@@ -1196,8 +1153,6 @@ class _Builder:
                 if act.type == pyvrp.ActivityType.CLIENT:
                     sid = self.client_ids[act.idx]
                     site = self.marker_site.get(act.idx)
-                    if site == "":
-                        continue  # home before the break window closes
                     if site is not None:
                         # A break marker: unload there and break (the reload that
                         # follows is then idle and dropped).
