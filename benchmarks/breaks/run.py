@@ -183,12 +183,15 @@ def main() -> None:
                         loaded += sum(loaded_breaks(r) for r in result.routes) / args.seeds
             cpu = _cpu() - t0
             cell = {v: f"{value[v]:.1f} ({vehicles[v] / args.seeds:.1f} veh)" for v in VARIANTS}
-            search = value["longer"] - value["without"] - price["longer"]
+            # Each variant less the price of the break time it takes; the Δs
+            # compare consecutive variants.
+            net = {v: value[v] - price[v] for v in VARIANTS}
             print(
                 f"| {name} | {base.objective} | {cell['without']} | {cell['longer']} | "
-                f"{cell['loaded']} | {cell['with']} | {price['with']:.1f} | {search:+.1f} | "
-                f"{value['loaded'] - value['longer'] - price['loaded'] + price['longer']:+.1f} | "
-                f"{value['with'] - value['loaded'] - price['with'] + price['loaded']:+.1f} | "
+                f"{cell['loaded']} | {cell['with']} | {price['with']:.1f} | "
+                f"{net['longer'] - net['without']:+.1f} | "
+                f"{net['loaded'] - net['longer']:+.1f} | "
+                f"{net['with'] - net['loaded']:+.1f} | "
                 f"{hours['with']:.2f} / {hours['without']:.2f} | {brk_h:.2f} | {loaded:g} | "
                 f"{unserved['with']}/{unserved['without']} | {'ok' if ok else 'VIOLATION'} | "
                 f"{cpu:.0f} |",

@@ -2,10 +2,10 @@
 
 Usage: python benchmarks/kim/shift_use.py [RESULTS_DIR]   (default benchmarks/results/kim_60s)
 
-Reads the plan kept for each instance (``plans/kim2006_wcvrptw/<name>/*.json[.gz]``,
-the best run's) and the instance, and prints per instance: vehicles K, the
-shift, how much of K shifts the routes fill (leaving the depot to coming
-back, lunch included), the service hours (fixed by the instance), the
+Reads the best run's plan kept for each instance (its record in
+``results.jsonl``, the file under ``plans/``) and the instance, and prints
+per instance: vehicles K, the shift, how much of K shifts the routes fill
+(leaving the depot to coming back, lunch included), the service hours (fixed by the instance), the
 hours of driving, unloading and waiting, and ``K at this driving``: the
 working hours divided by one shift minus lunch, i.e. the fewest vehicles
 that could do the same work if it were packed perfectly into shifts. A
@@ -20,7 +20,6 @@ unloading time, and each route's cheapest run home from a disposal site.
 
 from __future__ import annotations
 
-import gzip
 import json
 import math
 import sys
@@ -31,19 +30,13 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
+from optimizer.bench.plans import best_per_instance, plan_file, read_plan_text  # noqa: E402
 from optimizer.io.kim import read_kim  # noqa: E402
 from optimizer.model import Instance, SiteKind  # noqa: E402
 
 DATA = ROOT / ".." / "shared" / "data" / "vrp" / "kim2006_wcvrptw"
 ORDER = ["102", "277", "335", "444", "804", "1051", "1351", "1599", "1932", "2100"]
 H = 3600.0
-
-
-def _plan(folder: Path) -> dict:
-    path = sorted(folder.glob("*.json*"))[0]
-    opener = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "rt", encoding="utf-8") as f:
-        return json.load(f)
 
 
 def vehicle_bound(inst: Instance) -> int:
@@ -81,9 +74,13 @@ def main() -> None:
         "waiting h | K at this driving | bound |"
     )
     print("|---|---|---|---|---|---|---|---|")
+    with open(results / "results.jsonl", encoding="utf-8") as f:
+        best = best_per_instance(json.loads(line) for line in f if line.strip())
     for n in ORDER:
         name = f"{n}_stop"
-        plan = _plan(results / "plans" / "kim2006_wcvrptw" / name)
+        path = plan_file(results, best[f"kim2006_wcvrptw/{name}.txt"])
+        assert path is not None, f"no plan kept for {name} in {results}"
+        plan = json.loads(read_plan_text(path))
         inst = read_kim(DATA / f"{name}.txt")
         vt = inst.vehicle_types[0]
         lunch = vt.break_.duration_s if vt.break_ else 0

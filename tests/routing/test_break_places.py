@@ -6,6 +6,7 @@ import dataclasses
 
 import numpy as np
 import pytest
+import pyvrp
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -22,6 +23,7 @@ from optimizer.model import (
     TravelMatrix,
     VehicleType,
 )
+from optimizer.routing import pyvrp_engine
 from optimizer.routing.params import RoutingParams
 from optimizer.routing.result import Route, VisitKind
 from optimizer.routing.sequence import loaded_breaks, place_break
@@ -202,10 +204,6 @@ def test_a_day_done_before_the_break_window_is_not_moved_into_it(objective: str)
 
 def test_pyvrp_starts_from_a_plan_with_its_breaks() -> None:
     """A plan with a break after an unload goes into PyVRP and comes back with the same visits."""
-    import pyvrp
-
-    from optimizer.routing import pyvrp_engine
-
     inst = line_town(MIDDAY, SHIFT_END)
     params = RoutingParams(engine="pyvrp", objective="distance", solution_limit=50)
     result = solve(inst, params=params)
