@@ -55,9 +55,9 @@ Per-day limits over all trips. A load limit of one full load allows no
 reload (exact); a load limit no day can reach (the stops weigh less in
 total) or a stop limit the load or the shift already keeps need nothing.
 Otherwise, if no type of the component has a range and only one kind of
-limit binds, the distance matrix carries the load picked up, or one stop,
-at each arc's head and the limit is the maximum distance (exact: distance
-adds up over reloads, loads do not); the objective's price per metre then
+limit binds, the distance matrix carries the load picked up, or a stop
+(``STOP_UNIT``), at each arc's head and the limit is the maximum distance
+(exact: distance adds up over reloads, loads do not); the objective's price per metre then
 moves onto travel time at the profile's mean speed (see
 :func:`_time_priced`).
 
@@ -131,6 +131,13 @@ MARKER_UNIT = 10**6
 # prize above a vehicle's fixed cost could tempt the search to open a
 # vehicle for it (not seen on the demo: 29-30 routes, as without markers).
 BREAK_DETOURS = 16
+# One stop in a distance that carries a daily stop limit (see _distance_carries).
+# PyVRP's penalty per unit of excess distance is at most 1e5; with one unit
+# per stop, a stop over the limit cost less than a few seconds of a route in
+# cost units (1/36000 yuan), so the search never kept the limit and PyVRP
+# returned no plan (generated county 5 of benchmarks/breaks: no plan in 30 s,
+# OR-Tools planned it instead). As large as a tonne in grams, like MARKER_UNIT.
+STOP_UNIT = 10**6
 INT_MAX = int(np.iinfo(np.int64).max)
 UINT_MAX = int(np.iinfo(np.uint64).max)
 # A PyVRP iteration is one cheap perturb-and-repair step, an OR-Tools
@@ -255,7 +262,7 @@ def _distance_carries(instance: Instance, types: Sequence[VehicleType]) -> str |
     adds up over the whole day. When no type has a range (which needs the
     real distance) and only one kind of per-day limit binds (see
     :func:`_load_binds`, :func:`_stops_bind`), the distance matrix carries,
-    at each arc's head, the load collected there ("load") or one stop
+    at each arc's head, the load collected there ("load") or a stop
     ("stops"), and ``max_distance`` is the daily limit: an exact encoding.
     The objective's per-metre price then moves onto time (see
     :func:`_time_priced`). With both kinds binding, none is carried.
@@ -1024,11 +1031,13 @@ class _Builder:
         distances: list[Any] = []
         durations: list[Any] = []
         # With a daily limit in the distance, an arc "costs" the grams picked up
-        # at its head, or one stop (stops only); forbidden arcs are kept out by
+        # at its head, or a stop (stops only); forbidden arcs are kept out by
         # their duration.
         picked = np.zeros(size, dtype=np.int64)
         for s in stops:
-            picked[pos[s.id]] = math.ceil(s.demand_kg * KG_SCALE) if self.carried == "load" else 1
+            picked[pos[s.id]] = (
+                math.ceil(s.demand_kg * KG_SCALE) if self.carried == "load" else STOP_UNIT
+            )
         for key in keys:
             d_mat = np.full((size, size), FORBIDDEN, dtype=np.int64)
             t_mat = np.full((size, size), FORBIDDEN, dtype=np.int64)
@@ -1079,7 +1088,7 @@ class _Builder:
             limit = vt.max_load_kg_per_day
             return math.floor(limit * KG_SCALE) if limit is not None else INT_MAX
         if self.carried == "stops":
-            return vt.max_stops if vt.max_stops is not None else INT_MAX
+            return vt.max_stops * STOP_UNIT if vt.max_stops is not None else INT_MAX
         return math.floor(vt.range_m) if vt.range_m is not None else INT_MAX
 
     def _late(self, end: int) -> int:
