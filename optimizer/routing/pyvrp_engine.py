@@ -467,8 +467,9 @@ def _penalties(
     above any route cost, while PyVRP's penalty per unit of violation stops
     at 1e5. In cost units (1/36000 yuan) keeping a stop an hour late cost
     less than dropping it, so the search kept every stop and never reached a
-    plan within the rules (40 generated counties, 3 s: 12 of 30 searches
-    ended without one, and OR-Tools planned those components). With
+    plan within the rules (``benchmarks/robustness/pyvrp_no_plan.py``, 40
+    generated counties: 2 of 30 searches ended without one, and OR-Tools
+    planned those components; none now). With
     optional stops every penalty may reach a prize per ``PRIZE_UNITS``
     units of violation (a minute late, 60 g over, 60 m beyond a range) and
     starts there; PyVRP lowers it while most plans keep the rules.
