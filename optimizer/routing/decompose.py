@@ -49,7 +49,7 @@ import numpy as np
 
 from optimizer.evaluate import objective_value
 from optimizer.model import Instance, VehicleType
-from optimizer.routing.engine_run import EngineRun
+from optimizer.routing.engine_run import EngineRun, plan_key
 from optimizer.routing.params import RoutingParams
 from optimizer.routing.result import Route
 
@@ -406,17 +406,8 @@ def _runner(params: RoutingParams, interrupted: Callable[[], bool]) -> _Runner |
 def _better(
     new: EngineRun, old_routes: Sequence[Route], old_dropped: int, params: RoutingParams
 ) -> bool:
-    objective = str(params.objective)
-    new_key = (
-        len(new.dropped),
-        len(new.routes) if params.minimize_vehicles else 0,
-        objective_value(new.routes, objective),
-    )
-    old_key = (
-        old_dropped,
-        len(old_routes) if params.minimize_vehicles else 0,
-        objective_value(old_routes, objective),
-    )
+    new_key = plan_key(new.routes, len(new.dropped), params)
+    old_key = plan_key(old_routes, old_dropped, params)
     return new_key < tuple(v - 1e-6 if isinstance(v, float) else v for v in old_key)
 
 

@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+from optimizer.evaluate import objective_value
+from optimizer.routing.params import RoutingParams
 from optimizer.routing.result import Route
+
+
+def plan_key(
+    routes: Sequence[Route], dropped: int, params: RoutingParams
+) -> tuple[int, int, float]:
+    """Return the rank of a component's plan: dropped stops, vehicles if minimised, objective."""
+    vehicles = len(routes) if params.minimize_vehicles else 0
+    return dropped, vehicles, objective_value(routes, str(params.objective))
 
 
 @dataclass(frozen=True)

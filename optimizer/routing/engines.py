@@ -35,7 +35,7 @@ from dataclasses import dataclass
 
 from optimizer.evaluate import check_route, objective_value
 from optimizer.model import Instance, VehicleType
-from optimizer.routing.engine_run import EngineRun
+from optimizer.routing.engine_run import EngineRun, plan_key
 from optimizer.routing.params import RoutingParams
 from optimizer.routing.result import Route, RoutingResult, VisitKind
 from optimizer.routing.sequence import drop_idle_unloads, place_break
@@ -374,10 +374,9 @@ def _better(a: EngineRun, b: EngineRun, instance: Instance, params: RoutingParam
     keeps them. Build and search times are those of both runs.
     """
 
-    def rank(run: EngineRun) -> tuple[bool, int, int, float]:
-        vehicles = len(run.routes) if params.minimize_vehicles else 0
+    def rank(run: EngineRun) -> tuple[bool, tuple[int, int, float]]:
         broken = bool(_violations(instance, run.routes)) or not run.routes
-        return (broken, len(run.dropped), vehicles, run.objective_value)
+        return broken, plan_key(run.routes, len(run.dropped), params)
 
     best = min((a, b), key=rank)
     return dataclasses.replace(
