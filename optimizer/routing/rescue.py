@@ -49,28 +49,79 @@ PYVRP_START_SHARE = 0.3
 def construct(
     instance: Instance, stop_ids: Sequence[str], types: Sequence[VehicleType]
 ) -> tuple[Route, ...]:
-    """Return nearest-neighbour routes of ``stop_ids``, each accepted by the checker."""
+    """Return nearest-neighbour routes of ``stop_ids``, each accepted by the checker.
+
+    Where those routes serve nothing (each broke a rule and lost every stop
+    to the cuts), every vehicle instead takes the cheapest stop it can serve
+    on its own (:func:`_single_stops`): "no stop can be served" is then said
+    only when no vehicle can serve any stop alone.
+    """
     fleet = [(f"{vt.id}#{k}", vt) for vt in types for k in range(1, vt.count + 1)]
     by_name = dict(fleet)
     out: list[Route] = []
     busy: Busy = {}
     for name, seq in greedy_routes(instance, stop_ids, fleet).items():
-        vt = by_name[name]
-        # Leave once the first trip's stops are released (the greedy ignores release).
-        release = 0.0
-        for kind, loc in seq[1:]:
-            if kind is VisitKind.UNLOAD:
-                break
-            if kind is VisitKind.STOP:
-                release = max(release, instance.stop(loc).release_s)
-        route = place_break(instance, name, vt, seq, float(max(vt.shift.start, release)))
-        route, _ = plan_charging(instance, route, busy)
-        # The greedy does not see every rule (release of later trips, range):
-        # cut what breaks one rather than lose the whole route.
-        fixed, _ = _drop_until_checked(instance, route, vt)
+        fixed = _checked_route(instance, name, by_name[name], seq, busy)
         if fixed is not None:
             out.append(fixed)
+    if not out:
+        out = _single_stops(instance, stop_ids, fleet)
     return tuple(out)
+
+
+def _checked_route(
+    instance: Instance, name: str, vt: VehicleType, seq: Sequence[tuple[VisitKind, str]], busy: Busy
+) -> Route | None:
+    """Return the greedy's visit order as a route the checker accepts (stops cut if needed)."""
+    # Leave once the first trip's stops are released (the greedy ignores release).
+    release = 0.0
+    for kind, loc in seq[1:]:
+        if kind is VisitKind.UNLOAD:
+            break
+        if kind is VisitKind.STOP:
+            release = max(release, instance.stop(loc).release_s)
+    route = place_break(instance, name, vt, seq, float(max(vt.shift.start, release)))
+    route, _ = plan_charging(instance, route, busy)
+    # The greedy does not see every rule (release of later trips, range):
+    # cut what breaks one rather than lose the whole route.
+    fixed, _ = _drop_until_checked(instance, route, vt)
+    return fixed
+
+
+def _single_stops(
+    instance: Instance, stop_ids: Sequence[str], fleet: Sequence[tuple[str, VehicleType]]
+) -> list[Route]:
+    """Return, vehicle by vehicle, the cheapest one-stop route the checker accepts (distinct stops).
+
+    Generated county s61-c157 (tests/data/routing/one_stop_alone.json): a
+    stop of 1,500 kg fills the day's load, so every nearest-neighbour route
+    broke a rule at it and the cuts left nothing, while the stop alone,
+    unloaded at the far plant before the break, passes.
+    """
+    left = list(stop_ids)
+    out: list[Route] = []
+    busy: Busy = {}
+    hopeless: set[str] = set()  # types that serve no stop alone
+    for name, vt in fleet:
+        if vt.id in hopeless:
+            continue
+        best: tuple[float, str] | None = None
+        for sid in left:
+            seq = greedy_routes(instance, [sid], [(name, vt)]).get(name)
+            route = None if seq is None else _checked_route(instance, name, vt, seq, {})
+            if route is not None and route.stops:
+                cost = objective_value([route], "cost")
+                if best is None or cost < best[0]:
+                    best = (cost, sid)
+        if best is None:
+            hopeless.add(vt.id)
+            continue
+        seq = greedy_routes(instance, [best[1]], [(name, vt)])[name]
+        route = _checked_route(instance, name, vt, seq, busy)
+        if route is not None:
+            out.append(route)
+            left = [s for s in left if s not in route.stops]
+    return out
 
 
 def _drop_until_checked(

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 from optimizer.evaluate import check, check_route, simulate_route
+from optimizer.io.load import read_instance
 from optimizer.model import (
     TimeWindow,
 )
@@ -16,6 +18,7 @@ from optimizer.routing.solve import solve
 from tests.county_gen import two_stream_van_county
 
 H = 3600
+ONE_STOP = Path(__file__).resolve().parents[1] / "data" / "routing" / "one_stop_alone.json"
 
 
 def test_construct_routes_pass_the_checker() -> None:
@@ -82,3 +85,22 @@ def test_keep_checked_cuts_the_late_stop_and_keeps_the_rest() -> None:
     assert kept.dropped == ("S01",)
     assert [r.stops for r in kept.routes] == [("S02", "S03")]
     assert all(not check_route(inst, r) for r in kept.routes)
+
+
+def test_construction_serves_a_stop_alone_when_its_routes_lose_every_stop() -> None:
+    """Generated county s61-c157: one truck, 18 stops; only single stops fit its day.
+
+    The nearest-neighbour routes broke a rule and the cuts left nothing, so
+    OR-Tools at 10 solutions ended with "no stop can be served" (exit 3)
+    while PyVRP served a stop: the construction now tries stops alone.
+    """
+    inst = read_instance(ONE_STOP)
+    ids = [s.id for s in inst.stops]
+    routes = construct(inst, ids, inst.vehicle_types)
+    assert len(routes) == 1 and len(routes[0].stops) == 1
+    assert not check_route(inst, routes[0])
+    result = solve(inst, params=RoutingParams(engine="ortools", solution_limit=10, time_limit_s=5))
+    served = [s for r in result.routes for s in r.stops]
+    assert served and len(served) == len(set(served))
+    assert {u.stop for u in result.unserved} == set(ids) - set(served)
+    assert not check(inst, result)
