@@ -164,6 +164,10 @@ FEASIBLE_SHARE = 0.5
 # (Kim 2100_stop: 13 steps in 13 s with it, 464 in 10 s without), so above
 # this many stops it is left out.
 EXHAUSTIVE_MAX_CLIENTS = 1000
+# PyVRP's perturbation moves up to 25 stops a step: on a component of a few
+# stops (a day of a small week) that undoes the whole plan each time, and a
+# warm start is lost at once. At most half the stops there.
+PERTURB_MAX = 25
 
 
 class Gap(StrEnum):
@@ -432,7 +436,9 @@ class _Stop(IteratedLocalSearchCallbacks):
     ) -> pyvrp.Solution:
         assert self.neighbours is not None
         rng = pyvrp.RandomNumberGenerator(seed=seed)
-        ls = LocalSearch(data, rng, self.neighbours, PerturbationManager(PerturbationParams()))
+        most = min(PERTURB_MAX, max(1, data.num_clients // 2))
+        perturb = PerturbationParams(min_perturbations=1, max_perturbations=most)
+        ls = LocalSearch(data, rng, self.neighbours, PerturbationManager(perturb))
         for op in OPERATORS:
             if op.supports(data):
                 ls.add_operator(op(data))
