@@ -166,11 +166,13 @@ FEASIBLE_SHARE = 0.5
 EXHAUSTIVE_MAX_CLIENTS = 1000
 # PyVRP's perturbation moves up to 25 stops a step: on a component of a few
 # stops (a day of a small week) that undoes the whole plan each time, and a
-# warm start is lost at once. At most half the stops there (below 50 stops;
-# PyVRP's 25 above). PVRP-IF, all 28 weeks at 60 s, paired with 25 in the
-# same minutes: mean gap +0.79 % against +1.10 %, 17 weeks better, 4 worse
-# (benchmarks/periodic/README.md). Components of 100+ stops are unchanged:
-# fewer perturbations there were measured and left out (benchmarks/README.md).
+# warm start is lost at once. From a given plan, at most half the stops
+# (below 50 stops; PyVRP's 25 above). Without a start plan PyVRP's 25 stay:
+# at most half everywhere left two clinics of the 1,500-stop test county
+# unserved at one solution (tests/routing/test_decompose.py). Measured on
+# PVRP-IF (benchmarks/periodic/README.md). Components of 100+ stops are
+# unchanged: fewer perturbations there were measured and left out
+# (benchmarks/README.md).
 PERTURB_MAX = 25
 
 
@@ -440,7 +442,8 @@ class _Stop(IteratedLocalSearchCallbacks):
     ) -> pyvrp.Solution:
         assert self.neighbours is not None
         rng = pyvrp.RandomNumberGenerator(seed=seed)
-        most = min(PERTURB_MAX, max(1, data.num_clients // 2))
+        # From a given plan (warm start), at most half the stops (see PERTURB_MAX).
+        most = PERTURB_MAX if start is None else min(PERTURB_MAX, max(1, data.num_clients // 2))
         perturb = PerturbationParams(min_perturbations=1, max_perturbations=most)
         ls = LocalSearch(data, rng, self.neighbours, PerturbationManager(perturb))
         for op in OPERATORS:
