@@ -166,16 +166,16 @@ FEASIBLE_SHARE = 0.5
 EXHAUSTIVE_MAX_CLIENTS = 1000
 # PyVRP's perturbation moves up to 25 stops a step: on a component of a few
 # stops (a day of a small week) that undoes the whole plan each time, and a
-# warm start is lost at once. From a given plan, at most half the stops
-# (below 50 stops; PyVRP's 25 above). Without a start plan PyVRP's 25 stay:
-# at most half everywhere (PVRP-IF +0.79 % against +1.03 %) left 2-3 clinics
-# of the 1,500-stop test county unserved in 5 of 6 seeds (0 of 6 with 25;
-# tests/routing/test_decompose.py), and at most half only once the search
-# holds a complete plan in 2 of 6: in the case looked at, the smaller steps
-# found a plan, cheaper in this model, whose route skips the optional break
-# marker and then has no place for the break ("MW-D#2: no break in a route 07:00-14:08"); see
-# benchmarks/periodic/README.md. Components of 100+ stops are unchanged:
-# fewer perturbations there were measured and left out (benchmarks/README.md).
+# warm start is lost at once. So at most half the stops (below 50 stops;
+# PyVRP's 25 above), except from the empty plan of a model with break
+# markers: there smaller steps find plans, cheaper in this model, whose
+# route skips its optional marker and then has no place for the break (the
+# 1,500-stop test county's medical part: 2-3 clinics unserved in 5 of 6
+# seeds with half everywhere, in 2 of 6 with half once a complete plan is
+# found, 0 of 6 with 25; tests/routing/test_decompose.py). Measured on
+# PVRP-IF (benchmarks/periodic/README.md). Components of 100+ stops are
+# unchanged: fewer perturbations there were measured and left out
+# (benchmarks/README.md).
 PERTURB_MAX = 25
 
 
@@ -445,8 +445,11 @@ class _Stop(IteratedLocalSearchCallbacks):
     ) -> pyvrp.Solution:
         assert self.neighbours is not None
         rng = pyvrp.RandomNumberGenerator(seed=seed)
-        # From a given plan (warm start), at most half the stops (see PERTURB_MAX).
-        most = PERTURB_MAX if start is None else min(PERTURB_MAX, max(1, data.num_clients // 2))
+        # At most half the stops, except from the empty plan of a model with
+        # break markers (see PERTURB_MAX).
+        markers = data.num_clients > self.num_stops
+        small = min(PERTURB_MAX, max(1, data.num_clients // 2))
+        most = PERTURB_MAX if start is None and markers else small
         perturb = PerturbationParams(min_perturbations=1, max_perturbations=most)
         ls = LocalSearch(data, rng, self.neighbours, PerturbationManager(perturb))
         for op in OPERATORS:
