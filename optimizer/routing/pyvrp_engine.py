@@ -177,6 +177,7 @@ EXHAUSTIVE_MAX_CLIENTS = 1000
 # unchanged: fewer perturbations there were measured and left out
 # (benchmarks/README.md).
 PERTURB_MAX = 25
+TRIP_PERTURB_MIN = 10
 
 
 class Gap(StrEnum):
@@ -446,9 +447,11 @@ class _Stop(IteratedLocalSearchCallbacks):
         assert self.neighbours is not None
         rng = pyvrp.RandomNumberGenerator(seed=seed)
         # At most half the stops, except from the empty plan of a model with
-        # break markers (see PERTURB_MAX).
+        # break markers; without markers at most a trip and a half's worth
+        # (see PERTURB_MAX).
         markers = data.num_clients > self.num_stops
-        small = min(PERTURB_MAX, max(1, data.num_clients // 2))
+        trips = PERTURB_MAX if markers else _trips_worth(data, self.num_stops)
+        small = min(PERTURB_MAX, max(1, data.num_clients // 2), trips)
         most = PERTURB_MAX if start is None and markers else small
         perturb = PerturbationParams(min_perturbations=1, max_perturbations=most)
         ls = LocalSearch(data, rng, self.neighbours, PerturbationManager(perturb))
@@ -475,6 +478,31 @@ class _Stop(IteratedLocalSearchCallbacks):
             warnings.simplefilter("ignore", PenaltyBoundWarning)
             best: pyvrp.Solution = ils.run(self, collect_stats=False).best
         return best
+
+
+def _trips_worth(data: pyvrp.ProblemData, num_stops: int) -> int:
+    """Return the most stops a perturbation moves in a multi-trip model: a trip and a half.
+
+    A trip holds about the capacity of the largest vehicle over the mean
+    amount of the stops that have one, in the dimension (stream) that fills
+    first; a trip and a half of that, at least ``TRIP_PERTURB_MIN``. Models
+    without reloads, or without amounts, are not limited here (see
+    ``PERTURB_MAX``).
+    """
+    types = data.vehicle_types()
+    stops = data.clients()[:num_stops]
+    if not any(t.reload_depots for t in types):
+        return PERTURB_MAX
+    held = math.inf
+    for dim in range(data.num_load_dimensions):
+        amounts = [max(c.delivery[dim], c.pickup[dim]) for c in stops]
+        amounts = [a for a in amounts if a > 0]
+        if amounts:
+            mean = sum(amounts) / len(amounts)
+            held = min(held, max(t.capacity[dim] for t in types) / mean)
+    if not math.isfinite(held):
+        return PERTURB_MAX
+    return max(TRIP_PERTURB_MIN, math.ceil(1.5 * held))
 
 
 def _penalties(
