@@ -247,3 +247,33 @@ def test_time_limit_holds_under_a_solution_limit() -> None:
     assert run.runtime_s < 1.5
     assert run.status == "time_limit"
     assert run.routes
+
+
+@pytest.mark.parametrize(
+    ("max_reloads", "capacity", "expected"), [(0, 60, 25), (9, 60, 10), (9, 200, 30)]
+)
+def test_perturbation_moves_a_trip_and_a_half_only_in_multi_trip_models(
+    max_reloads: int, capacity: int, expected: int
+) -> None:
+    """Multi-trip models perturb a trip and a half of stops (at least 10); one trip: PyVRP's 25.
+
+    Every model has a reload depot (the unloading site); only a type that
+    may reload (``max_reloads`` > 0) makes trips.
+    """
+    import numpy as np
+    import pyvrp
+
+    from optimizer.routing import pyvrp_engine
+
+    n = 60
+    locations = [pyvrp.Location(x=k, y=0) for k in range(n + 1)]
+    clients = [pyvrp.Client(location=k, pickup=[10]) for k in range(1, n + 1)]
+    vt = pyvrp.VehicleType(
+        num_available=5, capacity=[capacity], reload_depots=[0], max_reloads=max_reloads
+    )
+    x = np.arange(n + 1)
+    matrix = np.abs(x[:, None] - x[None, :])
+    data = pyvrp.ProblemData(
+        locations, clients, [pyvrp.Depot(location=0)], [vt], [matrix], [matrix]
+    )
+    assert pyvrp_engine._trips_worth(data, n) == expected
