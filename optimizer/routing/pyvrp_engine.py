@@ -173,16 +173,14 @@ EXHAUSTIVE_MAX_CLIENTS = 1000
 # 1,500-stop test county's medical part: 2-3 clinics unserved in 5 of 6
 # seeds with half everywhere, in 2 of 6 with half once a complete plan is
 # found, 0 of 6 with 25; tests/routing/test_decompose.py). Measured on
-# PVRP-IF (benchmarks/periodic/README.md). Components of 100+ stops are
-# unchanged: fewer perturbations there were measured and left out
-# (benchmarks/README.md), except in multi-trip models without break
-# markers: there a step moves at most a trip and a half's worth of stops
-# (_trips_worth, at least TRIP_PERTURB_MIN), which on MTVRPTWR (5-7
-# customers a trip: 10-11 instead of 25) took the mean gap at 60 s from
-# 1.36 % (plain PyVRP, same run) to 1.04 %; Kim (16-67 stops a trip) keeps
-# 25. Below TRIP_PERTURB_STOPS stops the half rule alone: on PVRP-IF the
-# trip bound as well gave +1.20 % against +0.85 % (single runs;
-# benchmarks/periodic/README.md).
+# PVRP-IF (benchmarks/periodic/README.md). From TRIP_PERTURB_STOPS stops,
+# a multi-trip model without break markers moves at most a trip and a
+# half's worth of stops a step (_trips_worth, at least TRIP_PERTURB_MIN):
+# MTVRPTWR (5-7 customers a trip: 10-11 instead of 25) went to 1.04 % at
+# 60 s against 1.36 % for plain PyVRP in the same run; Kim (16-67 stops a
+# trip) keeps 25 (a flat 10 had cost it vehicles: benchmarks/README.md).
+# Below TRIP_PERTURB_STOPS the half rule alone: with the trip bound too,
+# PVRP-IF read +1.20 % and +1.17 % against +0.85 % and +0.77 % without.
 PERTURB_MAX = 25
 TRIP_PERTURB_MIN = 10
 TRIP_PERTURB_STOPS = 100
