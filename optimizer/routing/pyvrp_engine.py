@@ -655,13 +655,18 @@ def _fewer_vehicles(
     at once, at most a quarter of them (a start from a poor plan has many
     to lose, and each restart costs a local search on big components); a
     failed attempt of several routes retries with half as many within a
-    short slice, a failed single-route attempt within ``ATTEMPT_SHARE``
-    ends the reduction. The rest (at least ``POLISH_SHARE``) improves the last
+    short slice. The first failed single-route attempt (``ATTEMPT_SHARE``)
+    is followed, while the time allows, by as long a search shortening the
+    last complete plan and one more attempt from it: on full shifts one
+    route fewer needs less driving first (Kim 1932_stop at 60 s: 15
+    vehicles against 16; benchmarks/kim/README.md); the second failure ends
+    the reduction. The rest (at least ``POLISH_SHARE``) improves the last
     complete plan.
     """
     step = 1  # routes removed at once: doubles while attempts succeed, halves when one fails
     grow = True  # until the first failure
     quick = ATTEMPT_SHARE  # slice of a multi-route attempt: a few successful ones
+    retried = False
     while (
         _complete(stop.num_stops, best)
         and best.num_routes() > 1
@@ -687,6 +692,15 @@ def _fewer_vehicles(
             step *= 2 if grow else 1
         elif k > 1:
             step, grow = max(1, k // 2), False
+        elif not retried and budget.left() > POLISH_SHARE + 2 * ATTEMPT_SHARE:
+            retried = True  # shorten the plan first, then try once more
+            stop.limit = budget.criterion(ATTEMPT_SHARE)
+            try:
+                cand = stop.search(data, seed, _rebuilt(data, best.routes()))
+            except SearchEnded:
+                break
+            if _complete(stop.num_stops, cand):
+                best = cand
         else:
             break
     if budget.left() > 0.01 and not stop.was_interrupted:
