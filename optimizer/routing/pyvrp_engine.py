@@ -694,23 +694,29 @@ def _fewer_vehicles(
             step, grow = max(1, k // 2), False
         elif not retried and budget.left() > POLISH_SHARE + 2 * ATTEMPT_SHARE:
             retried = True  # shorten the plan first, then try once more
-            stop.limit = budget.criterion(ATTEMPT_SHARE)
-            try:
-                cand = stop.search(data, seed, _rebuilt(data, best.routes()))
-            except SearchEnded:
-                break
-            if _complete(stop.num_stops, cand):
-                best = cand
+            best = _shortened(data, best, stop, seed, budget.criterion(ATTEMPT_SHARE))
         else:
             break
     if budget.left() > 0.01 and not stop.was_interrupted:
-        stop.limit = budget.criterion(budget.left())
-        try:
-            cand = stop.search(data, seed, _rebuilt(data, best.routes()))
-        except SearchEnded:
-            return best
-        if _complete(stop.num_stops, cand) or not _complete(stop.num_stops, best):
-            best = cand
+        best = _shortened(data, best, stop, seed, budget.criterion(budget.left()))
+    return best
+
+
+def _shortened(
+    data: pyvrp.ProblemData,
+    best: pyvrp.Solution,
+    stop: _Stop,
+    seed: int,
+    limit: _Deadline | MultipleCriteria,
+) -> pyvrp.Solution:
+    """Return the plan a search from ``best`` ends with, if complete (or ``best`` is not)."""
+    stop.limit = limit
+    try:
+        cand = stop.search(data, seed, _rebuilt(data, best.routes()))
+    except SearchEnded:
+        return best
+    if _complete(stop.num_stops, cand) or not _complete(stop.num_stops, best):
+        return cand
     return best
 
 
