@@ -80,9 +80,13 @@ capacities down), costs in 1/36000 yuan, CO2 in milligrams.
 
 from __future__ import annotations
 
+import functools
+import itertools
 import math
+import os
 import time
 import warnings
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from enum import StrEnum
 from typing import Any
@@ -184,6 +188,12 @@ EXHAUSTIVE_MAX_CLIENTS = 1000
 PERTURB_MAX = 25
 TRIP_PERTURB_MIN = 10
 TRIP_PERTURB_STOPS = 100
+# Searches of models with at most this many locations go to the process's
+# long-lived worker (the job pickled); bigger ones fork a child each, which
+# inherits the job: sending 2,100 clients' matrices costs more than the
+# fork (see optimizer/routing/pyvrp_worker.py; measured in
+# benchmarks/periodic/README.md, "One worker for all searches").
+KEEP_WORKER_LOCATIONS = 300
 
 
 class Gap(StrEnum):
@@ -384,7 +394,7 @@ class _Stop(IteratedLocalSearchCallbacks):
         self.data: pyvrp.ProblemData | None = None
         self.until_complete = False
         self.complete = False
-        self.neighbours: dict[pyvrp.Activity, list[pyvrp.Activity]] | None = None
+        self.key = (os.getpid(), next(_STOP_KEYS))  # its neighbourhood's key (see _neighbours)
         self.give_up: _Deadline | MultipleCriteria | None = None
         self.beat: Callable[[], None] | None = None  # the worker's heartbeat (pyvrp_worker)
         self.deadline_at = math.inf  # perf_counter time no search of the component outlasts
@@ -434,58 +444,82 @@ class _Stop(IteratedLocalSearchCallbacks):
         (robustness class #9); a stuck search raises :class:`SearchEnded`.
         """
         self.data, self.until_complete, self.complete = data, until_complete, False
-        if self.neighbours is None:
-            self.neighbours = compute_neighbours(data, NeighbourhoodParams())
         found = pyvrp_worker.search(
-            lambda: self._search_here(data, seed, start),
+            functools.partial(_search_here, self, data, seed, start),
             self,
             num_clients=data.num_clients,
             limit_s=max(0.0, self.deadline_at - time.perf_counter()),
+            keep=data.num_locations <= KEEP_WORKER_LOCATIONS,
         )
         self.until_complete = False
         if isinstance(found, pyvrp_worker.Ended):
             raise SearchEnded(found.after_s)
         return found
 
-    def _search_here(
-        self, data: pyvrp.ProblemData, seed: int, start: pyvrp.Solution | None
-    ) -> pyvrp.Solution:
-        assert self.neighbours is not None
-        rng = pyvrp.RandomNumberGenerator(seed=seed)
-        # At most half the stops, except from the empty plan of a model with
-        # break markers; from TRIP_PERTURB_STOPS stops without markers at
-        # most a trip and a half's worth (see PERTURB_MAX).
-        markers = data.num_clients > self.num_stops
-        trips = PERTURB_MAX
-        if not markers and self.num_stops >= TRIP_PERTURB_STOPS:
-            trips = _trips_worth(data, self.num_stops)
-        small = min(PERTURB_MAX, max(1, data.num_clients // 2), trips)
-        most = PERTURB_MAX if start is None and markers else small
-        perturb = PerturbationParams(min_perturbations=1, max_perturbations=most)
-        ls = LocalSearch(data, rng, self.neighbours, PerturbationManager(perturb))
-        for op in OPERATORS:
-            if op.supports(data):
-                ls.add_operator(op(data))
-        penalty, initial = _penalties(data, self.num_stops)
-        pm = PenaltyManager(initial, penalty)
-        if start is None:
-            start = ls(pyvrp.Solution(data, []), pm.max_cost_evaluator(), exhaustive=True)
-        ils = IteratedLocalSearch(
-            data,
-            pm,
-            ls,
-            start,
-            IteratedLocalSearchParams(
-                callbacks=self, exhaustive_on_best=data.num_clients <= EXHAUSTIVE_MAX_CLIENTS
-            ),
-        )
-        with warnings.catch_warnings():
-            # A required search that cannot serve everyone gives up and goes
-            # on with optional stops (see _search); PyVRP's warning about its
-            # penalty bound says the same to a user who cannot act on it.
-            warnings.simplefilter("ignore", PenaltyBoundWarning)
-            best: pyvrp.Solution = ils.run(self, collect_stats=False).best
-        return best
+
+_STOP_KEYS = itertools.count()
+_NEIGHBOURS: OrderedDict[tuple[int, int], dict[pyvrp.Activity, list[pyvrp.Activity]]] = (
+    OrderedDict()
+)
+NEIGHBOURS_KEPT = 8  # neighbourhoods of the last components searched in this process
+
+
+def _neighbours(key: tuple[int, int], data: pyvrp.ProblemData) -> dict[Any, Any]:
+    """Return the granular neighbourhood of the stopping criterion ``key``'s component.
+
+    It depends on the places, not on the fleet, so it is computed at the
+    component's first search (in the process that searches: computing it
+    there is cheaper than sending it) and kept for the next ones.
+    """
+    found = _NEIGHBOURS.get(key)
+    if found is None:
+        found = compute_neighbours(data, NeighbourhoodParams())
+        _NEIGHBOURS[key] = found
+        while len(_NEIGHBOURS) > NEIGHBOURS_KEPT:
+            _NEIGHBOURS.popitem(last=False)
+    _NEIGHBOURS.move_to_end(key)
+    return found
+
+
+def _search_here(
+    stop: _Stop, data: pyvrp.ProblemData, seed: int, start: pyvrp.Solution | None
+) -> pyvrp.Solution:
+    """Run one iterated local search of ``data`` under ``stop`` (in the worker process)."""
+    rng = pyvrp.RandomNumberGenerator(seed=seed)
+    # At most half the stops, except from the empty plan of a model with
+    # break markers; from TRIP_PERTURB_STOPS stops without markers at
+    # most a trip and a half's worth (see PERTURB_MAX).
+    markers = data.num_clients > stop.num_stops
+    trips = PERTURB_MAX
+    if not markers and stop.num_stops >= TRIP_PERTURB_STOPS:
+        trips = _trips_worth(data, stop.num_stops)
+    small = min(PERTURB_MAX, max(1, data.num_clients // 2), trips)
+    most = PERTURB_MAX if start is None and markers else small
+    perturb = PerturbationParams(min_perturbations=1, max_perturbations=most)
+    ls = LocalSearch(data, rng, _neighbours(stop.key, data), PerturbationManager(perturb))
+    for op in OPERATORS:
+        if op.supports(data):
+            ls.add_operator(op(data))
+    penalty, initial = _penalties(data, stop.num_stops)
+    pm = PenaltyManager(initial, penalty)
+    if start is None:
+        start = ls(pyvrp.Solution(data, []), pm.max_cost_evaluator(), exhaustive=True)
+    ils = IteratedLocalSearch(
+        data,
+        pm,
+        ls,
+        start,
+        IteratedLocalSearchParams(
+            callbacks=stop, exhaustive_on_best=data.num_clients <= EXHAUSTIVE_MAX_CLIENTS
+        ),
+    )
+    with warnings.catch_warnings():
+        # A required search that cannot serve everyone gives up and goes
+        # on with optional stops (see _search); PyVRP's warning about its
+        # penalty bound says the same to a user who cannot act on it.
+        warnings.simplefilter("ignore", PenaltyBoundWarning)
+        best: pyvrp.Solution = ils.run(stop, collect_stats=False).best
+    return best
 
 
 def _trips_worth(data: pyvrp.ProblemData, num_stops: int) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import signal
 import time
@@ -13,20 +14,27 @@ from pyvrp.stop import MaxIterations
 from optimizer.evaluate import check
 from optimizer.routing.params import Objective, RoutingParams
 from optimizer.routing.pyvrp_engine import _Builder, _Stop
+from optimizer.routing import pyvrp_worker
 from optimizer.routing.pyvrp_worker import Ended, search
 from optimizer.routing.solve import Progress, solve
 from tests.commands.conftest import small_county
 
 
+def _plain(data: pyvrp.ProblemData, stop: _Stop, seed: int) -> pyvrp.Solution:
+    """Plain ``pyvrp.solve`` under ``stop`` (a module function: it pickles)."""
+    return pyvrp.solve(data, stop=stop, seed=seed, collect_stats=False).best
+
+
 def _solve(
-    data: pyvrp.ProblemData, stop: _Stop, *, seed: int, limit_s: float
+    data: pyvrp.ProblemData, stop: _Stop, *, seed: int, limit_s: float, keep: bool = False
 ) -> pyvrp.Solution | Ended:
-    """Run plain ``pyvrp.solve`` under ``stop`` in the worker."""
+    """Run plain ``pyvrp.solve`` under ``stop`` in the worker (the kept one with ``keep``)."""
     return search(
-        lambda: pyvrp.solve(data, stop=stop, seed=seed, collect_stats=False).best,
+        functools.partial(_plain, data, stop, seed),
         stop,
         num_clients=data.num_clients,
         limit_s=limit_s,
+        keep=keep,
     )
 
 
@@ -39,10 +47,11 @@ def _data_and_stop(iterations: int) -> tuple[pyvrp.ProblemData, _Stop, list[tupl
     return builder.data, stop, seen
 
 
-def test_worker_returns_the_same_solution_and_progress_as_a_search_here() -> None:
+@pytest.mark.parametrize("keep", [False, True], ids=["forked", "kept"])
+def test_worker_returns_the_same_solution_and_progress_as_a_search_here(keep: bool) -> None:
     """A seeded search gives the same best solution in the worker, and its progress arrives."""
     data, stop, seen = _data_and_stop(200)
-    found = _solve(data, stop, seed=3, limit_s=30.0)
+    found = _solve(data, stop, seed=3, limit_s=30.0, keep=keep)
     assert isinstance(found, pyvrp.Solution)
     here = pyvrp.solve(data, stop=MaxIterations(200), seed=3, collect_stats=False).best
     assert found.distance() == here.distance() and found.is_feasible()
@@ -53,16 +62,33 @@ class Broken(ValueError):
     """An error raised inside the worker's search."""
 
 
-def test_error_in_the_worker_is_raised_here() -> None:
+def _explode(best_cost: float) -> bool:
+    raise Broken("in the worker")
+
+
+@pytest.mark.parametrize("keep", [False, True], ids=["forked", "kept"])
+def test_error_in_the_worker_is_raised_here(keep: bool) -> None:
     """An exception inside the worker's search reaches the caller, not a silent empty plan."""
     data, stop, _ = _data_and_stop(10)
-
-    def explode(best_cost: float) -> bool:
-        raise Broken("in the worker")
-
-    stop.limit = explode  # type: ignore[assignment]
+    stop.limit = _explode  # type: ignore[assignment]
     with pytest.raises(Broken):
-        _solve(data, stop, seed=1, limit_s=30.0)
+        _solve(data, stop, seed=1, limit_s=30.0, keep=keep)
+    # The kept worker answered and serves the next search.
+    data, stop, _ = _data_and_stop(10)
+    assert isinstance(_solve(data, stop, seed=1, limit_s=30.0, keep=keep), pyvrp.Solution)
+
+
+def test_the_kept_worker_serves_search_after_search() -> None:
+    """Searches sent to the kept worker run in one process, each with its own stop's state."""
+    pids = set()
+    for seed in range(3):
+        data, stop, seen = _data_and_stop(50)
+        found = _solve(data, stop, seed=seed, limit_s=30.0, keep=True)
+        assert isinstance(found, pyvrp.Solution) and found.is_feasible()
+        assert stop.iterations >= 50 and len(seen) == stop.improvements > 0
+        assert pyvrp_worker._kept is not None
+        pids.add(pyvrp_worker._kept.proc.pid)
+    assert len(pids) == 1
 
 
 def test_ctrl_c_during_a_pyvrp_search_keeps_its_best_plan() -> None:
@@ -87,23 +113,28 @@ def _never_stops() -> pyvrp.ProblemData:
     return problem()
 
 
-def test_a_search_that_never_stops_is_ended() -> None:
+@pytest.mark.parametrize("keep", [False, True], ids=["forked", "kept"])
+def test_a_search_that_never_stops_is_ended(keep: bool) -> None:
     """PyVRP's search on the problem of class #9 never ends; the worker ends it."""
     # Seed 0 gets stuck before its 2000th iteration (PyVRP 0.14.1): without the
     # worker this call never returns.
     data = _never_stops()
     stop = _Stop(MaxIterations(2000), 1.0, None, None, data.num_clients)
-    assert isinstance(_solve(data, stop, seed=0, limit_s=0.0), Ended)
+    assert isinstance(_solve(data, stop, seed=0, limit_s=0.0, keep=keep), Ended)
+    # A search after it gets a new worker (the stuck one was ended).
+    data, stop, _ = _data_and_stop(20)
+    assert isinstance(_solve(data, stop, seed=1, limit_s=30.0, keep=keep), pyvrp.Solution)
 
 
-def test_ctrl_c_ends_a_stuck_search_long_before_its_time_limit() -> None:
+@pytest.mark.parametrize("keep", [False, True], ids=["forked", "kept"])
+def test_ctrl_c_ends_a_stuck_search_long_before_its_time_limit(keep: bool) -> None:
     """Ctrl-C during a stuck search ends it after the grace, not after its 600 s limit."""
     t0 = time.perf_counter()
     data = _never_stops()
     stop = _Stop(
         MaxIterations(2000), 1.0, None, lambda: time.perf_counter() - t0 > 0.5, data.num_clients
     )
-    assert isinstance(_solve(data, stop, seed=0, limit_s=600.0), Ended)
+    assert isinstance(_solve(data, stop, seed=0, limit_s=600.0, keep=keep), Ended)
     assert time.perf_counter() - t0 < 120
 
 
