@@ -157,7 +157,7 @@ def _child(
     job: tuple[Callable[[], pyvrp.Solution], SearchStop] | None,
     shared: _Shared,
 ) -> None:
-    """The worker: run ``job`` and end, or (without one) run the jobs the pipe brings."""
+    """Run ``job`` and end, or (without one) run the jobs the pipe brings (the worker)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what Ctrl-C does
     other.close()  # the parent's end: its exit then ends ``recv`` below
     if job is not None:
@@ -173,12 +173,11 @@ def _child(
 
 
 class _Worker:
-    """A forked child and its pipe; ``owner`` is the process that forked it."""
+    """A forked child and its pipe."""
 
     def __init__(
         self, ctx: Any, job: tuple[Callable[[], pyvrp.Solution], SearchStop] | None
     ) -> None:
-        self.owner = os.getpid()
         self.shared = _Shared(ctx)
         self.conn, theirs = ctx.Pipe(duplex=True)
         self.proc = ctx.Process(
@@ -202,13 +201,28 @@ class _Worker:
 _kept: _Worker | None = None  # the long-lived worker of this process (keep=True)
 
 
+def _forget_kept() -> None:
+    """In a forked child: drop the parent's worker and close the child's copy of its pipe.
+
+    The worker then sees its parent's exit (end of file) even while this
+    child lives on.
+    """
+    global _kept
+    if _kept is not None:
+        _kept.conn.close()
+        _kept = None
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_kept)
+
+
 def _kept_worker(ctx: Any) -> _Worker:
     """Return this process's long-lived worker, forking it if there is none yet."""
     global _kept
-    if _kept is not None and (_kept.owner != os.getpid() or not _kept.proc.is_alive()):
-        if _kept.owner == os.getpid():
-            _kept.end()
-        _kept = None  # a worker inherited through a fork belongs to the parent
+    if _kept is not None and not _kept.proc.is_alive():
+        _kept.end()
+        _kept = None
     if _kept is None:
         _kept = _Worker(ctx, None)
     return _kept

@@ -12,9 +12,9 @@ import pyvrp
 from pyvrp.stop import MaxIterations
 
 from optimizer.evaluate import check
+from optimizer.routing import pyvrp_worker
 from optimizer.routing.params import Objective, RoutingParams
 from optimizer.routing.pyvrp_engine import _Builder, _Stop
-from optimizer.routing import pyvrp_worker
 from optimizer.routing.pyvrp_worker import Ended, search
 from optimizer.routing.solve import Progress, solve
 from tests.commands.conftest import small_county
@@ -151,3 +151,29 @@ def test_a_daemonic_pool_worker_searches_in_process() -> None:
 
     with multiprocessing.get_context("fork").Pool(1) as pool:
         assert pool.apply(_distance_in_pool_worker, (50,)) > 0
+
+
+def _kept_search_in_child(out: object) -> None:
+    data, stop, _ = _data_and_stop(20)
+    found = _solve(data, stop, seed=2, limit_s=30.0, keep=True)
+    out.put(isinstance(found, pyvrp.Solution) and found.is_feasible())  # type: ignore[attr-defined]
+
+
+def test_a_forked_process_gets_its_own_kept_worker() -> None:
+    """A process forked after a kept search searches with a worker of its own; ours serves on."""
+    import multiprocessing
+
+    data, stop, _ = _data_and_stop(20)
+    assert isinstance(_solve(data, stop, seed=1, limit_s=30.0, keep=True), pyvrp.Solution)
+    assert pyvrp_worker._kept is not None
+    ours = pyvrp_worker._kept.proc.pid
+    ctx = multiprocessing.get_context("fork")
+    out = ctx.Queue()
+    child = ctx.Process(target=_kept_search_in_child, args=(out,))
+    child.start()
+    assert out.get(timeout=60) is True
+    child.join(timeout=60)
+    assert child.exitcode == 0
+    data, stop, _ = _data_and_stop(20)
+    assert isinstance(_solve(data, stop, seed=1, limit_s=30.0, keep=True), pyvrp.Solution)
+    assert pyvrp_worker._kept is not None and pyvrp_worker._kept.proc.pid == ours
