@@ -96,6 +96,9 @@ def _cpu_seconds(pid: int) -> float | None:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+_Job = tuple[Callable[[], pyvrp.Solution], SearchStop, bool]  # run, its stop, report progress
+
+
 class _Shared:
     """What parent and child share besides the pipe: heartbeat, iteration times, Ctrl-C."""
 
@@ -111,14 +114,23 @@ class _Shared:
 
 
 def _run_one(
-    conn: Connection, run: Callable[[], pyvrp.Solution], stop: SearchStop, shared: _Shared
+    conn: Connection,
+    run: Callable[[], pyvrp.Solution],
+    stop: SearchStop,
+    report: bool,
+    shared: _Shared,
 ) -> None:
-    """Run one search in the child: report progress, watch the flag, send the best solution."""
+    """Run one search in the child: report progress, watch the flag, send the best solution.
+
+    Progress goes to the parent only if it has a reporter (``report``): on
+    PVRP-IF's short day searches each message wakes the parent.
+    """
     stamp = time.process_time
     shared.beat.value = stamp()
 
     def forward(cost: float, improvements: int) -> None:
-        conn.send(("progress", cost, improvements))
+        if report:
+            conn.send(("progress", cost, improvements))
 
     def stop_now() -> bool:
         return bool(shared.flag.value)
@@ -154,30 +166,28 @@ def _run_one(
 def _child(
     conn: Connection,
     other: Connection,
-    job: tuple[Callable[[], pyvrp.Solution], SearchStop] | None,
+    job: _Job | None,
     shared: _Shared,
 ) -> None:
     """Run ``job`` and end, or (without one) run the jobs the pipe brings (the worker)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what Ctrl-C does
     other.close()  # the parent's end: its exit then ends ``recv`` below
     if job is not None:
-        _run_one(conn, job[0], job[1], shared)
+        _run_one(conn, *job, shared)
         return
     while True:
         try:
             payload = conn.recv_bytes()
         except EOFError:  # the parent has gone
             return
-        run, stop = pickle.loads(payload)  # from the parent only: the same program
-        _run_one(conn, run, stop, shared)
+        run, stop, report = pickle.loads(payload)  # from the parent only: the same program
+        _run_one(conn, run, stop, report, shared)
 
 
 class _Worker:
     """A forked child and its pipe."""
 
-    def __init__(
-        self, ctx: Any, job: tuple[Callable[[], pyvrp.Solution], SearchStop] | None
-    ) -> None:
+    def __init__(self, ctx: Any, job: _Job | None) -> None:
         self.shared = _Shared(ctx)
         self.conn, theirs = ctx.Pipe(duplex=True)
         self.proc = ctx.Process(
@@ -263,12 +273,14 @@ def search(
         # The parent's callbacks do not travel: the child puts its own in their place.
         stop.interrupted = stop.on_solution = None
         try:
-            payload = pickle.dumps((run, stop), protocol=pickle.HIGHEST_PROTOCOL)
+            payload = pickle.dumps(
+                (run, stop, on_solution is not None), protocol=pickle.HIGHEST_PROTOCOL
+            )
         finally:
             stop.interrupted, stop.on_solution = interrupted, on_solution
         worker.conn.send_bytes(payload)
     else:
-        worker = _Worker(ctx, (run, stop))
+        worker = _Worker(ctx, (run, stop, stop.on_solution is not None))
     shared = worker.shared
     deadline = t0 + limit_s
     start_s = GRACE_PER_CLIENT2_S * num_clients**2

@@ -192,7 +192,9 @@ def solve(
                 params=params,
                 time_limit_s=share,
                 initial=initial,
-                on_solution=report,
+                # No reporter without a progress callback: PyVRP's worker
+                # then sends no message per better plan.
+                on_solution=report if progress is not None else None,
                 interrupted=interrupted,
             )
             if run.note[0]:
