@@ -38,6 +38,7 @@ import multiprocessing
 import os
 import pickle
 import signal
+import threading
 import time
 import warnings
 from collections.abc import Callable
@@ -209,6 +210,8 @@ class _Worker:
 
 
 _kept: _Worker | None = None  # the long-lived worker of this process (keep=True)
+# Held while a search uses ``_kept``: a search from another thread meanwhile forks its own.
+_kept_lock = threading.Lock()
 
 
 def _forget_kept() -> None:
@@ -217,7 +220,8 @@ def _forget_kept() -> None:
     The worker then sees its parent's exit (end of file) even while this
     child lives on.
     """
-    global _kept
+    global _kept, _kept_lock
+    _kept_lock = threading.Lock()  # another thread of the parent may have held it
     if _kept is not None:
         _kept.conn.close()
         _kept = None
@@ -236,6 +240,27 @@ def _kept_worker(ctx: Any) -> _Worker:
     if _kept is None:
         _kept = _Worker(ctx, None)
     return _kept
+
+
+def _send(ctx: Any, run: Callable[[], pyvrp.Solution], stop: SearchStop) -> _Worker:
+    """Send the search to this process's long-lived worker; return the worker."""
+    global _kept
+    interrupted, on_solution = stop.interrupted, stop.on_solution
+    # The parent's callbacks do not travel: the child puts its own in their place.
+    stop.interrupted = stop.on_solution = None
+    try:
+        payload = pickle.dumps((run, stop, on_solution is not None), pickle.HIGHEST_PROTOCOL)
+    finally:
+        stop.interrupted, stop.on_solution = interrupted, on_solution
+    worker = _kept_worker(ctx)
+    worker.shared.reset()
+    try:
+        worker.conn.send_bytes(payload)
+    except BaseException:  # a job half sent: this worker cannot be trusted
+        worker.end()
+        _kept = None
+        raise
+    return worker
 
 
 def search(
@@ -266,19 +291,15 @@ def search(
     if ctx is None or multiprocessing.current_process().daemon:
         return run()
     t0 = time.perf_counter()
+    lock = _kept_lock
+    if keep and not lock.acquire(blocking=False):
+        keep = False  # another thread is using the kept worker
     if keep:
-        worker = _kept_worker(ctx)
-        worker.shared.reset()
-        interrupted, on_solution = stop.interrupted, stop.on_solution
-        # The parent's callbacks do not travel: the child puts its own in their place.
-        stop.interrupted = stop.on_solution = None
         try:
-            payload = pickle.dumps(
-                (run, stop, on_solution is not None), protocol=pickle.HIGHEST_PROTOCOL
-            )
-        finally:
-            stop.interrupted, stop.on_solution = interrupted, on_solution
-        worker.conn.send_bytes(payload)
+            worker = _send(ctx, run, stop)
+        except BaseException:
+            lock.release()
+            raise
     else:
         worker = _Worker(ctx, (run, stop, stop.on_solution is not None))
     shared = worker.shared
@@ -327,3 +348,5 @@ def search(
             if keep:
                 global _kept
                 _kept = None
+        if keep:
+            lock.release()

@@ -177,3 +177,37 @@ def test_a_forked_process_gets_its_own_kept_worker() -> None:
     data, stop, _ = _data_and_stop(20)
     assert isinstance(_solve(data, stop, seed=1, limit_s=30.0, keep=True), pyvrp.Solution)
     assert pyvrp_worker._kept is not None and pyvrp_worker._kept.proc.pid == ours
+
+
+def test_searches_from_two_threads_at_once_both_finish() -> None:
+    """A search from a second thread while the kept worker is busy forks its own child."""
+    import threading
+
+    found: dict[str, object] = {}
+
+    def in_thread() -> None:
+        data, stop, _ = _data_and_stop(400)
+        found["thread"] = _solve(data, stop, seed=4, limit_s=30.0, keep=True)
+
+    other = threading.Thread(target=in_thread)
+    other.start()
+    data, stop, _ = _data_and_stop(400)
+    found["main"] = _solve(data, stop, seed=5, limit_s=30.0, keep=True)
+    other.join(timeout=120)
+    assert all(isinstance(f, pyvrp.Solution) and f.is_feasible() for f in found.values())
+    assert len(found) == 2 and not pyvrp_worker._kept_lock.locked()
+
+
+def test_a_search_that_does_not_pickle_is_refused_and_the_worker_stays_usable() -> None:
+    """``keep`` with a job that cannot travel raises, and the next search still runs."""
+    data, stop, _ = _data_and_stop(10)
+    with pytest.raises(Exception, match=r"pickle|lambda|local"):
+        search(
+            lambda: _plain(data, stop, 1),
+            stop,
+            num_clients=data.num_clients,
+            limit_s=30.0,
+            keep=True,
+        )
+    assert not pyvrp_worker._kept_lock.locked()
+    assert isinstance(_solve(data, stop, seed=1, limit_s=30.0, keep=True), pyvrp.Solution)
