@@ -352,11 +352,18 @@ def reported_dwell(instance: Instance, route: Route) -> dict[int, float] | None:
     }
 
 
-def check_route(instance: Instance, route: Route) -> list[Violation]:
-    """List the rules one route breaks on its own (not coverage or fleet size)."""
+def check_route(instance: Instance, route: Route, *, metrics: bool = True) -> list[Violation]:
+    """List the rules one route breaks on its own (not coverage or fleet size).
+
+    ``metrics=False`` leaves out the recomputation of its reported distance,
+    duration, energy, CO2 and cost: for a route :func:`simulate_route` has
+    just built from the instance (the repairs of ``optimizer.routing.sequence``
+    and the week's moves), which reports exactly those; a plan's final check
+    (:func:`check`) always recomputes them.
+    """
     if route.vehicle_type not in {vt.id for vt in instance.vehicle_types}:
         return [Violation(Rule.UNKNOWN_ID, f"unknown vehicle type {route.vehicle_type!r}")]
-    return _check_route(instance, route)
+    return _check_route(instance, route, metrics=metrics)
 
 
 def check(instance: Instance, result: RoutingResult) -> list[Violation]:
@@ -479,7 +486,7 @@ def _known(instance: Instance, visit: Visit) -> bool:
     return visit.location in instance._site  # type: ignore[attr-defined]
 
 
-def _check_route(instance: Instance, route: Route) -> list[Violation]:
+def _check_route(instance: Instance, route: Route, *, metrics: bool = True) -> list[Violation]:
     vt = instance.vehicle_type(route.vehicle_type)
     name = route.vehicle
 
@@ -701,7 +708,8 @@ def _check_route(instance: Instance, route: Route) -> list[Violation]:
         w, d = vt.break_.window, vt.break_.duration_s
         if not (start + TIME_TOL_S >= w.start + d or end <= w.end + TIME_TOL_S):
             bad(Rule.BREAK, f"no break in a route {_hhmm(start)}-{_hhmm(end)} spanning its window")
-    out += _check_metrics(instance, route)
+    if metrics:
+        out += _check_metrics(instance, route)
     return out
 
 

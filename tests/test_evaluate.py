@@ -11,7 +11,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from strategies import instances
 
-from optimizer.evaluate import Rule, check, objective_value, recompute, simulate_route
+from optimizer.evaluate import (
+    Rule,
+    check,
+    check_route,
+    objective_value,
+    recompute,
+    simulate_route,
+)
 from optimizer.model import (
     Break,
     Fuel,
@@ -348,6 +355,16 @@ def test_checker_catches_broken_plan(rule: Rule) -> None:
     found = check(inst, plan)
     assert rule in {v.rule for v in found}, [str(v) for v in found]
     assert all(str(v) for v in found)
+
+
+@pytest.mark.parametrize("rule", [Rule.CAPACITY, Rule.TIME_WINDOW, Rule.REPORTED_METRIC])
+def test_a_route_check_without_metrics_keeps_every_rule_but_the_metrics(rule: Rule) -> None:
+    """``check_route(metrics=False)`` (for routes just simulated) still sees broken rules."""
+    inst, plan = CASES[rule]()
+    full = {v.rule for r in plan.routes for v in check_route(inst, r)}
+    quick = {v.rule for r in plan.routes for v in check_route(inst, r, metrics=False)}
+    assert rule in full
+    assert quick == full - {Rule.REPORTED_METRIC}
 
 
 def test_checker_lists_every_violation() -> None:

@@ -42,7 +42,7 @@ def body(route: Route) -> Body:
 def _simulate(inst: Instance, name: str, vt: VehicleType, seq: Seq, leave: float) -> Route | None:
     seq = drop_idle_unloads(inst, seq)
     route = place_break(inst, name, vt, seq, leave)
-    return None if check_route(inst, route) else route
+    return None if check_route(inst, route, metrics=False) else route
 
 
 def resimulate(inst: Instance, result: RoutingResult) -> RoutingResult | None:

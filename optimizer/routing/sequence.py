@@ -30,7 +30,7 @@ def place_break(
     seq = [x for x in sequence if x[0] is not VisitKind.BREAK]
     plain = simulate_route(instance, name, vehicle_type, seq, departure_s)
     brk = vehicle_type.break_
-    if brk is None or not check_route(instance, plain):
+    if brk is None or not check_route(instance, plain, metrics=False):
         return plain
     visits = plain.visits
     arcs = [
@@ -45,7 +45,7 @@ def place_break(
     for arc in arcs:
         trial = [*seq[: arc + 1], (VisitKind.BREAK, seq[arc][1]), *seq[arc + 1 :]]
         route = simulate_route(instance, name, vehicle_type, trial, departure_s)
-        if check_route(instance, route):
+        if check_route(instance, route, metrics=False):
             continue
         key = (route.visits[-1].arrival_s, idle_before_break(route))
         if best is None or key < best_key:
@@ -93,7 +93,7 @@ def _unload_for_break(
             # Leaving at the shift start may win the time the detour needs.
             for leave in {plain.visits[0].departure_s, float(vehicle_type.shift.start)}:
                 route = simulate_route(instance, name, vehicle_type, trial, leave)
-                if check_route(instance, route):
+                if check_route(instance, route, metrics=False):
                     continue
                 if best is None or route.visits[-1].arrival_s < best.visits[-1].arrival_s:
                     best = route
@@ -158,7 +158,7 @@ def leave_later(instance: Instance, route: Route) -> Route:
             break
         departure = best.visits[0].departure_s + wait
         trial = simulate_route(instance, route.vehicle, vehicle_type, sequence, departure)
-        if check_route(instance, trial) or trial.duration_s >= best.duration_s:
+        if check_route(instance, trial, metrics=False) or trial.duration_s >= best.duration_s:
             break
         best = trial
     return best
@@ -176,6 +176,9 @@ def drop_unneeded_break(instance: Instance, route: Route) -> Route:
     seq = [(v.kind, v.location) for v in route.visits if v.kind is not VisitKind.BREAK]
     vehicle_type = instance.vehicle_type(route.vehicle_type)
     plain = simulate_route(instance, route.vehicle, vehicle_type, seq, route.visits[0].departure_s)
-    if check_route(instance, plain) or plain.visits[-1].arrival_s > route.visits[-1].arrival_s:
+    if (
+        check_route(instance, plain, metrics=False)
+        or plain.visits[-1].arrival_s > route.visits[-1].arrival_s
+    ):
         return route
     return plain
