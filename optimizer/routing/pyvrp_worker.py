@@ -14,7 +14,7 @@ Searches therefore run in a forked child process:
 - the child stamps its own CPU time into shared memory at every call of the
   stopping criterion (once per iteration). Once the search's time limit has
   passed, a child that has burnt ``grace`` CPU seconds without a stamp is
-  stuck and is killed; the caller gets ``None`` and plans otherwise.
+  stuck and is killed; the caller gets :class:`Ended` and plans otherwise.
   Counting the child's CPU time, not wall time, keeps a child that a busy
   machine merely starves from being taken for a stuck one.
 
