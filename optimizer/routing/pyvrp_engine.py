@@ -444,12 +444,18 @@ class _Stop(IteratedLocalSearchCallbacks):
         (robustness class #9); a stuck search raises :class:`SearchEnded`.
         """
         self.data, self.until_complete, self.complete = data, until_complete, False
+        keep = data.num_locations <= KEEP_WORKER_LOCATIONS
+        if not keep:
+            # A child forked per search inherits this process's neighbourhoods;
+            # computed there, it would be computed again for every search
+            # (2,100 clients: 0.37 s each).
+            _neighbours(self.key, data)
         found = pyvrp_worker.search(
             functools.partial(_search_here, self, data, seed, start),
             self,
             num_clients=data.num_clients,
             limit_s=max(0.0, self.deadline_at - time.perf_counter()),
-            keep=data.num_locations <= KEEP_WORKER_LOCATIONS,
+            keep=keep,
         )
         self.until_complete = False
         if isinstance(found, pyvrp_worker.Ended):

@@ -24,9 +24,9 @@ next after answering; it is forked again only after a search was ended.
 Forking a child for each search cost 14.4 ms a search on PVRP-IF's days of
 10-35 visits, against 2.3 ms for the search itself
 (benchmarks/periodic/README.md); sending the job costs about
-``pickle`` of the problem data (0.4 ms at 30 clients, 5 ms at 300, 170 ms
-at 2,100), so the caller forks a child per search (``keep=False``, the job
-inherited, nothing pickled) for big problems.
+``pickle`` of the problem data there and back (0.4 ms at 30 clients,
+5 ms at 300, 180 ms at 2,100), so for big problems the caller forks a
+child per search (``keep=False``: the job inherited, nothing pickled).
 
 Where ``fork`` is not available, or this process is a daemonic pool worker
 (which may not start children), the search runs in this process as before.

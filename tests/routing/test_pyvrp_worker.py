@@ -211,3 +211,25 @@ def test_a_search_that_does_not_pickle_is_refused_and_the_worker_stays_usable() 
         )
     assert not pyvrp_worker._kept_lock.locked()
     assert isinstance(_solve(data, stop, seed=1, limit_s=30.0, keep=True), pyvrp.Solution)
+
+
+def test_a_component_searched_by_forked_children_computes_its_neighbourhood_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Without the kept worker the neighbourhood is computed here, where every child inherits it."""
+    from optimizer.routing import pyvrp_engine
+
+    monkeypatch.setattr(pyvrp_engine, "KEEP_WORKER_LOCATIONS", 0)
+    calls: list[int] = []
+    real = pyvrp_engine.compute_neighbours
+
+    def counted(*args: object, **kwargs: object) -> object:
+        calls.append(os.getpid())
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pyvrp_engine, "compute_neighbours", counted)
+    data, stop, _ = _data_and_stop(20)
+    for seed in range(3):
+        stop.limit = MaxIterations(20)
+        assert isinstance(stop.search(data, seed), pyvrp.Solution)
+    assert calls == [os.getpid()]  # once, in this process
