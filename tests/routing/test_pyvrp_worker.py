@@ -233,3 +233,21 @@ def test_a_component_searched_by_forked_children_computes_its_neighbourhood_once
         stop.limit = MaxIterations(20)
         assert isinstance(stop.search(data, seed), pyvrp.Solution)
     assert calls == [os.getpid()]  # once, in this process
+
+
+@pytest.mark.parametrize("keep", [0, 10_000], ids=["forked", "kept"])
+def test_a_warm_started_search_never_returns_worse_than_its_start(
+    keep: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The start reaches the worker intact: its best plan costs at most the start's."""
+    from optimizer.routing import pyvrp_engine
+
+    monkeypatch.setattr(pyvrp_engine, "KEEP_WORKER_LOCATIONS", keep)
+    data, stop, _ = _data_and_stop(30)
+    stop.limit = MaxIterations(30)
+    start = stop.search(data, 1)
+    assert start.is_feasible()
+    cost = pyvrp.CostEvaluator([1.0] * data.num_load_dimensions, 1.0, 1.0).penalised_cost
+    stop.limit = MaxIterations(2)
+    again = stop.search(data, 2, start)
+    assert again.is_feasible() and cost(again) <= cost(start)
