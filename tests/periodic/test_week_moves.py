@@ -1,12 +1,23 @@
-"""Exact changes to a day's routes: several stops cut at once, two routes joined into one."""
+"""Exact changes to a day's routes: stops cut at once, routes joined, trips turned and reordered."""
 
 from __future__ import annotations
 
+import pytest
+
 from optimizer.evaluate import check
+from optimizer.io.pvrpif import read_pvrpif, read_solution_report, result_from_paths
 from optimizer.periodic.model import WeekInstance, day_instance
-from optimizer.periodic.moves import DayPlan, body, day_from_bodies, merge_routes, remove
+from optimizer.periodic.moves import (
+    DayPlan,
+    body,
+    day_from_bodies,
+    merge_routes,
+    refine_trips,
+    remove,
+)
 from optimizer.periodic.result import WeekResult
 from optimizer.routing.result import VisitKind
+from tests.periodic.week_data import PVRPIF, needs_pvrpif
 
 
 def test_two_stops_of_one_route_leave_together(planned: tuple[WeekInstance, WeekResult]) -> None:
@@ -63,6 +74,51 @@ def test_joining_routes_never_costs_more(planned: tuple[WeekInstance, WeekResult
         assert len(joined.routes) <= len(plan.routes)
         served = sorted(s for r in joined.routes for s in r.stops)
         assert served == sorted(s for r in plan.routes for s in r.stops)
+
+
+def test_refining_trips_never_costs_more(planned: tuple[WeekInstance, WeekResult]) -> None:
+    """Every day with its trips turned, reordered and unloaded elsewhere is checked, no dearer."""
+    week, result = planned
+    for day, plan in enumerate(result.days):
+        inst = day_instance(week, day, result.visits)
+        refined = refine_trips(inst, plan)
+        assert check(inst, refined) == []
+        assert refined.objective_value <= plan.objective_value + 1e-6
+        for old, new in zip(plan.routes, refined.routes, strict=True):
+            assert sorted(new.stops) == sorted(old.stops)
+            assert new.vehicle == old.vehicle
+
+
+@needs_pvrpif
+@pytest.mark.parametrize("spoil", ["turned, other facility", "trips swapped"])
+def test_a_trip_driven_backwards_or_out_of_order_is_put_right(spoil: str) -> None:
+    """A spoilt route of a proven optimum is put right by refining its trips.
+
+    Day 1 of Milano_040_4_3's optimum is one route of two trips (241 min of
+    travel and service); spoilt as named, refining gives it back as cheap.
+    """
+    name = "Milano_040_4_3"
+    week = read_pvrpif(PVRPIF / "instances" / f"{name}.geojson")
+    paths = read_solution_report(PVRPIF / "solutions" / f"report_{name}_feasible_573_0.txt")
+    given = result_from_paths(week, paths)
+    assert isinstance(given, WeekResult)
+    plan = given.days[1]
+    inst = day_instance(week, 1, given.visits)
+    (route,) = plan.routes
+    seq = list(body(route))
+    cut = next(i for i, (kind, _) in enumerate(seq) if kind is VisitKind.UNLOAD)
+    home, start, unload, end = seq[0], seq[1], seq[cut], seq[-2:]
+    first, second = seq[2:cut], seq[cut + 1 : -2]
+    if spoil == "trips swapped":
+        spoilt = (home, *second, unload, start, *first, *end)
+    else:
+        other = next(f.id for f in inst.unloading_sites if f.id != unload[1])
+        spoilt = (home, start, *reversed(first), (VisitKind.UNLOAD, other), *second, *end)
+    worse = day_from_bodies(plan, inst, [(route.vehicle_type, spoilt, route.visits[0].departure_s)])
+    assert worse is not None and worse.objective_value > plan.objective_value + 60
+    refined = refine_trips(inst, worse)
+    assert check(inst, refined) == []
+    assert refined.objective_value <= plan.objective_value + 1e-6
 
 
 def test_a_stop_listed_twice_moves_once(planned: tuple[WeekInstance, WeekResult]) -> None:
