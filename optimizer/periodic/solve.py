@@ -574,10 +574,13 @@ def _solve_week(
                 first[sid] = tuple(p)
         starts = [first]
     best_start: tuple[tuple[float, ...], Visits, list[tuple[Instance, RoutingResult]]] | None = None
+    last_s = 0.0  # seconds the last start took to route
     for start in starts:
-        if best_start is not None and days.stopped():
-            break
+        if best_start is not None and (days.stopped() or time.perf_counter() + last_s > ls_end):
+            break  # a start more would eat into the walk and the polish
+        began = time.perf_counter()
         routed = [days.route(d, start, lim) for d in range(D)]
+        last_s = time.perf_counter() - began
         sc = _score(week, [r for _, r in routed], params)
         if best_start is None or sc < best_start[0]:
             best_start = (sc, start, routed)

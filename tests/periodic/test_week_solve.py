@@ -98,3 +98,23 @@ def test_ctrl_c_keeps_the_best_week() -> None:
     assert time.perf_counter() - t0 < 60.0
     assert result.status == "interrupted"
     assert [v for v in check_week(week, result) if v.rule != "missed_visit"] == []
+
+
+def test_a_county_size_week_ends_near_its_time_limit() -> None:
+    """The demo county's week streams (about 200 stops, 7 days) stop near the time limit.
+
+    Regression (2026-12-06): with the default settings a 20 s week ran 66 s.
+    Every start (construction, default days, relaxations) was routed day by
+    day whatever the clock said, and joining a day's routes simulated every
+    pair of its 15-odd routes after each join.
+    """
+    from optimizer.demo_county import build_demo_county
+    from optimizer.periodic.demo_step import week_part
+
+    week = week_from_instance(week_part(build_demo_county(seed=2022)), days=7)
+    limit = 8.0
+    began = time.perf_counter()
+    result = solve_week(week, params=WeekParams(objective=Objective.COST, time_limit_s=limit))
+    took = time.perf_counter() - began
+    assert took <= 1.5 * limit + 2.0, took
+    assert [v for v in check_week(week, result) if v.rule != "missed_visit"] == []
