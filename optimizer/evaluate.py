@@ -404,6 +404,16 @@ def check(instance: Instance, result: RoutingResult) -> list[Violation]:
         )
     out += _check_fleet(instance, result)
     out += _check_chargers(instance, result)
+    if result.objective in ("distance", "time", "cost", "co2"):
+        want = objective_value(result.routes, result.objective)
+        if abs(result.objective_value - want) > 1e-6 + METRIC_RTOL * abs(want):
+            out.append(
+                Violation(
+                    Rule.REPORTED_METRIC,
+                    f"reported {result.objective} objective {result.objective_value:.6g}, "
+                    f"routes sum to {want:.6g}",
+                )
+            )
     unserved = Counter(u.stop for u in result.unserved)
     stop_ids = {s.id for s in instance.stops}
     for sid in sorted(set(unserved) - stop_ids):

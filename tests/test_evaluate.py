@@ -411,3 +411,13 @@ def test_ortools_plan_passes_checker(instance: Instance, objective: str) -> None
             tol += arcs * (0.5 / 36000 + vt.cost_per_h / 3600)
             tol += 0.05 * route.duration_s / 3600 + 0.5 / 36000
     assert abs(result.objective_value - again.objective_value) <= tol
+
+
+def test_a_misreported_objective_is_found() -> None:
+    """The plan's objective must be what its routes cost: one yuan more is reported."""
+    inst = _instance()
+    plan = _plan(inst)
+    wrong = dataclasses.replace(plan, objective_value=plan.objective_value + 1.0)
+    got = check(inst, wrong)
+    assert [v.rule for v in got] == [Rule.REPORTED_METRIC]
+    assert "objective" in got[0].message
