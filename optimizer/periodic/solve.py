@@ -56,7 +56,7 @@ from types import MappingProxyType
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
-from optimizer.evaluate import objective_value, travel_s
+from optimizer.evaluate import travel_s
 from optimizer.model import Instance, Stream, VehicleType
 from optimizer.periodic.model import Pattern, WeekInstance, amounts, day_instance
 from optimizer.periodic.moves import (
@@ -288,17 +288,7 @@ def _day_score(result: RoutingResult, vehicles: bool = False) -> tuple[float, ..
 
 
 def _for_day(result: RoutingResult, name: str) -> RoutingResult:
-    """Return ``result`` named for the day, its objective the sum of its routes' (as checked).
-
-    A day routed by the routing pipeline may report an objective a little
-    off its routes' (a generated county: 0.08 yuan in 4,526, found by
-    ``tests/periodic/test_week_generated.py``); the week sums what its
-    routes cost.
-    """
-    value = objective_value(result.routes, result.objective)
-    if result.instance == name and value == result.objective_value:
-        return result
-    return dataclasses.replace(result, instance=name, objective_value=value)
+    return result if result.instance == name else dataclasses.replace(result, instance=name)
 
 
 def _score(week: WeekInstance, days: list[RoutingResult], params: WeekParams) -> tuple[float, ...]:
