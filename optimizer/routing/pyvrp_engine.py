@@ -117,7 +117,13 @@ from optimizer.routing import pyvrp_worker
 from optimizer.routing.engine_run import EngineRun
 from optimizer.routing.params import Objective, RoutingParams
 from optimizer.routing.result import Route, RoutingResult, VisitKind
-from optimizer.routing.sequence import drop_idle_unloads, leave_later, place_break
+from optimizer.routing.sequence import (
+    drop_idle_unloads,
+    drop_unneeded_break,
+    leave_later,
+    place_break,
+    start_with_shift,
+)
 
 KG_SCALE = 1000  # grams per kg
 M3_SCALE = 1000  # litres per m3
@@ -1356,6 +1362,7 @@ class _Builder:
             name = f"{vt.id}#{used[t]}"
             seq = drop_idle_unloads(self.instance, seq)
             route = place_break(self.instance, name, vt, seq, float(r.start_time()))
+            route = start_with_shift(self.instance, drop_unneeded_break(self.instance, route))
             routes.append(leave_later(self.instance, route))
         dropped = [s for s in self.stop_ids if s not in served]
         return routes, dropped

@@ -182,3 +182,22 @@ def drop_unneeded_break(instance: Instance, route: Route) -> Route:
     ):
         return route
     return plain
+
+
+def start_with_shift(instance: Instance, route: Route) -> Route:
+    """Return ``route`` leaving at its shift start if the day is then no longer.
+
+    An engine that rewards a break (PyVRP's markers) may start a short day
+    late so that it reaches a facility inside the break window; done from
+    the shift start, the same visits may need no break at all. The visit
+    order is kept; the break is placed again (:func:`place_break`).
+    """
+    vehicle_type = instance.vehicle_type(route.vehicle_type)
+    start = float(vehicle_type.shift.start)
+    if route.visits[0].departure_s <= start:
+        return route
+    sequence = [(v.kind, v.location) for v in route.visits]
+    early = place_break(instance, route.vehicle, vehicle_type, sequence, start)
+    if check_route(instance, early, metrics=False) or early.duration_s > route.duration_s:
+        return route
+    return early

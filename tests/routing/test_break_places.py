@@ -184,11 +184,6 @@ def test_demo_breaks_are_taken_empty_and_shown_where_taken(streams: set[Stream] 
     assert (breaks["load on board after (kg)"] == 0).all()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known: the break prize pulls a short day into the window "
-    "(benchmarks/breaks/README.md, 'Measured and left out')",
-)
 @pytest.mark.parametrize("objective", ["time", "cost", "distance"])
 def test_a_day_done_before_the_break_window_is_not_moved_into_it(objective: str) -> None:
     """A day that ends before the break window opens starts with the shift and takes no break."""
