@@ -801,7 +801,13 @@ def _eliminates(builder: _Builder) -> bool:
 
 
 def _one_route_fewer(
-    data: pyvrp.ProblemData, best: pyvrp.Solution, stop: _Stop, seed: int, budget: _Budget
+    data: pyvrp.ProblemData,
+    best: pyvrp.Solution,
+    stop: _Stop,
+    seed: int,
+    budget: _Budget,
+    *,
+    required: bool,
 ) -> pyvrp.Solution:
     """Return the better of ``best`` and the plan a search with one route fewer ends with.
 
@@ -813,12 +819,13 @@ def _one_route_fewer(
     iterations ended with two routes of 174 minutes against one of 147.
     So the route with the fewest stops is taken out and the search goes on
     from the rest with one vehicle fewer and its stops required; the
-    plan it ends with is kept if complete and cheaper. A plan of one route
-    (or an incomplete one) is searched further instead.
+    plan it ends with is kept if complete and cheaper. A plan of one route,
+    an incomplete one, or one of the model with optional stops (``required``
+    False: a fleet too small) is searched further instead.
     """
     if stop.was_interrupted:
         return best
-    if not _complete(stop.num_stops, best) or best.num_routes() < 2:
+    if not required or not _complete(stop.num_stops, best) or best.num_routes() < 2:
         # Nothing to take out: the share goes on searching from the plan.
         return _shortened(data, best, stop, seed, budget.criterion(budget.left()))
     routes = best.routes()
@@ -958,10 +965,9 @@ def solve_component(
         )
     if reduce:
         best = _fewer_vehicles(data, best, stop, params.seed, budget)
-    elif eliminate and data is builder.required:
-        best = _one_route_fewer(data, best, stop, params.seed, budget)
-    elif eliminate and not stop.was_interrupted:  # stops optional: search on with the share
-        best = _shortened(data, best, stop, params.seed, budget.criterion(budget.left()))
+    elif eliminate:
+        required = data is builder.required
+        best = _one_route_fewer(data, best, stop, params.seed, budget, required=required)
     if not best.is_feasible():
         return EngineRun(
             (),

@@ -194,8 +194,8 @@ def start_with_shift(instance: Instance, route: Route) -> Route:
     """
     vehicle_type = instance.vehicle_type(route.vehicle_type)
     start = float(vehicle_type.shift.start)
-    if route.visits[0].departure_s <= start:
-        return route
+    if vehicle_type.break_ is None or route.visits[0].departure_s <= start:
+        return route  # without a break the engine's departure is already the best
     sequence = [(v.kind, v.location) for v in route.visits]
     early = place_break(instance, route.vehicle, vehicle_type, sequence, start)
     if check_route(instance, early, metrics=False) or early.duration_s > route.duration_s:
