@@ -9,7 +9,9 @@ Method (measured in ``benchmarks/periodic``):
    the day's vehicles for that stream carry and work.
 2. **Day routing** of every day through :func:`optimizer.routing.solve.solve`
    (the existing engine adapters, so multi-trip, streams, breaks and every
-   day rule hold) with a small, fixed amount of search per day. The best
+   day rule hold) with a small, fixed amount of search per day; a day of
+   at most 12 stops that fits :mod:`optimizer.routing.exact` (time
+   objective, engine ``auto``) is planned optimally instead. The best
    plan known for a day (same stops, amounts and fleet) is kept; where
    PyVRP plans the day alone, routing a day again starts from the better
    of that plan and the routes a pattern move left, so days only improve.
@@ -69,6 +71,7 @@ from optimizer.periodic.moves import (
 )
 from optimizer.periodic.pool import RoutePool, recombine
 from optimizer.periodic.result import WeekResult
+from optimizer.routing.exact import exact_day
 from optimizer.routing.params import Objective, RoutingParams
 from optimizer.routing.result import Route, RoutingResult, Visit, VisitKind
 
@@ -174,6 +177,17 @@ class _Days:
         """Return a day plan's quality (lower is better) under this week's goals."""
         return _day_score(result, self.params.minimize_vehicles or self.params.balance)
 
+    def exact(self, inst: Instance) -> RoutingResult | None:
+        """Return the optimal plan of a small day (:mod:`optimizer.routing.exact`), or None.
+
+        With engine ``auto`` and the time objective, where vehicles do not
+        count first (``balance``, ``minimize_vehicles``).
+        """
+        p = self.params
+        if p.engine != "auto" or p.objective != Objective.TIME or p.balance or p.minimize_vehicles:
+            return None
+        return exact_day(inst, str(p.objective))
+
     def warmable(self, inst: Instance) -> bool:
         """Return whether PyVRP plans ``inst`` alone and can start from given routes."""
         from optimizer.routing.pyvrp_engine import unsupported
@@ -215,6 +229,14 @@ class _Days:
         key = self.key(day, visits)
         inst = day_instance(self.week, day, visits)
         known = self.best.get(key)
+        if known is not None and known[0].engine == "exact":
+            return inst, _for_day(known[0], inst.name)
+        exact = self.exact(inst)
+        if exact is not None:
+            self.routed += 1
+            self.pool.add(day, inst, exact)
+            self.best[key] = (exact, limit)
+            return inst, exact
         warm = self.warmable(inst)
         if known is not None and (not warm or self.stopped()) and limit <= known[1]:
             return inst, _for_day(known[0], inst.name)
