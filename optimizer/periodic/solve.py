@@ -143,6 +143,7 @@ class _Days:
         self.params = params
         # Best plan known per day key, and the search units spent on it.
         self.best: dict[tuple[object, ...], tuple[RoutingResult, int]] = {}
+        self.searched: set[tuple[object, ...]] = set()  # day keys the exact method cannot plan
         self.routed = 0
         self.interrupted = False  # Ctrl-C reached a day's routing (it kept its best plan)
         self.hit: Callable[[], bool] = lambda: False  # Ctrl-C between routings
@@ -231,12 +232,13 @@ class _Days:
         known = self.best.get(key)
         if known is not None and known[0].engine == "exact":
             return inst, _for_day(known[0], inst.name)
-        exact = self.exact(inst)
+        exact = None if key in self.searched else self.exact(inst)
         if exact is not None:
             self.routed += 1
             self.pool.add(day, inst, exact)
             self.best[key] = (exact, limit)
             return inst, exact
+        self.searched.add(key)  # the exact method does not plan it: not asked again
         warm = self.warmable(inst)
         if known is not None and (not warm or self.stopped()) and limit <= known[1]:
             return inst, _for_day(known[0], inst.name)

@@ -53,8 +53,10 @@ def exact_day(inst: Instance, objective: str) -> RoutingResult | None:
     if vt is None:
         return None
     t0 = time.perf_counter()
-    day = _Day(inst, vt)
-    plan = day.solve()
+    try:
+        plan = _Day(inst, vt).solve()
+    except _Unreproduced:
+        return None  # a table the walk back cannot follow: the search plans the day instead
     if plan is None:
         return None
     routes = []
@@ -122,18 +124,13 @@ def _pairs(n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         b |= (digit == 2).astype(np.int32) << i
     keep = b > 0
     a, b = a[keep], b[keep]
-    size = _popcount(a)
+    size = np.bitwise_count(a)
     order = np.argsort(size, kind="stable")
     return a[order], b[order], size[order]
 
 
-def _popcount(x: np.ndarray) -> np.ndarray:
-    out = np.zeros_like(x)
-    y = x.copy()
-    while np.any(y):
-        out += y & 1
-        y >>= 1
-    return out
+class _Unreproduced(Exception):
+    """The walk back through the tables found no step giving the value they hold."""
 
 
 class _Day:
@@ -170,7 +167,7 @@ class _Day:
             fits &= m3 <= m3_cap + 1e-9
         fits[0] = False
         self.fits, self.svc = fits, svc
-        self.size = _popcount(masks)
+        self.size = np.bitwise_count(masks)
 
     def paths(self, start: int) -> np.ndarray:
         """Return P[mask, j]: the shortest drive from ``start`` through ``mask``, ending at j."""
@@ -268,7 +265,7 @@ class _Day:
                     break
                 sub = (sub - 1) & mask
             if not found:
-                raise AssertionError("exact day: no split reproduces the table")
+                raise _Unreproduced("no split reproduces the table")
         return out
 
     def route_seq(self, mask: int) -> list[tuple[VisitKind, str]]:
@@ -289,7 +286,7 @@ class _Day:
                     break
                 sub = (sub - 1) & mask
             if found is None:
-                raise AssertionError("exact day: no trip reproduces the table")
+                raise _Unreproduced("no trip reproduces the table")
             sub, q, e = found
             seq += [(VisitKind.STOP, self.ids[j]) for j in self.path(s, sub, e)]
             seq.append((VisitKind.UNLOAD, self.facilities[q].id))
