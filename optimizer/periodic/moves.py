@@ -21,6 +21,7 @@ from optimizer.evaluate import check_route, route_objective, travel_s
 from optimizer.model import Instance, VehicleType
 from optimizer.routing.result import Route, RoutingResult, Unserved, UnservedReason, VisitKind
 from optimizer.routing.sequence import drop_idle_unloads, place_break
+from optimizer.routing.trip_order import best_trip_order
 
 Seq = list[tuple[VisitKind, str]]
 Body = tuple[tuple[VisitKind, str], ...]
@@ -292,6 +293,13 @@ def refine_trips(inst: Instance, result: RoutingResult) -> RoutingResult:
     for k, r in enumerate(routes):
         vt = inst.vehicle_type(r.vehicle_type)
         best = r
+        seq = best_trip_order(inst, vt, list(body(r)))
+        if seq is not None:
+            got = _simulate(inst, r.vehicle, vt, seq, r.visits[0].departure_s)
+            if got is not None and route_objective(got, objective) < (
+                route_objective(r, objective) - 1e-9
+            ):
+                best = got
         improved = True
         while improved:
             improved = False
