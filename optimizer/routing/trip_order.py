@@ -60,9 +60,7 @@ def best_trip_order(inst: Instance, vt: VehicleType, seq: Seq) -> Seq | None:
     starts = [index[f] for f in facilities] + [index[depot]]
     ends = [index[f] for f in facilities]
     # best[i][s]: (cost to each end, path to each end) of trip i started at node s
-    best = [
-        {s: _paths(t, [index[x] for x in stops], s, ends) for s in starts} for stops, _ in trips
-    ]
+    best = [_paths(t, [index[x] for x in stops], starts, ends) for stops, _ in trips]
     k, nf = len(trips), len(ends)
     full = (1 << k) - 1
     # value[mask][q]: least driving from the depot through the trips in mask, standing at end q
@@ -124,40 +122,46 @@ def _trips(seq: Seq) -> list[tuple[list[str], str]] | None:
 
 
 def _paths(
-    t: np.ndarray, stops: list[int], start: int, ends: list[int]
-) -> tuple[np.ndarray, list[list[int]]]:
-    """Return the least driving from ``start`` through ``stops`` to each end, and those paths."""
+    t: np.ndarray, stops: list[int], starts: list[int], ends: list[int]
+) -> dict[int, tuple[np.ndarray, list[list[int]]]]:
+    """Return, per start, the least driving through ``stops`` to each end and those paths."""
     m = len(stops)
+    out: dict[int, tuple[np.ndarray, list[list[int]]]] = {}
     if m > PATH_STOPS:  # keep the trip's order, driven either way
-        cost, paths = np.full(len(ends), np.inf), [stops] * len(ends)
-        for way in (stops, stops[::-1]):
-            inner = sum(t[a, b] for a, b in itertools.pairwise(way))
-            for q, e in enumerate(ends):
-                c = t[start, way[0]] + inner + t[way[-1], e]
-                if c < cost[q]:
-                    cost[q], paths[q] = c, way
-        return cost, paths
+        for start in starts:
+            cost, paths = np.full(len(ends), np.inf), [stops] * len(ends)
+            for way in (stops, stops[::-1]):
+                inner = sum(t[a, b] for a, b in itertools.pairwise(way))
+                for q, e in enumerate(ends):
+                    c = t[start, way[0]] + inner + t[way[-1], e]
+                    if c < cost[q]:
+                        cost[q], paths[q] = c, way
+            out[start] = (cost, paths)
+        return out
     sub = t[np.ix_(stops, stops)]
-    p = np.full((1 << m, m), np.inf)
+    # p[k, mask, j]: least driving from starts[k] through mask, ending at stop j
+    p = np.full((len(starts), 1 << m, m), np.inf)
     for j in range(m):
-        p[1 << j, j] = t[start, stops[j]]
+        p[:, 1 << j, j] = t[starts, stops[j]]
     masks = np.arange(1 << m)
     size = np.bitwise_count(masks)
     for n in range(2, m + 1):
         layer = masks[size == n]
         for j in range(m):
             mk = layer[(layer >> j) & 1 == 1]
-            p[mk, j] = (p[mk ^ (1 << j)] + sub[:, j]).min(axis=1)
-    last = p[-1][:, None] + t[np.ix_(stops, ends)]  # (last stop, end)
-    cost = last.min(axis=0)
-    paths = []
-    for q in range(len(ends)):
-        j = int(np.argmin(last[:, q]))
-        mask, order = (1 << m) - 1, [j]
-        while mask != 1 << j:
-            prev = mask ^ (1 << j)
-            i = int(np.argmin(p[prev] + sub[:, j]))
-            order.append(i)
-            mask, j = prev, i
-        paths.append([stops[x] for x in reversed(order)])
-    return cost, paths
+            p[:, mk, j] = (p[:, mk ^ (1 << j)] + sub[:, j]).min(axis=2)
+    to_end = t[np.ix_(stops, ends)]
+    for k, start in enumerate(starts):
+        last = p[k, -1][:, None] + to_end  # (last stop, end)
+        paths = []
+        for q in range(len(ends)):
+            j = int(np.argmin(last[:, q]))
+            mask, order = (1 << m) - 1, [j]
+            while mask != 1 << j:
+                prev = mask ^ (1 << j)
+                i = int(np.argmin(p[k, prev] + sub[:, j]))
+                order.append(i)
+                mask, j = prev, i
+            paths.append([stops[x] for x in reversed(order)])
+        out[start] = (last.min(axis=0), paths)
+    return out
