@@ -282,8 +282,11 @@ def refine_trips(inst: Instance, result: RoutingResult) -> RoutingResult:
     driven in the other direction (road times are asymmetric), two trips in
     the other order, or a trip ending at another facility are out of their
     reach (PVRP-IF Milano_040_4_3, day 1 of the optimal timetable: 251
-    minutes against 241). Variants that drive less are simulated and
-    checked, the most driving saved first, and one is kept only if the
+    minutes against 241). First the route's trips are put in their best
+    order, paths and facilities together
+    (:func:`optimizer.routing.trip_order.best_trip_order`, exact for the
+    trips as they are); then single variants that drive less are simulated
+    and checked, the most driving saved first. A change is kept only if the
     route's objective falls, so the day is never worse nor infeasible.
     """
     objective = result.objective

@@ -11,7 +11,9 @@ Method (measured in ``benchmarks/periodic``):
    (the existing engine adapters, so multi-trip, streams, breaks and every
    day rule hold) with a small, fixed amount of search per day; a day of
    at most 12 stops that fits :mod:`optimizer.routing.exact` (time
-   objective, engine ``auto``) is planned optimally instead. The best
+   objective, engine ``auto``) is planned optimally instead; on a larger
+   day each route's trips are then driven in their best order, paths and
+   facilities (:mod:`optimizer.routing.trip_order`). The best
    plan known for a day (same stops, amounts and fleet) is kept; where
    PyVRP plans the day alone, routing a day again starts from the better
    of that plan and the routes a pattern move left, so days only improve.

@@ -86,8 +86,11 @@ def trips_of(seq: list[tuple[VisitKind, str]]) -> list[frozenset[str]]:
 
 
 def brute_force(inst: Instance, seq: list[tuple[VisitKind, str]], path_stops: int) -> float:
-    """Least driving over trip orders, stop orders (trips above ``path_stops``: as given or
-    reversed) and facilities, written apart from the module."""
+    """Return the least driving over every order of the trips and facility per trip.
+
+    Every order of a trip's stops too, up to ``path_stops`` stops (a longer
+    trip as given or reversed). Written apart from the module.
+    """
     tm = inst.travel
     facilities = [s.id for s in inst.sites if s.kind is SiteKind.TRANSFER]
     trips: list[list[str]] = []
@@ -173,9 +176,10 @@ def test_pvrpif_day_reaches_its_optimum() -> None:
                     days.setdefault(str(x), set()).add(d)
     inst = day_instance(week, 0, {s: tuple(sorted(v)) for s, v in days.items()})
     vt = inst.vehicle_types[0]
-    found = "5 28 11 6 17 7 15 31 8 19 16 10 26 27 30 31".split()
+    trips = [[5, 28, 11, 6, 17, 7, 15], [8, 19, 16, 10, 26, 27, 30]]  # each to facility 31
     seq = [(VisitKind.DEPOT, "0")]
-    seq += [(VisitKind.UNLOAD if x in ("31", "32") else VisitKind.STOP, x) for x in found]
+    for trip in trips:
+        seq += [(VisitKind.STOP, str(x)) for x in trip] + [(VisitKind.UNLOAD, "31")]
     seq.append((VisitKind.DEPOT, "0"))
     assert driven(inst, seq) == 114 * 60
     route = place_break(inst, "truck#1", vt, seq, float(vt.shift.start))
