@@ -17,11 +17,11 @@ import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from optimizer.evaluate import check_route, route_objective, travel_s
+from optimizer.evaluate import route_objective, travel_s
 from optimizer.model import Instance, VehicleType
 from optimizer.routing.result import Route, RoutingResult, Unserved, UnservedReason, VisitKind
-from optimizer.routing.sequence import drop_idle_unloads, place_break
-from optimizer.routing.trip_order import best_trip_order
+from optimizer.routing.sequence import checked_route
+from optimizer.routing.trip_order import reorder_trips
 
 Seq = list[tuple[VisitKind, str]]
 Body = tuple[tuple[VisitKind, str], ...]
@@ -43,18 +43,12 @@ def body(route: Route) -> Body:
     return tuple((v.kind, v.location) for v in route.visits if v.kind is not VisitKind.BREAK)
 
 
-def _simulate(inst: Instance, name: str, vt: VehicleType, seq: Seq, leave: float) -> Route | None:
-    seq = drop_idle_unloads(inst, seq)
-    route = place_break(inst, name, vt, seq, leave)
-    return None if check_route(inst, route, metrics=False) else route
-
-
 def resimulate(inst: Instance, result: RoutingResult) -> RoutingResult | None:
     """Return ``result``'s routes simulated on ``inst`` (new amounts); None if one breaks a rule."""
     routes: list[Route] = []
     for r in result.routes:
         vt = inst.vehicle_type(r.vehicle_type)
-        got = _simulate(inst, r.vehicle, vt, list(body(r)), r.visits[0].departure_s)
+        got = checked_route(inst, r.vehicle, vt, list(body(r)), r.visits[0].departure_s)
         if got is None:
             return None
         routes.append(got)
@@ -75,7 +69,7 @@ def day_from_bodies(
     for type_id, seq, leave in bodies:
         used[type_id] = used.get(type_id, 0) + 1
         vt = inst.vehicle_type(type_id)
-        got = _simulate(inst, f"{type_id}#{used[type_id]}", vt, list(seq), leave)
+        got = checked_route(inst, f"{type_id}#{used[type_id]}", vt, list(seq), leave)
         if got is None:
             return None
         routes.append(got)
@@ -101,7 +95,7 @@ def remove(day: DayPlan, inst: Instance, *sids: str) -> RoutingResult | None:
             seq = [x for x in body(r) if not (x[0] is VisitKind.STOP and x[1] in out)]
             if not any(k is VisitKind.STOP for k, _ in seq):
                 continue  # the vehicle stays home
-            got = _simulate(inst, r.vehicle, vt, seq, r.visits[0].departure_s)
+            got = checked_route(inst, r.vehicle, vt, seq, r.visits[0].departure_s)
             if got is None:
                 return None
             routes.append(got)
@@ -156,7 +150,7 @@ def insert(day: DayPlan, inst: Instance, sid: str) -> RoutingResult | None:
         tried[k] = tried.get(k, 0) + 1
         r = result.routes[k]
         vt = inst.vehicle_type(r.vehicle_type)
-        got = _simulate(inst, r.vehicle, vt, seq, r.visits[0].departure_s)
+        got = checked_route(inst, r.vehicle, vt, seq, r.visits[0].departure_s)
         if got is None:
             continue
         routes = list(result.routes)
@@ -197,7 +191,7 @@ def _new_route(
             (VisitKind.UNLOAD, f),
             (VisitKind.DEPOT, vt.depot),
         ]
-        got = _simulate(inst, free[0], vt, seq, float(vt.shift.start))
+        got = checked_route(inst, free[0], vt, seq, float(vt.shift.start))
         if got is not None:
             return _with_routes(result, [*result.routes, got], _drop(result.unserved, sid))
     return None
@@ -247,7 +241,7 @@ def merge_routes(inst: Instance, result: RoutingResult) -> RoutingResult:
         for _, i, j, seq in options[:JOINS_TRIED]:
             a, b = result.routes[i], result.routes[j]
             vt = inst.vehicle_type(a.vehicle_type)
-            got = _simulate(inst, a.vehicle, vt, seq, a.visits[0].departure_s)
+            got = checked_route(inst, a.vehicle, vt, seq, a.visits[0].departure_s)
             if got is None:
                 continue
             gain = (
@@ -284,7 +278,7 @@ def refine_trips(inst: Instance, result: RoutingResult) -> RoutingResult:
     reach (PVRP-IF Milano_040_4_3, day 1 of the optimal timetable: 251
     minutes against 241). First the route's trips are put in their best
     order, paths and facilities together
-    (:func:`optimizer.routing.trip_order.best_trip_order`, exact for the
+    (:func:`optimizer.routing.trip_order.reorder_trips`, exact for the
     trips as they are); then single variants that drive less are simulated
     and checked, the most driving saved first. A change is kept only if the
     route's objective falls, so the day is never worse nor infeasible.
@@ -295,19 +289,12 @@ def refine_trips(inst: Instance, result: RoutingResult) -> RoutingResult:
     changed = False
     for k, r in enumerate(routes):
         vt = inst.vehicle_type(r.vehicle_type)
-        best = r
-        seq = best_trip_order(inst, vt, list(body(r)))
-        if seq is not None:
-            got = _simulate(inst, r.vehicle, vt, seq, r.visits[0].departure_s)
-            if got is not None and route_objective(got, objective) < (
-                route_objective(r, objective) - 1e-9
-            ):
-                best = got
+        best = reorder_trips(inst, r, objective)
         improved = True
         while improved:
             improved = False
             for _, seq in _trip_variants(inst, vt, list(body(best)), sites)[:VARIANTS_TRIED]:
-                got = _simulate(inst, best.vehicle, vt, seq, best.visits[0].departure_s)
+                got = checked_route(inst, best.vehicle, vt, seq, best.visits[0].departure_s)
                 if got is not None and route_objective(got, objective) < (
                     route_objective(best, objective) - 1e-9
                 ):

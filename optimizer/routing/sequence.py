@@ -139,6 +139,22 @@ def drop_idle_unloads(
     return out
 
 
+def checked_route(
+    instance: Instance,
+    name: str,
+    vehicle_type: VehicleType,
+    sequence: Sequence[tuple[VisitKind, str]],
+    departure_s: float,
+) -> Route | None:
+    """Return the route driving ``sequence`` (idle unloads dropped, break placed), or None.
+
+    None when the checker finds a broken rule.
+    """
+    seq = drop_idle_unloads(instance, sequence)
+    route = place_break(instance, name, vehicle_type, seq, departure_s)
+    return None if check_route(instance, route, metrics=False) else route
+
+
 def leave_later(instance: Instance, route: Route) -> Route:
     """Return ``route`` leaving the depot as late as it can without breaking a rule.
 

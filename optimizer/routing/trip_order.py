@@ -16,7 +16,7 @@ exactly: Held–Karp paths through each trip from every possible start to
 every facility (trips of at most ``PATH_STOPS`` stops; a longer trip keeps
 its order, driven either way), then a dynamic programme over the subsets
 of trips driven so far and the facility the truck stands at. The caller
-simulates and checks the result; this module only proposes it.
+simulates and checks the result (:func:`reorder_trips` does both).
 """
 
 from __future__ import annotations
@@ -25,14 +25,33 @@ import itertools
 
 import numpy as np
 
-from optimizer.evaluate import travel_s
+from optimizer.evaluate import route_objective
 from optimizer.model import Instance, VehicleType
-from optimizer.routing.result import VisitKind
+from optimizer.routing.result import Route, VisitKind
+from optimizer.routing.sequence import checked_route
 
 Seq = list[tuple[VisitKind, str]]
 PATH_STOPS = 10  # Held–Karp per trip up to here (2**10 sets x 10 ends): about a millisecond
 MAX_TRIPS = 8  # subsets of trips x facilities: 256 x F states
 EPS = 1e-6
+
+
+def reorder_trips(inst: Instance, route: Route, objective: str) -> Route:
+    """Return ``route`` with its trips in their best order, if that passes the checker and pays.
+
+    The proposal of :func:`best_trip_order` is simulated from the route's
+    departure (its break placed again) and kept only where every rule
+    holds and the route's ``objective`` falls; otherwise ``route`` itself.
+    """
+    vt = inst.vehicle_type(route.vehicle_type)
+    seq: Seq = [(v.kind, v.location) for v in route.visits if v.kind is not VisitKind.BREAK]
+    better = best_trip_order(inst, vt, seq)
+    if better is None:
+        return route
+    got = checked_route(inst, route.vehicle, vt, better, route.visits[0].departure_s)
+    if got is None or route_objective(got, objective) >= route_objective(route, objective) - 1e-9:
+        return route
+    return got
 
 
 def best_trip_order(inst: Instance, vt: VehicleType, seq: Seq) -> Seq | None:
@@ -55,7 +74,9 @@ def best_trip_order(inst: Instance, vt: VehicleType, seq: Seq) -> Seq | None:
     depot = seq[0][1]
     nodes = list(dict.fromkeys([s for trip in trips for s in trip[0]] + facilities + [depot]))
     index = {loc: i for i, loc in enumerate(nodes)}
-    t = np.array([[travel_s(inst, vt, a, b) for b in nodes] for a in nodes])
+    tm = inst.travel_of(vt.id)
+    rows = [tm.index(x) for x in nodes]
+    t = tm.duration_s[np.ix_(rows, rows)] / vt.speed_factor  # as evaluate.travel_s
     now = sum(t[index[a], index[b]] for (_, a), (_, b) in itertools.pairwise(seq))
     starts = [index[f] for f in facilities] + [index[depot]]
     ends = [index[f] for f in facilities]

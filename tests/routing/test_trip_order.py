@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from optimizer.evaluate import check, travel_s
@@ -193,3 +193,37 @@ def test_pvrpif_day_reaches_its_optimum() -> None:
         optimum = exact.exact_day(inst, "time")
     assert optimum is not None and len(optimum.routes) == 1
     assert better.objective_value == pytest.approx(optimum.objective_value)
+
+
+@settings(max_examples=40, deadline=None)
+@given(routes(), st.data())
+def test_reorder_keeps_every_rule_and_never_costs_more(
+    case: tuple[Instance, list[tuple[VisitKind, str]]], data: st.DataObject
+) -> None:
+    """With time windows on some stops, a reordered route still passes the checker."""
+    import dataclasses
+
+    from optimizer.evaluate import check_route, route_objective
+    from optimizer.routing.sequence import place_break
+    from optimizer.routing.trip_order import reorder_trips
+
+    inst, seq = case
+    stops = []
+    for s in inst.stops:
+        if data.draw(st.booleans()):
+            start = 60 * data.draw(st.integers(0, 300))
+            s = dataclasses.replace(
+                s, window=TimeWindow(start, start + 60 * data.draw(st.integers(10, 200)))
+            )
+        stops.append(s)
+    inst = dataclasses.replace(inst, stops=tuple(stops))
+    vt = inst.vehicle_types[0]
+    route = place_break(inst, "truck#1", vt, seq, 0.0)
+    assume(not check_route(inst, route, metrics=False))
+    for objective in ("time", "distance"):
+        got = reorder_trips(inst, route, objective)
+        assert not check_route(inst, got, metrics=False)
+        assert route_objective(got, objective) <= route_objective(route, objective) + 1e-9
+        assert sorted(trips_of([(v.kind, v.location) for v in got.visits]), key=sorted) == sorted(
+            trips_of(seq), key=sorted
+        )
