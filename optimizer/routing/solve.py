@@ -316,6 +316,8 @@ def _solve_by_parts(
             interrupted=interrupted,
             report=report,
         )
+    # Trips are not reordered here (see solve): the parts' search runs to the
+    # deadline, and a 5,000-stop county at 60 s had no time left for it.
     routes = decompose.renumber([r for rs in out.routes for r in rs])
     choices, choices_zh = [], []
     for part, dropped, cut, note in zip(parts, out.dropped, out.unsearched, out.notes, strict=True):
