@@ -284,7 +284,9 @@ def refine_trips(inst: Instance, result: RoutingResult) -> RoutingResult:
     route's objective falls, so the day is never worse nor infeasible.
     """
     objective = result.objective
-    sites = [f.id for f in inst.unloading_sites]
+    # Another facility only where it has no daily capacity (a rule of the
+    # whole day, which one route cannot see).
+    sites = [f.id for f in inst.unloading_sites if f.capacity_kg_per_day is None]
     routes = list(result.routes)
     changed = False
     for k, r in enumerate(routes):

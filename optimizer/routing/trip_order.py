@@ -58,8 +58,10 @@ def best_trip_order(inst: Instance, vt: VehicleType, seq: Seq) -> Seq | None:
     """Return ``seq`` with its trips reordered, re-sequenced and re-assigned, if that drives less.
 
     ``seq`` runs depot to depot; each trip is its stops followed by one
-    unload. Returns None where nothing drives less, or where the route has
-    another shape (charging, a trip without an unload, several streams).
+    unload, at the facility it had or at one without a daily capacity.
+    Returns None where nothing drives less, or where the route has another
+    shape (charging, a trip without an unload, several streams, another
+    depot at the end).
     """
     trips = _trips(seq)
     if trips is None or len(trips) < 1 or len(trips) > MAX_TRIPS:
@@ -72,6 +74,8 @@ def best_trip_order(inst: Instance, vt: VehicleType, seq: Seq) -> Seq | None:
     if not facilities or any(trip[1] not in facilities for trip in trips):
         return None
     depot = seq[0][1]
+    if seq[-1][1] != depot:
+        return None
     nodes = list(dict.fromkeys([s for trip in trips for s in trip[0]] + facilities + [depot]))
     index = {loc: i for i, loc in enumerate(nodes)}
     tm = inst.travel_of(vt.id)
@@ -82,6 +86,14 @@ def best_trip_order(inst: Instance, vt: VehicleType, seq: Seq) -> Seq | None:
     ends = [index[f] for f in facilities]
     # best[i][s]: (cost to each end, path to each end) of trip i started at node s
     best = [_paths(t, [index[x] for x in stops], starts, ends) for stops, _ in trips]
+    # A facility's daily capacity is a rule of the whole plan, which one route
+    # cannot see: a trip ends where it did or at a facility without one.
+    free = {f.id for f in inst.unloading_sites if f.capacity_kg_per_day is None}
+    for (_, site), paths in zip(trips, best, strict=True):
+        for cost, _ in paths.values():
+            for q, f in enumerate(facilities):
+                if f != site and f not in free:
+                    cost[q] = np.inf
     k, nf = len(trips), len(ends)
     full = (1 << k) - 1
     # value[mask][q]: least driving from the depot through the trips in mask, standing at end q

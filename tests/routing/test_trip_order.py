@@ -35,9 +35,14 @@ SHARED = Path(__file__).resolve().parents[3] / "shared" / "data" / "periodic" / 
 
 @st.composite
 def routes(draw: st.DrawFn) -> tuple[Instance, list[tuple[VisitKind, str]]]:
-    """Draw an instance and a route over it: 1-3 trips of 1-4 stops, 1-3 facilities."""
+    """Draw an instance and a route over it: 1-3 trips of 1-4 stops, 1-3 facilities.
+
+    Some facilities have a daily capacity: a trip may only stay there or
+    move to a facility without one.
+    """
     sizes = draw(st.lists(st.integers(1, 4), min_size=1, max_size=3))
     m = draw(st.integers(1, 3))
+    capped = draw(st.sets(st.integers(0, m - 1)))  # facilities with a daily capacity
     n = sum(sizes)
     ids = ["D"] + [f"F{k}" for k in range(m)] + [f"s{i}" for i in range(n)]
     size = len(ids)
@@ -50,7 +55,15 @@ def routes(draw: st.DrawFn) -> tuple[Instance, list[tuple[VisitKind, str]]]:
     sites = (
         Site("D", "depot", SiteKind.DEPOT, 30.0, 114.0),
         *(
-            Site(f"F{k}", f"F{k}", SiteKind.TRANSFER, 30.0, 114.0, frozenset({Stream.OTHER}))
+            Site(
+                f"F{k}",
+                f"F{k}",
+                SiteKind.TRANSFER,
+                30.0,
+                114.0,
+                frozenset({Stream.OTHER}),
+                capacity_kg_per_day=1000.0 if k in capped else None,
+            )
             for k in range(m)
         ),
     )
@@ -92,14 +105,14 @@ def brute_force(inst: Instance, seq: list[tuple[VisitKind, str]], path_stops: in
     trip as given or reversed). Written apart from the module.
     """
     tm = inst.travel
-    facilities = [s.id for s in inst.sites if s.kind is SiteKind.TRANSFER]
-    trips: list[list[str]] = []
+    free = [s.id for s in inst.sites if s.kind is SiteKind.TRANSFER and not s.capacity_kg_per_day]
+    trips: list[tuple[list[str], list[str]]] = []  # stops, facilities it may end at
     now: list[str] = []
     for kind, loc in seq:
         if kind is VisitKind.STOP:
             now.append(loc)
         elif kind is VisitKind.UNLOAD:
-            trips.append(now)
+            trips.append((now, sorted({loc, *free})))
             now = []
 
     def orders(trip: list[str]) -> list[list[str]]:
@@ -109,8 +122,8 @@ def brute_force(inst: Instance, seq: list[tuple[VisitKind, str]], path_stops: in
 
     best = float("inf")
     for perm in itertools.permutations(trips):
-        for inner in itertools.product(*(orders(t) for t in perm)):
-            for ends in itertools.product(facilities, repeat=len(perm)):
+        for inner in itertools.product(*(orders(t) for t, _ in perm)):
+            for ends in itertools.product(*(ok for _, ok in perm)):
                 at, total = "D", 0.0
                 for stops, f in zip(inner, ends, strict=True):
                     for s in [*stops, f]:
