@@ -40,11 +40,12 @@ Method (measured in ``benchmarks/periodic``):
    the better plan of each day is kept.
 
 Score: the routing objective summed over days (plus a penalty per visit
-left out); with ``balance`` the first goal is the fewest vehicles on the
-busiest day (the fleet the week needs), then the spread of working hours
-between days, then the objective. With ``same_vehicle`` the vehicles of
-each day are renamed (assignment problem) so that a stop is served by the
-same vehicle (crew) on as many of its days as possible.
+left out); with ``balance`` the first goal is the fewest visits left out,
+then the fewest vehicles on the busiest day (the fleet the week needs),
+then the spread of working hours between days, then the objective. With
+``same_vehicle`` the vehicles of each day are renamed (assignment problem)
+so that a stop is served by the same vehicle (crew) on as many of its days
+as possible.
 """
 
 from __future__ import annotations
@@ -318,10 +319,12 @@ def _for_day(result: RoutingResult, name: str) -> RoutingResult:
 
 
 def _score(week: WeekInstance, days: list[RoutingResult], params: WeekParams) -> tuple[float, ...]:
-    obj = sum(d.objective_value for d in days)
-    obj += UNSERVED_PENALTY * sum(len(d.unserved) for d in days)
+    missed = sum(len(d.unserved) for d in days)
+    obj = sum(d.objective_value for d in days) + UNSERVED_PENALTY * missed
     if not params.balance:
         return (obj,)
+    # Visits left out first: a smaller fleet never pays for a missed visit
+    # (the demo's week once missed two clinic visits to save a truck).
     peak = max((d.num_vehicles for d in days), default=0)
     hours = [sum(r.duration_s for r in d.routes) / 3600.0 for d in days]
     working = [h for h, f in zip(hours, week.horizon.fleet, strict=True) if any(f.values())]
@@ -329,7 +332,7 @@ def _score(week: WeekInstance, days: list[RoutingResult], params: WeekParams) ->
     # An hour of spread between the busiest and the quietest day weighs as
     # much as an average vehicle-hour of the plan.
     per_hour = obj / sum(hours) if sum(hours) > 0 and obj < UNSERVED_PENALTY else 0.0
-    return (float(peak), obj + per_hour * spread)
+    return (float(missed), float(peak), obj + per_hour * spread)
 
 
 def construct(week: WeekInstance) -> Visits:

@@ -121,3 +121,30 @@ def test_a_county_size_week_ends_near_its_time_limit() -> None:
     # fails the old 70 s.
     assert took <= 4 * limit + 2.0, took
     assert [v for v in check_week(week, result) if v.rule != "missed_visit"] == []
+
+
+def test_balance_never_buys_a_smaller_fleet_with_a_missed_visit() -> None:
+    """With ``balance``, a week serving every visit ranks above one with a truck fewer and a miss.
+
+    Before, the fleet came first: the demo's week once left two clinic
+    visits out to use 11 trucks instead of 12.
+    """
+    import dataclasses
+
+    from optimizer.periodic.solve import _score
+    from optimizer.routing.result import Route, RoutingResult, Unserved, UnservedReason
+
+    week = week_from_instance(week_county())
+
+    def day(trucks: int, missed: int) -> RoutingResult:
+        route = Route("t#1", "t", (), 1000.0, 3600.0, 0.0, 0.0, 100.0)
+        routes = tuple(dataclasses.replace(route, vehicle=f"t#{k}") for k in range(trucks))
+        left = tuple(Unserved(f"s{k}", UnservedReason.NOT_ROUTED, "") for k in range(missed))
+        return RoutingResult("d", routes, left, "cost", 100.0 * trucks, "pyvrp")
+
+    params = dataclasses.replace(FAST, balance=True)
+    full = [day(2, 0) for _ in range(week.days)]
+    lean = [day(1, 1 if d == 0 else 0) for d in range(week.days)]
+    assert _score(week, full, params) < _score(week, lean, params)
+    # Among weeks that serve everything, the smaller fleet still wins.
+    assert _score(week, [day(1, 0) for _ in range(week.days)], params) < _score(week, full, params)
