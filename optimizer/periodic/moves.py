@@ -255,6 +255,8 @@ def merge_routes(inst: Instance, result: RoutingResult) -> RoutingResult:
             return result
         _, i, j, got = best
         routes = [r for k, r in enumerate(result.routes) if k not in (i, j)]
+        # The joined trips in their best order (the routing did it for the rest).
+        got = reorder_trips(inst, got, objective)
         result = _with_routes(result, [*routes, got], result.unserved)
     return result
 
@@ -276,12 +278,13 @@ def refine_trips(inst: Instance, result: RoutingResult) -> RoutingResult:
     driven in the other direction (road times are asymmetric), two trips in
     the other order, or a trip ending at another facility are out of their
     reach (PVRP-IF Milano_040_4_3, day 1 of the optimal timetable: 251
-    minutes against 241). First the route's trips are put in their best
-    order, paths and facilities together
+    minutes against 241). The routing already put each route's trips in
+    their best order, paths and facilities together
     (:func:`optimizer.routing.trip_order.reorder_trips`, exact for the
-    trips as they are); then single variants that drive less are simulated
-    and checked, the most driving saved first. A change is kept only if the
-    route's objective falls, so the day is never worse nor infeasible.
+    trips as they are; :func:`merge_routes` does it for a joined route);
+    here single variants that drive less are simulated and checked, the
+    most driving saved first. A change is kept only if the route's
+    objective falls, so the day is never worse nor infeasible.
     """
     objective = result.objective
     # Another facility only where it has no daily capacity (a rule of the
@@ -291,7 +294,7 @@ def refine_trips(inst: Instance, result: RoutingResult) -> RoutingResult:
     changed = False
     for k, r in enumerate(routes):
         vt = inst.vehicle_type(r.vehicle_type)
-        best = reorder_trips(inst, r, objective)
+        best = r
         improved = True
         while improved:
             improved = False

@@ -173,7 +173,6 @@ def test_pvrpif_day_reaches_its_optimum() -> None:
     """
     from optimizer.io.pvrpif import read_pvrpif, read_solution_report
     from optimizer.periodic.model import day_instance
-    from optimizer.periodic.moves import refine_trips
     from optimizer.routing import exact
     from optimizer.routing.result import RoutingResult
     from optimizer.routing.sequence import place_break
@@ -196,9 +195,8 @@ def test_pvrpif_day_reaches_its_optimum() -> None:
     seq.append((VisitKind.DEPOT, "0"))
     assert driven(inst, seq) == 114 * 60
     route = place_break(inst, "truck#1", vt, seq, float(vt.shift.start))
-    day = RoutingResult(inst.name, (route,), (), "time", route.duration_s, "pyvrp")
-    better = refine_trips(inst, day)
-    (r,) = better.routes
+    r = trip_order.reorder_trips(inst, route, "time")
+    better = RoutingResult(inst.name, (r,), (), "time", r.duration_s, "pyvrp")
     assert driven(inst, [(v.kind, v.location) for v in r.visits]) == 106 * 60
     assert not check(inst, better)
     with pytest.MonkeyPatch.context() as mp:
