@@ -199,9 +199,7 @@ def test_pvrpif_day_reaches_its_optimum() -> None:
     better = RoutingResult(inst.name, (r,), (), "time", r.duration_s, "pyvrp")
     assert driven(inst, [(v.kind, v.location) for v in r.visits]) == 106 * 60
     assert not check(inst, better)
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(exact, "MAX_STOPS", len(inst.stops))  # 14 stops: 0.2 s
-        optimum = exact.exact_day(inst, "time")
+    optimum = exact.exact_day(inst, "time", max_stops=len(inst.stops))  # 14 stops: 0.2 s
     assert optimum is not None and len(optimum.routes) == 1
     assert better.objective_value == pytest.approx(optimum.objective_value)
 
