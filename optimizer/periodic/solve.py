@@ -195,8 +195,10 @@ class _Days:
     def exact_allowed(self) -> bool:
         """Return whether this week's goals let days be planned exactly (see :meth:`exact`)."""
         p = self.params
-        return not (
-            p.engine != "auto" or p.objective != Objective.TIME or p.balance or p.minimize_vehicles
+        return (
+            p.engine == "auto"
+            and p.objective == Objective.TIME
+            and not (p.balance or p.minimize_vehicles)
         )
 
     def exactly(
@@ -215,10 +217,16 @@ class _Days:
         exact = self.exact(inst, max_stops=len(inst.stops))
         if exact is None:
             return None
+        return inst, self._keep_exact(day, key, inst, exact, 0 if known is None else known[1])
+
+    def _keep_exact(
+        self, day: int, key: tuple[object, ...], inst: Instance, exact: RoutingResult, units: int
+    ) -> RoutingResult:
+        """Remember an exact plan of ``day`` (never searched again) and pool its routes."""
         self.routed += 1
         self.pool.add(day, inst, exact)
-        self.best[key] = (exact, 0 if known is None else known[1])
-        return inst, exact
+        self.best[key] = (exact, units)
+        return exact
 
     def warmable(self, inst: Instance) -> bool:
         """Return whether PyVRP plans ``inst`` alone and can start from given routes."""
@@ -265,10 +273,7 @@ class _Days:
             return inst, _for_day(known[0], inst.name)
         exact = None if key in self.searched else self.exact(inst)
         if exact is not None:
-            self.routed += 1
-            self.pool.add(day, inst, exact)
-            self.best[key] = (exact, limit)
-            return inst, exact
+            return inst, self._keep_exact(day, key, inst, exact, limit)
         self.searched.add(key)  # the exact method does not plan it: not asked again
         warm = self.warmable(inst)
         if known is not None and (not warm or self.stopped()) and limit <= known[1]:
