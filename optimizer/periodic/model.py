@@ -38,6 +38,7 @@ DAY_NAMES_ZH = ("周一", "周二", "周三", "周四", "周五", "周六", "周
 #: source). 《医疗废物集中处置技术规范（试行）》(环发〔2003〕206号) 2.4.2 allows at most
 #: 48 h in cold storage. So a clinic is visited with at most 2 days between visits.
 MEDICAL_MAX_INTERVAL_DAYS = 2
+DAY_CACHE_STOPS = 50_000  # stops held by the day instances a week keeps (memory bound)
 
 Pattern = tuple[int, ...]
 
@@ -202,6 +203,7 @@ class WeekInstance:
                 if not p or p[0] < 0 or p[-1] >= self.horizon.days:
                     raise ModelError(f"stop {rule.stop}: pattern {p} is outside the horizon")
         object.__setattr__(self, "_rule", {r.stop: r for r in self.rules})
+        object.__setattr__(self, "_day_instances", _DayCache())  # see day_instance
 
     @property
     def name(self) -> str:
@@ -237,15 +239,20 @@ def day_instance(week: WeekInstance, day: int, visits: Mapping[str, Pattern]) ->
 
     Its stops are those visited that day, each with the amount accumulated
     since its previous visit; its fleet is the day's; closed facilities are
-    left out and open ones get the day's hours.
+    left out and open ones get the day's hours. Instances are immutable, so
+    the week keeps the last ones built (a search asks for the same day often).
     """
     base = week.base
+    on = tuple((stop, visits[stop.id]) for stop in base.stops if day in visits.get(stop.id, ()))
+    cache: _DayCache = week._day_instances  # type: ignore[attr-defined]
+    key = (day, tuple((stop.id, pattern) for stop, pattern in on))
+    known = cache.kept.get(key)
+    if known is not None:
+        return known
     stops = []
-    for stop in base.stops:
-        pattern = visits.get(stop.id, ())
-        if day in pattern:
-            kg, m3 = amounts(week.rule(stop.id), pattern, week.days)[day]
-            stops.append(dataclasses.replace(stop, demand_kg=kg, demand_m3=m3))
+    for stop, pattern in on:
+        kg, m3 = amounts(week.rule(stop.id), pattern, week.days)[day]
+        stops.append(dataclasses.replace(stop, demand_kg=kg, demand_m3=m3))
     open_today = week.horizon.open_sites[day]
     sites = []
     for site in base.sites:
@@ -258,7 +265,7 @@ def day_instance(week: WeekInstance, day: int, visits: Mapping[str, Pattern]) ->
     types = tuple(dataclasses.replace(vt, count=fleet.get(vt.id, 0)) for vt in base.vehicle_types)
     meta = dict(base.meta)
     meta["day"] = str(day)
-    return dataclasses.replace(
+    inst = dataclasses.replace(
         base,
         name=f"{base.name} {day_name(day)}",
         stops=tuple(stops),
@@ -266,6 +273,23 @@ def day_instance(week: WeekInstance, day: int, visits: Mapping[str, Pattern]) ->
         vehicle_types=types,
         meta=meta,
     )
+    cache.keep(key, inst)
+    return inst
+
+
+class _DayCache:
+    """Day instances a week built last, up to about ``DAY_CACHE_STOPS`` stops in all."""
+
+    def __init__(self) -> None:
+        self.kept: dict[tuple[object, ...], Instance] = {}
+        self.stops = 0
+
+    def keep(self, key: tuple[object, ...], inst: Instance) -> None:
+        if self.stops + len(inst.stops) > DAY_CACHE_STOPS:
+            self.kept.clear()
+            self.stops = 0
+        self.kept[key] = inst
+        self.stops += len(inst.stops)
 
 
 def working_days(week: WeekInstance, stream: Stream) -> frozenset[int]:

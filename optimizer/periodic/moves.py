@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -142,11 +143,14 @@ def insert(day: DayPlan, inst: Instance, sid: str) -> RoutingResult | None:
                     )
                 )
     options.sort(key=lambda o: (o[0], o[1]))
+    floor = _floors(inst, result)
     best: tuple[float, RoutingResult] | None = None
     tried: dict[int, int] = {}
-    for _, k, seq in options:
+    for add, k, seq in options:
         if tried.get(k, 0) >= POSITIONS_TRIED:
             continue
+        if best is not None and add + stop.service_s - floor[k] >= best[0]:
+            continue  # cannot beat the best found (and later positions of route k cost more)
         tried[k] = tried.get(k, 0) + 1
         r = result.routes[k]
         vt = inst.vehicle_type(r.vehicle_type)
@@ -164,6 +168,23 @@ def insert(day: DayPlan, inst: Instance, sid: str) -> RoutingResult | None:
         if best is None or delta < best[0]:
             best = (delta, fresh)
     return None if best is None else best[1]
+
+
+def _floors(inst: Instance, result: RoutingResult) -> list[float]:
+    """Return, per route, how far an insertion can end below its added travel time.
+
+    With the time objective a route's duration grows by at least the travel
+    an insertion adds, less the waiting the route has (arriving later can
+    only shorten waits); with another objective, or a break the route may
+    place elsewhere, no bound is known (infinity: every position is tried).
+    """
+    out: list[float] = []
+    for r in result.routes:
+        if result.objective != "time" or inst.vehicle_type(r.vehicle_type).break_ is not None:
+            out.append(math.inf)
+        else:
+            out.append(sum(max(0.0, v.start_s - v.arrival_s) for v in r.visits))
+    return out
 
 
 def _drop(unserved: Sequence[Unserved], sid: str) -> list[Unserved]:

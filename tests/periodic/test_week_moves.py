@@ -2,21 +2,31 @@
 
 from __future__ import annotations
 
+import math
+from unittest.mock import patch
+
 import pytest
+from hypothesis import HealthCheck, given, settings
 
 from optimizer.evaluate import check
 from optimizer.io.pvrpif import read_pvrpif, read_solution_report, result_from_paths
+from optimizer.model import Instance
+from optimizer.periodic import moves
 from optimizer.periodic.model import WeekInstance, day_instance
 from optimizer.periodic.moves import (
     DayPlan,
     body,
     day_from_bodies,
+    insert,
     merge_routes,
     refine_trips,
     remove,
 )
 from optimizer.periodic.result import WeekResult
+from optimizer.routing.params import Objective, RoutingParams
 from optimizer.routing.result import VisitKind
+from optimizer.routing.solve import solve
+from tests.county_gen import county_instances
 from tests.periodic.week_data import PVRPIF, needs_pvrpif
 
 
@@ -136,3 +146,31 @@ def test_a_stop_listed_twice_moves_once(planned: tuple[WeekInstance, WeekResult]
         served = [s for r in plan.routes for s in r.stops]
         assert len(served) == len(set(served))
         assert (sid in served) == (d in target)
+
+
+@settings(
+    max_examples=15,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(county_instances(min_stops=3, max_stops=12))
+def test_insertion_skips_only_positions_that_cannot_win(county: Instance) -> None:
+    """Every stop cut out and put back costs the same as when every position is simulated.
+
+    The insertion skips positions whose added travel, less the route's
+    waiting, cannot beat the best position found; generated counties bring
+    windows that make trucks wait, breaks, facility hours and several streams.
+    """
+    plan = solve(county, params=RoutingParams(objective=Objective.TIME, solution_limit=1, seed=3))
+    for sid in [s for r in plan.routes for s in r.stops]:
+        cut = remove(DayPlan(county, plan), county, sid)
+        if cut is None:
+            continue
+        quick = insert(DayPlan(county, cut), county, sid)
+        with patch.object(moves, "_floors", lambda inst, result: [math.inf] * len(result.routes)):
+            full = insert(DayPlan(county, cut), county, sid)
+        assert (quick is None) == (full is None)
+        if quick is not None and full is not None:
+            assert quick.objective_value == pytest.approx(full.objective_value)
+            assert [body(r) for r in quick.routes] == [body(r) for r in full.routes]
