@@ -29,8 +29,9 @@ Method (measured in ``benchmarks/periodic``):
    unserved counts as a working day saved by moving it, so moves off
    the days where a stop is missed come first.
 4. **Walk.** Perturb (a cluster of nearby stops, or stops of one
-   frequency, moved to one pattern), route the changed days from the
-   moved routes, descend; the walk accepts a week up to
+   frequency, moved to one pattern, or the stops of a trip and of a trip
+   on the days they join trading patterns), route the changed days from
+   the moved routes, descend; the walk accepts a week up to
    ``ACCEPT_WORSE`` worse than its current one early on (falling to zero),
    the best week is kept apart.
 5. **Recombination** (:mod:`optimizer.periodic.pool`): every route seen is
@@ -92,6 +93,7 @@ INTENSIFY_WITHIN = 0.01  # a week is promising within this share of the best wee
 ACCEPT_WORSE = 0.01  # a walk step may make the week this much worse (share), early in the walk
 RECOMBINE_EVERY = 0.1  # share of the time limit between two recombinations of the route pool
 RECOMBINE_SHARE = 0.05  # share of the time limit one recombination (MIP) may take
+TRIP_SWAP_SHARE = 1 / 3  # of the walk's perturbations: two trips trade days (the rest as before)
 EXACT_POLISH_STOPS = 15  # the polish plans days of up to this many stops exactly, where time allows
 
 
@@ -672,20 +674,26 @@ def _solve_week(
     while movable and time.perf_counter() < ls_end and not search.out_of_moves():
         cv, cs, csc = cur
         trial = dict(cv)
-        seed_stop = rng.choice(movable)
-        size = rng.randint(2, CLUSTER_MAX)
-        target = rng.choice([p for p in week.rule(seed_stop).patterns if p != cv[seed_stop]])
-        if rng.random() < 0.5:  # a cluster of nearby stops moves together
-            cluster = [seed_stop, *[s for s in near[seed_stop] if s in trial][: size - 1]]
-        else:  # stops of the same frequency gather on the same days (e.g. a light day)
-            same = [s for s in movable if target in week.rule(s).patterns and cv[s] != target]
-            cluster = [seed_stop, *rng.sample(same, min(len(same), size - 1))]
-        for sid in cluster:
-            options = week.rule(sid).patterns
-            if target in options:
-                trial[sid] = target
-            elif len(options) > 1:
-                trial[sid] = rng.choice([p for p in options if p != cv[sid]])
+        kind = rng.random()
+        swap = _trip_swap(week, cv, cs, rng) if kind < TRIP_SWAP_SHARE else None
+        if swap:  # a trip's stops and a trip of the other days trade patterns
+            trial.update(swap)
+            cluster = list(swap)
+        else:
+            seed_stop = rng.choice(movable)
+            size = rng.randint(2, CLUSTER_MAX)
+            target = rng.choice([p for p in week.rule(seed_stop).patterns if p != cv[seed_stop]])
+            if kind < (1 + TRIP_SWAP_SHARE) / 2:  # a cluster of nearby stops moves together
+                cluster = [seed_stop, *[s for s in near[seed_stop] if s in trial][: size - 1]]
+            else:  # stops of the same frequency gather on the same days (e.g. a light day)
+                same = [s for s in movable if target in week.rule(s).patterns and cv[s] != target]
+                cluster = [seed_stop, *rng.sample(same, min(len(same), size - 1))]
+            for sid in cluster:
+                options = week.rule(sid).patterns
+                if target in options:
+                    trial[sid] = target
+                elif len(options) > 1:
+                    trial[sid] = rng.choice([p for p in options if p != cv[sid]])
         changed = {d for sid in cluster for d in set(cv[sid]) ^ set(trial[sid])}
         changed |= {d for sid in cluster for d in _amount_days(week, sid, cv[sid], trial[sid])}
         applied = _apply(week, cs, cv, trial, cluster)
@@ -944,6 +952,58 @@ class _Search:
             if new_score < score:
                 return trial, moved, new_score
         return None
+
+
+def _trips(result: RoutingResult) -> list[list[str]]:
+    """Return the stops of every trip of a day (a route is cut at its unloads)."""
+    out: list[list[str]] = []
+    for route in result.routes:
+        trip: list[str] = []
+        for v in route.visits:
+            if v.kind is VisitKind.STOP:
+                trip.append(v.location)
+            elif v.kind is VisitKind.UNLOAD and trip:
+                out.append(trip)
+                trip = []
+        if trip:
+            out.append(trip)
+    return out
+
+
+def _trip_swap(
+    week: WeekInstance,
+    visits: Visits,
+    state: Sequence[tuple[Instance, RoutingResult]],
+    rng: random.Random,
+) -> Visits:
+    """Return new patterns for the stops of a trip and of a trip on days it moves to.
+
+    A random trip's stops on its seed stop's pattern move to another pattern
+    of that stop, and the stops of a random trip on one of the days they
+    join, on that pattern, move the other way: the week's days keep their
+    work while whole areas change days (PVRP-IF Milano_030_4_0: our 622 and
+    the optimal 621 are built from the same trips on other days).
+    """
+    day = rng.randrange(week.days)
+    trips = [t for t in _trips(state[day][1]) if any(len(week.rule(s).patterns) > 1 for s in t)]
+    if not trips:
+        return {}
+    trip = rng.choice(trips)
+    seed = rng.choice([s for s in trip if len(week.rule(s).patterns) > 1])
+    old = visits[seed]
+    new = rng.choice([p for p in week.rule(seed).patterns if p != old])
+    out = {s: new for s in trip if visits[s] == old and new in week.rule(s).patterns}
+    joined = [d for d in new if d not in old]
+    if not joined:
+        return out
+    back = [
+        [s for s in t if visits[s] == new and old in week.rule(s).patterns and s not in out]
+        for t in _trips(state[rng.choice(joined)][1])
+    ]
+    back = [t for t in back if t]
+    if back:
+        out.update({s: old for s in rng.choice(back)})
+    return out
 
 
 def _neighbours(week: WeekInstance) -> dict[str, list[str]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import random
 import signal
 import threading
 import time
@@ -11,11 +12,13 @@ import pytest
 
 from optimizer.io.pvrpif import read_pvrpif, read_solution_report, result_from_paths
 from optimizer.periodic.check import check_week
-from optimizer.periodic.model import gaps
+from optimizer.periodic.model import day_instance, gaps
 from optimizer.periodic.result import WeekResult
 from optimizer.periodic.rules import week_from_instance
 from optimizer.periodic.solve import (
     WeekParams,
+    _trip_swap,
+    _trips,
     independent_days,
     same_vehicle_share,
     solve_week,
@@ -47,6 +50,34 @@ def test_week_passes_the_independent_check(planned) -> None:  # type: ignore[no-
     assert check_week(week, result) == []
     for stop in week.base.stops:
         assert result.visits[stop.id] in week.rule(stop.id).patterns
+
+
+@needs_pvrpif
+def test_a_trip_swap_trades_whole_trips_between_allowed_patterns() -> None:
+    """The walk's trip swap moves the stops of one trip to an allowed pattern, one trip back.
+
+    On PVRP-IF Milano_030_4_0's optimal week (days of two and three trips).
+    """
+    name = "Milano_030_4_0"
+    week = read_pvrpif(PVRPIF / "instances" / f"{name}.geojson")
+    (report,) = (PVRPIF / "solutions").glob(f"report_{name}_*")
+    given = result_from_paths(week, read_solution_report(report))
+    assert isinstance(given, WeekResult)
+    visits = dict(given.visits)
+    state = [(day_instance(week, d, visits), given.days[d]) for d in range(week.days)]
+    trips = [set(t) for plan in given.days for t in _trips(plan)]
+    both = 0
+    for seed in range(100):
+        swap = _trip_swap(week, visits, state, random.Random(seed))
+        groups: dict[tuple[int, ...], set[str]] = {}
+        for sid, pattern in swap.items():
+            assert pattern in week.rule(sid).patterns
+            assert pattern != visits[sid]
+            groups.setdefault(pattern, set()).add(sid)
+        assert len(groups) <= 2
+        assert all(any(g <= t for t in trips) for g in groups.values())
+        both += len(groups) == 2
+    assert both >= 50  # most draws trade two trips
 
 
 def test_clinics_never_wait_more_than_two_days(planned) -> None:  # type: ignore[no-untyped-def]
