@@ -9,22 +9,30 @@ import threading
 import time
 
 import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 
 from optimizer.io.pvrpif import read_pvrpif, read_solution_report, result_from_paths
+from optimizer.model import Instance
 from optimizer.periodic.check import check_week
 from optimizer.periodic.model import day_instance, gaps
 from optimizer.periodic.result import WeekResult
 from optimizer.periodic.rules import week_from_instance
 from optimizer.periodic.solve import (
+    CLUSTER_MAX,
     WeekParams,
+    _exchange,
+    _neighbours,
     _trip_swap,
     _trips,
+    construct,
     independent_days,
     same_vehicle_share,
     solve_week,
 )
 from optimizer.routing.exact import MAX_STOPS
 from optimizer.routing.params import Objective
+from tests.county_gen import county_instances
 from tests.periodic.week_data import PVRPIF, needs_pvrpif, week_county
 
 FAST = WeekParams(
@@ -78,6 +86,43 @@ def test_a_trip_swap_trades_whole_trips_between_allowed_patterns() -> None:
         assert all(any(g <= t for t in trips) for g in groups.values())
         both += len(groups) == 2
     assert both >= 50  # most draws trade two trips
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(county_instances(min_stops=3, max_stops=14), st.integers(0, 2**16))
+def test_an_exchange_sends_nearby_stops_to_the_other_days(county: Instance, seed: int) -> None:
+    """The walk's exchange: the seed stop takes the target pattern, nearby stops trade days.
+
+    On generated counties (frequencies 1-14 a week): every stop moved gets
+    an allowed pattern; a stop visited only on the seed's old days moves
+    within the target's days, one visited only on the target's days within
+    the old ones; no more stops move than asked, all of them near the seed.
+    """
+    week = week_from_instance(county, days=7)
+    visits = construct(week)
+    near = _neighbours(week)
+    assume(near)
+    rng = random.Random(seed)
+    stop = rng.choice(sorted(near))
+    target = rng.choice([p for p in week.rule(stop).patterns if p != visits[stop]])
+    size = rng.randint(2, CLUSTER_MAX)
+    moved = _exchange(week, visits, stop, target, near[stop], size, rng)
+    assert moved[stop] == target
+    assert len(moved) <= size
+    here, there = set(visits[stop]), set(target)
+    for sid, pattern in moved.items():
+        assert pattern in week.rule(sid).patterns
+        if sid == stop:
+            continue
+        assert sid in near[stop]
+        old, new = set(visits[sid]), set(pattern)
+        assert not (old <= here and old <= there)
+        assert (old <= here and new <= there) or (old <= there and new <= here)
 
 
 def test_clinics_never_wait_more_than_two_days(planned) -> None:  # type: ignore[no-untyped-def]
