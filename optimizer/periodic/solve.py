@@ -657,6 +657,7 @@ def _solve_week(
     assert best_start is not None
     _, visits, state = best_start
     earliest = ls_end  # the polish gets at most POLISH_SHARE of the time
+    plans_exactly, units = days.exact_allowed(), params.polish_solution_limit
 
     def walk_end(state: list[tuple[Instance, RoutingResult]]) -> float:
         """Return when the walk must end to leave the polish of ``state`` its time.
@@ -671,12 +672,11 @@ def _solve_week(
             return earliest
         per_unit = days.seconds / days.units
         sizes = [len(inst.stops) for inst, _ in state]
-        searched = len(sizes)
-        if days.exact_allowed():
-            searched = sum(1 for n in sizes if n > EXACT_POLISH_STOPS)
-        need = 1.25 * searched * per_unit * params.polish_solution_limit
-        if days.exact_allowed():
-            need += sum(exact_seconds(n) for n in sizes if MAX_STOPS < n <= EXACT_POLISH_STOPS)
+        if not plans_exactly:
+            return max(earliest, deadline - 1.25 * len(sizes) * per_unit * units)
+        searched = sum(1 for n in sizes if n > EXACT_POLISH_STOPS)
+        need = 1.25 * searched * per_unit * units
+        need += sum(exact_seconds(n) for n in sizes if MAX_STOPS < n <= EXACT_POLISH_STOPS)
         return max(earliest, deadline - need)
 
     ls_end = walk_end(state)
@@ -774,9 +774,9 @@ def _solve_week(
         exact_done.add(d)
         trial_state = list(state)
         trial_state[d] = got_day
-        if _score(week, [r for _, r in trial_state], params) <= score:
-            state = trial_state
-            score = _score(week, [r for _, r in state], params)
+        new = _score(week, [r for _, r in trial_state], params)
+        if new <= score:
+            state, score = trial_state, new
     # Then more search on every other day; keep the better plan of each day.
     # On a time limit, passes repeat (a new seed each) while time is left:
     # the time kept for the polish is an estimate.
@@ -799,9 +799,9 @@ def _solve_week(
             )
             trial_state = list(state)
             trial_state[d] = better
-            if _score(week, [r for _, r in trial_state], params) <= score:
-                state = trial_state
-                score = _score(week, [r for _, r in state], params)
+            new = _score(week, [r for _, r in trial_state], params)
+            if new <= score:
+                state, score = trial_state, new
     results = [_for_day(r, inst.name) for inst, r in state]
     if params.same_vehicle:
         results = keep_vehicles(results)
