@@ -29,15 +29,15 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from benchmarks.periodic.timetables import SYMMETRIES, timetable
+from benchmarks.periodic.timetables import differing, timetable, turned
 from optimizer.io.pvrpif import read_pvrpif, read_solution_report, result_from_paths
 from optimizer.model import Instance
 from optimizer.periodic.model import day_instance
 from optimizer.periodic.result import WeekResult
 from optimizer.periodic.solve import (
     WeekParams,
-    _amount_days,
     _apply,
+    _changed_days,
     _Days,
     _neighbours,
     _perturbation,
@@ -62,12 +62,8 @@ def near_miss(
     assert isinstance(ours, WeekResult)
     visits = dict(ours.visits)
     (report,) = (root / "solutions").glob(f"report_{name}_*")
-    theirs = timetable(read_solution_report(report), customers)
-    turned = min(
-        ({k: tuple(sorted(f(d) for d in v)) for k, v in theirs.items()} for f in SYMMETRIES),
-        key=lambda t: sum(visits[k] != t[k] for k in customers),
-    )
-    diff = sorted((k for k in customers if visits[k] != turned[k]), key=int)
+    theirs = turned(visits, timetable(read_solution_report(report), customers))
+    diff = sorted(differing(visits, theirs), key=int)
     params = WeekParams(objective=Objective.TIME, seed=seed, time_limit_s=60.0)
     days = _Days(week, params)
     state = [(day_instance(week, d, visits), ours.days[d]) for d in range(week.days)]
@@ -77,16 +73,14 @@ def near_miss(
     def minutes(s: tuple[float, ...]) -> str:
         return f"{s[-1] / 60 - service:.0f}"
 
-    yield (f"{name} seed {plan['seed']}: ours {minutes(score)}, the authors' {report.stem}")
-    yield (f"  {len(diff)} customers on other days: {', '.join(diff)}")
+    yield f"{name} seed {plan['seed']}: ours {minutes(score)}, the authors' {report.stem}"
+    yield f"  {len(diff)} customers on other days: {', '.join(diff)}"
     if not diff:
         return
-    trial = {**visits, **{k: turned[k] for k in diff}}
+    trial = {**visits, **{k: theirs[k] for k in diff}}
     applied = _apply(week, state, visits, trial, diff)
-    changed = {d for k in diff for d in set(visits[k]) ^ set(trial[k])}
-    changed |= {d for k in diff for d in _amount_days(week, k, visits[k], trial[k])}
     moved = list(state)
-    for d in sorted(changed):
+    for d in sorted(_changed_days(week, visits, trial, diff)):
         warm = None if applied is None else applied[d][1]
         moved[d] = days.route(d, trial, params.day_solution_limit, initial=warm)
     now = time.perf_counter()
@@ -117,6 +111,9 @@ def near_miss(
         got = _apply(week, state, visits, {**visits, **moves}, list(moves)) if moves else None
         if got is not None:
             drawn.append(_score(week, [r for _, r in got], params)[-1] - score[-1])
+    if not drawn:
+        yield "  no random walk perturbation of this week could be inserted"
+        return
     drawn.sort()
     share = sum(x <= estimate for x in drawn) / max(len(drawn), 1)
     yield (
@@ -132,7 +129,18 @@ def main() -> None:
     ap.add_argument("--draws", type=int, default=600, help="random perturbations ranked")
     ap.add_argument("--seed", type=int, default=0)
     a = ap.parse_args()
-    plan = json.loads(a.plan.read_text(encoding="utf-8"))
+    try:
+        plan = json.loads(a.plan.read_text(encoding="utf-8"))
+        name = plan["instance"]
+    except (OSError, ValueError, KeyError, TypeError) as e:
+        raise SystemExit(f"{a.plan}: not a kept week plan ({e!r})") from None
+    root = a.data_dir / "periodic" / "pvrpif"
+    if not (root / "instances" / f"{name}.geojson").is_file():
+        raise SystemExit(f"{a.plan}: instance {name!r} not found under {root / 'instances'}")
+    if len(list((root / "solutions").glob(f"report_{name}_*"))) != 1:
+        raise SystemExit(
+            f"{a.plan}: no single authors' solution for {name!r} in {root / 'solutions'}"
+        )
     for line in near_miss(plan, a.data_dir, a.draws, a.seed):
         print(line, flush=True)
 

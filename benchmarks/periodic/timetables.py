@@ -39,15 +39,18 @@ def timetable(paths: Mapping[int, list[list[int]]], customers: set[str]) -> Time
     return {k: tuple(sorted(v)) for k, v in days.items()}
 
 
+def turned(ours: Timetable, theirs: Timetable) -> Timetable:
+    """Return ``theirs`` under the symmetry that leaves fewest customers on other days than ours."""
+    return min(
+        ({k: tuple(sorted(f(d) for d in v)) for k, v in theirs.items()} for f in SYMMETRIES),
+        key=lambda t: sum(ours[k] != t.get(k) for k in ours),
+    )
+
+
 def differing(ours: Timetable, theirs: Timetable) -> list[str]:
     """Return the customers visited on other days, under the symmetry that leaves fewest."""
-    best: list[str] | None = None
-    for f in SYMMETRIES:
-        turned = {k: tuple(sorted(f(d) for d in v)) for k, v in theirs.items()}
-        diff = sorted(k for k in ours if ours[k] != turned.get(k))
-        if best is None or len(diff) < len(best):
-            best = diff
-    return best or []
+    best = turned(ours, theirs)
+    return sorted(k for k in ours if ours[k] != best.get(k))
 
 
 def main() -> None:

@@ -709,8 +709,7 @@ def _solve_week(
         moves = _perturbation(week, cv, cs, rng.random(), movable, near, rng)
         trial.update(moves)
         cluster = list(moves)
-        changed = {d for sid in cluster for d in set(cv[sid]) ^ set(trial[sid])}
-        changed |= {d for sid in cluster for d in _amount_days(week, sid, cv[sid], trial[sid])}
+        changed = _changed_days(week, cv, trial, cluster)
         applied = _apply(week, cs, cv, trial, cluster)
         moved = list(cs)
         for d in sorted(changed):
@@ -962,7 +961,7 @@ class _Search:
             self.tried += 1
             trial = dict(visits)
             trial[sid] = p
-            changed = set(p) ^ set(visits[sid]) | _amount_days(week, sid, visits[sid], p)
+            changed = _changed_days(week, visits, trial, [sid])
             applied = _apply(week, state, visits, trial, [sid])
             moved = list(state)
             for d in sorted(changed):
@@ -1170,6 +1169,14 @@ def _accept(new: tuple[float, ...], cur: tuple[float, ...], share: float) -> boo
     if new[:-1] != cur[:-1] or cur[-1] >= UNSERVED_PENALTY:
         return False
     return new[-1] <= cur[-1] * (1.0 + share)
+
+
+def _changed_days(week: WeekInstance, old: Visits, new: Visits, stops: Sequence[str]) -> set[int]:
+    """Return the days whose stops or amounts change when ``stops`` go from ``old`` to ``new``."""
+    out: set[int] = set()
+    for sid in stops:
+        out |= set(old[sid]) ^ set(new[sid]) | _amount_days(week, sid, old[sid], new[sid])
+    return out
 
 
 def _amount_days(week: WeekInstance, sid: str, old: Pattern, new: Pattern) -> set[int]:
