@@ -33,14 +33,13 @@ from benchmarks.periodic.timetables import differing, timetable, turned
 from optimizer.io.pvrpif import read_pvrpif, read_solution_report, result_from_paths
 from optimizer.model import Instance
 from optimizer.periodic.model import day_instance
+from optimizer.periodic.perturb import neighbours, perturbation
 from optimizer.periodic.result import WeekResult
 from optimizer.periodic.solve import (
     WeekParams,
     _apply,
     _changed_days,
     _Days,
-    _neighbours,
-    _perturbation,
     _score,
     _Search,
 )
@@ -104,10 +103,10 @@ def near_miss(
         return
     rng = random.Random(seed)
     movable = [s.id for s in week.base.stops if len(week.rule(s.id).patterns) > 1]
-    near = _neighbours(week)
+    near = neighbours(week)
     drawn: list[float] = []
     for _ in range(draws):
-        moves = _perturbation(week, visits, state, rng.random(), movable, near, rng)
+        moves = perturbation(week, visits, state, rng.random(), movable, near, rng)
         got = _apply(week, state, visits, {**visits, **moves}, list(moves)) if moves else None
         if got is not None:
             drawn.append(_score(week, [r for _, r in got], params)[-1] - score[-1])

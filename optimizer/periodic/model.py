@@ -41,6 +41,7 @@ MEDICAL_MAX_INTERVAL_DAYS = 2
 DAY_CACHE_STOPS = 50_000  # stops held by the day instances a week keeps (memory bound)
 
 Pattern = tuple[int, ...]
+Visits = dict[str, Pattern]  # each stop's pattern: the days it is visited on
 
 
 def day_name(day: int, *, lang: str = "en") -> str:

@@ -65,7 +65,7 @@ from scipy.optimize import linear_sum_assignment
 
 from optimizer.evaluate import travel_s
 from optimizer.model import Instance, Stream, VehicleType
-from optimizer.periodic.model import Pattern, WeekInstance, amounts, day_instance
+from optimizer.periodic.model import Pattern, Visits, WeekInstance, amounts, day_instance
 from optimizer.periodic.moves import (
     DayPlan,
     insert,
@@ -74,6 +74,7 @@ from optimizer.periodic.moves import (
     remove,
     resimulate,
 )
+from optimizer.periodic.perturb import neighbours, perturbation
 from optimizer.periodic.pool import RoutePool, recombine
 from optimizer.periodic.result import WeekResult
 from optimizer.routing.exact import MAX_STOPS, exact_day, exact_seconds
@@ -87,18 +88,11 @@ DAY_SHARES = 4  # a day routed while patterns change gets at most 1 / (4 × days
 SKIP_UPHILL = 0.8  # share of moves with a positive estimate not tried (seeded)
 RELAX_STARTS = 3  # relaxations with different seeds; the best routed one starts the search
 REROUTED_MOVES = 8  # best-estimated moves tried with their days routed again
-CLUSTER_MAX = 6  # stops moved together by one perturbation
-NEIGHBOURS = 10  # nearest stops considered for a cluster
 INTENSIFY = 6  # search units per day when a promising week's days are routed again (0: never)
 INTENSIFY_WITHIN = 0.01  # a week is promising within this share of the best week
 ACCEPT_WORSE = 0.01  # a walk step may make the week this much worse (share), early in the walk
 RECOMBINE_EVERY = 0.1  # share of the time limit between two recombinations of the route pool
 RECOMBINE_SHARE = 0.05  # share of the time limit one recombination (MIP) may take
-# Shares of the walk's perturbations: two trips trade days; nearby stops trade
-# days both ways; the rest (halved) a cluster of nearby stops, or stops of
-# the same frequency, move to one pattern.
-TRIP_SWAP_SHARE = 1 / 4
-EXCHANGE_SHARE = 1 / 4
 POLISH_PASS_MIN_S = 0.5  # seconds per day a further polish pass needs to start
 EXACT_POLISH_STOPS = 15  # the polish plans days of up to this many stops exactly, where time allows
 
@@ -142,9 +136,6 @@ class WeekProgress:
     objective: float
     moves_tried: int
     moves_kept: int
-
-
-Visits = dict[str, Pattern]
 
 
 class _Days:
@@ -706,7 +697,7 @@ def _solve_week(
             break
         cv, cs, csc = cur
         trial = dict(cv)
-        moves = _perturbation(week, cv, cs, rng.random(), movable, near, rng)
+        moves = perturbation(week, cv, cs, rng.random(), movable, near, rng)
         trial.update(moves)
         cluster = list(moves)
         changed = _changed_days(week, cv, trial, cluster)
@@ -828,7 +819,7 @@ class _Search:
         self.week, self.params, self.days, self.rng = week, params, days, rng
         self.t0, self.end, self.progress = t0, end, progress
         self.tried = self.kept = 0
-        self.near = _neighbours(week)
+        self.near = neighbours(week)
 
     def out_of_moves(self) -> bool:
         """Return whether the move budget or the time is spent."""
@@ -975,151 +966,6 @@ class _Search:
             if new_score < score:
                 return trial, moved, new_score
         return None
-
-
-def _perturbation(
-    week: WeekInstance,
-    visits: Visits,
-    state: Sequence[tuple[Instance, RoutingResult]],
-    kind: float,
-    movable: Sequence[str],
-    near: Mapping[str, Sequence[str]],
-    rng: random.Random,
-) -> Visits:
-    """Return new patterns for the stops one random walk step moves.
-
-    ``kind`` (drawn in [0, 1)) picks the perturbation by the shares: a
-    trip swap (:func:`_trip_swap`, falling back to an exchange when no
-    trip can move), an exchange (:func:`_exchange`), a cluster of nearby
-    stops or stops of the same frequency, all moved to one pattern.
-    """
-    swap = _trip_swap(week, visits, state, rng) if kind < TRIP_SWAP_SHARE else None
-    if swap:  # a trip's stops and a trip of the other days trade patterns
-        return swap
-    seed_stop = rng.choice(movable)
-    size = rng.randint(2, CLUSTER_MAX)
-    target = rng.choice([p for p in week.rule(seed_stop).patterns if p != visits[seed_stop]])
-    if kind < TRIP_SWAP_SHARE + EXCHANGE_SHARE:  # nearby stops trade days both ways
-        return _exchange(week, visits, seed_stop, target, near[seed_stop], size, rng)
-    if kind < (1 + TRIP_SWAP_SHARE + EXCHANGE_SHARE) / 2:  # nearby stops move together
-        group = [seed_stop, *near[seed_stop][: size - 1]]
-    else:  # stops of the same frequency gather on the same days (e.g. a light day)
-        same = [s for s in movable if target in week.rule(s).patterns and visits[s] != target]
-        group = [seed_stop, *rng.sample(same, min(len(same), size - 1))]
-    moves = {}
-    for sid in group:
-        options = week.rule(sid).patterns
-        if target in options:
-            moves[sid] = target
-        elif len(options) > 1:
-            moves[sid] = rng.choice([p for p in options if p != visits[sid]])
-    return moves
-
-
-def _trips(result: RoutingResult) -> list[list[str]]:
-    """Return the stops of every trip of a day (a route is cut at its unloads)."""
-    out: list[list[str]] = []
-    for route in result.routes:
-        trip: list[str] = []
-        for v in route.visits:
-            if v.kind is VisitKind.STOP:
-                trip.append(v.location)
-            elif v.kind is VisitKind.UNLOAD and trip:
-                out.append(trip)
-                trip = []
-        if trip:
-            out.append(trip)
-    return out
-
-
-def _trip_swap(
-    week: WeekInstance,
-    visits: Visits,
-    state: Sequence[tuple[Instance, RoutingResult]],
-    rng: random.Random,
-) -> Visits:
-    """Return new patterns for the stops of a trip and of a trip on days it moves to.
-
-    A random trip's stops on its seed stop's pattern move to another pattern
-    of that stop, and the stops of a random trip on one of the days they
-    join, on that pattern, move the other way: the week's days keep their
-    work while whole areas change days (PVRP-IF Milano_030_4_0: our 622 and
-    the optimal 621 are built from the same trips on other days).
-    """
-    day = rng.randrange(week.days)
-    trips = [t for t in _trips(state[day][1]) if any(len(week.rule(s).patterns) > 1 for s in t)]
-    if not trips:
-        return {}
-    trip = rng.choice(trips)
-    seed = rng.choice([s for s in trip if len(week.rule(s).patterns) > 1])
-    old = visits[seed]
-    new = rng.choice([p for p in week.rule(seed).patterns if p != old])
-    out = {s: new for s in trip if visits[s] == old and new in week.rule(s).patterns}
-    joined = [d for d in new if d not in old]
-    if not joined:
-        return out
-    back = [
-        [s for s in t if visits[s] == new and old in week.rule(s).patterns and s not in out]
-        for t in _trips(state[rng.choice(joined)][1])
-    ]
-    back = [t for t in back if t]
-    if back:
-        out.update({s: old for s in rng.choice(back)})
-    return out
-
-
-def _exchange(
-    week: WeekInstance,
-    visits: Visits,
-    seed: str,
-    target: Pattern,
-    near: Sequence[str],
-    size: int,
-    rng: random.Random,
-) -> Visits:
-    """Return new patterns for ``seed`` and nearby stops trading days both ways.
-
-    ``seed`` moves to ``target``; of its nearest stops (``near``, nearest
-    first), those visited only on days of its old pattern move to a
-    pattern within ``target``'s days, those visited only on ``target``'s
-    days to one within the old pattern's days, until ``size`` stops move.
-    An area changes days while each day keeps its work: PVRP-IF
-    Roma_030_4_5, our 526 against the optimal 525 differ in four nearby
-    stops, two moving from days 0 and 2 to days 1 and 3, one the other way
-    and a once-a-week stop from day 1 to day 0.
-    """
-    here, there = set(visits[seed]), set(target)
-    out = {seed: target}
-    for sid in near:
-        if len(out) >= size:
-            break
-        days = set(visits[sid])
-        if days <= here and not days <= there:
-            want = there
-        elif days <= there and not days <= here:
-            want = here
-        else:
-            continue
-        options = [p for p in week.rule(sid).patterns if set(p) <= want]
-        if options:
-            out[sid] = rng.choice(options)
-    return out
-
-
-def _neighbours(week: WeekInstance) -> dict[str, list[str]]:
-    """Return each movable stop's nearest movable stops (by travel time both ways)."""
-    base = week.base
-    ids = [s.id for s in base.stops if len(week.rule(s.id).patterns) > 1]
-    if not ids:
-        return {}
-    rows = np.array([base.travel.index(i) for i in ids])
-    t = base.travel.duration_s[np.ix_(rows, rows)]
-    both = t + t.T
-    out: dict[str, list[str]] = {}
-    for k, sid in enumerate(ids):
-        order = np.argsort(both[k], kind="stable")
-        out[sid] = [ids[j] for j in order[1 : NEIGHBOURS + 1]]
-    return out
 
 
 def _apply(

@@ -16,15 +16,11 @@ from optimizer.io.pvrpif import read_pvrpif, read_solution_report, result_from_p
 from optimizer.model import Instance
 from optimizer.periodic.check import check_week
 from optimizer.periodic.model import day_instance, gaps
+from optimizer.periodic.perturb import CLUSTER_MAX, exchange, neighbours, trip_swap, trips
 from optimizer.periodic.result import WeekResult
 from optimizer.periodic.rules import week_from_instance
 from optimizer.periodic.solve import (
-    CLUSTER_MAX,
     WeekParams,
-    _exchange,
-    _neighbours,
-    _trip_swap,
-    _trips,
     construct,
     independent_days,
     same_vehicle_share,
@@ -73,17 +69,17 @@ def test_a_trip_swap_trades_whole_trips_between_allowed_patterns() -> None:
     assert isinstance(given, WeekResult)
     visits = dict(given.visits)
     state = [(day_instance(week, d, visits), given.days[d]) for d in range(week.days)]
-    trips = [set(t) for plan in given.days for t in _trips(plan)]
+    given_trips = [set(t) for plan in given.days for t in trips(plan)]
     both = 0
     for seed in range(100):
-        swap = _trip_swap(week, visits, state, random.Random(seed))
+        swap = trip_swap(week, visits, state, random.Random(seed))
         groups: dict[tuple[int, ...], set[str]] = {}
         for sid, pattern in swap.items():
             assert pattern in week.rule(sid).patterns
             assert pattern != visits[sid]
             groups.setdefault(pattern, set()).add(sid)
         assert len(groups) <= 2
-        assert all(any(g <= t for t in trips) for g in groups.values())
+        assert all(any(g <= t for t in given_trips) for g in groups.values())
         both += len(groups) == 2
     assert both >= 50  # most draws trade two trips
 
@@ -105,13 +101,13 @@ def test_an_exchange_sends_nearby_stops_to_the_other_days(county: Instance, seed
     """
     week = week_from_instance(county, days=7)
     visits = construct(week)
-    near = _neighbours(week)
+    near = neighbours(week)
     assume(near)
     rng = random.Random(seed)
     stop = rng.choice(sorted(near))
     target = rng.choice([p for p in week.rule(stop).patterns if p != visits[stop]])
     size = rng.randint(2, CLUSTER_MAX)
-    moved = _exchange(week, visits, stop, target, near[stop], size, rng)
+    moved = exchange(week, visits, stop, target, near[stop], size, rng)
     assert moved[stop] == target
     assert len(moved) <= size
     here, there = set(visits[stop]), set(target)
