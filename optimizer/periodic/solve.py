@@ -318,14 +318,16 @@ class _Days:
         # The search may end above its start: keep the best of the three.
         seen = [r for r in (result, start, None if known is None else known[0]) if r is not None]
         result = _for_day(min(seen, key=self.score), inst.name)
-        self.best[key] = (result, limit + (0 if known is None else known[1]))
+        spent = limit + (0 if known is None else known[1])
+        self.best[key] = (result, spent)
         more = self.params.polish_solution_limit
-        if result.unserved and limit < more and not self.stopped():
+        if result.unserved and spent < more and not self.stopped():
             # A missed visit outweighs any route, and a small search misses
             # visits a larger one serves: a week judged on such a day would
             # prefer the wrong visiting days (generated county: the office's
             # timetable missed 20 visits at 5 units a day, 15 at 60, and the
-            # week kept another timetable missing 17).
+            # week kept another timetable missing 17). Once per day: a day
+            # whose visits cannot all be served is not searched long again.
             return self.route(day, visits, more, cap_s=cap_s, initial=result, fewer=fewer)
         return inst, result
 
