@@ -30,7 +30,11 @@ class RoutingParams:
     ``jobs`` parts at a time in worker processes, or on the Dask cluster
     whose scheduler is at ``scheduler`` (``tcp://host:8786``); ``rounds`` bounds the
     improvement rounds (None: while time remains; a number makes a run with
-    a solution limit reproducible).
+    a solution limit reproducible). A stream component of more than
+    ``improve_above`` stops that is not cut is planned whole first, then
+    improved in the same rounds with groups of about ``group_stops`` stops
+    (PyVRP's search steps are far cheaper on a few routes than on the whole
+    component; benchmarks/kim/README.md).
     """
 
     objective: Objective = Objective.COST
@@ -46,6 +50,8 @@ class RoutingParams:
     # set starts at 3,000) a county is planned by parts.
     decompose_above: int = 2500
     part_stops: int = 1000
+    improve_above: int = 1000
+    group_stops: int = 400
     rounds: int | None = None
 
     def __post_init__(self) -> None:
@@ -55,7 +61,7 @@ class RoutingParams:
             raise ValueError("solution limit must be >= 1")
         if self.jobs < 1:
             raise ValueError(f"jobs must be >= 1, got {self.jobs}")
-        if self.part_stops < 1 or self.decompose_above < 1:
-            raise ValueError("part_stops and decompose_above must be >= 1")
+        if min(self.part_stops, self.decompose_above, self.improve_above, self.group_stops) < 1:
+            raise ValueError("part, group and decomposition sizes must be >= 1")
         if self.engine not in ("ortools", "pyvrp", "auto"):
             raise ValueError(f"unknown engine {self.engine!r}; expected ortools, pyvrp or auto")

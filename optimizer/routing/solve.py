@@ -137,7 +137,10 @@ def solve(
     unserved: list[Unserved] = unservable_stops(instance)
     skip = {u.stop for u in unserved}
     parts = components(instance, [s.id for s in instance.stops if s.id not in skip])
-    if initial is None and sum(len(p.stops) for p in parts) > params.decompose_above:
+    by_parts = sum(len(p.stops) for p in parts) > params.decompose_above or any(
+        len(p.stops) > params.improve_above for p in parts
+    )
+    if initial is None and by_parts:
         return _solve_by_parts(instance, parts, unserved, params, t0, progress)
     total = sum(len(c.stops) for c in parts) or 1
     routes: list[Route] = []
