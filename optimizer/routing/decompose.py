@@ -25,8 +25,9 @@ Here every stream component is handled at once:
 
 A component of more than ``RoutingParams.improve_above`` stops that is not
 cut (the Kim set's 1,048-2,092) gets the rounds too, after a first plan of
-the whole component (``WHOLE_SHARE`` of the time when no component is cut:
-its search also removes vehicles), in groups of about ``group_stops``
+the whole component (at most ``WHOLE_SHARE`` of the time when no component
+is cut: its search removes vehicles and stops there, without polishing its
+plan), in groups of about ``group_stops``
 stops and rounds of a tenth of the time: on a few routes PyVRP makes many
 more search steps a second than on the whole component.
 
@@ -69,10 +70,11 @@ FIRST_CAP_S = 30.0
 # more regroupings (new borders between parts) gain more than longer ones.
 ROUNDS_PER_LIMIT = 10
 MIN_ROUND_S = 20.0
-# When no component is cut, the first plan (each component whole, vehicles
-# removed) gets this share of the time and the rounds the rest; Kim
-# 1051-2100_stop at 60 s, see benchmarks/kim/README.md.
-WHOLE_SHARE = 0.5
+# When no component is cut, the first plan (each component whole) may take
+# this share of the time; a component the rounds improve ends its search
+# when its vehicle removal ends (no polish), and the rounds get the rest.
+# Kim 1051-2100_stop at 60 s, see benchmarks/kim/README.md.
+WHOLE_SHARE = 0.8
 # A part's search gets at least this long: PyVRP needs a few iterations.
 MIN_PART_S = 1.0
 # How long past the deadline a running part is waited for (decoding, breaks).
@@ -90,6 +92,7 @@ class Part:
     seed: int
     deadline: float  # time.monotonic() (the same clock in every process) to stop by
     start: tuple[Route, ...] = ()  # the part's current routes: the search starts from them
+    polish: bool = True  # False: the rounds shorten its plan (RoutingParams.polish)
 
 
 @dataclass(frozen=True)
@@ -167,7 +170,7 @@ def _solve_part(part: Part, interrupted: Callable[[], bool] | None) -> PartResul
         instance,
         part.stops,
         part_types,
-        params=dataclasses.replace(params, seed=part.seed),
+        params=dataclasses.replace(params, seed=part.seed, polish=part.polish),
         time_limit_s=limit,
         initial=start,
         on_solution=None,
@@ -464,6 +467,8 @@ def solve_components(
             for p, (ids, counts) in enumerate(parts):
                 limit = max(MIN_PART_S, budget * len(ids) / total)
                 part = Part(c, ids, tuple(counts.items()), limit, params.seed + p, deadline)
+                if whole and len(ids) > params.improve_above:
+                    part = dataclasses.replace(part, polish=False)
                 first.append(part)
 
         def take_first(res: PartResult) -> None:

@@ -42,6 +42,9 @@ class RoutingParams:
     solution_limit: int | None = None
     seed: int = 0
     minimize_vehicles: bool = False
+    # False: a search that removes vehicles ends when the removal ends,
+    # without shortening its last plan (decompose's rounds do that next).
+    polish: bool = True
     engine: str = "auto"
     unserved_penalty: float | None = None  # None: engine picks one above any route cost
     jobs: int = 1

@@ -724,7 +724,13 @@ class _Budget:
 
 
 def _fewer_vehicles(
-    data: pyvrp.ProblemData, best: pyvrp.Solution, stop: _Stop, seed: int, budget: _Budget
+    data: pyvrp.ProblemData,
+    best: pyvrp.Solution,
+    stop: _Stop,
+    seed: int,
+    budget: _Budget,
+    *,
+    polish: bool = True,
 ) -> pyvrp.Solution:
     """Return ``best`` with as few routes as the budget allows (one vehicle type).
 
@@ -743,7 +749,9 @@ def _fewer_vehicles(
     route fewer needs less driving first (Kim 1932_stop at 60 s: 15
     vehicles against 16; benchmarks/kim/README.md); the second failure ends
     the reduction. The rest (at least ``POLISH_SHARE``) improves the last
-    complete plan.
+    complete plan, unless ``polish`` is False (the caller improves it:
+    :mod:`optimizer.routing.decompose`'s rounds): then the plan is returned
+    as soon as the reduction ends.
     """
     step = 1  # routes removed at once: doubles while attempts succeed, halves when one fails
     grow = True  # until the first failure
@@ -779,7 +787,7 @@ def _fewer_vehicles(
             best = _shortened(data, best, stop, seed, budget.criterion(ATTEMPT_SHARE))
         else:
             break
-    if budget.left() > 0.01 and not stop.was_interrupted:
+    if polish and budget.left() > 0.01 and not stop.was_interrupted:
         best = _shortened(data, best, stop, seed, budget.criterion(budget.left()))
     return best
 
@@ -964,7 +972,7 @@ def solve_component(
             ended=True,
         )
     if reduce:
-        best = _fewer_vehicles(data, best, stop, params.seed, budget)
+        best = _fewer_vehicles(data, best, stop, params.seed, budget, polish=params.polish)
     elif eliminate:
         required = data is builder.required
         best = _one_route_fewer(data, best, stop, params.seed, budget, required=required)

@@ -60,6 +60,33 @@ def test_fleet_reduction_removes_vehicles_from_the_first_complete_plan() -> None
     assert all(sum(instance.stop(s).demand_kg for s in r.stops) <= 60.0 for r in routes)
 
 
+def test_without_polish_the_reduction_returns_its_plan_and_leaves_the_time() -> None:
+    """``polish=False`` (decompose's rounds shorten the plan next): same fleet, budget left over."""
+    instance = _kim_like(daily_yd3=60.0, max_stops=500)
+    vt = instance.vehicle_types[0]
+    params = RoutingParams(objective=Objective.DISTANCE, minimize_vehicles=True, seed=1)
+    builder = pyvrp_engine._Builder(
+        instance, [s.id for s in instance.stops], [vt], params, Objective.DISTANCE
+    )
+    assert builder.required is not None
+    left = {}
+    for polish in (True, False):
+        stop = pyvrp_engine._Stop(
+            pyvrp_engine._Deadline(math.inf), 1.0, None, None, len(builder.stop_ids)
+        )
+        budget = pyvrp_engine._Budget(stop, 30.0, work=1500)
+        stop.limit = budget.criterion(0.3)
+        first = stop.search(builder.required, params.seed, until_complete=True)
+        best = pyvrp_engine._fewer_vehicles(
+            builder.required, first, stop, params.seed, budget, polish=polish
+        )
+        assert best.num_routes() == math.ceil(36 * 5 / 60.0)
+        assert pyvrp_engine._complete(len(builder.stop_ids), best)
+        left[polish] = budget.left()
+    assert left[True] < 0.01
+    assert left[False] >= pyvrp_engine.POLISH_SHARE
+
+
 def test_kim_like_plan_with_fewest_vehicles_is_checked() -> None:
     """Through solve: every stop served, every rule checked, as few vehicles as the load bound."""
     instance = _kim_like(daily_yd3=60.0, max_stops=500)
