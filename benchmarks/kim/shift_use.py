@@ -87,11 +87,20 @@ def main() -> None:
         routes = plan["routes"]
         k = len(routes)
         day = sum(r["visits"][-1]["arrival_s"] - r["visits"][0]["departure_s"] for r in routes)
+        # Lunch inside a route's span; a short route takes it before leaving or after coming back.
+        lunches = lunch * sum(
+            any(
+                v["kind"] == "break"
+                and r["visits"][0]["departure_s"] <= v["start_s"] < r["visits"][-1]["arrival_s"]
+                for v in r["visits"]
+            )
+            for r in routes
+        )
         service = sum(s.service_s for s in inst.stops)
         shift = vt.shift.end - vt.shift.start
         print(
             f"| {name} | {k} | {shift / H:.0f} | {day / (k * shift):.2f} | {service / H:.1f} | "
-            f"{(day - service - k * lunch) / H:.1f} | {(day - k * lunch) / (shift - lunch):.2f} | "
+            f"{(day - service - lunches) / H:.1f} | {(day - lunches) / (shift - lunch):.2f} | "
             f"{vehicle_bound(inst)} |"
         )
 
