@@ -73,10 +73,12 @@ ROUNDS_PER_LIMIT = 10
 MIN_ROUND_S = 20.0
 # When no component is cut, the first plan (each component whole) takes
 # WHOLE_SHARE of the time, the rounds the rest. Where vehicles are
-# minimised it may take WHOLE_REDUCE_SHARE: a component the rounds improve
-# then ends its search when its route removal ends (no polish), and a
-# removal attempt needs a long enough share (Kim 1932/2100_stop lost a
-# vehicle with 0.5; benchmarks/kim/README.md).
+# minimised it may take up to WHOLE_REDUCE_SHARE: a removal attempt needs a
+# long enough share (Kim 1932/2100_stop lost a vehicle with 0.5), so the
+# search of a component the rounds improve ends when its route removal
+# ends, or at WHOLE_SHARE if that comes first (a plan already at its lower
+# bound: searched whole until then, Kim 1351_stop 965 miles when the rounds
+# started from its first plan; benchmarks/kim/README.md).
 WHOLE_SHARE = 0.5
 WHOLE_REDUCE_SHARE = 0.8
 # A part's search gets at least this long: PyVRP needs a few iterations.
@@ -96,7 +98,7 @@ class Part:
     seed: int
     deadline: float  # time.monotonic() (the same clock in every process) to stop by
     start: tuple[Route, ...] = ()  # the part's current routes: the search starts from them
-    polish: bool = True  # False: the rounds shorten its plan (RoutingParams.polish)
+    polish_until: float = 1.0  # RoutingParams.polish_until: less where the rounds take over
 
 
 @dataclass(frozen=True)
@@ -174,7 +176,7 @@ def _solve_part(part: Part, interrupted: Callable[[], bool] | None) -> PartResul
         instance,
         part.stops,
         part_types,
-        params=dataclasses.replace(params, seed=part.seed, polish=part.polish),
+        params=dataclasses.replace(params, seed=part.seed, polish_until=part.polish_until),
         time_limit_s=limit,
         initial=start,
         on_solution=None,
@@ -474,8 +476,9 @@ def solve_components(
             for p, (ids, counts) in enumerate(parts):
                 limit = max(MIN_PART_S, budget * len(ids) / total)
                 part = Part(c, ids, tuple(counts.items()), limit, params.seed + p, deadline)
-                if whole and len(ids) > params.improve_above:
-                    part = dataclasses.replace(part, polish=False)
+                if whole and params.minimize_vehicles and len(ids) > params.improve_above:
+                    until = WHOLE_SHARE / WHOLE_REDUCE_SHARE
+                    part = dataclasses.replace(part, polish_until=until)
                 first.append(part)
 
         def take_first(res: PartResult) -> None:

@@ -42,9 +42,10 @@ class RoutingParams:
     solution_limit: int | None = None
     seed: int = 0
     minimize_vehicles: bool = False
-    # False: a search that removes vehicles ends when the removal ends,
-    # without shortening its last plan (decompose's rounds do that next).
-    polish: bool = True
+    # A search that removes vehicles shortens its last plan until this share
+    # of its time once the removal has ended (1: to the end; less where
+    # decompose's rounds take over).
+    polish_until: float = 1.0
     engine: str = "auto"
     unserved_penalty: float | None = None  # None: engine picks one above any route cost
     jobs: int = 1

@@ -114,6 +114,7 @@ from pyvrp.stop import MaxIterations, MultipleCriteria
 from optimizer.evaluate import compartments, objective_value, rates_of
 from optimizer.model import Instance, Site, Stream, VehicleType
 from optimizer.routing import pyvrp_worker
+from optimizer.routing.diagnose import fleet_lower_bound
 from optimizer.routing.engine_run import EngineRun
 from optimizer.routing.params import Objective, RoutingParams
 from optimizer.routing.result import Route, RoutingResult, VisitKind
@@ -730,7 +731,8 @@ def _fewer_vehicles(
     seed: int,
     budget: _Budget,
     *,
-    polish: bool = True,
+    polish_until: float = 1.0,
+    fewest: int = 1,
 ) -> pyvrp.Solution:
     """Return ``best`` with as few routes as the budget allows (one vehicle type).
 
@@ -748,10 +750,12 @@ def _fewer_vehicles(
     last complete plan and one more attempt from it: on full shifts one
     route fewer needs less driving first (Kim 1932_stop at 60 s: 15
     vehicles against 16; benchmarks/kim/README.md); the second failure ends
-    the reduction. The rest (at least ``POLISH_SHARE``) improves the last
-    complete plan, unless ``polish`` is False (the caller improves it:
-    :mod:`optimizer.routing.decompose`'s rounds): then the plan is returned
-    as soon as the reduction ends.
+    the reduction. No attempt goes below ``fewest`` routes (a lower bound:
+    Kim 102-444, 1051 and 1351_stop sit on theirs, where every attempt
+    failed and took its share). The rest (at least ``POLISH_SHARE``) improves the last
+    complete plan, up to ``polish_until`` of the budget (less than 1 where
+    :mod:`optimizer.routing.decompose`'s rounds improve it next: the plan is
+    returned at that share, or when the reduction ends if it ends later).
     """
     step = 1  # routes removed at once: doubles while attempts succeed, halves when one fails
     grow = True  # until the first failure
@@ -759,12 +763,12 @@ def _fewer_vehicles(
     retried = False
     while (
         _complete(stop.num_stops, best)
-        and best.num_routes() > 1
+        and best.num_routes() > max(1, fewest)
         and not stop.was_interrupted
         and budget.left() > 1.5 * POLISH_SHARE
     ):
         routes = best.routes()
-        k = min(step, max(1, len(routes) // 4))
+        k = min(step, max(1, len(routes) // 4), len(routes) - max(1, fewest))
         order = sorted(range(len(routes)), key=lambda i: (routes[i].num_clients(), i))
         vt = data.vehicle_type(0).replace(num_available=len(routes) - k)
         fewer = data.replace(vehicle_types=[vt])
@@ -787,8 +791,9 @@ def _fewer_vehicles(
             best = _shortened(data, best, stop, seed, budget.criterion(ATTEMPT_SHARE))
         else:
             break
-    if polish and budget.left() > 0.01 and not stop.was_interrupted:
-        best = _shortened(data, best, stop, seed, budget.criterion(budget.left()))
+    polish = min(budget.left(), polish_until - budget.used())
+    if polish > 0.01 and not stop.was_interrupted:
+        best = _shortened(data, best, stop, seed, budget.criterion(polish))
     return best
 
 
@@ -972,7 +977,11 @@ def solve_component(
             ended=True,
         )
     if reduce:
-        best = _fewer_vehicles(data, best, stop, params.seed, budget, polish=params.polish)
+        stops = [instance.stop(s) for s in builder.stop_ids]
+        fewest = fleet_lower_bound(instance, stops, types[0])
+        best = _fewer_vehicles(
+            data, best, stop, params.seed, budget, polish_until=params.polish_until, fewest=fewest
+        )
     elif eliminate:
         required = data is builder.required
         best = _one_route_fewer(data, best, stop, params.seed, budget, required=required)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+import pytest
+
 from optimizer.bench.plain_pyvrp import solve_plain_pyvrp
 from optimizer.evaluate import check
 from optimizer.io.kim import parse_kim
@@ -12,6 +14,7 @@ from optimizer.io.vrplib_sets import read_vrplib
 from optimizer.io.vrplib_solution import result_from_routes
 from optimizer.model import Instance
 from optimizer.routing import engines, pyvrp_engine
+from optimizer.routing.diagnose import fleet_lower_bound
 from optimizer.routing.params import Objective, RoutingParams
 from optimizer.routing.solve import solve
 
@@ -60,8 +63,8 @@ def test_fleet_reduction_removes_vehicles_from_the_first_complete_plan() -> None
     assert all(sum(instance.stop(s).demand_kg for s in r.stops) <= 60.0 for r in routes)
 
 
-def test_without_polish_the_reduction_returns_its_plan_and_leaves_the_time() -> None:
-    """``polish=False`` (decompose's rounds shorten the plan next): same fleet, budget left over."""
+def test_the_polish_ends_where_the_caller_takes_over() -> None:
+    """``polish_until`` (decompose's rounds shorten the plan next): same fleet, the rest left."""
     instance = _kim_like(daily_yd3=60.0, max_stops=500)
     vt = instance.vehicle_types[0]
     params = RoutingParams(objective=Objective.DISTANCE, minimize_vehicles=True, seed=1)
@@ -70,7 +73,7 @@ def test_without_polish_the_reduction_returns_its_plan_and_leaves_the_time() -> 
     )
     assert builder.required is not None
     left = {}
-    for polish in (True, False):
+    for until in (1.0, 0.6):
         stop = pyvrp_engine._Stop(
             pyvrp_engine._Deadline(math.inf), 1.0, None, None, len(builder.stop_ids)
         )
@@ -78,13 +81,40 @@ def test_without_polish_the_reduction_returns_its_plan_and_leaves_the_time() -> 
         stop.limit = budget.criterion(0.3)
         first = stop.search(builder.required, params.seed, until_complete=True)
         best = pyvrp_engine._fewer_vehicles(
-            builder.required, first, stop, params.seed, budget, polish=polish
+            builder.required, first, stop, params.seed, budget, polish_until=until
         )
         assert best.num_routes() == math.ceil(36 * 5 / 60.0)
         assert pyvrp_engine._complete(len(builder.stop_ids), best)
-        left[polish] = budget.left()
-    assert left[True] < 0.01
-    assert left[False] >= pyvrp_engine.POLISH_SHARE
+        left[until] = budget.left()
+    assert left[1.0] < 0.01
+    assert left[0.6] == pytest.approx(0.4, abs=0.02)
+
+
+def test_no_removal_is_tried_below_the_lower_bound() -> None:
+    """At the load bound (3 vehicles) the reduction stops: no failed attempt spends the budget."""
+    instance = _kim_like(daily_yd3=60.0, max_stops=500)
+    vt = instance.vehicle_types[0]
+    params = RoutingParams(objective=Objective.DISTANCE, minimize_vehicles=True, seed=1)
+    builder = pyvrp_engine._Builder(
+        instance, [s.id for s in instance.stops], [vt], params, Objective.DISTANCE
+    )
+    assert builder.required is not None
+    assert fleet_lower_bound(instance, instance.stops, vt) == 3
+    used = {}
+    for fewest in (1, 3):
+        stop = pyvrp_engine._Stop(
+            pyvrp_engine._Deadline(math.inf), 1.0, None, None, len(builder.stop_ids)
+        )
+        budget = pyvrp_engine._Budget(stop, 30.0, work=1500)
+        stop.limit = budget.criterion(0.3)
+        first = stop.search(builder.required, params.seed, until_complete=True)
+        best = pyvrp_engine._fewer_vehicles(
+            builder.required, first, stop, params.seed, budget, polish_until=0.0, fewest=fewest
+        )
+        assert best.num_routes() == 3
+        used[fewest] = budget.used()
+    # Below the bound every attempt fails after its full share (and a retry).
+    assert used[3] + 2 * pyvrp_engine.ATTEMPT_SHARE <= used[1]
 
 
 def test_kim_like_plan_with_fewest_vehicles_is_checked() -> None:
