@@ -169,13 +169,14 @@ def fleet_lower_bound(instance: Instance, stops: Iterable[Stop], vt: VehicleType
 
     The larger of: total demand over what one vehicle may collect in a day
     (``max_load_kg_per_day``, if set), total service time over the working
-    time of a shift (shift or ``max_duration_s``, less the break), and total
-    stops over ``max_stops``.
+    time of a shift (shift or ``max_duration_s``), and total stops over
+    ``max_stops``. The break is not subtracted: a route that does not span
+    its window takes it before leaving or after coming back, and may then
+    work its whole ``max_duration_s`` (vehicle removal stops at this bound,
+    so it must never be too high).
     """
     stops = list(stops)
     work = vt.shift.length if vt.max_duration_s is None else min(vt.shift.length, vt.max_duration_s)
-    if vt.break_ is not None:
-        work -= vt.break_.duration_s
     bounds = [math.ceil(sum(s.service_s for s in stops) / work) if work > 0 else len(stops)]
     if vt.max_load_kg_per_day:
         bounds.append(math.ceil(sum(s.demand_kg for s in stops) / vt.max_load_kg_per_day - 1e-9))
