@@ -673,10 +673,24 @@ def _removals(
             assert knap is not None
             delta = np.full(n, np.inf)
             weights = data.weights.astype(float) if data.exact else data.demand
+            sized = len(rel.g[i]) > 1
             for k, cap in enumerate(data.knap_caps(int(i))):
                 at_cap = float(knap.value(np.array([cap]))[0])
                 gain = r + knap.value(cap - weights) - at_cap
-                delta = np.minimum(delta, gain + (rel.g[i][k] - rel.g[i].min()))
+                # The open set with i at this size: with a capacity cover a
+                # larger size may let other facilities close, so it is chosen
+                # again rather than taken as y_open + (g[i][k] - min g[i])
+                # (that removed the optimum of a generated single-source
+                # problem, tests/siting/test_lagrange.py).
+                if sized:
+                    g = list(rel.g)
+                    g[i] = np.where(np.arange(len(g[i])) == k, g[i], np.inf)
+                    must = data.must.copy()
+                    must[i] = True
+                    y_k = choose_open(g, data.may, must, data.num_open, cover, data.target)[0]
+                else:
+                    y_k = y_open
+                delta = np.minimum(delta, gain + (y_k - y_open))
         forbid[i] = np.isfinite(data.cost[i]) & (base + y_open + delta > limit)
     return close, force, forbid
 

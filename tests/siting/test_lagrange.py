@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from optimizer.io.load import read_facility_problem
@@ -75,6 +75,10 @@ def _random(
     tight=st.sampled_from([1.05, 1.5, 3.0]),
     whole=st.booleans(),
 )
+# Found by Hypothesis on 7 Dec 2026: the optimum opens F5 at its larger size,
+# and the pair bound took that size's cost without the facilities its
+# capacity lets close under the cover, so C0 -> F5 was removed (474 for 456).
+@example(m=6, n=2, seed=414, kind="single", sizes=2, tight=1.05, whole=False)
 def test_fixing_never_removes_the_optimum(
     m: int, n: int, seed: int, kind: str, sizes: int, tight: float, whole: bool
 ) -> None:
