@@ -27,10 +27,10 @@ A component of more than ``RoutingParams.improve_above`` stops that is not
 cut (the Kim set's 1,048-2,092) gets the rounds too, after a first plan of
 the whole component (``WHOLE_SHARE`` of the time when no component is cut;
 where vehicles are minimised at most ``WHOLE_REDUCE_SHARE``: its search
-ends when its route removal ends, without polishing its plan), in groups
-of about ``group_stops``
-stops and rounds of a tenth of the time: on a few routes PyVRP makes many
-more search steps a second than on the whole component.
+ends when its route removal ends, but not before ``WHOLE_SHARE``), in
+groups of about ``group_stops`` stops and rounds of a tenth of the time: on
+a few routes PyVRP makes many more search steps a second than on the whole
+component.
 
 Parts are plain data (stop ids and vehicle counts); with ``jobs > 1`` they
 run in forked worker processes that share the instance read by the parent

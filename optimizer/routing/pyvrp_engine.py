@@ -757,18 +757,19 @@ def _fewer_vehicles(
     :mod:`optimizer.routing.decompose`'s rounds improve it next: the plan is
     returned at that share, or when the reduction ends if it ends later).
     """
+    fewest = max(1, fewest)
     step = 1  # routes removed at once: doubles while attempts succeed, halves when one fails
     grow = True  # until the first failure
     quick = ATTEMPT_SHARE  # slice of a multi-route attempt: a few successful ones
     retried = False
     while (
         _complete(stop.num_stops, best)
-        and best.num_routes() > max(1, fewest)
+        and best.num_routes() > fewest
         and not stop.was_interrupted
         and budget.left() > 1.5 * POLISH_SHARE
     ):
         routes = best.routes()
-        k = min(step, max(1, len(routes) // 4), len(routes) - max(1, fewest))
+        k = min(step, max(1, len(routes) // 4), len(routes) - fewest)
         order = sorted(range(len(routes)), key=lambda i: (routes[i].num_clients(), i))
         vt = data.vehicle_type(0).replace(num_available=len(routes) - k)
         fewer = data.replace(vehicle_types=[vt])

@@ -6,6 +6,7 @@ import math
 from pathlib import Path
 
 import pytest
+import pyvrp
 
 from optimizer.bench.plain_pyvrp import solve_plain_pyvrp
 from optimizer.evaluate import check
@@ -38,9 +39,13 @@ def _kim_like(*, daily_yd3: float, max_stops: int, n: int = 36) -> Instance:
     return parse_kim(header + "\n".join(rows) + "\n", "kim-like")
 
 
-def test_fleet_reduction_removes_vehicles_from_the_first_complete_plan() -> None:
-    """The search's first complete plan is cut down to the load bound: 180 yd3 at 60 a day is 3."""
-    instance = _kim_like(daily_yd3=60.0, max_stops=500)
+def _reduce(
+    instance: Instance, *, polish_until: float = 1.0, fewest: int = 1
+) -> tuple[pyvrp_engine._Builder, pyvrp.Solution, pyvrp.Solution, pyvrp_engine._Budget]:
+    """Search the first complete plan (work-bounded), then reduce its fleet.
+
+    Returns the model, the first plan, the reduced plan and the budget spent.
+    """
     vt = instance.vehicle_types[0]
     params = RoutingParams(objective=Objective.DISTANCE, minimize_vehicles=True, seed=1)
     builder = pyvrp_engine._Builder(
@@ -53,8 +58,17 @@ def test_fleet_reduction_removes_vehicles_from_the_first_complete_plan() -> None
     budget = pyvrp_engine._Budget(stop, 30.0, work=1500)
     stop.limit = budget.criterion(0.3)
     first = stop.search(builder.required, params.seed, until_complete=True)
+    best = pyvrp_engine._fewer_vehicles(
+        builder.required, first, stop, params.seed, budget, polish_until=polish_until, fewest=fewest
+    )
+    return builder, first, best, budget
+
+
+def test_fleet_reduction_removes_vehicles_from_the_first_complete_plan() -> None:
+    """The search's first complete plan is cut down to the load bound: 180 yd3 at 60 a day is 3."""
+    instance = _kim_like(daily_yd3=60.0, max_stops=500)
+    builder, first, best, _ = _reduce(instance)
     assert pyvrp_engine._complete(len(builder.stop_ids), first)
-    best = pyvrp_engine._fewer_vehicles(builder.required, first, stop, params.seed, budget)
     lower = math.ceil(36 * 5 / 60.0)
     assert first.num_routes() > lower
     assert best.num_routes() == lower
@@ -66,23 +80,9 @@ def test_fleet_reduction_removes_vehicles_from_the_first_complete_plan() -> None
 def test_the_polish_ends_where_the_caller_takes_over() -> None:
     """``polish_until`` (decompose's rounds shorten the plan next): same fleet, the rest left."""
     instance = _kim_like(daily_yd3=60.0, max_stops=500)
-    vt = instance.vehicle_types[0]
-    params = RoutingParams(objective=Objective.DISTANCE, minimize_vehicles=True, seed=1)
-    builder = pyvrp_engine._Builder(
-        instance, [s.id for s in instance.stops], [vt], params, Objective.DISTANCE
-    )
-    assert builder.required is not None
     left = {}
     for until in (1.0, 0.6):
-        stop = pyvrp_engine._Stop(
-            pyvrp_engine._Deadline(math.inf), 1.0, None, None, len(builder.stop_ids)
-        )
-        budget = pyvrp_engine._Budget(stop, 30.0, work=1500)
-        stop.limit = budget.criterion(0.3)
-        first = stop.search(builder.required, params.seed, until_complete=True)
-        best = pyvrp_engine._fewer_vehicles(
-            builder.required, first, stop, params.seed, budget, polish_until=until
-        )
+        builder, _, best, budget = _reduce(instance, polish_until=until)
         assert best.num_routes() == math.ceil(36 * 5 / 60.0)
         assert pyvrp_engine._complete(len(builder.stop_ids), best)
         left[until] = budget.left()
@@ -93,24 +93,10 @@ def test_the_polish_ends_where_the_caller_takes_over() -> None:
 def test_no_removal_is_tried_below_the_lower_bound() -> None:
     """At the load bound (3 vehicles) the reduction stops: no failed attempt spends the budget."""
     instance = _kim_like(daily_yd3=60.0, max_stops=500)
-    vt = instance.vehicle_types[0]
-    params = RoutingParams(objective=Objective.DISTANCE, minimize_vehicles=True, seed=1)
-    builder = pyvrp_engine._Builder(
-        instance, [s.id for s in instance.stops], [vt], params, Objective.DISTANCE
-    )
-    assert builder.required is not None
-    assert fleet_lower_bound(instance, instance.stops, vt) == 3
+    assert fleet_lower_bound(instance, instance.stops, instance.vehicle_types[0]) == 3
     used = {}
     for fewest in (1, 3):
-        stop = pyvrp_engine._Stop(
-            pyvrp_engine._Deadline(math.inf), 1.0, None, None, len(builder.stop_ids)
-        )
-        budget = pyvrp_engine._Budget(stop, 30.0, work=1500)
-        stop.limit = budget.criterion(0.3)
-        first = stop.search(builder.required, params.seed, until_complete=True)
-        best = pyvrp_engine._fewer_vehicles(
-            builder.required, first, stop, params.seed, budget, polish_until=0.0, fewest=fewest
-        )
+        _, _, best, budget = _reduce(instance, polish_until=0.0, fewest=fewest)
         assert best.num_routes() == 3
         used[fewest] = budget.used()
     # Below the bound every attempt fails after its full share (and a retry).
