@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import math
 import os
 import sys
 import time
@@ -20,6 +19,7 @@ sys.path.insert(0, str(ROOT))
 
 from optimizer.evaluate import check  # noqa: E402
 from optimizer.io.kim import FEET_PER_MILE, FOOT_M, read_kim  # noqa: E402
+from optimizer.routing.fleet_bound import fleet_lower_bound  # noqa: E402
 from optimizer.routing.params import RoutingParams  # noqa: E402
 from optimizer.routing.solve import solve  # noqa: E402
 
@@ -41,13 +41,7 @@ def main() -> None:
         t0 = time.perf_counter()
         instance = read_kim(DATA / f"{name}.txt")
         vt = instance.vehicle_types[0]
-        load = sum(s.demand_kg for s in instance.stops)
-        service = sum(s.service_s for s in instance.stops)
-        lunch = vt.break_.duration_s if vt.break_ else 0
-        lb = max(
-            math.ceil(load / (vt.max_load_kg_per_day or math.inf) - 1e-9),
-            math.ceil(service / (vt.shift.length - lunch)),
-        )
+        lb = fleet_lower_bound(instance, instance.stops, vt)
         params = RoutingParams(
             objective="distance",
             time_limit_s=args.time_limit,

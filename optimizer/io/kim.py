@@ -276,7 +276,6 @@ def parse_kim(text: str, name: str, *, file: str = "<text>") -> Instance:
         "coord_unit": "ft",
         "load_unit": "yd3",
         "speed_mph": f"{mph:g}",
-        "vehicle_lower_bound": str(lower),
         # Distances are reported in miles in the literature: metres / 1609.344.
         "objective_scale": repr(FEET_PER_MILE * FOOT_M),
     }

@@ -1,4 +1,4 @@
-"""Why a stop cannot be served, and simple bounds on the fleet a plan needs.
+"""Why a stop cannot be served, or why a search left it out.
 
 Run before solving: stops that no vehicle could ever serve are left out of
 the model and reported with a reason, so that an infeasible input gets a
@@ -7,13 +7,13 @@ diagnosis instead of an empty plan.
 
 from __future__ import annotations
 
-import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 
 from optimizer.evaluate import compartments, travel_s
 from optimizer.i18n import Lang, translate
 from optimizer.model import STREAM_ZH, Instance, Stop, Stream, VehicleType
+from optimizer.routing.fleet_bound import fleet_lower_bound
 from optimizer.routing.result import Unserved, UnservedReason
 
 #: The details of unserved stops: key -> (English, Chinese) templates. Results
@@ -162,27 +162,6 @@ def unservable(instance: Instance, stop: Stop) -> Unserved | None:
 def unservable_stops(instance: Instance) -> list[Unserved]:
     """Return every stop no vehicle can ever serve, each with its reason."""
     return [u for s in instance.stops if (u := unservable(instance, s)) is not None]
-
-
-def fleet_lower_bound(instance: Instance, stops: Iterable[Stop], vt: VehicleType) -> int:
-    """Return a lower bound on vehicles of type ``vt`` needed to serve ``stops``.
-
-    The larger of: total demand over what one vehicle may collect in a day
-    (``max_load_kg_per_day``, if set), total service time over the working
-    time of a shift (shift or ``max_duration_s``), and total stops over
-    ``max_stops``. The break is not subtracted: a route that does not span
-    its window takes it before leaving or after coming back, and may then
-    work its whole ``max_duration_s`` (vehicle removal stops at this bound,
-    so it must never be too high).
-    """
-    stops = list(stops)
-    work = vt.shift.length if vt.max_duration_s is None else min(vt.shift.length, vt.max_duration_s)
-    bounds = [math.ceil(sum(s.service_s for s in stops) / work) if work > 0 else len(stops)]
-    if vt.max_load_kg_per_day:
-        bounds.append(math.ceil(sum(s.demand_kg for s in stops) / vt.max_load_kg_per_day - 1e-9))
-    if vt.max_stops:
-        bounds.append(math.ceil(len(stops) / vt.max_stops))
-    return max(bounds)
 
 
 def explain_unrouted(

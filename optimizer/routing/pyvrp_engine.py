@@ -114,8 +114,8 @@ from pyvrp.stop import MaxIterations, MultipleCriteria
 from optimizer.evaluate import compartments, objective_value, rates_of
 from optimizer.model import Instance, Site, Stream, VehicleType
 from optimizer.routing import pyvrp_worker
-from optimizer.routing.diagnose import fleet_lower_bound
 from optimizer.routing.engine_run import EngineRun
+from optimizer.routing.fleet_bound import fleet_lower_bound
 from optimizer.routing.params import Objective, RoutingParams
 from optimizer.routing.result import Route, RoutingResult, VisitKind
 from optimizer.routing.sequence import (

@@ -5,7 +5,8 @@ from __future__ import annotations
 from test_ortools_engine import H, stop, town, truck
 
 from optimizer.model import Break, Site, SiteKind, Stream, TimeWindow
-from optimizer.routing.diagnose import fleet_lower_bound, unservable, unservable_stops
+from optimizer.routing.diagnose import unservable, unservable_stops
+from optimizer.routing.fleet_bound import fleet_lower_bound
 from optimizer.routing.result import UnservedReason
 
 

@@ -15,7 +15,7 @@ from optimizer.io.vrplib_sets import read_vrplib
 from optimizer.io.vrplib_solution import result_from_routes
 from optimizer.model import Instance
 from optimizer.routing import engines, pyvrp_engine
-from optimizer.routing.diagnose import fleet_lower_bound
+from optimizer.routing.fleet_bound import fleet_lower_bound
 from optimizer.routing.params import Objective, RoutingParams
 from optimizer.routing.solve import solve
 
