@@ -33,6 +33,7 @@ from optimizer.model import STREAM_ZH, Instance, InstanceError
 from optimizer.model import check as check_instance
 from optimizer.roads.travel import route_geometry
 from optimizer.routing.diagnose import detail_text
+from optimizer.routing.fleet_bound import vehicles_needed
 from optimizer.routing.params import Objective, RoutingParams
 from optimizer.routing.result import RoutingResult, UnservedReason
 from optimizer.routing.solve import Progress, solve
@@ -220,6 +221,35 @@ def summary_lines(summary: RoutingSummary, num_stops: int, lang: Lang) -> list[s
     for en, zh in zip(summary.engine_choice, summary.engine_choice_zh, strict=False):
         lines.append(tr(lang, f"  engine for {en}", f"  引擎选择 {zh}"))
     return lines
+
+
+#: Reasons a stop can never be served: no plan serves it, so no bound counts it.
+_NEVER_SERVABLE = frozenset(
+    {
+        UnservedReason.DEMAND_TOO_LARGE,
+        UnservedReason.NO_VEHICLE_FOR_STREAM,
+        UnservedReason.NO_FACILITY_FOR_STREAM,
+        UnservedReason.WINDOW_UNREACHABLE,
+    }
+)
+
+
+def fleet_bound_line(instance: Instance, result: RoutingResult, lang: Lang) -> str:
+    """Return the fewest vehicles any plan of the servable stops needs, against this plan's."""
+    never = {u.stop for u in result.unserved if u.reason in _NEVER_SERVABLE}
+    need = vehicles_needed(instance, (s for s in instance.stops if s.id not in never))
+    used = result.num_vehicles
+    if used <= need:
+        return tr(
+            lang,
+            f"Fewest vehicles any plan needs (a lower bound): {need}; this plan uses no more",
+            f"任何方案至少需要车辆（下限）：{need} 辆；本方案车辆数已达下限",
+        )
+    return tr(
+        lang,
+        f"Fewest vehicles any plan needs (a lower bound): {need}; this plan uses {used}",
+        f"任何方案至少需要车辆（下限）：{need} 辆；本方案 {used} 辆",
+    )
 
 
 def comparison_lines(comparison: Comparison, lang: Lang) -> list[str]:
@@ -459,6 +489,7 @@ def route_command(
         click.echo(tr(lang, "Interrupted: best plan kept.", "已中断：保留当前最优方案。"))
     for line in summary_lines(summarize(instance, result), len(instance.stops), lang):
         click.echo(line)
+    click.echo(fleet_bound_line(instance, result, lang))
     if note := travel_note(instance, lang):
         click.echo(note)
     if result.unserved:

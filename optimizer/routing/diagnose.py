@@ -176,7 +176,7 @@ def explain_unrouted(
     """
     stops = [instance.stop(s) for s in component]
     fleet = sum(vt.count for vt in types)
-    need = min((fleet_lower_bound(instance, stops, vt) for vt in types), default=0)
+    need = fleet_lower_bound(instance, stops, types)
     if types and need > fleet:
         why = detail("fleet", fleet=fleet, need=need)
         return [Unserved(s, UnservedReason.FLEET_TOO_SMALL, why) for s in stop_ids]

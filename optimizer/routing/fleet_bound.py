@@ -1,11 +1,14 @@
 """Lower bounds on the vehicles a day's plan needs.
 
-A plan with ``K`` vehicles of one type has ``K`` working days to spend on
-service, unloading and driving. :func:`fleet_lower_bound` is the larger of
-the simple bounds (service over one vehicle's working time, load over its
+A plan with ``K`` vehicles has ``K`` working days to spend on service,
+unloading and driving. :func:`fleet_lower_bound` is the larger of the
+simple bounds (service over one vehicle's working time, load over its
 daily load limit, stops over its stop limit) and the smallest ``K`` whose
 working time covers the service, the unloading and a lower bound on the
-driving of any plan with ``K`` routes (:func:`travel_floor_s`).
+driving of any plan with ``K`` routes (:func:`travel_floor_s`). Given
+several vehicle types (any mix of them may serve the stops), every part
+takes the most favourable type: the longest working day, the largest
+compartment, the fastest arc, the nearest depot.
 
 The driving bound relaxes a plan with ``K`` routes and ``m`` trips (a trip:
 the stops between leaving the depot or a facility and the next unloading;
@@ -28,12 +31,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from optimizer.evaluate import compartments
-from optimizer.model import Instance, Stop, VehicleType
+from optimizer.model import Instance, Stop, Stream, VehicleType
 
 #: Above this many stops the driving bound is skipped (its spanning tree
 #: takes O(n²) time: about 0.1 s at 2,000 stops).
@@ -59,29 +63,38 @@ def working_time_s(vt: VehicleType) -> float:
     return max(0.0, on_route, min(before_close, limit), min(after_break, limit))
 
 
-def fleet_lower_bound(instance: Instance, stops: Iterable[Stop], vt: VehicleType) -> int:
-    """Return a lower bound on vehicles of type ``vt`` needed to serve ``stops``.
+Types = VehicleType | Sequence[VehicleType]
+#: One type's way of driving: its travel times, 1 / its speed factor, its depot's row.
+Way = tuple[NDArray[np.floating[Any]], float, int]
+
+
+def _types(types: Types) -> list[VehicleType]:
+    return [types] if isinstance(types, VehicleType) else list(types)
+
+
+def fleet_lower_bound(instance: Instance, stops: Iterable[Stop], types: Types) -> int:
+    """Return a lower bound on the vehicles of ``types`` needed to serve ``stops``.
 
     Vehicle removal stops at this bound and a fleet below it is reported as
     too small, so it must never be too high: every part of it is a
     relaxation (see the module docstring).
     """
     stops = list(stops)
-    if not stops:
+    fleet = _types(types)
+    if not stops or not fleet:
         return 0
-    work = working_time_s(vt)
+    work = max(working_time_s(vt) for vt in fleet)
     service = sum(s.service_s for s in stops)
     bounds = [math.ceil(service / work - 1e-9) if work > 0 else len(stops), 1]
-    if vt.max_load_kg_per_day:
-        bounds.append(math.ceil(sum(s.demand_kg for s in stops) / vt.max_load_kg_per_day - 1e-9))
-    if vt.max_stops:
-        bounds.append(math.ceil(len(stops) / vt.max_stops))
+    if all(vt.max_load_kg_per_day for vt in fleet):
+        most = max(vt.max_load_kg_per_day or 0.0 for vt in fleet)
+        bounds.append(math.ceil(sum(s.demand_kg for s in stops) / most - 1e-9))
+    if all(vt.max_stops for vt in fleet):
+        bounds.append(math.ceil(len(stops) / max(vt.max_stops or 0 for vt in fleet)))
     fewest = max(bounds)
-    if work <= 0 or len(stops) > TRAVEL_BOUND_MAX_STOPS or vt.battery_kwh is not None:
-        # Charging detours may be shorter than the arcs they replace on a
-        # matrix that breaks the triangle inequality: no driving bound.
+    if work <= 0 or len(stops) > TRAVEL_BOUND_MAX_STOPS:
         return fewest
-    floors = _TravelFloor.build(instance, stops, vt)
+    floors = _TravelFloor.build(instance, stops, fleet)
     if floors is None:
         return fewest
     while fewest < len(stops) and fewest * work < service + floors.seconds(fewest) - 1e-6:
@@ -89,19 +102,45 @@ def fleet_lower_bound(instance: Instance, stops: Iterable[Stop], vt: VehicleType
     return fewest
 
 
-def travel_floor_s(
-    instance: Instance, stops: Sequence[Stop], vt: VehicleType, routes: int
-) -> float:
+def travel_floor_s(instance: Instance, stops: Sequence[Stop], types: Types, routes: int) -> float:
     """Return a lower bound on the driving plus unloading time of ``routes`` routes.
 
-    ``inf`` when no facility can take the stops' waste; 0 when the instance's
-    matrix is computed on demand (a large county) or there are too many
-    stops for the bound.
+    0 where no bound is computed: no facility takes the stops' waste, the
+    matrix is computed on demand (a large county), a type has a battery, or
+    there are more than :data:`TRAVEL_BOUND_MAX_STOPS` stops.
     """
     if len(stops) > TRAVEL_BOUND_MAX_STOPS:
         return 0.0
-    floors = _TravelFloor.build(instance, list(stops), vt)
+    floors = _TravelFloor.build(instance, list(stops), _types(types))
     return 0.0 if floors is None else floors.seconds(routes)
+
+
+def vehicles_needed(instance: Instance, stops: Iterable[Stop]) -> int:
+    """Return a lower bound on the vehicles of any plan serving ``stops``, all types together.
+
+    Streams and the types carrying them fall into groups no vehicle crosses
+    (a type carries only its group's streams); the bound is the sum over
+    the groups of :func:`fleet_lower_bound` with the group's types.
+    """
+    group: dict[str, str] = {}  # union-find over stream and type ids
+
+    def find(x: str) -> str:
+        while group.setdefault(x, x) != x:
+            x = group[x]
+        return x
+
+    for vt in instance.vehicle_types:
+        for stream in vt.streams:
+            group[find("t:" + vt.id)] = find("s:" + stream.value)
+    by_group: dict[str, list[Stop]] = {}
+    for stop in stops:
+        by_group.setdefault(find("s:" + stop.stream.value), []).append(stop)
+    return sum(
+        fleet_lower_bound(
+            instance, members, [vt for vt in instance.vehicle_types if find("t:" + vt.id) == root]
+        )
+        for root, members in by_group.items()
+    )
 
 
 class _TravelFloor:
@@ -131,36 +170,49 @@ class _TravelFloor:
         self.unloads_skipped = unloads_skipped
 
     @classmethod
-    def build(cls, instance: Instance, stops: list[Stop], vt: VehicleType) -> _TravelFloor | None:
+    def build(
+        cls, instance: Instance, stops: list[Stop], fleet: list[VehicleType]
+    ) -> _TravelFloor | None:
         streams = {s.stream for s in stops}
         sites = [f for f in instance.unloading_sites if f.streams & streams]
-        matrix = instance.travel_of(vt.id)
-        times = matrix.duration_s
-        if not sites or not isinstance(times, np.ndarray):
+        if not sites or not fleet or any(vt.battery_kwh is not None for vt in fleet):
+            # Charging detours may be shorter than the arcs they replace on
+            # a matrix that breaks the triangle inequality: no bound.
             return None
-        idx = np.array([matrix.index(s.id) for s in stops])
-        fac = np.array([matrix.index(f.id) for f in sites])
-        depot = matrix.index(vt.depot)
-        scale = 1.0 / vt.speed_factor
-        from_facility = times[np.ix_(fac, idx)].min(axis=0) * scale
-        to_facility = times[np.ix_(idx, fac)].min(axis=1) * scale
+        # (times, 1 / speed, depot row) per type; the matrices share their ids.
+        ways: list[Way] = []
+        for vt in fleet:
+            matrix = instance.travel_of(vt.id)
+            if not isinstance(matrix.duration_s, np.ndarray):
+                return None
+            ways.append((matrix.duration_s, 1.0 / vt.speed_factor, matrix.index(vt.depot)))
+        ids = instance.travel
+        idx = np.array([ids.index(s.id) for s in stops])
+        fac = np.array([ids.index(f.id) for f in sites])
+
+        def fastest(pick: Any) -> NDArray[np.float64]:
+            return np.asarray(np.min([pick(t, d) * k for t, k, d in ways], axis=0), np.float64)
+
+        from_facility = fastest(lambda t, d: t[np.ix_(fac, idx)].min(axis=0))
+        to_facility = fastest(lambda t, d: t[np.ix_(idx, fac)].min(axis=1))
+        back_s = float(fastest(lambda t, d: np.array([t[fac, d].min()]))[0])
         empty = np.array([s.demand_kg <= 0 and s.demand_m3 <= 0 for s in stops])
-        back_s = float(times[fac, depot].min()) * scale
         if empty.any():
             # A route's last trip may hold only stops with nothing to collect
             # and drive from its last stop to the depot, not unloading.
-            to_facility[empty] = np.minimum(to_facility[empty], times[idx[empty], depot] * scale)
+            home = fastest(lambda t, d: t[idx[empty], d])
+            to_facility[empty] = np.minimum(to_facility[empty], home)
             back_s = 0.0
         return cls(
-            _forest_drop(times, idx, scale),
+            _forest_drop(ways, idx),
             # Unloading with nothing on board breaks a rule: a route reaches
             # its first stop from the depot directly.
-            times[depot, idx] * scale,
+            fastest(lambda t, d: t[d, idx]),
             from_facility,
             to_facility,
             back_s,
             float(min(f.unload_s for f in sites)),
-            _trips(stops, vt),
+            _trips(stops, fleet),
             unloads_skipped=bool(empty.any()),
         )
 
@@ -182,31 +234,42 @@ class _TravelFloor:
         return float(total.min()) + routes * self.back_s
 
 
-def _trips(stops: Sequence[Stop], vt: VehicleType) -> int:
-    """Return the fewest trips: every compartment's load over its capacity."""
+def _trips(stops: Sequence[Stop], fleet: Sequence[VehicleType]) -> int:
+    """Return the fewest trips: every stream's load over its largest compartment."""
+    largest: dict[Stream, tuple[float, float]] = {}
+    for vt in fleet:
+        for stream, (kg, m3) in compartments(vt).items():
+            old = largest.get(stream, (0.0, 0.0))
+            largest[stream] = (max(old[0], kg), max(old[1], math.inf if m3 is None else m3))
     need = 1
-    for stream, (kg, m3) in compartments(vt).items():
+    for stream, (kg, m3) in largest.items():
         mine = [s for s in stops if s.stream is stream]
         need = max(need, math.ceil(sum(s.demand_kg for s in mine) / kg - 1e-9))
-        if m3:
+        if math.isfinite(m3):
             need = max(need, math.ceil(sum(s.demand_m3 for s in mine) / m3 - 1e-9))
     return need
 
 
 def _forest_drop(
-    times: NDArray[np.floating], idx: NDArray[np.intp], scale: float
+    ways: Sequence[tuple[Any, float, int]], idx: NDArray[np.intp]
 ) -> NDArray[np.float64]:
     """Return, for k = 0..n−1, a minimum spanning tree's weight less its k heaviest edges.
 
-    Prim's algorithm on the stops, each arc taken the cheaper way round; one
-    row and one column of the matrix at a time, so no n × n copy is made.
+    Prim's algorithm on the stops, each arc taken the cheaper way round by
+    the fastest type; one row and one column of each matrix at a time, so no
+    n × n copy is made.
     """
     n = len(idx)
     if n == 1:
         return np.zeros(1)
+
+    def arcs(j: int) -> NDArray[np.float64]:
+        rows = [np.minimum(t[idx[j], idx], t[idx, idx[j]]) * k for t, k, _ in ways]
+        return np.asarray(np.min(rows, axis=0), np.float64)
+
     in_tree = np.zeros(n, dtype=bool)
     in_tree[0] = True
-    best = np.minimum(times[idx[0], idx], times[idx, idx[0]]).astype(np.float64)
+    best = arcs(0)
     best[0] = np.inf
     edges = np.empty(n - 1)
     for k in range(n - 1):
@@ -214,9 +277,9 @@ def _forest_drop(
         edges[k] = best[j]
         in_tree[j] = True
         best[j] = np.inf
-        row = np.minimum(times[idx[j], idx], times[idx, idx[j]])
+        row = arcs(j)
         closer = (row < best) & ~in_tree
         best[closer] = row[closer]
-    heaviest_first = np.sort(edges)[::-1] * scale
+    heaviest_first = np.sort(edges)[::-1]
     # drop[k] = total − (k heaviest); k runs to n − 1 (no edge left).
     return float(heaviest_first.sum()) - np.concatenate([[0.0], np.cumsum(heaviest_first)])

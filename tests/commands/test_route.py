@@ -23,6 +23,7 @@ from optimizer.io.instance_json import write_instance_json
 from optimizer.io.load import read_instance
 from optimizer.io.solution import read_solution_json
 from optimizer.model import Instance
+from optimizer.routing.fleet_bound import vehicles_needed
 from optimizer.routing.result import RoutingResult
 from optimizer.routing.summary import compare
 
@@ -53,6 +54,9 @@ def test_route_end_to_end(county_dir: Path, tmp_path: Path) -> None:
     assert check(instance, result) == []
     assert "Stops served: 10 of 10" in stdout
     assert "building matrices and model" in stdout and "search" in stdout
+    need = vehicles_needed(instance, instance.stops)
+    assert 1 <= need <= result.num_vehicles
+    assert f"Fewest vehicles any plan needs (a lower bound): {need};" in stdout
 
 
 def test_route_in_chinese(county_dir: Path, tmp_path: Path) -> None:
@@ -61,6 +65,7 @@ def test_route_in_chinese(county_dir: Path, tmp_path: Path) -> None:
     code, stdout, _ = _run("--lang", "zh", "route", county_dir, "--out", out, *FAST)
     assert code == 0, stdout
     assert "已收运收集点：10 / 10 个" in stdout and "耗时" in stdout
+    assert "任何方案至少需要车辆（下限）：" in stdout
     book = openpyxl.load_workbook(out / "routes.xlsx", read_only=True)
     assert book.sheetnames[0] == "汇总"
     rows = list(book[book.sheetnames[1]].iter_rows(values_only=True))

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from test_conformance import solvable_instances
 
 from optimizer.bench.plans import read_plan_text
@@ -24,7 +26,12 @@ from optimizer.model import (
     TravelMatrix,
     VehicleType,
 )
-from optimizer.routing.fleet_bound import fleet_lower_bound, travel_floor_s, working_time_s
+from optimizer.routing.fleet_bound import (
+    fleet_lower_bound,
+    travel_floor_s,
+    vehicles_needed,
+    working_time_s,
+)
 from optimizer.routing.params import RoutingParams
 from optimizer.routing.result import RoutingResult, VisitKind
 from optimizer.routing.solve import solve
@@ -87,6 +94,47 @@ def test_trips_to_a_far_plant_need_a_second_vehicle() -> None:
     assert fleet_lower_bound(longer, longer.stops, longer.vehicle_types[0]) == 1
 
 
+def test_a_mixed_fleet_takes_its_most_favourable_type() -> None:
+    """Trucks of 5 h need 2; with a crew of 5 h 20 min also on hand, a mix may need only 1."""
+    inst = _far_plant(4, 5.0)
+    truck = inst.vehicle_types[0]
+    long_day = dataclasses.replace(truck, id="L", shift=TimeWindow(8 * H, 8 * H + 320 * M))
+    slow = dataclasses.replace(long_day, id="S", speed_factor=0.5)
+    mixed = dataclasses.replace(inst, vehicle_types=(truck, long_day))
+    assert fleet_lower_bound(mixed, mixed.stops, truck) == 2
+    assert fleet_lower_bound(mixed, mixed.stops, [truck, long_day]) == 1
+    assert vehicles_needed(mixed, mixed.stops) == 1
+    # A slow long-day type: its day is long enough, the truck's driving fast enough,
+    # and neither alone does it in one day; the mix takes the best of both.
+    slow_mix = dataclasses.replace(inst, vehicle_types=(truck, slow))
+    assert fleet_lower_bound(slow_mix, slow_mix.stops, slow) == 2
+    assert fleet_lower_bound(slow_mix, slow_mix.stops, [truck, slow]) == 1
+
+
+def test_vehicles_needed_adds_up_streams_no_type_shares() -> None:
+    """Kitchen waste only a kitchen truck carries adds its own bound to the other trucks'."""
+    inst = _far_plant(4, 5.0)
+    truck = inst.vehicle_types[0]
+    kitchen = dataclasses.replace(truck, id="K", streams=frozenset({Stream.KITCHEN}))
+    stops = (
+        *inst.stops,
+        *(Stop(f"K{i}", f"k{i}", 0, 0, Stream.KITCHEN, 1000.0, service_s=10 * M) for i in range(4)),
+    )
+    ids = list(inst.travel.ids) + [f"K{i}" for i in range(4)]
+    minutes = np.zeros((len(ids), len(ids)))
+    minutes[1, :] = minutes[:, 1] = 30
+    minutes[1, 1] = 0
+    plant = dataclasses.replace(inst.sites[1], streams=frozenset({Stream.OTHER, Stream.KITCHEN}))
+    both = dataclasses.replace(
+        inst,
+        stops=stops,
+        sites=(inst.sites[0], plant),
+        vehicle_types=(truck, kitchen),
+        travel=TravelMatrix(tuple(ids), minutes * 500.0, minutes * M),
+    )
+    assert vehicles_needed(both, both.stops) == 2 + 2
+
+
 def _driving_and_unloading(instance: Instance, result: RoutingResult, type_id: str) -> float:
     total = 0.0
     for route in result.routes:
@@ -124,14 +172,20 @@ def _assert_below(instance: Instance, result: RoutingResult) -> None:
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
-@given(instance=solvable_instances())
-def test_no_checked_plan_beats_the_bound(instance: Instance) -> None:
-    """Generated counties (breaks, limits, two streams): every checked plan is within the bounds."""
+@given(instance=solvable_instances(), share=st.booleans())
+def test_no_checked_plan_beats_the_bound(instance: Instance, share: bool) -> None:
+    """Generated counties (breaks, limits, two streams, types sharing a stream): within bounds."""
+    if share and len(instance.vehicle_types) == 2:
+        # The kitchen truck also takes other waste: the two types share it.
+        c, k = instance.vehicle_types
+        k = dataclasses.replace(k, streams=k.streams | {Stream.OTHER})
+        instance = dataclasses.replace(instance, vehicle_types=(c, k))
     params = RoutingParams(objective="distance", minimize_vehicles=True, solution_limit=30, seed=1)
     result = solve(instance, params=params)
     assert check(instance, result) == []
     if not result.unserved:
         _assert_below(instance, result)
+        assert result.num_vehicles >= vehicles_needed(instance, instance.stops)
 
 
 @pytest.mark.skipif(not KIM.is_dir(), reason="needs ../shared/data (Kim et al. instances)")
