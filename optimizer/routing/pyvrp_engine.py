@@ -472,7 +472,12 @@ class _Stop(IteratedLocalSearchCallbacks):
         self.until_complete = False
         if isinstance(found, pyvrp_worker.Ended):
             raise SearchEnded(found.after_s)
-        return found
+        # A solution that came back through the worker's pipe has lost its
+        # list of unplanned clients (PyVRP 0.14.1 does not pickle it), so on
+        # a model of optional stops it read as complete with stops dropped
+        # (Kim 804_stop with 4 trucks: 12 of 784 out, none listed). Rebuilt
+        # here from its routes, it lists them again.
+        return _rebuilt(data, found.routes())
 
 
 _STOP_KEYS = itertools.count()

@@ -11,7 +11,12 @@ returned no plan at all (now one route serving 17 stops).
 
 from __future__ import annotations
 
+import math
+import pickle
 from pathlib import Path
+
+import pyvrp
+import pyvrp.stop
 
 from optimizer.evaluate import check_route
 from optimizer.io.load import read_instance
@@ -53,3 +58,27 @@ def test_penalties_reach_a_prize_only_where_stops_are_optional() -> None:
     prize = builder.data.client(0).prize
     assert time_warp == params.max_penalty == min(1e10, prize / 60) > 1e5
     assert loads == [time_warp] * builder.data.num_load_dimensions
+
+
+def test_a_search_result_lists_the_stops_it_dropped() -> None:
+    """A plan back from the worker process still knows its unplanned stops: never read complete.
+
+    PyVRP 0.14.1 does not pickle a solution's unplanned clients; on a model
+    of optional stops a plan that dropped stops looked complete (``_complete``).
+    """
+    inst = read_instance(SHORT)
+    ids = [s.id for s in inst.stops]
+    builder = pyvrp_engine._Builder(
+        inst, ids, list(inst.vehicle_types), RoutingParams(seed=0), "cost"
+    )
+    stop = pyvrp_engine._Stop(pyvrp_engine._Deadline(math.inf), 1.0, None, None, len(ids))
+    stop.limit = pyvrp.stop.MaxIterations(200)
+    best = stop.search(builder.data, 0)
+    served = sum(r.num_clients() for r in best.routes())
+    assert 0 < served < len(ids)
+    assert len(best.unplanned()) == len(ids) - served
+    assert not pyvrp_engine._complete(len(ids), best)
+    # What the pipe does to a solution, and what the rebuild restores.
+    lost = pickle.loads(pickle.dumps(best))
+    assert lost.unplanned() == [] and lost.is_feasible() == best.is_feasible()
+    assert not pyvrp_engine._complete(len(ids), pyvrp_engine._rebuilt(builder.data, lost.routes()))
