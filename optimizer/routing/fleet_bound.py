@@ -36,7 +36,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from optimizer.evaluate import compartments
+from optimizer.evaluate import LOAD_TOL, TIME_TOL_S, compartments
 from optimizer.model import Instance, Stop, Stream, VehicleType
 
 #: Above this many stops the driving bound is skipped (its spanning tree
@@ -83,16 +83,21 @@ def fleet_lower_bound(instance: Instance, stops: Iterable[Stop], types: Types) -
     fleet = _types(types)
     if not stops or not fleet:
         return 0
+    # The checker's tolerances count for the plan: a route may end half a
+    # second late and carry a gram too much.
     work = max(working_time_s(vt) for vt in fleet)
+    if work <= 0:
+        return len(stops)
+    work += 2 * TIME_TOL_S
     service = sum(s.service_s for s in stops)
-    bounds = [math.ceil(service / work - 1e-9) if work > 0 else len(stops), 1]
+    bounds = [math.ceil(service / work - 1e-9), 1]
     if all(vt.max_load_kg_per_day for vt in fleet):
-        most = max(vt.max_load_kg_per_day or 0.0 for vt in fleet)
+        most = max(vt.max_load_kg_per_day or 0.0 for vt in fleet) + LOAD_TOL
         bounds.append(math.ceil(sum(s.demand_kg for s in stops) / most - 1e-9))
     if all(vt.max_stops for vt in fleet):
         bounds.append(math.ceil(len(stops) / max(vt.max_stops or 0 for vt in fleet)))
     fewest = max(bounds)
-    if work <= 0 or len(stops) > TRAVEL_BOUND_MAX_STOPS:
+    if len(stops) > TRAVEL_BOUND_MAX_STOPS:
         return fewest
     floors = _TravelFloor.build(instance, stops, fleet)
     if floors is None:
@@ -244,9 +249,9 @@ def _trips(stops: Sequence[Stop], fleet: Sequence[VehicleType]) -> int:
     need = 1
     for stream, (kg, m3) in largest.items():
         mine = [s for s in stops if s.stream is stream]
-        need = max(need, math.ceil(sum(s.demand_kg for s in mine) / kg - 1e-9))
+        need = max(need, math.ceil(sum(s.demand_kg for s in mine) / (kg + LOAD_TOL) - 1e-9))
         if math.isfinite(m3):
-            need = max(need, math.ceil(sum(s.demand_m3 for s in mine) / m3 - 1e-9))
+            need = max(need, math.ceil(sum(s.demand_m3 for s in mine) / (m3 + LOAD_TOL) - 1e-9))
     return need
 
 
