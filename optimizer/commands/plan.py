@@ -18,7 +18,7 @@ from optimizer.commands.common import (
     reports_input_errors,
 )
 from optimizer.commands.plan_joint import search_jointly
-from optimizer.commands.route import diagnosis_lines, summary_lines
+from optimizer.commands.route import diagnosis_lines, fleet_bound_line, summary_lines
 from optimizer.commands.site import run_siting
 from optimizer.commands.site_lrp import run_location_routing
 from optimizer.commands.siting_options import SitingOptions, siting_options
@@ -373,6 +373,7 @@ def plan_command(
     summary = summarize(county, plan)
     for line in summary_lines(summary, len(instance.stops), lang):
         click.echo(line)
+    click.echo(fleet_bound_line(county, plan, lang))
     if plan.unserved:
         click.echo(tr(lang, "Unserved stops:", "未收运的收集点："))
         for line in diagnosis_lines(plan, lang):

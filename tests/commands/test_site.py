@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import sys
 from collections import Counter
 from pathlib import Path
@@ -131,6 +132,8 @@ def test_plan_routes_every_stop_to_its_assigned_site(
     assert len({r["vehicle"] for r in solution["routes"]}) == len(solution["routes"])
     assert "Against `route` alone (no siting):" in stdout
     assert sorted(served) == sorted(s.id for s in tiny_county().stops)
+    bound = re.search(r"Fewest vehicles any plan needs \(a lower bound\): (\d+);", stdout)
+    assert bound is not None and 1 <= int(bound.group(1)) <= len(solution["routes"])
 
 
 def test_site_explains_each_transfer_station_in_chinese(workbook: Path, tmp_path: Path) -> None:
