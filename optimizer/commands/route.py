@@ -33,10 +33,9 @@ from optimizer.model import STREAM_ZH, Instance, InstanceError
 from optimizer.model import check as check_instance
 from optimizer.roads.travel import route_geometry
 from optimizer.routing.diagnose import detail_text
-from optimizer.routing.fleet_bound import vehicles_needed
 from optimizer.routing.params import Objective, RoutingParams
 from optimizer.routing.result import RoutingResult, UnservedReason
-from optimizer.routing.solve import Progress, solve
+from optimizer.routing.solve import Progress, solve, vehicles_needed
 from optimizer.routing.summary import Comparison, RoutingSummary, compare, reason_label, summarize
 
 MAX_LISTED = 20  # longer lists of violations or unserved stops are cut to this many

@@ -120,34 +120,6 @@ def travel_floor_s(instance: Instance, stops: Sequence[Stop], types: Types, rout
     return 0.0 if floors is None else floors.seconds(routes)
 
 
-def vehicles_needed(instance: Instance, stops: Iterable[Stop]) -> int:
-    """Return a lower bound on the vehicles of any plan serving ``stops``, all types together.
-
-    Streams and the types carrying them fall into groups no vehicle crosses
-    (a type carries only its group's streams); the bound is the sum over
-    the groups of :func:`fleet_lower_bound` with the group's types.
-    """
-    group: dict[str, str] = {}  # union-find over stream and type ids
-
-    def find(x: str) -> str:
-        while group.setdefault(x, x) != x:
-            x = group[x]
-        return x
-
-    for vt in instance.vehicle_types:
-        for stream in vt.streams:
-            group[find("t:" + vt.id)] = find("s:" + stream.value)
-    by_group: dict[str, list[Stop]] = {}
-    for stop in stops:
-        by_group.setdefault(find("s:" + stop.stream.value), []).append(stop)
-    return sum(
-        fleet_lower_bound(
-            instance, members, [vt for vt in instance.vehicle_types if find("t:" + vt.id) == root]
-        )
-        for root, members in by_group.items()
-    )
-
-
 class _TravelFloor:
     """The sorted parts of the driving bound, built once per set of stops."""
 

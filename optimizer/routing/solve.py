@@ -13,14 +13,15 @@ from __future__ import annotations
 import signal
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from types import FrameType, MappingProxyType
 
 from optimizer.evaluate import objective_value
-from optimizer.model import STREAM_ZH, Instance, Stream, VehicleType
+from optimizer.model import STREAM_ZH, Instance, Stop, Stream, VehicleType
 from optimizer.routing.diagnose import detail, explain_unrouted, unservable_stops
+from optimizer.routing.fleet_bound import fleet_lower_bound
 from optimizer.routing.params import RoutingParams
 from optimizer.routing.result import Route, RoutingResult, Unserved, UnservedReason
 from optimizer.routing.trip_order import reorder_trips
@@ -83,6 +84,19 @@ def components(instance: Instance, stop_ids: list[str]) -> list[Component]:
         Component(tuple(ids), tuple(vt for vt in types if root(min(vt.streams)) == key))
         for key, ids in sorted(groups.items())
     ]
+
+
+def vehicles_needed(instance: Instance, stops: Iterable[Stop]) -> int:
+    """Return a lower bound on the vehicles of any plan serving ``stops``, all types together.
+
+    The sum over the :func:`components` (no vehicle serves two) of
+    :func:`~optimizer.routing.fleet_bound.fleet_lower_bound` with the
+    component's types.
+    """
+    return sum(
+        fleet_lower_bound(instance, [instance.stop(s) for s in part.stops], part.types)
+        for part in components(instance, [s.id for s in stops])
+    )
 
 
 @contextmanager

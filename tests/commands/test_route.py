@@ -23,8 +23,8 @@ from optimizer.io.instance_json import write_instance_json
 from optimizer.io.load import read_instance
 from optimizer.io.solution import read_solution_json
 from optimizer.model import Instance
-from optimizer.routing.fleet_bound import vehicles_needed
 from optimizer.routing.result import RoutingResult
+from optimizer.routing.solve import vehicles_needed
 from optimizer.routing.summary import compare
 
 # A solution limit, not a time limit, keeps the search reproducible; OR-Tools

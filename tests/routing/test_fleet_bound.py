@@ -29,12 +29,11 @@ from optimizer.model import (
 from optimizer.routing.fleet_bound import (
     fleet_lower_bound,
     travel_floor_s,
-    vehicles_needed,
     working_time_s,
 )
 from optimizer.routing.params import RoutingParams
 from optimizer.routing.result import RoutingResult, VisitKind
-from optimizer.routing.solve import solve
+from optimizer.routing.solve import solve, vehicles_needed
 
 ROOT = Path(__file__).resolve().parents[2]
 KIM = ROOT / ".." / "shared" / "data" / "vrp" / "kim2006_wcvrptw"
