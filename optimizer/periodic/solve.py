@@ -37,7 +37,10 @@ Method (measured in ``benchmarks/periodic``):
 5. **Recombination** (:mod:`optimizer.periodic.pool`): every route seen is
    kept; now and then a set-partitioning MIP picks the best week those
    routes make, over days and patterns together.
-6. **Polish**: every day is routed again with a larger search budget, and
+6. **Polish**: every day is routed again with a larger search budget
+   (where the exact method's rules hold, routes then joined and
+   re-planned by exact windows of 12 stops:
+   :mod:`optimizer.routing.trip_window`), and
    the better plan of each day is kept.
 
 Score: the routing objective summed over days (plus a penalty per visit
@@ -80,6 +83,7 @@ from optimizer.periodic.result import WeekResult
 from optimizer.routing.exact import MAX_STOPS, exact_day, exact_seconds
 from optimizer.routing.params import Objective, RoutingParams
 from optimizer.routing.result import Route, RoutingResult, Visit, VisitKind
+from optimizer.routing.trip_window import tighten
 
 UNSERVED_PENALTY = 1e7  # per visit left out, in objective units: worse than any route
 UNSERVED_SAVING_S = 8 * 3600.0  # estimated gain of moving a missed visit to another day
@@ -244,6 +248,7 @@ class _Days:
         cap_s: float | None = None,
         initial: RoutingResult | None = None,
         fewer: bool = False,
+        polish: bool = False,
     ) -> tuple[Instance, RoutingResult]:
         """Route ``day`` with ``limit`` units of search, in at most ``cap_s`` seconds.
 
@@ -261,7 +266,9 @@ class _Days:
         unloads is what a search moving one stop at a time finds last, and
         a search started from a joined route seldom leaves it: PVRP-IF
         Milano_040_4_3, day 1 of the optimal timetable, 251 minutes warm
-        against 241–261 from scratch).
+        against 241–261 from scratch); with ``polish``, where the exact
+        method's rules hold, routes are joined and re-planned by exact
+        windows (:func:`optimizer.routing.trip_window.tighten`).
         """
         from optimizer.routing.solve import solve
 
@@ -309,6 +316,8 @@ class _Days:
                 other = refine_trips(inst, merge_routes(inst, other))
                 if self.score(other) < self.score(result):
                     result = other
+        if polish and self.exact_allowed():
+            result = tighten(inst, result)
         self.seconds += time.perf_counter() - t0
         self.units += limit
         self.routed += 1
@@ -328,7 +337,9 @@ class _Days:
             # timetable missed 20 visits at 5 units a day, 15 at 60, and the
             # week kept another timetable missing 17). Once per day: a day
             # whose visits cannot all be served is not searched long again.
-            return self.route(day, visits, more, cap_s=cap_s, initial=result, fewer=fewer)
+            return self.route(
+                day, visits, more, cap_s=cap_s, initial=result, fewer=fewer, polish=polish
+            )
         return inst, result
 
 
@@ -774,7 +785,13 @@ def _solve_week(
             if params.max_moves is None:  # on a time limit: fit the polish into the time left
                 polish = days.limit_within(left / (len(rest) - k), polish)
             better = days.route(
-                d, visits, polish, cap_s=left / (len(rest) - k), initial=state[d][1], fewer=True
+                d,
+                visits,
+                polish,
+                cap_s=left / (len(rest) - k),
+                initial=state[d][1],
+                fewer=True,
+                polish=True,
             )
             trial_state = list(state)
             trial_state[d] = better

@@ -64,7 +64,7 @@ def exact_day(
     Days of more than ``max_stops`` stops are left to the search (see
     :func:`exact_seconds` before raising it).
     """
-    vt = _eligible(inst, objective, max_stops)
+    vt = eligible(inst, objective, max_stops=max_stops)
     if vt is None:
         return None
     t0 = time.perf_counter()
@@ -93,7 +93,7 @@ def exact_day(
     )
 
 
-def _eligible(inst: Instance, objective: str, max_stops: int) -> VehicleType | None:
+def eligible(inst: Instance, objective: str, *, max_stops: int) -> VehicleType | None:
     """Return the day's one vehicle type if the module docstring's conditions hold."""
     if objective != "time" or len(inst.vehicle_types) != 1 or not inst.stops:
         return None
@@ -127,7 +127,7 @@ def _eligible(inst: Instance, objective: str, max_stops: int) -> VehicleType | N
 
 
 @cache
-def _pairs(n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def set_pairs(n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Return every (set, non-empty subset) of n stops as bitmasks, sets by size, and the sizes."""
     codes = np.arange(3**n, dtype=np.int32)
     a = np.zeros_like(codes)
@@ -219,7 +219,7 @@ class _Day:
             ]
             for s in starts
         }
-        all_a, all_b, all_size = _pairs(n)
+        all_a, all_b, all_size = set_pairs(n)
         ok = self.fits[all_b]
         a, b, size = all_a[ok], all_b[ok], all_size[ok]
         rest = a ^ b
