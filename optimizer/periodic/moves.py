@@ -23,6 +23,7 @@ from optimizer.model import Instance, VehicleType
 from optimizer.routing.result import Route, RoutingResult, Unserved, UnservedReason, VisitKind
 from optimizer.routing.sequence import checked_route
 from optimizer.routing.trip_order import reorder_trips
+from optimizer.routing.trip_window import join_gain
 
 Seq = list[tuple[VisitKind, str]]
 Body = tuple[tuple[VisitKind, str], ...]
@@ -265,11 +266,7 @@ def merge_routes(inst: Instance, result: RoutingResult) -> RoutingResult:
             got = checked_route(inst, a.vehicle, vt, seq, a.visits[0].departure_s)
             if got is None:
                 continue
-            gain = (
-                route_objective(a, objective)
-                + route_objective(b, objective)
-                - route_objective(got, objective)
-            )
+            gain = join_gain(a, b, got, objective)
             if gain > 1e-9 and (best is None or gain > best[0]):
                 best = (gain, i, j, got)
         if best is None:

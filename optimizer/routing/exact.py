@@ -33,6 +33,7 @@ simulation and checker of :mod:`optimizer.evaluate`.
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping, Sequence
 from functools import cache
 
 import numpy as np
@@ -144,6 +145,39 @@ def set_pairs(n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return a[order], b[order], size[order]
 
 
+def fill_routes(
+    h: dict[int, np.ndarray],
+    trip: Mapping[int, Sequence[np.ndarray]],
+    starts: Sequence[int],
+    fac: Sequence[int],
+    fits: np.ndarray,
+    n: int,
+) -> None:
+    """Fill ``h[s][A]`` for every start ``s`` and set ``A`` of the ``n`` stops, in place.
+
+    ``h[s][A]`` becomes the least of its given value and, over every first
+    trip ``B ⊆ A`` that ``fits`` one load, ``trip[s][q][B] + h[fac[q]][A - B]``
+    (the trip from ``s`` unloading at facility ``fac[q]``, then the rest
+    from there). Sets are taken by size, so every ``h[e][A - B]`` is final
+    when it is read; the given ``h[e][0]`` says how a route ends.
+    """
+    all_a, all_b, all_size = set_pairs(n)
+    ok = fits[all_b]
+    a, b, size = all_a[ok], all_b[ok], all_size[ok]
+    rest = a ^ b
+    bounds = np.searchsorted(size, np.arange(1, n + 2))
+    for k in range(1, n + 1):
+        lo, hi = bounds[k - 1], bounds[k]
+        if lo == hi:
+            continue
+        ak, bk, rk = a[lo:hi], b[lo:hi], rest[lo:hi]
+        for s in starts:
+            val = np.full(hi - lo, INF)
+            for q, e in enumerate(fac):
+                np.minimum(val, trip[s][q][bk] + h[e][rk], out=val)
+            np.minimum.at(h[s], ak, val)
+
+
 class _Unreproduced(Exception):
     """The walk back through the tables found no step giving the value they hold."""
 
@@ -219,24 +253,10 @@ class _Day:
             ]
             for s in starts
         }
-        all_a, all_b, all_size = set_pairs(n)
-        ok = self.fits[all_b]
-        a, b, size = all_a[ok], all_b[ok], all_size[ok]
-        rest = a ^ b
         h = {s: np.full(full, INF) for s in starts}
         for e in self.fac:
             h[e][0] = t[e, self.depot]
-        bounds = np.searchsorted(size, np.arange(1, n + 2))
-        for k in range(1, n + 1):
-            lo, hi = bounds[k - 1], bounds[k]
-            if lo == hi:
-                continue
-            ak, bk, rk = a[lo:hi], b[lo:hi], rest[lo:hi]
-            for s in starts:
-                val = np.full(hi - lo, INF)
-                for q, e in enumerate(self.fac):
-                    np.minimum(val, self.trip[s][q][bk] + h[e][rk], out=val)
-                np.minimum.at(h[s], ak, val)
+        fill_routes(h, self.trip, starts, self.fac, self.fits, n)
         self.h = h
         route = np.where(h[self.depot] <= self.limit + EPS, h[self.depot], INF)
         route[0] = 0.0  # no stops left: no route
@@ -251,6 +271,7 @@ class _Day:
                 odd = np.arange(1, full, 2)
                 now[goal] = min(prev[goal], float((route[odd] + prev[goal ^ odd]).min()))
             else:
+                all_a, all_b, _ = set_pairs(n)
                 lead = (all_b & (all_a & -all_a)) != 0
                 fa, fb = all_a[lead], all_b[lead]
                 np.minimum.at(now, fa, route[fb] + prev[fa ^ fb])

@@ -40,7 +40,7 @@ import numpy as np
 
 from optimizer.evaluate import compartments, route_objective, travel_s
 from optimizer.model import Instance, VehicleType
-from optimizer.routing.exact import EPS, INF, eligible, set_pairs
+from optimizer.routing.exact import EPS, INF, eligible, fill_routes
 from optimizer.routing.fleet_bound import fleet_lower_bound
 from optimizer.routing.result import Route, RoutingResult, VisitKind
 from optimizer.routing.sequence import checked_route
@@ -175,22 +175,8 @@ class Windows:
             if s != start:
                 e_[0] = t[s, goal]
             end[s] = e_
-        all_a, all_b, all_size = set_pairs(n)
-        keep = fits[all_b]
-        a, b, sz = all_a[keep], all_b[keep], all_size[keep]
-        rest = a ^ b
         h = {e: end[e].copy() for e in fac}
-        bounds = np.searchsorted(sz, np.arange(1, n + 2))
-        for k in range(1, n + 1):
-            lo, hi = bounds[k - 1], bounds[k]
-            if lo == hi:
-                continue
-            ak, bk, rk = a[lo:hi], b[lo:hi], rest[lo:hi]
-            for s in fac:
-                val = np.full(hi - lo, INF)
-                for q, e in enumerate(fac):
-                    np.minimum(val, trip[s][q][bk] + h[e][rk], out=val)
-                np.minimum.at(h[s], ak, val)
+        fill_routes(h, trip, fac, fac, fits, n)
         whole = full - 1
         best, choice = float(end[start][whole]), None
         for q, e in enumerate(fac):  # unload what the truck carries before the window
@@ -270,6 +256,15 @@ def _body(route: Route) -> Seq:
     return [(v.kind, v.location) for v in route.visits if v.kind is not VisitKind.BREAK]
 
 
+def join_gain(first: Route, second: Route, joined: Route, objective: str) -> float:
+    """Return what one vehicle driving ``joined`` saves on the two routes it replaces."""
+    return (
+        route_objective(first, objective)
+        + route_objective(second, objective)
+        - route_objective(joined, objective)
+    )
+
+
 def tighten(inst: Instance, result: RoutingResult, *, every_route: bool = True) -> RoutingResult:
     """Return the day with routes joined where that pays, and every route's windows re-planned.
 
@@ -310,11 +305,7 @@ def tighten(inst: Instance, result: RoutingResult, *, every_route: bool = True) 
             got = checked_route(inst, a.vehicle, vt, seq, a.visits[0].departure_s)
             if got is None:
                 continue
-            gain = (
-                route_objective(a, objective)
-                + route_objective(b, objective)
-                - route_objective(got, objective)
-            )
+            gain = join_gain(a, b, got, objective)
             if gain > EPS and (best is None or gain > best[0]):
                 best = (gain, x, y, got)
         if best is None:
