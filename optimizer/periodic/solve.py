@@ -317,7 +317,7 @@ class _Days:
                 if self.score(other) < self.score(result):
                     result = other
         if polish and self.exact_allowed():
-            result = tighten(inst, result)
+            result = tighten(inst, result, math.inf if cap_s is None else t0 + cap_s)
         self.seconds += time.perf_counter() - t0
         self.units += limit
         self.routed += 1

@@ -34,6 +34,8 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import math
+import time
 from collections.abc import Sequence
 
 import numpy as np
@@ -227,14 +229,17 @@ class Windows:
             out += path(s, mask, goal)
         return i, j, out
 
-    def improve(self, seq: Seq) -> tuple[Seq, float]:
-        """Return ``seq`` with windows re-planned until none shortens it, and its seconds."""
+    def improve(self, seq: Seq, deadline: float = math.inf) -> tuple[Seq, float]:
+        """Return ``seq`` with windows re-planned until none shortens it, and its seconds.
+
+        Stops early, keeping the best so far, at ``deadline`` (``time.perf_counter``).
+        """
         now = self.seconds(seq)
         improved = True
         while improved:
             improved = False
             k = 0
-            while True:
+            while time.perf_counter() < deadline:
                 at = [x for x, (kind, _) in enumerate(seq) if kind is STOP]
                 width = min(WINDOW_STOPS, len(at))
                 if k + width > len(at):
@@ -265,14 +270,14 @@ def join_gain(first: Route, second: Route, joined: Route, objective: str) -> flo
     )
 
 
-def tighten(inst: Instance, result: RoutingResult, *, every_route: bool = True) -> RoutingResult:
+def tighten(inst: Instance, result: RoutingResult, deadline: float = math.inf) -> RoutingResult:
     """Return the day with routes joined where that pays, and every route's windows re-planned.
 
     Joins are tried only while the day has more routes than any plan needs
-    (:func:`optimizer.routing.fleet_bound.fleet_lower_bound`); the other
-    routes are re-planned with ``every_route`` (a second or so a day of
-    25–35 stops, where a search of the week's budget takes a fifth of
-    that). The day itself if the method does not apply (see the module
+    (:func:`optimizer.routing.fleet_bound.fleet_lower_bound`); then every
+    other route is re-planned (a second or so a day of 25–35 stops). Work
+    stops at ``deadline`` (``time.perf_counter``), keeping what improved.
+    The day itself if the method does not apply (see the module
     docstring). A changed route must pass the checker and cost less; a
     join must cost less than the two routes it replaces.
     """
@@ -288,19 +293,20 @@ def tighten(inst: Instance, result: RoutingResult, *, every_route: bool = True) 
     changed = False
     joined: set[int] = set()  # ids of routes already re-planned by a join
     fewest = fleet_lower_bound(inst, list(inst.stops), [vt])
-    while len(routes) > max(1, fewest):
+    while len(routes) > max(1, fewest) and time.perf_counter() < deadline:
         options = []
+        bodies = [_body(r) for r in routes]
+        own = [plan.seconds(b) for b in bodies]
         for x, y in itertools.permutations(range(len(routes)), 2):
-            one, two = _body(routes[x]), _body(routes[y])
-            seq = [*one[:-1], *two[1:]]
+            seq = [*bodies[x][:-1], *bodies[y][1:]]
             secs = plan.seconds(seq)
             if secs <= JOIN_SLACK * longest:
-                saved = plan.seconds(one) + plan.seconds(two) - secs
+                saved = own[x] + own[y] - secs
                 options.append((-saved, x, y, seq))
         options.sort(key=lambda o: (o[0], o[1], o[2]))
         best: tuple[float, int, int, Route] | None = None
         for _, x, y, seq in options[:JOINS_TRIED]:
-            seq, _ = plan.improve(seq)
+            seq, _ = plan.improve(seq, deadline)
             a, b = routes[x], routes[y]
             got = checked_route(inst, a.vehicle, vt, seq, a.visits[0].departure_s)
             if got is None:
@@ -317,9 +323,9 @@ def tighten(inst: Instance, result: RoutingResult, *, every_route: bool = True) 
     # Joins first: the routes as the search left them join better than
     # routes shortened alone (PVRP-IF Milano_040_4_3 day 2: 301 against 282).
     for k, r in enumerate(routes):
-        if id(r) in joined or not every_route:
+        if id(r) in joined or time.perf_counter() >= deadline:
             continue
-        seq, _ = plan.improve(_body(r))
+        seq, _ = plan.improve(_body(r), deadline)
         got = checked_route(inst, r.vehicle, vt, seq, r.visits[0].departure_s)
         if (
             got is not None

@@ -172,3 +172,20 @@ def test_where_it_does_not_apply_the_day_is_kept() -> None:
     params = RoutingParams(engine="pyvrp", objective=Objective.DISTANCE, solution_limit=2, seed=0)
     day = solve(inst, params=params)
     assert tighten(inst, day) is day
+
+
+def test_a_deadline_passed_leaves_the_day_as_it_is() -> None:
+    """The time limit holds: with no time left, the two routes come back untouched."""
+    inst = read_instance(DAY)
+    best = exact_day(inst, "time")
+    assert best is not None
+    order = list(best.routes[0].stops)
+    routes = []
+    for k, part_ids in enumerate([order[:3], order[3:]]):
+        part = dataclasses.replace(inst, stops=tuple(inst.stop(s) for s in part_ids))
+        plan = exact_day(part, "time")
+        assert plan is not None
+        routes.append(dataclasses.replace(plan.routes[0], vehicle=f"truck#{k + 1}"))
+    total = sum(r.duration_s for r in routes)
+    day = RoutingResult(inst.name, tuple(routes), (), "time", total, "test")
+    assert tighten(inst, day, deadline=0.0) is day
