@@ -1,13 +1,14 @@
 """Exact routing of a small multi-trip day, by dynamic programming over sets of stops.
 
 A day of a periodic plan often has only a handful of stops (PVRP-IF: 8–13
-on the 20-customer files). There, a heuristic search with a small budget
-misses the best plan by a few percent (measured with the authors' optimal
-timetables: 100 PyVRP iterations a day ended 4 % above their proven
-optima over the 13 files, the misses mostly a second vehicle where one
-drives several trips), and the week search ranks visiting days by those
-misses. Up to ``MAX_STOPS`` stops this module finds the plan of least
-working time exactly:
+on the 20-customer files, 11–20 on the 30-customer ones). There, a
+heuristic search with a small budget misses the best plan by a few
+percent (measured with the authors' optimal timetables: 100 PyVRP
+iterations a day ended 4 % above their proven optima over the 13 files,
+the misses mostly a second vehicle where one drives several trips), and
+the week search ranks visiting days by those misses. Up to ``MAX_STOPS``
+stops this module finds the plan of least working time exactly (the
+loops over sets are compiled: :mod:`optimizer.routing.subsets`):
 
 1. **Trips** (Held–Karp): for every set of stops one load fits and every
    start (the depot or a facility), the shortest path through the set;
@@ -25,36 +26,40 @@ working time exactly:
 It applies to a day with the time objective, one vehicle type and one
 stream, no time windows, release dates, breaks, stop or daily-load
 limits, batteries or ranges, and facilities open all shift without a
-daily capacity (:func:`exact_day` returns None otherwise, and for a day
-no plan serves in full). Every route it returns goes through the
+daily capacity (:func:`exact_day` returns None otherwise; for a day no
+plan of the fleet serves in full it says so, status ``"infeasible"``).
+Every route it returns goes through the
 simulation and checker of :mod:`optimizer.evaluate`.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping, Sequence
-from functools import cache
 
 import numpy as np
 
 from optimizer.evaluate import check_route, compartments, objective_value, travel_s
 from optimizer.model import Instance, SiteKind, VehicleType
-from optimizer.routing.result import RoutingResult, VisitKind
+from optimizer.routing.result import RoutingResult, Unserved, UnservedReason, VisitKind
 from optimizer.routing.sequence import place_break
+from optimizer.routing.subsets import fill_routes, held_karp, split_level
 
-MAX_STOPS = 12  # 3**12 pairs of a set and a subset: 13 ms a day; 14 measured no better
-# Seconds the tables of a 12-stop day may take (measured on PVRP-IF days: at
-# most 0.13 s); each stop more multiplies the work by about 3 (measured at most
-# 0.24 / 0.63 / 3.5 / 12.2 s with 13 / 14 / 15 / 16 stops).
-SECONDS_AT_MAX = 0.2
+# The walk plans days of up to MAX_STOPS stops exactly. The tables visit
+# every (set, subset) pair: 3**n of them, compiled (optimizer.routing.subsets).
+# Measured on PVRP-IF days (AMD EPYC, 7 Dec 2026, median of four): 3 / 10 /
+# 22 / 59 ms with 10 / 12 / 13 / 14 stops, 0.16 / 0.38 / 1.1 s with 15 / 16 /
+# 17 (the numpy tables before: 28 ms at 12 stops, 0.84 s at 15, and 3.5 s for
+# the first day of 15 stops in a process). Walk limits of 12 and 15 measured
+# alike on the PVRP-IF set (benchmarks/periodic/README.md, session 30).
+MAX_STOPS = 15
+SECONDS_AT_15 = 0.25  # seconds a 15-stop day may take; each stop more about 3 times that
 INF = float("inf")
 EPS = 1e-6  # seconds: float sums of whole seconds are exact, this only absorbs noise
 
 
 def exact_seconds(num_stops: int) -> float:
     """Return about the most seconds :func:`exact_day` takes for a day of ``num_stops`` stops."""
-    return SECONDS_AT_MAX * 3.0 ** (num_stops - MAX_STOPS)
+    return SECONDS_AT_15 * 3.0 ** (num_stops - 15)
 
 
 def exact_day(
@@ -62,8 +67,12 @@ def exact_day(
 ) -> RoutingResult | None:
     """Return the day of least total working time, or None when this method does not apply.
 
-    Days of more than ``max_stops`` stops are left to the search (see
-    :func:`exact_seconds` before raising it).
+    When the tables prove that no plan of the day's fleet serves every stop
+    (too much waste, or too much work for the shifts), the result has status
+    ``"infeasible"``, no routes and every stop unserved (``fleet_too_small``):
+    a search can still plan the part of the day that fits, but no search
+    serves it all. Days of more than ``max_stops`` stops are left to the
+    search (see :func:`exact_seconds` before raising it).
     """
     vt = eligible(inst, objective, max_stops=max_stops)
     if vt is None:
@@ -74,7 +83,20 @@ def exact_day(
     except _Unreproduced:
         return None  # a table the walk back cannot follow: the search plans the day instead
     if plan is None:
-        return None
+        return RoutingResult(
+            inst.name,
+            (),
+            tuple(
+                Unserved(s.id, UnservedReason.FLEET_TOO_SMALL, "no plan of the fleet serves all")
+                for s in inst.stops
+            ),
+            "time",
+            0.0,
+            "exact",
+            settings={"method": "dynamic programming over sets of stops"},
+            runtime_s=time.perf_counter() - t0,
+            status="infeasible",
+        )
     routes = []
     for k, seq in enumerate(plan):
         route = place_break(inst, f"{vt.id}#{k + 1}", vt, seq, float(vt.shift.start))
@@ -127,57 +149,6 @@ def eligible(inst: Instance, objective: str, *, max_stops: int) -> VehicleType |
     return vt
 
 
-@cache
-def set_pairs(n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Return every (set, non-empty subset) of n stops as bitmasks, sets by size, and the sizes."""
-    codes = np.arange(3**n, dtype=np.int32)
-    a = np.zeros_like(codes)
-    b = np.zeros_like(codes)
-    for i in range(n):
-        digit = codes % 3
-        codes //= 3
-        a |= (digit > 0).astype(np.int32) << i
-        b |= (digit == 2).astype(np.int32) << i
-    keep = b > 0
-    a, b = a[keep], b[keep]
-    size = np.bitwise_count(a)
-    order = np.argsort(size, kind="stable")
-    return a[order], b[order], size[order]
-
-
-def fill_routes(
-    h: dict[int, np.ndarray],
-    trip: Mapping[int, Sequence[np.ndarray]],
-    starts: Sequence[int],
-    fac: Sequence[int],
-    fits: np.ndarray,
-    n: int,
-) -> None:
-    """Fill ``h[s][A]`` for every start ``s`` and set ``A`` of the ``n`` stops, in place.
-
-    ``h[s][A]`` becomes the least of its given value and, over every first
-    trip ``B ⊆ A`` that ``fits`` one load, ``trip[s][q][B] + h[fac[q]][A - B]``
-    (the trip from ``s`` unloading at facility ``fac[q]``, then the rest
-    from there). Sets are taken by size, so every ``h[e][A - B]`` is final
-    when it is read; the given ``h[e][0]`` says how a route ends.
-    """
-    all_a, all_b, all_size = set_pairs(n)
-    ok = fits[all_b]
-    a, b, size = all_a[ok], all_b[ok], all_size[ok]
-    rest = a ^ b
-    bounds = np.searchsorted(size, np.arange(1, n + 2))
-    for k in range(1, n + 1):
-        lo, hi = bounds[k - 1], bounds[k]
-        if lo == hi:
-            continue
-        ak, bk, rk = a[lo:hi], b[lo:hi], rest[lo:hi]
-        for s in starts:
-            val = np.full(hi - lo, INF)
-            for q, e in enumerate(fac):
-                np.minimum(val, trip[s][q][bk] + h[e][rk], out=val)
-            np.minimum.at(h[s], ak, val)
-
-
 class _Unreproduced(Exception):
     """The walk back through the tables found no step giving the value they hold."""
 
@@ -216,48 +187,34 @@ class _Day:
             fits &= m3 <= m3_cap + 1e-9
         fits[0] = False
         self.fits, self.svc = fits, svc
-        self.size = np.bitwise_count(masks)
-
-    def paths(self, start: int) -> np.ndarray:
-        """Return P[mask, j]: the shortest drive from ``start`` through ``mask``, ending at j."""
-        n, t = self.n, self.t
-        p = np.full((1 << n, n), INF)
-        for j in range(n):
-            if self.fits[1 << j]:
-                p[1 << j, j] = t[start, j]
-        for k in range(2, n + 1):
-            layer = np.flatnonzero((self.size == k) & self.fits)
-            if layer.size == 0:
-                break
-            for j in range(n):
-                m = layer[(layer >> j) & 1 == 1]
-                if m.size:
-                    p[m, j] = (p[m ^ (1 << j)] + t[:n, j]).min(axis=1)
-        return p
 
     def solve(self) -> list[list[tuple[VisitKind, str]]] | None:
         """Return the optimal routes as visit sequences (depot to depot), or None."""
         n, t = self.n, self.t
         full = 1 << n
         starts = [*self.fac, self.depot]
-        self.p = {s: self.paths(s) for s in starts}
-        # trip[s][e][mask]: from s through mask, unloading at facility e (service included)
-        self.trip = {
-            s: [
-                np.where(
-                    self.fits,
-                    (self.p[s] + t[:n, e]).min(axis=1) + self.svc + self.unload[k],
-                    INF,
-                )
-                for k, e in enumerate(self.fac)
+        self.p = {s: held_karp(t, s, n, self.fits) for s in starts}
+        # trip[r, q, mask]: from starts[r] through mask, unloading at facility q
+        # (service included)
+        trip = np.stack(
+            [
+                [
+                    np.where(
+                        self.fits,
+                        (self.p[s] + t[:n, e]).min(axis=1) + self.svc + self.unload[q],
+                        INF,
+                    )
+                    for q, e in enumerate(self.fac)
+                ]
+                for s in starts
             ]
-            for s in starts
-        }
-        h = {s: np.full(full, INF) for s in starts}
-        for e in self.fac:
-            h[e][0] = t[e, self.depot]
-        fill_routes(h, self.trip, starts, self.fac, self.fits, n)
-        self.h = h
+        )
+        table = np.full((len(starts), full), INF)
+        for q, e in enumerate(self.fac):
+            table[q, 0] = t[e, self.depot]
+        fill_routes(table, trip, np.arange(len(self.fac)), self.fits)
+        self.trip = {s: list(trip[r]) for r, s in enumerate(starts)}
+        self.h = h = {s: table[r] for r, s in enumerate(starts)}
         route = np.where(h[self.depot] <= self.limit + EPS, h[self.depot], INF)
         route[0] = 0.0  # no stops left: no route
         goal = full - 1
@@ -265,17 +222,7 @@ class _Day:
         best = [route]
         levels = min(self.vt.count, n)
         for level in range(1, levels):
-            prev = best[-1]
-            now = prev.copy()
-            if level == levels - 1:  # only the whole day is asked of the last level
-                odd = np.arange(1, full, 2)
-                now[goal] = min(prev[goal], float((route[odd] + prev[goal ^ odd]).min()))
-            else:
-                all_a, all_b, _ = set_pairs(n)
-                lead = (all_b & (all_a & -all_a)) != 0
-                fa, fb = all_a[lead], all_b[lead]
-                np.minimum.at(now, fa, route[fb] + prev[fa ^ fb])
-            best.append(now)
+            best.append(split_level(route, best[-1], level == levels - 1))
         if not np.isfinite(best[-1][goal]):
             return None
         return [self.route_seq(m) for m in self.split(best, route, goal)]

@@ -42,10 +42,11 @@ import numpy as np
 
 from optimizer.evaluate import compartments, route_objective, travel_s
 from optimizer.model import Instance, VehicleType
-from optimizer.routing.exact import EPS, INF, eligible, fill_routes
+from optimizer.routing.exact import EPS, INF, eligible
 from optimizer.routing.fleet_bound import fleet_lower_bound
 from optimizer.routing.result import Route, RoutingResult, VisitKind
 from optimizer.routing.sequence import checked_route
+from optimizer.routing.subsets import fill_routes, held_karp
 
 Seq = list[tuple[VisitKind, str]]
 WINDOW_STOPS = 12  # stops re-planned at once: 3**12 (set, subset) pairs, about 25 ms a window
@@ -130,7 +131,6 @@ class Windows:
             kg[has] += stop.demand_kg
             m3[has] += stop.demand_m3
             svc[has] += stop.service_s
-        size = np.bitwise_count(masks)
         kg_cap, m3_cap = self.cap
 
         def room(used: tuple[float, float]) -> np.ndarray:
@@ -142,23 +142,8 @@ class Windows:
         fits = room((0.0, 0.0))
         first = room(pre)
 
-        def paths(s: int, ok: np.ndarray) -> np.ndarray:
-            p = np.full((full, n), INF)
-            for q in range(n):
-                if ok[1 << q]:
-                    p[1 << q, q] = t[s, q]
-            for k in range(2, n + 1):
-                layer = np.flatnonzero((size == k) & ok)
-                if layer.size == 0:
-                    break
-                for q in range(n):
-                    m = layer[(layer >> q) & 1 == 1]
-                    if m.size:
-                        p[m, q] = (p[m ^ (1 << q)] + t[:n, q]).min(axis=1)
-            return p
-
-        p = {s: paths(s, fits) for s in fac}
-        p[start] = paths(start, first)
+        p = {s: held_karp(t, s, n, fits) for s in fac}
+        p[start] = held_karp(t, start, n, first)
         trip = {
             s: [
                 np.where(first if s == start else fits, (p[s] + t[:n, e]).min(axis=1), INF)
@@ -177,8 +162,9 @@ class Windows:
             if s != start:
                 e_[0] = t[s, goal]
             end[s] = e_
-        h = {e: end[e].copy() for e in fac}
-        fill_routes(h, trip, fac, fac, fits, n)
+        table = np.stack([end[e] for e in fac])
+        fill_routes(table, np.stack([trip[e] for e in fac]), np.arange(len(fac)), fits)
+        h = {e: table[q] for q, e in enumerate(fac)}
         whole = full - 1
         best, choice = float(end[start][whole]), None
         for q, e in enumerate(fac):  # unload what the truck carries before the window
@@ -187,14 +173,16 @@ class Windows:
             v = float(t[start, e] + unload[q] + h[e][whole])
             if v < best - EPS:
                 best, choice = v, (0, q, e)
-        sub = whole
-        while sub:
-            if first[sub]:
-                for q, e in enumerate(fac):
-                    v = float(trip[start][q][sub] + h[e][whole ^ sub])
-                    if v < best - EPS:
-                        best, choice = v, (sub, q, e)
-            sub = (sub - 1) & whole
+        # The first trip (what still fits the load on board), then the rest:
+        # the largest such trip, then the first facility, among the best.
+        masks = np.arange(full)
+        firsts = np.stack([trip[start][q] + h[e][whole ^ masks] for q, e in enumerate(fac)])
+        firsts[:, 0] = INF
+        low = float(firsts.min())
+        if low < best - EPS:
+            rows, cols = np.nonzero(firsts <= low + EPS)
+            q, sub = max(zip(rows, cols, strict=True), key=lambda x: (x[1], -x[0]))
+            best, choice = low, (int(sub), int(q), fac[int(q)])
         if not np.isfinite(best):
             return None
 

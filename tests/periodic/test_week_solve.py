@@ -12,6 +12,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+import optimizer.periodic.solve as solve_module
 from optimizer.io.pvrpif import read_pvrpif, read_solution_report, result_from_paths
 from optimizer.model import Instance
 from optimizer.periodic.check import check_week
@@ -26,7 +27,6 @@ from optimizer.periodic.solve import (
     same_vehicle_share,
     solve_week,
 )
-from optimizer.routing.exact import MAX_STOPS
 from optimizer.routing.params import Objective
 from tests.county_gen import county_instances
 from tests.periodic.week_data import PVRPIF, needs_pvrpif, week_county
@@ -226,13 +226,18 @@ def test_balance_never_buys_a_smaller_fleet_with_a_missed_visit() -> None:
 
 
 @needs_pvrpif
-def test_the_polish_plans_days_beyond_the_walks_size_exactly() -> None:
+def test_the_polish_plans_days_beyond_the_walks_size_exactly(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """Milano_020_4_6 from its proven optimal timetable: every day at its optimum, 609 in all.
 
-    Its day 0 has 13 stops, above the walk's exact method (12); the polish
+    Its day 0 has 13 stops, above the walk's exact method held to 12 stops
+    here (its size before the compiled tables; the 30-customer files' days
+    of 16–20 stops are the real case, too slow for a test); the polish
     plans it exactly (routed by the search, a 14-stop day of this file
     ended a minute above its optimum at 60 s).
     """
+    monkeypatch.setattr(solve_module, "MAX_STOPS", 12)
     name = "Milano_020_4_6"
     week = read_pvrpif(PVRPIF / "instances" / f"{name}.geojson")
     paths = read_solution_report(PVRPIF / "solutions" / f"report_{name}_feasible_609_0.txt")
@@ -242,9 +247,7 @@ def test_the_polish_plans_days_beyond_the_walks_size_exactly() -> None:
     result = solve_week(week, params=params, initial=given.visits)
     assert check_week(week, result) == []
     big = [
-        d
-        for d, day in enumerate(result.days)
-        if len({s for r in day.routes for s in r.stops}) > MAX_STOPS
+        d for d, day in enumerate(result.days) if len({s for r in day.routes for s in r.stops}) > 12
     ]
     assert big and all(result.days[d].engine == "exact" for d in big)
     service = sum(s.service_s * len(result.visits[s.id]) for s in week.base.stops)
