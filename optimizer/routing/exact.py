@@ -212,7 +212,7 @@ class _Day:
         table = np.full((len(starts), full), INF)
         for q, e in enumerate(self.fac):
             table[q, 0] = t[e, self.depot]
-        fill_routes(table, trip, np.arange(len(self.fac)), self.fits)
+        fill_routes(table, trip, np.arange(len(self.fac)))
         self.trip = {s: list(trip[r]) for r, s in enumerate(starts)}
         self.h = h = {s: table[r] for r, s in enumerate(starts)}
         route = np.where(h[self.depot] <= self.limit + EPS, h[self.depot], INF)

@@ -49,22 +49,23 @@ def held_karp(t: np.ndarray, start: int, n: int, ok: np.ndarray) -> np.ndarray:
     return p
 
 
-def fill_routes(h: np.ndarray, trip: np.ndarray, fac_row: np.ndarray, fits: np.ndarray) -> None:
+def fill_routes(h: np.ndarray, trip: np.ndarray, fac_row: np.ndarray) -> None:
     """Lower ``h[r, A]`` to the best first trip then the rest, for every start row r and set A.
 
     ``trip[r, q, B]`` is the trip from start r through B unloading at
-    facility q; ``fac_row[q]`` is the row of ``h`` that starts at facility
-    q. For every ``B ⊆ A`` with ``fits[B]``: ``h[r, A] = min(h[r, A],
-    trip[r, q, B] + h[fac_row[q], A - B])``. In place.
+    facility q, infinite where one load does not fit B; ``fac_row[q]`` is
+    the row of ``h`` that starts at facility q. For every ``B ⊆ A``:
+    ``h[r, A] = min(h[r, A], trip[r, q, B] + h[fac_row[q], A - B])``. In
+    place.
     """
     # Set-major copies: the values one (set, subset) pair reads lie together.
     table = np.ascontiguousarray(h.T)
-    _fill(table, np.ascontiguousarray(trip.transpose(2, 0, 1)), fac_row, fits)
+    _fill(table, np.ascontiguousarray(trip.transpose(2, 0, 1)), fac_row)
     h[...] = table.T
 
 
 @njit(cache=True)
-def _fill(h: np.ndarray, trip: np.ndarray, fac_row: np.ndarray, fits: np.ndarray) -> None:
+def _fill(h: np.ndarray, trip: np.ndarray, fac_row: np.ndarray) -> None:
     """:func:`fill_routes` on set-major tables: ``h[A, r]`` and ``trip[B, r, q]``."""
     full, rows = h.shape
     nq = trip.shape[2]

@@ -56,7 +56,7 @@ def test_fill_routes_is_the_best_sequence_of_trips(seed: int) -> None:
     end = rng.integers(1, 20, size=nq).astype(float)  # facility q back to the depot
     h = np.full((rows, full), INF)
     h[:nq, 0] = end
-    fill_routes(h, trip, np.arange(nq), fits)
+    fill_routes(h, trip, np.arange(nq))
 
     @cache
     def best(r: int, a: int) -> float:
