@@ -80,7 +80,7 @@ from optimizer.periodic.moves import (
 from optimizer.periodic.perturb import neighbours, perturbation
 from optimizer.periodic.pool import RoutePool, recombine
 from optimizer.periodic.result import WeekResult
-from optimizer.routing.exact import MAX_STOPS, exact_day, exact_seconds
+from optimizer.routing.exact import MAX_STOPS, exact_day, exact_routes, exact_seconds
 from optimizer.routing.params import Objective, RoutingParams
 from optimizer.routing.result import Route, RoutingResult, Visit, VisitKind
 from optimizer.routing.trip_window import tighten
@@ -98,6 +98,7 @@ ACCEPT_WORSE = 0.01  # a walk step may make the week this much worse (share), ea
 RECOMBINE_EVERY = 0.1  # share of the time limit between two recombinations of the route pool
 RECOMBINE_SHARE = 0.05  # share of the time limit one recombination (MIP) may take
 POLISH_PASS_MIN_S = 0.5  # seconds per day a further polish pass needs to start
+EXACT_WEEK_SHARE = 0.5  # of the time limit the whole week solved exactly may take (small weeks)
 EXACT_POLISH_STOPS = 17  # the polish plans days of up to this many stops exactly, where time allows
 
 
@@ -640,6 +641,11 @@ def _solve_week(
         construct(week),
         {s.id: week.rule(s.id).patterns[0] for s in week.base.stops},
     ]
+    exact = _exact_week(week, days, params, t0) if initial is None else None
+    if exact is not None and exact[1] is not None:
+        return _week_result(week, days, params, exact[0], exact[1], 0, 0, t0, proven=True)
+    if exact is not None:
+        starts.insert(0, exact[0])  # cut short: the best week it found starts too
     if params.relax_share > 0 and initial is None:
         from optimizer.periodic.relax import relaxed_patterns
 
@@ -815,6 +821,54 @@ def _solve_week(
             new = _score(week, [r for _, r in trial_state], params)
             if new <= score:
                 state, score = trial_state, new
+    return _week_result(week, days, params, visits, state, tried, kept, t0)
+
+
+def _exact_week(
+    week: WeekInstance, days: _Days, params: WeekParams, t0: float
+) -> tuple[Visits, list[tuple[Instance, RoutingResult]] | None] | None:
+    """Return the optimal week of a small county and its days (:mod:`.exact_week`).
+
+    None where the method does not apply; the visiting days alone (no
+    days) where it was cut short by its share of the time, could not prove
+    its week optimal, or a day's routes failed the checker: they start the
+    search then.
+    """
+    from optimizer.periodic.exact_week import exact_week
+
+    if not days.exact_allowed():
+        return None
+    deadline = t0 + EXACT_WEEK_SHARE * params.time_limit_s
+    if params.max_moves is not None:
+        deadline = math.inf  # fixed work: the method's own size limit bounds it
+    got = exact_week(week, deadline=deadline)
+    if got is None:
+        return None
+    if not got.proven:
+        return got.visits, None
+    state = []
+    for d in range(week.days):
+        inst = day_instance(week, d, got.visits)
+        res = exact_routes(inst, str(params.objective), got.groups[d])
+        if res is None:
+            return got.visits, None
+        state.append((inst, days._keep_exact(d, days.key(d, got.visits), inst, res, 0)))
+    return got.visits, state
+
+
+def _week_result(
+    week: WeekInstance,
+    days: _Days,
+    params: WeekParams,
+    visits: Visits,
+    state: list[tuple[Instance, RoutingResult]],
+    tried: int,
+    kept: int,
+    t0: float,
+    *,
+    proven: bool = False,
+) -> WeekResult:
+    """Return the week of ``state`` with its settings and status."""
     results = [_for_day(r, inst.name) for inst, r in state]
     if params.same_vehicle:
         results = keep_vehicles(results)
@@ -839,6 +893,7 @@ def _solve_week(
                 "moves_tried": tried,
                 "moves_kept": kept,
                 "days_routed": days.routed,
+                "proven_optimal": proven,
             }
         ),
         seed=params.seed,

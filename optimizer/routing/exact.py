@@ -34,7 +34,9 @@ simulation and checker of :mod:`optimizer.evaluate`.
 
 from __future__ import annotations
 
+import dataclasses
 import time
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -79,7 +81,7 @@ def exact_day(
         return None
     t0 = time.perf_counter()
     try:
-        plan = _Day(inst, vt).solve()
+        plan = DayTables(inst, vt).solve()
     except _Unreproduced:
         return None  # a table the walk back cannot follow: the search plans the day instead
     if plan is None:
@@ -97,8 +99,48 @@ def exact_day(
             runtime_s=time.perf_counter() - t0,
             status="infeasible",
         )
+    return _day_result(inst, vt, plan, t0)
+
+
+def exact_routes(
+    inst: Instance, objective: str, groups: Sequence[Sequence[str]]
+) -> RoutingResult | None:
+    """Return the day whose routes serve ``groups`` (stop ids, one group a route), each optimal.
+
+    For a split of the day decided elsewhere (the exact week): each group is
+    planned as a one-vehicle day by the tables. None when the method does
+    not apply or a group has no feasible route.
+    """
+    if not inst.stops and objective == "time":
+        return _day_result(inst, None, [], time.perf_counter())  # a day without visits
+    vt = eligible(inst, objective, max_stops=len(inst.stops))
+    if vt is None or len(groups) > vt.count:
+        return None
+    t0 = time.perf_counter()
+    by_id = {s.id: s for s in inst.stops}
+    single = dataclasses.replace(vt, count=1)
+    plan = []
+    for group in groups:
+        one = dataclasses.replace(
+            inst, stops=tuple(by_id[sid] for sid in group), vehicle_types=(single,)
+        )
+        try:
+            seqs = DayTables(one, single).solve()
+        except _Unreproduced:
+            return None
+        if not seqs:
+            return None
+        plan += seqs
+    return _day_result(inst, vt, plan, t0)
+
+
+def _day_result(
+    inst: Instance, vt: VehicleType | None, plan: list[list[tuple[VisitKind, str]]], t0: float
+) -> RoutingResult | None:
+    """Return the day of ``plan``'s visit sequences, simulated and checked (None: one fails)."""
     routes = []
     for k, seq in enumerate(plan):
+        assert vt is not None
         route = place_break(inst, f"{vt.id}#{k + 1}", vt, seq, float(vt.shift.start))
         if check_route(inst, route, metrics=False):
             return None  # a route the tables got wrong: the search plans the day instead
@@ -153,7 +195,7 @@ class _Unreproduced(Exception):
     """The walk back through the tables found no step giving the value they hold."""
 
 
-class _Day:
+class DayTables:
     """The tables of one day: trips, routes from every start, the fleet split."""
 
     def __init__(self, inst: Instance, vt: VehicleType) -> None:

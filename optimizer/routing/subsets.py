@@ -114,3 +114,52 @@ def split_level(route: np.ndarray, prev: np.ndarray, goal_only: bool) -> np.ndar
             sub = (sub - 1) & others
         now[a] = best
     return now
+
+
+@njit(cache=True)
+def fill_closed(
+    h: np.ndarray, trip: np.ndarray, fac_row: np.ndarray, fits: np.ndarray, row: int, limit: float
+) -> None:
+    """:func:`_fill` over the sets one route can serve only, on set-major tables.
+
+    A set is filled only if every set of one stop fewer is served within
+    ``limit`` from start ``row`` (the depot): with travel times that keep
+    the triangle inequality no route serves a set that has a subset it
+    cannot serve, so on a week's every stop (20 here) this fills the few
+    sets of one route, not all 2**20. Only the subsets one load fits are
+    tried as a first trip. Sets left out stay infinite.
+    """
+    full, rows = h.shape
+    nq = trip.shape[2]
+    alive = np.zeros(full, dtype=np.bool_)
+    alive[0] = True
+    rest = np.empty(nq)
+    best = np.empty(rows)
+    for a in range(1, full):
+        x = a
+        closed = True
+        while x:
+            low = x & -x
+            if not alive[a ^ low]:
+                closed = False
+                break
+            x ^= low
+        if not closed:
+            continue
+        for r in range(rows):
+            best[r] = h[a, r]
+        sub = a
+        while sub:
+            if fits[sub]:
+                left = a ^ sub
+                for q in range(nq):
+                    rest[q] = h[left, fac_row[q]]
+                for r in range(rows):
+                    b = best[r]
+                    for q in range(nq):
+                        b = min(b, trip[sub, r, q] + rest[q])
+                    best[r] = b
+            sub = (sub - 1) & a
+        for r in range(rows):
+            h[a, r] = best[r]
+        alive[a] = best[row] <= limit
