@@ -33,13 +33,16 @@ def table(records: list[dict[str, Any]]) -> str:
     def fmt(x: float | None) -> str:
         return "" if x is None else f"{x:g}"
 
+    def mark(r: dict[str, Any]) -> str:
+        return " (opt.)" if r.get("proven_optimal") else ""
+
     for r in records:
         star = "*" if r.get("proven") else ""
         gap = "" if r.get("gap_pct") is None else f"{r['gap_pct']:+.2f}"
         lines.append(
             f"| {r['instance']} | {r.get('num_stops', '')} | {fmt(r.get('mip_ub'))} | "
             f"{fmt(r.get('mip_lb'))} | {fmt(r.get('bcp_ub'))} | {fmt(r.get('bcp_lb'))} | "
-            f"{fmt(r.get('bks'))}{star} | {fmt(r.get('objective'))} | {gap} | "
+            f"{fmt(r.get('bks'))}{star} | {fmt(r.get('objective'))}{mark(r)} | {gap} | "
             f"{'yes' if r.get('feasible') else 'NO'} | {r.get('solve_s', 0):.0f} | "
             f"{r.get('cpu_s', r.get('child_cpu_s', 0)):.0f} |"
         )
@@ -53,7 +56,9 @@ def table(records: list[dict[str, Any]]) -> str:
         f"Feasible under the authors' rules and our week check: {len(ok)} of {len(records)}. "
         f"Mean gap to the best known upper bound: {sum(gaps) / max(len(gaps), 1):+.2f} % "
         f"(max {max(gaps, default=0.0):+.2f} %). Proven optima (`*`) matched: "
-        f"{len(matched)} of {len(proven)}. Below the best known upper bound: {len(below)}.",
+        f"{len(matched)} of {len(proven)}. Below the best known upper bound: {len(below)}. "
+        f"Proven optimal by our exact week (opt.): "
+        f"{sum(1 for r in ok if r.get('proven_optimal'))}.",
     ]
     return "\n".join(lines)
 

@@ -75,7 +75,7 @@ def run_week(task: Task, record: dict[str, Any]) -> None:
     record.update(
         status="ok",
         engine_status=result.status,
-        proven_optimal=False,
+        proven_optimal=bool(result.settings.get("proven_optimal", False)),
         matches_bks=None if best is None or not feasible else cost <= best + 1e-6,
         objective=cost,
         bound=None,

@@ -67,6 +67,17 @@ def week_lines(week: WeekInstance, result: WeekResult, lang: Lang) -> list[str]:
     hours = sum(r.duration_s for day in result.days for r in day.routes) / 3600
     tried = result.settings.get("moves_tried", 0)
     kept = result.settings.get("moves_kept", 0)
+    search = tr(
+        lang,
+        f"pattern moves tried {tried}, kept {kept}",
+        f"尝试调整收运日 {tried} 次，采纳 {kept} 次",
+    )
+    if result.settings.get("proven_optimal"):
+        search = tr(
+            lang,
+            "proven optimal (every combination of visiting days, days planned exactly)",
+            "已证明最优（穷举所有收运日组合，每日路线精确求解）",
+        )
     return [
         tr(
             lang,
@@ -79,11 +90,8 @@ def week_lines(week: WeekInstance, result: WeekResult, lang: Lang) -> list[str]:
         ),
         tr(
             lang,
-            f"Visits missed: {result.num_unserved}; pattern moves tried "
-            f"{tried}, kept {kept}; "
-            f"{result.runtime_s:.1f} s",
-            f"漏收次数：{result.num_unserved}；尝试调整收运日 {tried} 次，"
-            f"采纳 {kept} 次；用时 {result.runtime_s:.1f} 秒",
+            f"Visits missed: {result.num_unserved}; {search}; {result.runtime_s:.1f} s",
+            f"漏收次数：{result.num_unserved}；{search}；用时 {result.runtime_s:.1f} 秒",
         ),
     ]
 

@@ -35,6 +35,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -46,6 +47,9 @@ from optimizer.routing.exact import EPS, INF, DayTables, eligible
 from optimizer.routing.subsets import fill_closed, held_karp
 
 MAX_WEEK_STOPS = 20  # the route table has 2**n entries per start (and Held-Karp n times that)
+# Seconds the route table of a 20-stop week takes (AMD EPYC, 7 Dec 2026: 3.5 s on the
+# PVRP-IF 20-customer files); it halves with each stop fewer (2**n sets).
+TABLE_S_AT_20 = 4.0
 MAX_WORK = 3e8  # combinations × days × 3**(once-a-week stops): beyond, the walk searches
 CHUNK = 256  # combinations per compiled call (the deadline is checked between calls)
 
@@ -63,14 +67,17 @@ class ExactWeek:
     proven: bool
 
 
-def exact_week(week: WeekInstance, *, deadline: float) -> ExactWeek | None:
+def exact_week(
+    week: WeekInstance, *, deadline: float, stopped: Callable[[], bool] = lambda: False
+) -> ExactWeek | None:
     """Return the week of least working time, or None when the method does not apply.
 
     Stops with one pattern are fixed; stops visited more than once choose
     among their patterns (every combination); stops visited once are placed
     on their days. ``proven`` is False when ``deadline`` (a
-    ``time.perf_counter`` value) cut the search short or the travel times
-    break the triangle inequality: the week is then only the best found.
+    ``time.perf_counter`` value) or ``stopped`` (Ctrl-C) cut the search
+    short, or the travel times break the triangle inequality: the week is
+    then only the best found.
     """
     setup = _setup(week)
     if setup is None:
@@ -84,6 +91,8 @@ def exact_week(week: WeekInstance, *, deadline: float) -> ExactWeek | None:
     radix = np.array([len(week.rule(s).patterns) for s in multi], dtype=np.int64)
     combos = int(np.prod(radix)) if len(radix) else 1
     if combos * D * 3 ** len(once) > MAX_WORK:
+        return None
+    if time.perf_counter() + TABLE_S_AT_20 * 2.0 ** (n - 20) > deadline:
         return None
     index = {s.id: i for i, s in enumerate(universe.stops)}
     route, metric = _route_table(universe, vt)
@@ -113,7 +122,7 @@ def exact_week(week: WeekInstance, *, deadline: float) -> ExactWeek | None:
     best, best_idx = INF, -1
     proven = metric
     for lo in range(0, combos, CHUNK):
-        if time.perf_counter() > deadline:
+        if time.perf_counter() > deadline or stopped():
             proven = False
             break
         got, idx = _search(

@@ -2,6 +2,12 @@
 
 Method (measured in ``benchmarks/periodic``):
 
+0. **Small weeks exactly.** Where every day fits the exact day method and
+   the week has at most 20 stops, each collecting the same amount at every
+   visit, :mod:`optimizer.periodic.exact_week` tries every combination of
+   visiting days over one table of routes and returns the optimal week
+   (``settings["proven_optimal"]``) in seconds; the steps below are for
+   the rest (and start from its best week when it is cut short).
 1. **Balanced construction.** Stops with the fewest allowed patterns and the
    most waste first; each takes the pattern whose days are cheapest to
    extend: the detour to the nearest stop of its stream already on that
@@ -841,7 +847,7 @@ def _exact_week(
     deadline = t0 + EXACT_WEEK_SHARE * params.time_limit_s
     if params.max_moves is not None:
         deadline = math.inf  # fixed work: the method's own size limit bounds it
-    got = exact_week(week, deadline=deadline)
+    got = exact_week(week, deadline=deadline, stopped=days.stopped)
     if got is None:
         return None
     if not got.proven:

@@ -9,12 +9,16 @@ against the authors' proven optimum.
 from __future__ import annotations
 
 import itertools
+import json
+from pathlib import Path
 
 import numpy as np
 import pytest
+from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from optimizer.cli import main
 from optimizer.io.pvrpif import check_authors_rules, plan_paths, read_pvrpif
 from optimizer.model import (
     Instance,
@@ -173,3 +177,19 @@ def test_pvrpif_20_customer_weeks_are_proven_optimal(name: str, optimum: float) 
     assert check_week(week, result) == []
     cost, problems = check_authors_rules(file, plan_paths(result))
     assert problems == [] and cost == pytest.approx(optimum)
+
+
+@needs_pvrpif
+def test_the_week_command_says_when_its_week_is_proven_optimal(tmp_path: Path) -> None:
+    """``countyopt week`` on a 20-customer PVRP-IF file, working time and no balance: proven."""
+    file = PVRPIF / "instances" / "Roma_020_4_8.geojson"
+    args = ["--no-balance", "--any-vehicle", "--no-maps", "--time-limit", "60"]
+    for lang, said in (("en", "proven optimal"), ("zh", "已证明最优")):
+        out = tmp_path / lang
+        got = CliRunner().invoke(
+            main, ["--lang", lang, "week", str(file), "--out", str(out), *args]
+        )
+        assert got.exit_code == 0, got.output
+        assert said in got.output
+        doc = json.loads((out / "solution.json").read_text(encoding="utf-8"))
+        assert len(doc["days"]) == 4
