@@ -42,7 +42,7 @@ import numpy as np
 from numba import njit
 
 from optimizer.model import Instance, VehicleType
-from optimizer.periodic.model import Pattern, Visits, WeekInstance, amounts
+from optimizer.periodic.model import Pattern, Visits, WeekInstance, amounts, day_sites
 from optimizer.routing.exact import EPS, INF, DayTables, eligible
 from optimizer.routing.subsets import fill_closed, held_karp
 
@@ -198,17 +198,10 @@ def _setup(
             multi.append(stop.id)
     vt = base.vehicle_types[0]
     ks = [week.horizon.fleet[d].get(vt.id, 0) for d in range(D)]
-    sites = []
-    for site in base.sites:
-        if not site.is_facility:
-            sites.append(site)
-        elif site.id in opened:
-            hours = opened[site.id]
-            sites.append(site if hours is None else dataclasses.replace(site, hours=hours))
     universe = dataclasses.replace(
         base,
         stops=tuple(stops),
-        sites=tuple(sites),
+        sites=day_sites(week, 0),  # the same on every day (checked above)
         vehicle_types=(dataclasses.replace(vt, count=max(1, max(ks))),),
     )
     return universe, ks, fixed, multi, once

@@ -26,7 +26,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-from optimizer.model import Instance, ModelError, Stream, TimeWindow
+from optimizer.model import Instance, ModelError, Site, Stream, TimeWindow
 
 DAY_NAMES_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 DAY_NAMES_ZH = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
@@ -254,14 +254,6 @@ def day_instance(week: WeekInstance, day: int, visits: Mapping[str, Pattern]) ->
     for stop, pattern in on:
         kg, m3 = amounts(week.rule(stop.id), pattern, week.days)[day]
         stops.append(dataclasses.replace(stop, demand_kg=kg, demand_m3=m3))
-    open_today = week.horizon.open_sites[day]
-    sites = []
-    for site in base.sites:
-        if not site.is_facility:
-            sites.append(site)
-        elif site.id in open_today:
-            hours = open_today[site.id]
-            sites.append(site if hours is None else dataclasses.replace(site, hours=hours))
     fleet = week.horizon.fleet[day]
     types = tuple(dataclasses.replace(vt, count=fleet.get(vt.id, 0)) for vt in base.vehicle_types)
     meta = dict(base.meta)
@@ -270,12 +262,25 @@ def day_instance(week: WeekInstance, day: int, visits: Mapping[str, Pattern]) ->
         base,
         name=f"{base.name} {day_name(day)}",
         stops=tuple(stops),
-        sites=tuple(sites),
+        sites=day_sites(week, day),
         vehicle_types=types,
         meta=meta,
     )
     cache.keep(key, inst)
     return inst
+
+
+def day_sites(week: WeekInstance, day: int) -> tuple[Site, ...]:
+    """Return the sites of ``day``: depots, and the facilities open that day with its hours."""
+    open_today = week.horizon.open_sites[day]
+    sites = []
+    for site in week.base.sites:
+        if not site.is_facility:
+            sites.append(site)
+        elif site.id in open_today:
+            hours = open_today[site.id]
+            sites.append(site if hours is None else dataclasses.replace(site, hours=hours))
+    return tuple(sites)
 
 
 class _DayCache:

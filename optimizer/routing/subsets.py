@@ -59,34 +59,11 @@ def fill_routes(h: np.ndarray, trip: np.ndarray, fac_row: np.ndarray) -> None:
     place.
     """
     # Set-major copies: the values one (set, subset) pair reads lie together.
+    # A subset no trip serves (one load does not fit it) is skipped.
     table = np.ascontiguousarray(h.T)
-    _fill(table, np.ascontiguousarray(trip.transpose(2, 0, 1)), fac_row)
+    fits = np.isfinite(trip).any(axis=(0, 1))
+    fill_closed(table, np.ascontiguousarray(trip.transpose(2, 0, 1)), fac_row, fits, 0, np.inf)
     h[...] = table.T
-
-
-@njit(cache=True)
-def _fill(h: np.ndarray, trip: np.ndarray, fac_row: np.ndarray) -> None:
-    """:func:`fill_routes` on set-major tables: ``h[A, r]`` and ``trip[B, r, q]``."""
-    full, rows = h.shape
-    nq = trip.shape[2]
-    rest = np.empty(nq)
-    best = np.empty(rows)
-    for a in range(1, full):
-        for r in range(rows):
-            best[r] = h[a, r]
-        sub = a
-        while sub:
-            left = a ^ sub
-            for q in range(nq):
-                rest[q] = h[left, fac_row[q]]
-            for r in range(rows):
-                b = best[r]
-                for q in range(nq):
-                    b = min(b, trip[sub, r, q] + rest[q])
-                best[r] = b
-            sub = (sub - 1) & a
-        for r in range(rows):
-            h[a, r] = best[r]
 
 
 @njit(cache=True)
@@ -120,14 +97,15 @@ def split_level(route: np.ndarray, prev: np.ndarray, goal_only: bool) -> np.ndar
 def fill_closed(
     h: np.ndarray, trip: np.ndarray, fac_row: np.ndarray, fits: np.ndarray, row: int, limit: float
 ) -> None:
-    """:func:`_fill` over the sets one route can serve only, on set-major tables.
+    """:func:`fill_routes` on set-major tables, over the sets one route can serve only.
 
     A set is filled only if every set of one stop fewer is served within
     ``limit`` from start ``row`` (the depot): with travel times that keep
     the triangle inequality no route serves a set that has a subset it
     cannot serve, so on a week's every stop (20 here) this fills the few
     sets of one route, not all 2**20. Only the subsets one load fits are
-    tried as a first trip. Sets left out stay infinite.
+    tried as a first trip. Sets left out stay infinite. With an infinite
+    ``limit`` every set is filled (:func:`fill_routes`).
     """
     full, rows = h.shape
     nq = trip.shape[2]
